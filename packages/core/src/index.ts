@@ -1,0 +1,8 @@
+export {
+  coreConfigShape,
+  rolesSchema,
+  qaSchema,
+  sandboxSchema,
+  sandboxModeSchema,
+  approvalPolicySchema,
+} from "./config-schema.js";

@@ -1,0 +1,106 @@
+import { z } from "zod";
+
+const wireSchema = z.enum(["chat", "responses", "messages"]);
+const classSchema = z.enum(["local", "hosted"]);
+
+/** Price of a model in USD per million tokens. */
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cached_input: z.number().nonnegative().optional(),
+});
+
+/** One `[providers.NAME]` table: a preset refined, or any OpenAI-compatible server. */
+export const providerConfigSchema = z.strictObject({
+  /** `openai` | `anthropic` | `openai-compatible` | a preset name; defaults to the table name. */
+  type: z.string().min(1).optional(),
+  base_url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+  wire: wireSchema.optional(),
+  class: classSchema.optional(),
+  region: z.string().min(1).optional(),
+  /** Name of an environment variable holding the key (profiles are the normal source). */
+  api_key_env: z.string().min(1).optional(),
+  /** A literal key. Discouraged: prefer `hedge auth login`. Always redacted in output. */
+  api_key: z.string().min(1).optional(),
+  /** Models this provider serves; when absent, any model addressed as `NAME/model`. */
+  models: z.array(z.string().min(1)).optional(),
+  /** Extra request headers sent upstream. Values are redacted in output. */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Overrides of the built-in dated price table, per model. */
+  prices: z.record(z.string(), priceSchema).optional(),
+  enabled: z.boolean().optional(),
+});
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const policySchema = z
+  .strictObject({
+    allow_classes: z.array(classSchema).default(["local"]),
+    /** Regions allowed for hosted providers; absent means any region of an allowed class. */
+    allow_regions: z.array(z.string().min(1)).optional(),
+    deny_providers: z.array(z.string().min(1)).default([]),
+  })
+  .prefault({});
+export type PolicyConfig = z.infer<typeof policySchema>;
+
+export const routeRuleSchema = z.strictObject({
+  strategy: z.enum(["priority", "cheapest", "fastest", "weighted"]).default("priority"),
+  fallbacks: z.array(z.string().min(1)).default([]),
+  weights: z.record(z.string(), z.number().nonnegative()).optional(),
+  sticky: z.boolean().default(true),
+});
+
+export const routingSchema = z
+  .strictObject({
+    default_strategy: z.enum(["priority", "cheapest", "fastest", "weighted"]).default("priority"),
+    /** Per-request time budget bounding retries x timeouts. */
+    request_budget_ms: z.number().int().positive().default(120_000),
+    models: z.record(z.string(), routeRuleSchema).default({}),
+  })
+  .prefault({});
+
+export const usageSchema = z
+  .strictObject({
+    switch_below: z.number().min(0).max(1).default(0.1),
+    snapshot_ttl_s: z.number().int().positive().default(600),
+  })
+  .prefault({});
+
+export const profileLimitsSchema = z.strictObject({
+  requests_per_minute: z.number().int().positive().optional(),
+  requests_per_day: z.number().int().positive().optional(),
+  tokens_per_minute: z.number().int().positive().optional(),
+  tokens_per_5h: z.number().int().positive().optional(),
+  tokens_per_week: z.number().int().positive().optional(),
+});
+export const profileSettingsSchema = z.strictObject({
+  limits: profileLimitsSchema.optional(),
+  priority: z.number().int().optional(),
+});
+
+export const gatewayServerSchema = z
+  .strictObject({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(4141),
+    body_limit_mb: z.number().positive().default(32),
+  })
+  .prefault({});
+
+/** `sqlite` | `memory` | a `redis://` URL. */
+export const storeSchema = z
+  .string()
+  .refine((value) => value === "sqlite" || value === "memory" || /^rediss?:\/\//.test(value), {
+    error: 'expected "sqlite", "memory" or a redis:// URL',
+  })
+  .default("sqlite");
+
+/** The config sections the gateway owns; the CLI composes them into the one config schema. */
+export const gatewayConfigShape = {
+  store: storeSchema,
+  providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/), providerConfigSchema).default({}),
+  aliases: z.record(z.string(), z.string().min(1)).default({}),
+  policy: policySchema,
+  routing: routingSchema,
+  usage: usageSchema,
+  profiles: z.record(z.string(), profileSettingsSchema).default({}),
+  gateway: gatewayServerSchema,
+};

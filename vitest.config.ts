@@ -1,0 +1,20 @@
+import { defineConfig } from "vitest/config";
+
+const packages = ["auth", "gateway", "gateway-client", "core", "testkit", "cli"];
+
+export default defineConfig({
+  test: {
+    // Two cores: keep workers modest so servers and child processes in tests have room.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: packages.map((name) => ({
+      extends: true,
+      test: {
+        name,
+        root: `packages/${name}`,
+        include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      },
+    })),
+  },
+});
