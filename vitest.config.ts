@@ -14,6 +14,7 @@ export default defineConfig({
         name,
         root: `packages/${name}`,
         include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+        ...(name === "cli" ? { globalSetup: ["test/build-once.ts"] } : {}),
       },
     })),
   },

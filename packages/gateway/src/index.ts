@@ -15,3 +15,5 @@ export {
   type ProviderConfig,
   type PolicyConfig,
 } from "./config-schema.js";
+export { resolveProviders, resolveProvider, type ResolvedProvider } from "./providers/resolve.js";
+export { evaluatePolicy, type PolicyVerdict } from "./routing/policy.js";

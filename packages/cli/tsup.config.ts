@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "tsup";
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+const manifest = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+export default defineConfig({
+  entry: { hedge: here("./src/bin.ts") },
+  outDir: here("./dist"),
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  bundle: true,
+  // Command modules load on demand: `--version` and `--help` never parse them.
+  splitting: true,
+  clean: true,
+  sourcemap: true,
+  // Everything pure-JS is bundled (one file to start, no module resolution at startup);
+  // native addons stay external.
+  noExternal: [/^(?!better-sqlite3|@napi-rs\/keyring)/],
+  external: ["better-sqlite3", "@napi-rs/keyring"],
+  define: { __HEDGE_VERSION__: JSON.stringify(manifest.version) },
+  banner: {
+    js: [
+      "#!/usr/bin/env node",
+      'import { createRequire as __hedgeCreateRequire } from "node:module";',
+      "const require = __hedgeCreateRequire(import.meta.url);",
+    ].join("\n"),
+  },
+});
