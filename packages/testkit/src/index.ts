@@ -1,1 +1,40 @@
-export {};
+export {
+  startScriptedUpstream,
+  type ScriptedUpstream,
+  type ScriptedUpstreamOptions,
+  type RecordedRequest,
+} from "./server.js";
+export {
+  parseScript,
+  parseReply,
+  loadScriptFile,
+  type Script,
+  type ScriptReply,
+  type ScriptMatch,
+  type ScriptToolCall,
+  type ScriptUsage,
+  type ScriptErrorSpec,
+  type ScriptStreamError,
+  type Endpoint,
+  type StopReason,
+  type JsonValue,
+} from "./script.js";
+export { ScriptValidationError } from "./validate.js";
+export { errorReply, rateLimitedReply } from "./reply-helpers.js";
+export {
+  openAiErrorBody,
+  anthropicErrorBody,
+  type OpenAiErrorBody,
+  type AnthropicErrorBody,
+} from "./provider-errors.js";
+export {
+  openAiRateLimitHeaders,
+  anthropicRateLimitHeaders,
+  codexRateLimitHeaders,
+  formatOpenAiDuration,
+  type OpenAiLimit,
+  type AnthropicLimit,
+  type AnthropicUnifiedLimit,
+  type CodexWindow,
+} from "./rate-limit-headers.js";
+export { makeTempDir, makeTempHome, type TempDir, type TempHome } from "./temp.js";
