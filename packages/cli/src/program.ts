@@ -53,11 +53,56 @@ export function buildProgram(): Command {
       runConfigPath({ json: options.json === true });
     });
 
-  for (const command of [program, ...program.commands, ...config.commands]) {
+  const gateway = program.command("gateway").description("run and manage the model gateway");
+  gateway
+    .command("serve")
+    .description("serve the OpenAI and Anthropic APIs over HTTP, routed by hedge")
+    .option("--host <host>", "address to bind (default from [gateway], 127.0.0.1)")
+    .option("--port <port>", "port to bind (default from [gateway], 4141; 0 picks a free one)")
+    .action(async (options: { host?: string; port?: string }, command: Command) => {
+      const { runGatewayServe } = await import("./commands/gateway-serve.js");
+      await runGatewayServe(globals(command), options);
+    });
+  const key = gateway.command("key").description("gateway keys clients authenticate with");
+  key
+    .command("create")
+    .description("create a key (printed once; stored hashed)")
+    .option("--name <name>", "a name to tell keys apart")
+    .option("--json", "print as JSON")
+    .action(async (options: { name?: string; json?: boolean }) => {
+      const { runKeyCreate } = await import("./commands/gateway-key.js");
+      runKeyCreate({
+        ...(options.name ? { name: options.name } : {}),
+        json: options.json === true,
+      });
+    });
+  key
+    .command("list")
+    .description("list keys (never the keys themselves)")
+    .option("--json", "print as JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { runKeyList } = await import("./commands/gateway-key.js");
+      runKeyList({ json: options.json === true });
+    });
+  key
+    .command("revoke")
+    .description("revoke a key by id, name or prefix")
+    .argument("<key>", "id, name or prefix")
+    .option("--json", "print as JSON")
+    .action(async (reference: string, options: { json?: boolean }) => {
+      const { runKeyRevoke } = await import("./commands/gateway-key.js");
+      runKeyRevoke(reference, { json: options.json === true });
+    });
+
+  for (const command of allCommands(program)) {
     command.exitOverride().showSuggestionAfterError(true);
     command.configureOutput({ outputError: (text, write) => write(formatCommanderError(text)) });
   }
   return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(allCommands)];
 }
 
 function globals(command: Command): GlobalOptions {

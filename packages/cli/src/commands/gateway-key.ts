@@ -1,0 +1,47 @@
+import { GatewayKeyStore } from "@hedge/gateway";
+import { hedgeHome } from "../context.js";
+
+/** `hedge gateway key create`: prints the key once; only its hash is stored. */
+export function runKeyCreate(options: { name?: string; json: boolean }): void {
+  const store = new GatewayKeyStore(hedgeHome());
+  const name = options.name ?? `key-${store.list().length + 1}`;
+  const { key, record } = store.create(name);
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify({ id: record.id, name: record.name, key, created_at: record.created_at })}\n`,
+    );
+    return;
+  }
+  process.stdout.write(`${key}\n`);
+  process.stderr.write(
+    `created gateway key ${record.id} (${record.name}); this is the only time it is shown.\n` +
+      `  use it as: OPENAI_API_KEY / ANTHROPIC_AUTH_TOKEN / Authorization: Bearer <key>\n`,
+  );
+}
+
+export function runKeyList(options: { json: boolean }): void {
+  const keys = new GatewayKeyStore(hedgeHome())
+    .list()
+    .map(({ id, name, prefix, created_at }) => ({ id, name, prefix, created_at }));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
+    return;
+  }
+  if (keys.length === 0) {
+    process.stdout.write("no gateway keys (create one: hedge gateway key create --name NAME)\n");
+    return;
+  }
+  process.stdout.write(`${"ID".padEnd(12)} ${"NAME".padEnd(20)} ${"PREFIX".padEnd(12)} CREATED\n`);
+  for (const key of keys) {
+    process.stdout.write(
+      `${key.id.padEnd(12)} ${key.name.padEnd(20)} ${`${key.prefix}…`.padEnd(12)} ${key.created_at}\n`,
+    );
+  }
+}
+
+export function runKeyRevoke(reference: string, options: { json: boolean }): void {
+  const removed = new GatewayKeyStore(hedgeHome()).revoke(reference);
+  if (options.json)
+    process.stdout.write(`${JSON.stringify({ revoked: removed.id, name: removed.name })}\n`);
+  else process.stdout.write(`revoked ${removed.id} (${removed.name})\n`);
+}

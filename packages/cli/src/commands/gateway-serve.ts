@@ -1,0 +1,90 @@
+import { isIP } from "node:net";
+import {
+  GatewayKeyStore,
+  GatewayMetrics,
+  HedgeError,
+  UsageError,
+  createGatewayServer,
+} from "@hedge/gateway";
+import { loadConfig } from "../config/load.js";
+import { hedgeHome, type GlobalOptions } from "../context.js";
+import { buildEngine } from "../engine-factory.js";
+
+export interface ServeOptions {
+  host?: string;
+  port?: string;
+}
+
+/** `hedge gateway serve`: the gateway over HTTP until SIGINT/SIGTERM. */
+export async function runGatewayServe(
+  globals: GlobalOptions,
+  options: ServeOptions,
+): Promise<void> {
+  const home = hedgeHome();
+  const { config } = loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides });
+  const host = options.host ?? config.gateway.host;
+  const port = options.port === undefined ? config.gateway.port : parsePort(options.port);
+  const keys = new GatewayKeyStore(home);
+  const loopback = isLoopback(host);
+  if (!loopback && keys.count() === 0) {
+    throw new HedgeError(
+      "gateway_unprotected",
+      `refusing to listen on ${host} without a gateway key`,
+      {
+        hint: "create one first: hedge gateway key create --name NAME (or bind 127.0.0.1)",
+      },
+    );
+  }
+  const metrics = new GatewayMetrics();
+  const engine = buildEngine(config, metrics);
+  const server = createGatewayServer({
+    engine,
+    keys,
+    metrics,
+    requireKey: !loopback,
+    bodyLimitBytes: Math.round(config.gateway.body_limit_mb * 2 ** 20),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new HedgeError("port_in_use", `${host}:${port} is already in use`, {
+              hint: "pick another with --port",
+            })
+          : error,
+      ),
+    );
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : port;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  const access = keys.count() > 0 ? `${keys.count()} gateway key(s)` : "no key needed on loopback";
+  process.stdout.write(`hedge gateway listening on http://${shownHost}:${boundPort}\n`);
+  process.stderr.write(
+    `  providers: ${engine.providers.map((provider) => provider.id).join(", ") || "none configured"}; ${access}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port expects 0-65535, got "${text}"`);
+  }
+  return port;
+}
+
+function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1";
+}

@@ -1,0 +1,29 @@
+import type { CanonicalUsage } from "../canonical/events.js";
+import type { WireFormat } from "../providers/presets.js";
+
+/** One finished gateway request, as metrics and (later) the Store record it. Never a secret. */
+export interface RequestRecord {
+  requestId: string;
+  inboundWire: WireFormat | "canonical";
+  /** The model the client asked for. */
+  model: string;
+  provider: string | undefined;
+  upstreamModel: string | undefined;
+  credential: string | undefined;
+  /** Status returned to the client (200 even when a stream later failed; see `outcome`). */
+  status: number;
+  outcome: "ok" | "upstream_error" | "stream_error" | "gateway_error" | "aborted";
+  errorType: string | undefined;
+  passThrough: boolean;
+  stream: boolean;
+  attempts: number;
+  latencyMs: number;
+  /** Time to the first byte of the upstream body. */
+  ttfbMs: number | undefined;
+  usage: CanonicalUsage | undefined;
+}
+
+/** Receives a record per finished request (metrics registry, audit, stats). */
+export interface GatewayObserver {
+  onRequest(record: RequestRecord): void;
+}

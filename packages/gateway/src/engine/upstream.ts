@@ -1,0 +1,70 @@
+import { Agent, request, type Dispatcher } from "undici";
+import type { WireFormat } from "../providers/presets.js";
+import type { Attempt } from "./route.js";
+
+const PATHS: Record<WireFormat, string> = {
+  chat: "/chat/completions",
+  responses: "/responses",
+  messages: "/messages",
+};
+
+const ANTHROPIC_VERSION = "2023-06-01";
+
+/** Inbound headers worth carrying upstream when the wire is the same (betas, versions). */
+const FORWARDED_HEADERS = ["anthropic-beta", "anthropic-version", "openai-beta"] as const;
+
+/** A shared keep-alive pool for upstream calls; one per engine. */
+export function createUpstreamDispatcher(): Dispatcher {
+  return new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256 });
+}
+
+export interface UpstreamCall {
+  attempt: Attempt;
+  /** Serialized JSON body in the provider's wire. */
+  body: string;
+  stream: boolean;
+  /** Headers from the inbound request to forward (only meaningful for the same wire). */
+  inboundHeaders?: Readonly<Record<string, string | string[] | undefined>>;
+  signal?: AbortSignal;
+  dispatcher: Dispatcher;
+  /** Time to the response headers before giving up. */
+  headersTimeoutMs?: number;
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+export function upstreamUrl(attempt: Attempt): string {
+  return `${attempt.provider.baseUrl}${PATHS[attempt.provider.wire]}`;
+}
+
+/** Sends one request to a provider. The body streams; the caller must consume or dump it. */
+export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse> {
+  const { attempt } = call;
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: call.stream ? "text/event-stream" : "application/json",
+    ...attempt.provider.headers,
+  };
+  if (call.inboundHeaders) {
+    for (const name of FORWARDED_HEADERS) {
+      const value = call.inboundHeaders[name];
+      if (typeof value === "string") headers[name] = value;
+    }
+  }
+  const secret = attempt.credential.secret;
+  if (attempt.provider.wire === "messages") {
+    headers["anthropic-version"] ??= ANTHROPIC_VERSION;
+    if (secret) headers["x-api-key"] = secret;
+  } else if (secret) {
+    headers["authorization"] = `Bearer ${secret}`;
+  }
+  return request(upstreamUrl(attempt), {
+    method: "POST",
+    headers,
+    body: call.body,
+    dispatcher: call.dispatcher,
+    signal: call.signal ?? null,
+    headersTimeout: call.headersTimeoutMs ?? 120_000,
+    bodyTimeout: 300_000,
+  });
+}

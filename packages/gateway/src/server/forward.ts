@@ -1,0 +1,287 @@
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
+import { ResponseCollector } from "../canonical/collect.js";
+import type { CanonicalRequest } from "../canonical/request.js";
+import { codecFor } from "../engine/codecs.js";
+import {
+  isRetryableStatus,
+  setRoute,
+  toGatewayError,
+  type GatewayEngine,
+} from "../engine/engine.js";
+import type { RequestRecord } from "../engine/observer.js";
+import type { Attempt } from "../engine/route.js";
+import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
+import { UsageTap } from "../engine/usage-tap.js";
+import { GatewayError } from "../errors.js";
+import type { WireFormat } from "../providers/presets.js";
+import type { JsonObject } from "../wire/json.js";
+import { SseParser } from "../wire/sse.js";
+
+export interface InboundRequest {
+  wire: WireFormat;
+  body: JsonObject;
+  headers: IncomingHttpHeaders;
+  requestId: string;
+  signal: AbortSignal;
+  /** performance.now() when the request arrived. */
+  started: number;
+}
+
+/** Upstream headers a client may use (rate limits), copied on every route. */
+const COPIED_HEADER = /^(x-ratelimit-|anthropic-ratelimit-|retry-after|x-codex-)/;
+
+/**
+ * Serves one inbound request: route, then per attempt either stream the upstream bytes through
+ * untouched (same wire: only usage is tapped) or translate through the canonical types.
+ * Nothing is retried once a byte of the response went to the client.
+ */
+export async function forward(
+  engine: GatewayEngine,
+  inbound: InboundRequest,
+  res: ServerResponse,
+  record: RequestRecord,
+): Promise<void> {
+  const inboundCodec = codecFor(inbound.wire);
+  const model = typeof inbound.body["model"] === "string" ? inbound.body["model"] : "";
+  if (!model)
+    throw new GatewayError("invalid_request", "the request has no model", { status: 400 });
+  record.model = model;
+  record.stream = inbound.body["stream"] === true;
+  const role = headerValue(inbound.headers, "x-hedge-role");
+  const plan = engine.route({ model, ...(role ? { role } : {}) });
+  let canonical: CanonicalRequest | undefined;
+  let lastError: GatewayError | undefined;
+
+  for (const attempt of plan.attempts) {
+    record.attempts += 1;
+    const passThrough = attempt.provider.wire === inbound.wire;
+    let body: string;
+    if (passThrough) {
+      body = JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
+    } else {
+      canonical ??= inboundCodec.decodeRequest(inbound.body);
+      body = JSON.stringify(
+        codecFor(attempt.provider.wire).encodeRequest(canonical, attempt.upstreamModel),
+      );
+    }
+    let response: UpstreamResponse;
+    try {
+      response = await callUpstream({
+        attempt,
+        body,
+        stream: record.stream,
+        dispatcher: engine.dispatcher,
+        signal: inbound.signal,
+        ...(passThrough ? { inboundHeaders: inbound.headers } : {}),
+      });
+    } catch (error) {
+      lastError = toGatewayError(error, attempt);
+      if (inbound.signal.aborted) throw lastError;
+      continue;
+    }
+    record.ttfbMs = performance.now() - inbound.started;
+    if (response.statusCode >= 400) {
+      const text = await response.body.text();
+      if (
+        isRetryableStatus(response.statusCode) &&
+        attempt !== plan.attempts[plan.attempts.length - 1]
+      ) {
+        lastError = new GatewayError(
+          "upstream_error",
+          `${attempt.provider.id} answered ${response.statusCode}`,
+          {
+            status: response.statusCode,
+          },
+        );
+        continue;
+      }
+      setRoute(record, attempt);
+      record.status = response.statusCode;
+      record.outcome = "upstream_error";
+      writeHead(
+        res,
+        response.statusCode,
+        routeHeaders(attempt, response, inbound.requestId),
+        "application/json",
+      );
+      if (passThrough) {
+        res.end(text);
+      } else {
+        const failure = codecFor(attempt.provider.wire).decodeError(response.statusCode, text);
+        record.errorType = failure.type;
+        res.end(
+          JSON.stringify(
+            inboundCodec.encodeError(response.statusCode, failure.type, failure.message),
+          ),
+        );
+      }
+      return;
+    }
+    setRoute(record, attempt);
+    record.status = response.statusCode;
+    record.passThrough = passThrough;
+    const headers = routeHeaders(attempt, response, inbound.requestId);
+    if (passThrough) await pipeThrough(response, res, headers, record, inboundCodec);
+    else if (record.stream)
+      await translateStream(
+        attempt,
+        response,
+        res,
+        headers,
+        record,
+        canonical,
+        inbound.wire,
+        model,
+      );
+    else await translateJson(attempt, response, res, headers, record, inbound.wire, model);
+    return;
+  }
+  throw (
+    lastError ??
+    new GatewayError("no_route", `no route answered for "${model}"`, {
+      status: 502,
+      type: "api_error",
+    })
+  );
+}
+
+async function pipeThrough(
+  response: UpstreamResponse,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  record: RequestRecord,
+  codec: ReturnType<typeof codecFor>,
+): Promise<void> {
+  const contentType = headerValue(response.headers, "content-type") ?? "application/json";
+  writeHead(res, response.statusCode, headers, contentType);
+  const tap = new UsageTap(codec, record.stream);
+  for await (const chunk of response.body) {
+    const bytes = chunk as Uint8Array;
+    tap.push(bytes);
+    if (!res.write(bytes)) await waitForDrain(res);
+  }
+  res.end();
+  record.usage = tap.end();
+}
+
+async function translateStream(
+  attempt: Attempt,
+  response: UpstreamResponse,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  record: RequestRecord,
+  canonical: CanonicalRequest | undefined,
+  inboundWire: WireFormat,
+  model: string,
+): Promise<void> {
+  writeHead(res, 200, headers, "text/event-stream; charset=utf-8");
+  const decoder = codecFor(attempt.provider.wire).createStreamDecoder();
+  const encoder = codecFor(inboundWire).createStreamEncoder(canonical);
+  const parser = new SseParser();
+  const emit = async (messages: ReturnType<SseParser["push"]>): Promise<void> => {
+    let out = "";
+    for (const message of messages) {
+      for (const event of decoder.push(message)) {
+        if (event.type === "response.start") out += encoder.encode({ ...event, model });
+        else {
+          if (event.type === "usage") record.usage = event.usage;
+          if (event.type === "error") {
+            record.outcome = "stream_error";
+            record.errorType = event.error.type;
+          }
+          out += encoder.encode(event);
+        }
+      }
+    }
+    if (out && !res.write(out)) await waitForDrain(res);
+  };
+  try {
+    for await (const chunk of response.body) await emit(parser.push(chunk as Uint8Array));
+    await emit(parser.end());
+    let tail = "";
+    for (const event of decoder.end()) tail += encoder.encode(event);
+    res.end(tail + encoder.end());
+  } catch (error) {
+    // Bytes already reached the client: end the stream with an error frame, never retry.
+    record.outcome = "stream_error";
+    record.errorType = "api_error";
+    const message = error instanceof Error ? error.message : String(error);
+    res.end(
+      codecFor(inboundWire).encodeErrorFrame(
+        502,
+        "api_error",
+        `${attempt.provider.id} stream failed: ${message}`,
+      ),
+    );
+  }
+}
+
+async function translateJson(
+  attempt: Attempt,
+  response: UpstreamResponse,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  record: RequestRecord,
+  inboundWire: WireFormat,
+  model: string,
+): Promise<void> {
+  const json: unknown = await response.body.json();
+  const collector = new ResponseCollector();
+  for (const event of codecFor(attempt.provider.wire).decodeResponse(json)) collector.push(event);
+  const collected = collector.response();
+  record.usage = collected.usage;
+  writeHead(res, 200, headers, "application/json");
+  res.end(JSON.stringify(codecFor(inboundWire).encodeResponse(collected, model)));
+}
+
+function routeHeaders(
+  attempt: Attempt,
+  response: UpstreamResponse,
+  requestId: string,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    "x-request-id": requestId,
+    "x-hedge-route": routeHeader(attempt),
+  };
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (typeof value === "string" && COPIED_HEADER.test(name)) headers[name] = value;
+  }
+  return headers;
+}
+
+/** `provider=anthropic; model=claude-sonnet-4-5; profile=work` — never a secret. */
+export function routeHeader(attempt: Attempt): string {
+  const profile = attempt.credential.profile ? `; profile=${attempt.credential.profile}` : "";
+  return `provider=${attempt.provider.id}; model=${attempt.upstreamModel}${profile}`;
+}
+
+function writeHead(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  contentType: string,
+): void {
+  res.writeHead(status, { ...headers, "content-type": contentType, "cache-control": "no-cache" });
+}
+
+function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+export function headerValue(
+  headers: IncomingHttpHeaders | Record<string, unknown>,
+  name: string,
+): string | undefined {
+  const value = headers[name];
+  if (typeof value === "string") return value;
+  if (Array.isArray(value) && typeof value[0] === "string") return value[0];
+  return undefined;
+}

@@ -1,0 +1,138 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { HedgeError, writeFileAtomic } from "@hedge/auth";
+
+const KEY_PREFIX = "hk-";
+
+const keyRecordSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** sha256 of the whole key, hex. The key itself is shown once at creation and never stored. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The first characters of the key, so a person can tell keys apart. */
+  prefix: z.string(),
+  created_at: z.string(),
+});
+const keyFileSchema = z.object({ version: z.literal(1), keys: z.array(keyRecordSchema) });
+
+export type GatewayKeyRecord = z.infer<typeof keyRecordSchema>;
+
+/**
+ * Gateway keys in `$HEDGE_HOME/gateway-keys.json` (mode 0600), hashed. Verification compares
+ * hashes in constant time. The server re-reads the file when it changes (checked at most once a
+ * second), so `key create` and `key revoke` apply to a running server.
+ */
+export class GatewayKeyStore {
+  readonly path: string;
+  private keys: GatewayKeyRecord[] = [];
+  private loadedMtimeMs = -1;
+  private checkedAt = 0;
+
+  constructor(home: string) {
+    this.path = join(home, "gateway-keys.json");
+    this.reload();
+  }
+
+  list(): readonly GatewayKeyRecord[] {
+    this.refresh();
+    return this.keys;
+  }
+
+  count(): number {
+    return this.list().length;
+  }
+
+  /** Creates a key; returns the only copy of the plain key. */
+  create(name: string): { key: string; record: GatewayKeyRecord } {
+    this.reload();
+    const key = `${KEY_PREFIX}${randomBytes(24).toString("base64url")}`;
+    const record: GatewayKeyRecord = {
+      id: `gk_${randomBytes(4).toString("hex")}`,
+      name,
+      hash: sha256(key),
+      prefix: key.slice(0, KEY_PREFIX.length + 6),
+      created_at: new Date().toISOString(),
+    };
+    this.save([...this.keys, record]);
+    return { key, record };
+  }
+
+  /** Removes a key by id, name or prefix; returns the removed record. */
+  revoke(reference: string): GatewayKeyRecord {
+    this.reload();
+    const matches = this.keys.filter(
+      (key) => key.id === reference || key.name === reference || key.prefix === reference,
+    );
+    if (matches.length !== 1) {
+      throw new HedgeError(
+        matches.length === 0 ? "key_not_found" : "key_ambiguous",
+        matches.length === 0
+          ? `no gateway key "${reference}"`
+          : `"${reference}" matches ${matches.length} keys`,
+        { hint: "run 'hedge gateway key list' and revoke by id" },
+      );
+    }
+    const [removed] = matches as [GatewayKeyRecord];
+    this.save(this.keys.filter((key) => key !== removed));
+    return removed;
+  }
+
+  /** The matching key record, or undefined. Every stored hash is compared: constant time. */
+  verify(presented: string | undefined): GatewayKeyRecord | undefined {
+    this.refresh();
+    if (!presented) return undefined;
+    const digest = Buffer.from(sha256(presented), "hex");
+    let match: GatewayKeyRecord | undefined;
+    for (const key of this.keys) {
+      if (timingSafeEqual(digest, Buffer.from(key.hash, "hex"))) match = key;
+    }
+    return match;
+  }
+
+  private refresh(): void {
+    const now = Date.now();
+    if (now - this.checkedAt < 1000) return;
+    this.checkedAt = now;
+    this.reload();
+  }
+
+  private reload(): void {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(this.path).mtimeMs;
+    } catch {
+      this.keys = [];
+      this.loadedMtimeMs = -1;
+      return;
+    }
+    if (mtimeMs === this.loadedMtimeMs) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(this.path, "utf8"));
+    } catch {
+      throw corrupt(this.path);
+    }
+    const result = keyFileSchema.safeParse(parsed);
+    if (!result.success) throw corrupt(this.path);
+    this.keys = result.data.keys;
+    this.loadedMtimeMs = mtimeMs;
+  }
+
+  private save(keys: GatewayKeyRecord[]): void {
+    writeFileAtomic(this.path, `${JSON.stringify({ version: 1, keys }, null, 2)}\n`, 0o600);
+    this.keys = keys;
+    this.loadedMtimeMs = statSync(this.path).mtimeMs;
+  }
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function corrupt(path: string): HedgeError {
+  return new HedgeError("keys_corrupt", `${path} is not a valid gateway key file`, {
+    hint: "restore it from a backup, or move it away and create new keys with 'hedge gateway key create'",
+  });
+}

@@ -1,0 +1,227 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { isHedgeError } from "@hedge/auth";
+import { codecFor } from "../engine/codecs.js";
+import { newRequestId, type GatewayEngine } from "../engine/engine.js";
+import type { RequestRecord } from "../engine/observer.js";
+import { GatewayError } from "../errors.js";
+import type { WireFormat } from "../providers/presets.js";
+import { isJsonObject } from "../wire/json.js";
+import { forward, headerValue } from "./forward.js";
+import type { GatewayKeyStore } from "./gateway-keys.js";
+import { listModelsBody } from "./models.js";
+import type { GatewayMetrics } from "./metrics.js";
+
+export interface GatewayServerOptions {
+  engine: GatewayEngine;
+  keys: GatewayKeyStore;
+  metrics: GatewayMetrics;
+  /** When false, requests need no key while no key exists (loopback only; checked at start). */
+  requireKey: boolean;
+  bodyLimitBytes: number;
+  /** Receives one line per problem worth a log (never a secret). */
+  log?: (line: string) => void;
+}
+
+const ROUTES: Record<string, WireFormat> = {
+  "/v1/chat/completions": "chat",
+  "/v1/responses": "responses",
+  "/v1/messages": "messages",
+  "/chat/completions": "chat",
+  "/responses": "responses",
+  "/messages": "messages",
+};
+
+/** The gateway's HTTP face: OpenAI and Anthropic inbound formats, models, health, metrics. */
+export function createGatewayServer(options: GatewayServerOptions): Server {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.log?.(`gateway: unhandled ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end();
+    });
+  });
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0;
+  return server;
+}
+
+async function handle(
+  options: GatewayServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = req.url ?? "/";
+  const query = url.indexOf("?");
+  const path = query < 0 ? url : url.slice(0, query);
+  const requestId = headerValue(req.headers, "x-request-id") ?? newRequestId();
+  const wire = ROUTES[path];
+
+  if (req.method === "HEAD" || (req.method === "GET" && (path === "/" || path === "/healthz"))) {
+    res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
+    res.end(req.method === "HEAD" ? undefined : JSON.stringify({ status: "ok" }));
+    return;
+  }
+  if (req.method === "GET" && path === "/metrics") {
+    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+    res.end(options.metrics.render());
+    return;
+  }
+  const errorWire: WireFormat = wire ?? (looksAnthropic(req) ? "messages" : "chat");
+  const fail = (error: GatewayError): void => sendError(res, errorWire, error, requestId);
+
+  if (!authorized(options, req)) {
+    fail(
+      new GatewayError("unauthorized", "missing or invalid gateway key", {
+        status: 401,
+        type: "authentication_error",
+      }),
+    );
+    req.resume();
+    return;
+  }
+  if (req.method === "GET" && (path === "/v1/models" || path === "/models")) {
+    res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
+    res.end(JSON.stringify(listModelsBody(options.engine.listModels(), looksAnthropic(req))));
+    return;
+  }
+  if (req.method !== "POST" || !wire) {
+    req.resume();
+    fail(
+      new GatewayError("not_found", `no route for ${req.method ?? "?"} ${path}`, {
+        status: 404,
+        type: "not_found_error",
+      }),
+    );
+    return;
+  }
+
+  const started = performance.now();
+  const record: RequestRecord = {
+    requestId,
+    inboundWire: wire,
+    model: "",
+    provider: undefined,
+    upstreamModel: undefined,
+    credential: undefined,
+    status: 0,
+    outcome: "ok",
+    errorType: undefined,
+    passThrough: false,
+    stream: false,
+    attempts: 0,
+    latencyMs: 0,
+    ttfbMs: undefined,
+    usage: undefined,
+  };
+  const abort = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) {
+      record.outcome = "aborted";
+      abort.abort();
+    }
+  });
+  try {
+    const body = await readJsonBody(req, options.bodyLimitBytes);
+    await forward(
+      options.engine,
+      { wire, body, headers: req.headers, requestId, signal: abort.signal, started },
+      res,
+      record,
+    );
+  } catch (error) {
+    const gatewayError = asGatewayError(error);
+    record.status = gatewayError.status;
+    if (record.outcome === "ok") record.outcome = "gateway_error";
+    record.errorType = gatewayError.type;
+    if (!res.headersSent) fail(gatewayError);
+    else
+      res.end(
+        codecFor(wire).encodeErrorFrame(
+          gatewayError.status,
+          gatewayError.type,
+          gatewayError.message,
+        ),
+      );
+    if (gatewayError.status >= 500) options.log?.(`gateway: ${requestId} ${gatewayError.message}`);
+  } finally {
+    record.latencyMs = performance.now() - started;
+    options.engine.observe(record);
+  }
+}
+
+function authorized(options: GatewayServerOptions, req: IncomingMessage): boolean {
+  if (!options.requireKey && options.keys.count() === 0) return true;
+  const bearer = headerValue(req.headers, "authorization");
+  const presented = bearer?.toLowerCase().startsWith("bearer ")
+    ? bearer.slice(7).trim()
+    : headerValue(req.headers, "x-api-key");
+  return options.keys.verify(presented) !== undefined;
+}
+
+function looksAnthropic(req: IncomingMessage): boolean {
+  return req.headers["anthropic-version"] !== undefined || req.headers["x-api-key"] !== undefined;
+}
+
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new GatewayError("invalid_json", "the request body is not valid JSON", { status: 400 });
+  }
+  if (!isJsonObject(parsed))
+    throw new GatewayError("invalid_json", "the request body must be a JSON object", {
+      status: 400,
+    });
+  return parsed;
+}
+
+function tooLarge(limit: number): GatewayError {
+  return new GatewayError(
+    "body_too_large",
+    `the request body exceeds ${Math.round(limit / 2 ** 20)} MiB`,
+    {
+      status: 413,
+      type: "request_too_large",
+    },
+  );
+}
+
+function asGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (isHedgeError(error)) {
+    const status = "status" in error && typeof error.status === "number" ? error.status : 400;
+    return new GatewayError(error.code, error.message, { status });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new GatewayError("internal", `gateway error: ${message}`, {
+    status: 500,
+    type: "api_error",
+  });
+}
+
+function sendError(
+  res: ServerResponse,
+  wire: WireFormat,
+  error: GatewayError,
+  requestId: string,
+): void {
+  res.writeHead(error.status, { "content-type": "application/json", "x-request-id": requestId });
+  const message = error.hint ? `${error.message} (${error.hint})` : error.message;
+  res.end(JSON.stringify(codecFor(wire).encodeError(error.status, error.type, message)));
+}

@@ -1,0 +1,121 @@
+import type { GatewayObserver, RequestRecord } from "../engine/observer.js";
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+interface Histogram {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * Prometheus metrics of the gateway: requests, errors, latency histogram and tokens, per
+ * provider. Hand-rolled (four metric families, fixed buckets): recording costs a map lookup.
+ */
+export class GatewayMetrics implements GatewayObserver {
+  private readonly requests = new Map<string, number>();
+  private readonly errors = new Map<string, number>();
+  private readonly tokens = new Map<string, number>();
+  private readonly latency = new Map<string, Histogram>();
+  private readonly ttfb = new Map<string, Histogram>();
+
+  onRequest(record: RequestRecord): void {
+    const provider = record.provider ?? "none";
+    increment(
+      this.requests,
+      labels({ provider, inbound: record.inboundWire, status: String(record.status) }),
+    );
+    if (record.outcome !== "ok")
+      increment(this.errors, labels({ provider, outcome: record.outcome }));
+    observe(this.latency, labels({ provider }), record.latencyMs / 1000);
+    if (record.ttfbMs !== undefined) observe(this.ttfb, labels({ provider }), record.ttfbMs / 1000);
+    if (record.usage) {
+      increment(this.tokens, labels({ provider, kind: "input" }), record.usage.input_tokens);
+      increment(this.tokens, labels({ provider, kind: "output" }), record.usage.output_tokens);
+      increment(
+        this.tokens,
+        labels({ provider, kind: "cached_input" }),
+        record.usage.cached_input_tokens,
+      );
+    }
+  }
+
+  /** The Prometheus text exposition (version 0.0.4). */
+  render(): string {
+    const lines: string[] = [];
+    counter(
+      lines,
+      "hedge_gateway_requests_total",
+      "Requests served, by provider, inbound wire and status.",
+      this.requests,
+    );
+    counter(
+      lines,
+      "hedge_gateway_errors_total",
+      "Requests that did not end well, by provider and outcome.",
+      this.errors,
+    );
+    counter(
+      lines,
+      "hedge_gateway_tokens_total",
+      "Tokens reported by providers, by kind.",
+      this.tokens,
+    );
+    histogram(
+      lines,
+      "hedge_gateway_request_duration_seconds",
+      "Whole request duration.",
+      this.latency,
+    );
+    histogram(
+      lines,
+      "hedge_gateway_time_to_first_byte_seconds",
+      "Time to the upstream's first byte.",
+      this.ttfb,
+    );
+    return `${lines.join("\n")}\n`;
+  }
+}
+
+function labels(values: Record<string, string>): string {
+  return Object.entries(values)
+    .map(
+      ([key, value]) =>
+        `${key}="${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`,
+    )
+    .join(",");
+}
+
+function increment(map: Map<string, number>, key: string, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function observe(map: Map<string, Histogram>, key: string, seconds: number): void {
+  let histogram = map.get(key);
+  if (!histogram) {
+    histogram = { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+    map.set(key, histogram);
+  }
+  for (let index = 0; index < BUCKETS.length; index += 1) {
+    if (seconds <= (BUCKETS[index] as number))
+      histogram.counts[index] = (histogram.counts[index] ?? 0) + 1;
+  }
+  histogram.sum += seconds;
+  histogram.count += 1;
+}
+
+function counter(lines: string[], name: string, help: string, map: Map<string, number>): void {
+  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+  for (const [key, value] of map) lines.push(`${name}{${key}} ${value}`);
+}
+
+function histogram(lines: string[], name: string, help: string, map: Map<string, Histogram>): void {
+  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+  for (const [key, value] of map) {
+    BUCKETS.forEach((bound, index) =>
+      lines.push(`${name}_bucket{${key},le="${bound}"} ${value.counts[index] ?? 0}`),
+    );
+    lines.push(`${name}_bucket{${key},le="+Inf"} ${value.count}`);
+    lines.push(`${name}_sum{${key}} ${value.sum}`, `${name}_count{${key}} ${value.count}`);
+  }
+}
