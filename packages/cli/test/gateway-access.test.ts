@@ -1,0 +1,177 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  makeTempHome,
+  startScriptedUpstream,
+  type ScriptedUpstream,
+  type TempHome,
+} from "@hedge/testkit";
+import { startGateway, type GatewayProcess } from "./gateway-process.js";
+import { runHedge } from "./run-hedge.js";
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (stops.length) await stops.pop()?.();
+});
+
+async function setup(providerLines: (upstreamUrl: string) => string[]): Promise<{
+  upstream: ScriptedUpstream;
+  home: TempHome;
+}> {
+  const upstream = await startScriptedUpstream();
+  const home = await makeTempHome();
+  stops.push(
+    () => upstream.close(),
+    () => home.cleanup(),
+  );
+  writeFileSync(join(home.path, "config.toml"), providerLines(upstream.url).join("\n"));
+  return { upstream, home };
+}
+
+async function gatewayFor(home: TempHome, args: string[] = []): Promise<GatewayProcess> {
+  const gateway = await startGateway(home.env, args);
+  stops.push(() => gateway.stop());
+  return gateway;
+}
+
+function chat(url: string, model: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+  });
+}
+
+const local = (url: string): string[] => [
+  "[providers.lab]",
+  `base_url = "${url}/v1"`,
+  'wire = "chat"',
+];
+
+describe("gateway keys", () => {
+  it("requires a valid key once one exists, by Bearer or x-api-key, in the inbound error shape", async () => {
+    const { upstream, home } = await setup(local);
+    const created = await runHedge(["gateway", "key", "create", "--name", "ci", "--json"], {
+      env: home.env,
+    });
+    expect(created.code).toBe(0);
+    const { key, id } = JSON.parse(created.stdout) as { key: string; id: string };
+    const gateway = await gatewayFor(home);
+    upstream.push({ text: "a", repeat: true });
+
+    const anonymous = await chat(gateway.url, "lab/m");
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { type: "authentication_error" } });
+    const wrong = await fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-api-key": "hk-wrong",
+        "anthropic-version": "2023-06-01",
+      },
+      body: JSON.stringify({
+        model: "lab/m",
+        max_tokens: 5,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({
+      type: "error",
+      error: { type: "authentication_error" },
+    });
+    expect(upstream.requests).toHaveLength(0);
+
+    expect((await chat(gateway.url, "lab/m", { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect((await chat(gateway.url, "lab/m", { "x-api-key": key })).status).toBe(200);
+
+    const listed = await runHedge(["gateway", "key", "list", "--json"], { env: home.env });
+    expect(listed.stdout).toContain(id);
+    expect(listed.stdout).not.toContain(key);
+    const revoked = await runHedge(["gateway", "key", "revoke", id], { env: home.env });
+    expect(revoked.code).toBe(0);
+    const again = await runHedge(["gateway", "key", "revoke", id], { env: home.env });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`no gateway key "${id}"`);
+  });
+
+  it("refuses to bind a non-loopback address without any key", async () => {
+    const { home } = await setup(local);
+    const run = await runHedge(["gateway", "serve", "--host", "0.0.0.0", "--port", "0"], {
+      env: home.env,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("refusing to listen on 0.0.0.0 without a gateway key");
+    expect(run.stderr).toContain("hedge gateway key create");
+  });
+});
+
+describe("gateway policy", () => {
+  it("denies a hosted provider under the default local-first policy, naming the rule", async () => {
+    const { upstream, home } = await setup((url) => [
+      "[providers.cloud]",
+      `base_url = "${url}/v1"`,
+      'class = "hosted"',
+      'region = "us"',
+      'wire = "chat"',
+    ]);
+    const gateway = await gatewayFor(home);
+    const response = await chat(gateway.url, "cloud/m");
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as { error: { message: string; type: string } };
+    expect(body.error.type).toBe("permission_error");
+    expect(body.error.message).toContain('policy.allow_classes = ["local"]');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it("denies a hosted region the policy does not list", async () => {
+    const { upstream, home } = await setup((url) => [
+      "[policy]",
+      'allow_classes = ["local", "hosted"]',
+      'allow_regions = ["eu"]',
+      "[providers.cloud]",
+      `base_url = "${url}/v1"`,
+      'class = "hosted"',
+      'region = "us"',
+      'api_key = "sk-test-not-real"',
+      'wire = "chat"',
+    ]);
+    const gateway = await gatewayFor(home);
+    const response = await chat(gateway.url, "cloud/m");
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      'policy.allow_regions = ["eu"] excludes region "us"',
+    );
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
+
+describe("pass-through", () => {
+  it("streams same-wire bytes through and still counts usage", async () => {
+    const { upstream, home } = await setup(local);
+    const gateway = await gatewayFor(home);
+    upstream.push({ text: "streamed words here", usage: { inputTokens: 21, outputTokens: 3 } });
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "lab/m",
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: "user", content: "hi" }],
+        some_vendor_field: { kept: true },
+      }),
+    });
+    const text = await response.text();
+    expect(text.trim().endsWith("data: [DONE]")).toBe(true);
+    // Unknown fields survive pass-through untouched; only the model is rewritten.
+    expect(upstream.requests[0]?.body).toMatchObject({
+      model: "m",
+      some_vendor_field: { kept: true },
+    });
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toContain('hedge_gateway_tokens_total{provider="lab",kind="input"} 21');
+    expect(metrics).toContain('hedge_gateway_tokens_total{provider="lab",kind="output"} 3');
+  });
+});
