@@ -85,7 +85,7 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
       choice.message.tool_calls?.map((call) => call.type === "function" && call.function.name),
     ).toEqual(["get_weather", "get_weather"]);
     const args = choice.message.tool_calls!.map((call) =>
-      call.type === "function" ? JSON.parse(call.function.arguments) : null,
+      call.type === "function" ? (JSON.parse(call.function.arguments) as unknown) : null,
     );
     expect(args).toEqual([{ city: "Paris" }, { city: "Oslo" }]);
     expect(completion.usage?.completion_tokens).toBe(12);
@@ -118,7 +118,7 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
     });
     const final = await stream.finalResponse();
     const calls = final.output.filter((item) => item.type === "function_call");
-    expect(calls.map((call) => JSON.parse(call.arguments))).toEqual([
+    expect(calls.map((call) => JSON.parse(call.arguments) as unknown)).toEqual([
       { city: "Paris" },
       { city: "Oslo" },
     ]);
