@@ -1,0 +1,9 @@
+import type { ToolResultPart } from "../canonical/request.js";
+
+/** Text of a tool result. OpenAI tool outputs carry text only, so images cannot be forwarded. */
+export function toolResultText(part: ToolResultPart): string {
+  if (typeof part.content === "string") return part.content;
+  let text = "";
+  for (const item of part.content) if (item.type === "text") text += item.text;
+  return text;
+}

@@ -1,0 +1,191 @@
+import { emptyUsage, type CanonicalEvent, type CanonicalUsage } from "../../canonical/events.js";
+import { NO_EVENTS, type StreamDecoder } from "../codec.js";
+import { newWireId } from "../ids.js";
+import { objectField, parseJsonObject, stringField, type JsonObject } from "../json.js";
+import type { SseMessage } from "../sse.js";
+import { decodeMessagesError } from "./error.js";
+import { decodeMessagesStopReason } from "./finish.js";
+import { mergeMessagesUsage } from "./usage.js";
+
+interface ToolBlockState {
+  toolIndex: number;
+  arguments: string;
+  /** The `input` of content_block_start, used when no input_json_delta follows. */
+  initialInput: string;
+}
+
+/**
+ * Anthropic Messages stream -> canonical events. Content block indexes count text and
+ * thinking blocks too, so tool calls get their own dense index from 0; `input_json_delta`
+ * fragments are forwarded and also buffered into the whole arguments of `tool_call.end`.
+ */
+export class MessagesStreamDecoder implements StreamDecoder {
+  private usage: CanonicalUsage = emptyUsage();
+  private done = false;
+  private started = false;
+  private toolCount = 0;
+  /** Content block index -> tool state, only for tool_use blocks. */
+  private readonly toolBlocks = new Map<number, ToolBlockState>();
+
+  push(message: SseMessage): readonly CanonicalEvent[] {
+    if (this.done) return NO_EVENTS;
+    const body = parseJsonObject(message.data);
+    if (body === undefined) return NO_EVENTS;
+    // The `type` field repeats the SSE event name; trust the body, some proxies drop `event:`.
+    switch (stringField(body, "type") ?? message.event) {
+      case "message_start":
+        return this.start(objectField(body, "message"));
+      case "content_block_start":
+        return this.blockStart(body);
+      case "content_block_delta":
+        return this.blockDelta(body);
+      case "content_block_stop":
+        return this.blockStop(body);
+      case "message_delta":
+        return this.messageDelta(body);
+      case "error":
+        this.done = true;
+        return [{ type: "error", error: decodeMessagesError(body) }];
+      default:
+        // ping, message_stop
+        return NO_EVENTS;
+    }
+  }
+
+  end(): readonly CanonicalEvent[] {
+    if (this.done) return NO_EVENTS;
+    this.done = true;
+    return [
+      {
+        type: "error",
+        error: {
+          status: 502,
+          type: "api_error",
+          message: "the upstream stream ended before it finished",
+        },
+      },
+    ];
+  }
+
+  private start(message: JsonObject | undefined): readonly CanonicalEvent[] {
+    if (this.started) return NO_EVENTS;
+    this.started = true;
+    const usage = objectField(message, "usage");
+    if (usage !== undefined) this.usage = mergeMessagesUsage(this.usage, usage);
+    return [
+      {
+        type: "response.start",
+        id: stringField(message, "id") ?? newWireId("msg_"),
+        model: stringField(message, "model") ?? "",
+      },
+    ];
+  }
+
+  private blockStart(body: JsonObject): readonly CanonicalEvent[] {
+    const block = objectField(body, "content_block");
+    const blockIndex = body["index"];
+    if (block === undefined || typeof blockIndex !== "number") return NO_EVENTS;
+    switch (block["type"]) {
+      case "tool_use": {
+        const input = objectField(block, "input");
+        const state: ToolBlockState = {
+          toolIndex: this.toolCount++,
+          arguments: "",
+          initialInput:
+            input === undefined || Object.keys(input).length === 0 ? "" : JSON.stringify(input),
+        };
+        this.toolBlocks.set(blockIndex, state);
+        return [
+          {
+            type: "tool_call.start",
+            index: state.toolIndex,
+            id: stringField(block, "id") ?? newWireId("toolu_"),
+            name: stringField(block, "name") ?? "",
+          },
+        ];
+      }
+      case "text": {
+        const text = stringField(block, "text");
+        return text === undefined || text.length === 0 ? NO_EVENTS : [{ type: "text.delta", text }];
+      }
+      case "thinking": {
+        const text = stringField(block, "thinking");
+        return text === undefined || text.length === 0
+          ? NO_EVENTS
+          : [{ type: "reasoning.delta", text }];
+      }
+      default:
+        return NO_EVENTS;
+    }
+  }
+
+  private blockDelta(body: JsonObject): readonly CanonicalEvent[] {
+    const delta = objectField(body, "delta");
+    switch (delta?.["type"]) {
+      case "text_delta": {
+        const text = stringField(delta, "text");
+        return text === undefined || text.length === 0 ? NO_EVENTS : [{ type: "text.delta", text }];
+      }
+      case "thinking_delta": {
+        const text = stringField(delta, "thinking");
+        return text === undefined || text.length === 0
+          ? NO_EVENTS
+          : [{ type: "reasoning.delta", text }];
+      }
+      case "signature_delta": {
+        const signature = stringField(delta, "signature");
+        return signature === undefined
+          ? NO_EVENTS
+          : [{ type: "reasoning.delta", text: "", signature }];
+      }
+      case "input_json_delta": {
+        const blockIndex = body["index"];
+        const state = typeof blockIndex === "number" ? this.toolBlocks.get(blockIndex) : undefined;
+        const fragment = stringField(delta, "partial_json");
+        if (state === undefined || fragment === undefined || fragment.length === 0)
+          return NO_EVENTS;
+        state.arguments += fragment;
+        return [{ type: "tool_call.delta", index: state.toolIndex, arguments: fragment }];
+      }
+      default:
+        return NO_EVENTS;
+    }
+  }
+
+  private blockStop(body: JsonObject): readonly CanonicalEvent[] {
+    const blockIndex = body["index"];
+    const state = typeof blockIndex === "number" ? this.toolBlocks.get(blockIndex) : undefined;
+    if (state === undefined || typeof blockIndex !== "number") return NO_EVENTS;
+    this.toolBlocks.delete(blockIndex);
+    return [
+      {
+        type: "tool_call.end",
+        index: state.toolIndex,
+        arguments: state.arguments || state.initialInput || "{}",
+      },
+    ];
+  }
+
+  private messageDelta(body: JsonObject): readonly CanonicalEvent[] {
+    const usage = objectField(body, "usage");
+    if (usage !== undefined) this.usage = mergeMessagesUsage(this.usage, usage);
+    const stopReason = stringField(objectField(body, "delta"), "stop_reason");
+    if (stopReason === undefined) return [{ type: "usage", usage: this.usage }];
+    this.done = true;
+    const events: CanonicalEvent[] = [];
+    // A truncated upstream may stop without closing a tool block; close it with what arrived.
+    for (const state of this.toolBlocks.values()) {
+      events.push({
+        type: "tool_call.end",
+        index: state.toolIndex,
+        arguments: state.arguments || state.initialInput || "{}",
+      });
+    }
+    this.toolBlocks.clear();
+    events.push(
+      { type: "usage", usage: this.usage },
+      { type: "finish", reason: decodeMessagesStopReason(stopReason) },
+    );
+    return events;
+  }
+}

@@ -1,0 +1,124 @@
+/** One server-sent event. `event` is absent when the stream named none (the default "message"). */
+export interface SseMessage {
+  event?: string;
+  data: string;
+  id?: string;
+}
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Incremental SSE parser after the WHATWG event-stream rules: feed bytes or strings split
+ * anywhere (inside a UTF-8 sequence, between CR and LF), get whole events out. Handles CRLF,
+ * CR and LF line ends, multi-line `data`, comments and a leading BOM.
+ */
+export class SseParser {
+  private readonly decoder = new TextDecoder();
+  private buffer = "";
+  private sawFirstChunk = false;
+  private data: string | undefined;
+  private event: string | undefined;
+  private id: string | undefined;
+
+  /** Parse a chunk; returns the events it completed (often none or one). */
+  push(chunk: string | Uint8Array): SseMessage[] {
+    let text = typeof chunk === "string" ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (!this.sawFirstChunk && text.length > 0) {
+      this.sawFirstChunk = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.buffer = this.buffer.length === 0 ? text : this.buffer + text;
+    return this.drainLines(false);
+  }
+
+  /** The stream ended: a final event without its blank line is discarded, per spec. */
+  end(): SseMessage[] {
+    this.buffer += this.decoder.decode();
+    const messages = this.drainLines(true);
+    this.data = undefined;
+    this.event = undefined;
+    return messages;
+  }
+
+  private drainLines(atEnd: boolean): SseMessage[] {
+    const messages: SseMessage[] = [];
+    const buffer = this.buffer;
+    let lineStart = 0;
+    for (let index = 0; index < buffer.length; index++) {
+      const code = buffer.charCodeAt(index);
+      if (code !== LF && code !== CR) continue;
+      // A CR at the very end may be the first half of a CRLF split across chunks.
+      if (code === CR && index === buffer.length - 1 && !atEnd) break;
+      const message = this.processLine(buffer, lineStart, index);
+      if (message !== undefined) messages.push(message);
+      if (code === CR && buffer.charCodeAt(index + 1) === LF) index++;
+      lineStart = index + 1;
+    }
+    this.buffer = lineStart === 0 ? buffer : buffer.slice(lineStart);
+    if (atEnd && this.buffer.length > 0) {
+      // An unterminated last line still sets fields, but the event is never dispatched.
+      this.processLine(this.buffer, 0, this.buffer.length);
+      this.buffer = "";
+    }
+    return messages;
+  }
+
+  private processLine(buffer: string, start: number, end: number): SseMessage | undefined {
+    if (start === end) return this.dispatch();
+    if (buffer.charCodeAt(start) === 58 /* ":" */) return undefined;
+    const colon = buffer.indexOf(":", start);
+    let field: string;
+    let value: string;
+    if (colon === -1 || colon >= end) {
+      field = buffer.slice(start, end);
+      value = "";
+    } else {
+      field = buffer.slice(start, colon);
+      const valueStart = buffer.charCodeAt(colon + 1) === 32 /* " " */ ? colon + 2 : colon + 1;
+      value = buffer.slice(Math.min(valueStart, end), end);
+    }
+    switch (field) {
+      case "data":
+        this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+        break;
+      case "event":
+        this.event = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) this.id = value;
+        break;
+      default:
+        // `retry` and unknown fields carry nothing a gateway acts on.
+        break;
+    }
+    return undefined;
+  }
+
+  private dispatch(): SseMessage | undefined {
+    const data = this.data;
+    const event = this.event;
+    this.data = undefined;
+    this.event = undefined;
+    if (data === undefined) return undefined;
+    const message: SseMessage = { data };
+    if (event !== undefined && event.length > 0) message.event = event;
+    if (this.id !== undefined) message.id = this.id;
+    return message;
+  }
+}
+
+/** Parse a whole SSE text at once (fixtures, tests, buffered bodies). */
+export function parseSseText(text: string): SseMessage[] {
+  const parser = new SseParser();
+  const messages = parser.push(text);
+  for (const message of parser.end()) messages.push(message);
+  return messages;
+}
+
+/** One SSE frame: optional `event:` line, `data:` line(s), blank line. */
+export function formatSseFrame(data: string, event?: string): string {
+  // JSON payloads never contain raw newlines; only arbitrary text needs splitting.
+  const dataLines = data.includes("\n") ? data.split("\n").join("\ndata: ") : data;
+  return event === undefined ? `data: ${dataLines}\n\n` : `event: ${event}\ndata: ${dataLines}\n\n`;
+}

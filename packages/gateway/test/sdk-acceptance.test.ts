@@ -1,0 +1,166 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import type { WireFormat } from "../src/providers/presets.js";
+import { decodeStream, encodeStream, readFixture } from "./wire-helpers.js";
+
+/**
+ * The official SDKs parse what our stream encoders write. The gateway package does not depend
+ * on them, so they are resolved from sibling packages that do (testkit, gateway-client); the
+ * suite skips when they are not installed.
+ */
+async function importFrom(packageDir: string, name: string): Promise<unknown> {
+  try {
+    const require = createRequire(new URL(`../../${packageDir}/package.json`, import.meta.url));
+    return (await import(pathToFileURL(require.resolve(name)).href)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+type FetchLike = (input: unknown, init?: unknown) => Promise<Response>;
+interface ClientOptions {
+  apiKey: string;
+  baseURL: string;
+  fetch: FetchLike;
+  maxRetries: number;
+}
+interface OpenAIClient {
+  chat: {
+    completions: { stream(body: object): { finalChatCompletion(): Promise<ChatCompletion> } };
+  };
+  responses: { stream(body: object): { finalResponse(): Promise<ResponseBody> } };
+}
+interface ChatCompletion {
+  choices: {
+    message: {
+      content: string | null;
+      tool_calls?: { function: { name: string; arguments: string } }[];
+    };
+    finish_reason: string;
+  }[];
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+interface ResponseBody {
+  status: string;
+  output_text: string;
+  output: { type: string; name?: string; arguments?: string }[];
+  usage: { input_tokens: number; output_tokens: number } | null;
+}
+interface AnthropicClient {
+  messages: { stream(body: object): { finalMessage(): Promise<AnthropicMessage> } };
+}
+interface AnthropicMessage {
+  content: {
+    type: string;
+    text?: string;
+    name?: string;
+    input?: unknown;
+    thinking?: string;
+    signature?: string;
+  }[];
+  stop_reason: string;
+  usage: { input_tokens: number; output_tokens: number };
+}
+type ClientConstructor<Client> = new (options: ClientOptions) => Client;
+
+const openaiModule = (await importFrom("gateway-client", "openai")) as
+  { default: ClientConstructor<OpenAIClient> } | undefined;
+const anthropicModule = (await importFrom("testkit", "@anthropic-ai/sdk")) as
+  { default: ClientConstructor<AnthropicClient> } | undefined;
+
+function serving(sse: string): FetchLike {
+  return () =>
+    Promise.resolve(new Response(sse, { headers: { "content-type": "text/event-stream" } }));
+}
+
+function clientStream(clientWire: WireFormat, upstreamWire: WireFormat, fixture: string): string {
+  return encodeStream(
+    clientWire,
+    decodeStream(upstreamWire, readFixture(fixture)),
+    undefined,
+    "served-model",
+  );
+}
+
+describe.skipIf(openaiModule === undefined)("openai SDK accepts", () => {
+  const client = (sse: string): OpenAIClient =>
+    new openaiModule!.default({
+      apiKey: "k",
+      baseURL: "http://gateway.test/v1",
+      fetch: serving(sse),
+      maxRetries: 0,
+    });
+
+  it("a Chat stream translated from Anthropic tool use", async () => {
+    const stream = clientStream("chat", "messages", "messages-tool-use.chunks.txt");
+    const completion = await client(stream)
+      .chat.completions.stream({
+        model: "m",
+        messages: [],
+        stream_options: { include_usage: true },
+      })
+      .finalChatCompletion();
+    const choice = completion.choices[0];
+    expect(choice?.message.content).toBe("Checking.");
+    expect(choice?.message.tool_calls?.map((call) => call.function)).toEqual([
+      { name: "get_weather", arguments: '{"city": "Paris"}' },
+      { name: "get_weather", arguments: '{"city": "Rome"}' },
+    ]);
+    expect(choice?.finish_reason).toBe("tool_calls");
+    expect(completion.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 30 });
+  });
+
+  it("a Responses stream translated from Chat tool calls", async () => {
+    const stream = clientStream("responses", "chat", "chat-tool-calls.chunks.txt");
+    const response = await client(stream)
+      .responses.stream({ model: "m", input: "hi" })
+      .finalResponse();
+    expect(response.status).toBe("completed");
+    expect(response.output_text).toBe("Checking.");
+    expect(response.output.map((item) => item.type)).toEqual([
+      "reasoning",
+      "message",
+      "function_call",
+      "function_call",
+    ]);
+    expect(response.usage).toMatchObject({ input_tokens: 40, output_tokens: 30 });
+  });
+});
+
+describe.skipIf(anthropicModule === undefined)("@anthropic-ai/sdk accepts", () => {
+  const client = (sse: string): AnthropicClient =>
+    new anthropicModule!.default({
+      apiKey: "k",
+      baseURL: "http://gateway.test",
+      fetch: serving(sse),
+      maxRetries: 0,
+    });
+
+  it("a Messages stream translated from Responses", async () => {
+    const stream = clientStream("messages", "responses", "responses-text.chunks.txt");
+    const message = await client(stream)
+      .messages.stream({ model: "m", max_tokens: 10, messages: [] })
+      .finalMessage();
+    expect(message.content.map((block) => block.type)).toEqual(["thinking", "text"]);
+    expect(message.content[1]?.text).toBe("Hello, world");
+    expect(message.stop_reason).toBe("end_turn");
+    expect(message.usage).toMatchObject({ input_tokens: 4, output_tokens: 4 });
+  });
+
+  it("a Messages stream translated from Chat tool calls", async () => {
+    const stream = clientStream("messages", "chat", "chat-tool-calls.chunks.txt");
+    const message = await client(stream)
+      .messages.stream({ model: "m", max_tokens: 10, messages: [] })
+      .finalMessage();
+    expect(
+      message.content
+        .filter((block) => block.type === "tool_use")
+        .map((block) => [block.name, block.input]),
+    ).toEqual([
+      ["get_weather", { city: "Paris" }],
+      ["get_weather", { city: "Rome" }],
+    ]);
+    expect(message.stop_reason).toBe("tool_use");
+  });
+});
