@@ -8,6 +8,7 @@ export {
   parseScript,
   parseReply,
   loadScriptFile,
+  ScriptValidationError,
   type Script,
   type ScriptReply,
   type ScriptMatch,
@@ -19,7 +20,6 @@ export {
   type StopReason,
   type JsonValue,
 } from "./script.js";
-export { ScriptValidationError } from "./validate.js";
 export { errorReply, rateLimitedReply } from "./reply-helpers.js";
 export {
   openAiErrorBody,

@@ -33,6 +33,21 @@ describe("script validation", () => {
     expect(() => parseScript({})).toThrow(/script\.replies: required/);
   });
 
+  it("prefers a misspelt field to the required field it hides, and checks numbers", () => {
+    expect(() => parseScript({ replies: [{ toolCalls: [{ nme: "f", arguments: {} }] }] })).toThrow(
+      /replies\[0\]\.toolCalls\[0\]\.nme: unknown field/,
+    );
+    expect(() => parseScript({ replies: [{ status: 42 }] })).toThrow(
+      /replies\[0\]\.status: expected at least 100, got 42/,
+    );
+    expect(() => parseScript({ replies: [{ latencyMs: 1.5 }] })).toThrow(
+      /replies\[0\]\.latencyMs: expected an integer, got 1\.5/,
+    );
+    expect(() => parseScript({ replies: [{ toolCalls: [{ name: "f", arguments: 3 }] }] })).toThrow(
+      /toolCalls\[0\]\.arguments: expected a string or an object, got number/,
+    );
+  });
+
   it("loads the example fixture", async () => {
     const script = await loadScriptFile(fixture);
     expect(script.replies.length).toBeGreaterThan(0);

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
-import { loadScriptFile } from "../script.js";
+import { loadScriptFile, ScriptValidationError } from "../script.js";
 import { startScriptedUpstream } from "../server.js";
-import { ScriptValidationError } from "../validate.js";
 
 const USAGE = "usage: pnpm mock-upstream --script FILE [--port N] [--host ADDRESS]";
 
