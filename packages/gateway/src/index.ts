@@ -44,8 +44,8 @@ export {
   type CanonicalResponse,
   type CollectedToolCall,
 } from "./canonical/collect.js";
-export { codecFor } from "./engine/codecs.js";
-export type { WireCodec } from "./engine/wire-codec.js";
+export { codecFor } from "./wire/registry.js";
+export type { WireCodec } from "./wire/registry.js";
 export { SseParser, formatSseFrame, type SseMessage } from "./wire/sse.js";
 
 // Engine and server.

@@ -6,7 +6,7 @@ import type { PolicyConfig } from "../config-schema.js";
 import { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { SseParser } from "../wire/sse.js";
-import { codecFor } from "./codecs.js";
+import { codecFor } from "../wire/registry.js";
 import type { CredentialResolver } from "./credentials.js";
 import type { GatewayObserver, RequestRecord } from "./observer.js";
 import { planRoute, type Attempt, type RouteInput, type RoutePlan } from "./route.js";

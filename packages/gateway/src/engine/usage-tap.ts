@@ -1,7 +1,7 @@
 import type { CanonicalUsage } from "../canonical/events.js";
 import { parseJsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";
-import type { WireCodec } from "./wire-codec.js";
+import type { WireCodec } from "../wire/registry.js";
 
 /**
  * Watches pass-through bytes for usage without re-encoding them: SSE framing is parsed, but a

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { ResponseCollector } from "../canonical/collect.js";
 import type { CanonicalRequest } from "../canonical/request.js";
-import { codecFor } from "../engine/codecs.js";
+import { codecFor } from "../wire/registry.js";
 import {
   isRetryableStatus,
   setRoute,
@@ -176,7 +176,7 @@ async function translateStream(
 ): Promise<void> {
   writeHead(res, 200, headers, "text/event-stream; charset=utf-8");
   const decoder = codecFor(attempt.provider.wire).createStreamDecoder();
-  const encoder = codecFor(inboundWire).createStreamEncoder(canonical);
+  const encoder = codecFor(inboundWire).createStreamEncoder(canonical, model);
   const parser = new SseParser();
   const emit = async (messages: ReturnType<SseParser["push"]>): Promise<void> => {
     let out = "";

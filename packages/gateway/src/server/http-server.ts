@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isHedgeError } from "@hedge/auth";
-import { codecFor } from "../engine/codecs.js";
+import { codecFor } from "../wire/registry.js";
 import { newRequestId, type GatewayEngine } from "../engine/engine.js";
 import type { RequestRecord } from "../engine/observer.js";
 import { GatewayError } from "../errors.js";

@@ -1,83 +1,151 @@
 import type { CanonicalResponse } from "../canonical/collect.js";
-import type { CanonicalEvent } from "../canonical/events.js";
-import { namespacedToolNames, type CanonicalRequest } from "../canonical/request.js";
+import type { CanonicalError, CanonicalEvent, CanonicalUsage } from "../canonical/events.js";
+import type { CanonicalRequest } from "../canonical/request.js";
+import type { StreamDecoder, StreamEncoder } from "./codec.js";
+import { emptyUsage } from "../canonical/events.js";
+import { namespacedToolNames } from "../canonical/request.js";
 import type { WireFormat } from "../providers/presets.js";
 import { decodeChatRequest } from "./chat/request-decode.js";
 import { encodeChatRequest } from "./chat/request-encode.js";
-import { decodeChatResponse, encodeChatErrorFrame, encodeChatResponse } from "./chat/response.js";
+import {
+  decodeChatResponse,
+  encodeChatError,
+  encodeChatErrorFrame,
+  encodeChatResponse,
+} from "./chat/response.js";
 import { ChatStreamDecoder } from "./chat/stream-decoder.js";
 import { ChatStreamEncoder } from "./chat/stream-encoder.js";
-import type { StreamDecoder, StreamEncoder } from "./codec.js";
-import type { JsonObject } from "./json.js";
-import { encodeMessagesError, encodeMessagesErrorFrame } from "./messages/error.js";
+import { decodeChatUsage } from "./chat/usage.js";
+import { objectField, parseJsonObject, type JsonObject } from "./json.js";
+import {
+  decodeMessagesError,
+  encodeMessagesError,
+  encodeMessagesErrorFrame,
+} from "./messages/error.js";
 import { decodeMessagesRequest } from "./messages/request-decode.js";
 import { encodeMessagesRequest } from "./messages/request-encode.js";
 import { decodeMessagesResponse, encodeMessagesResponse } from "./messages/response.js";
 import { MessagesStreamDecoder } from "./messages/stream-decoder.js";
 import { MessagesStreamEncoder } from "./messages/stream-encoder.js";
-import { encodeOpenAIError } from "./openai-error.js";
+import { mergeMessagesUsage } from "./messages/usage.js";
+import { decodeOpenAIError, errorObjectOf } from "./openai-error.js";
 import { decodeResponsesRequest } from "./responses/request-decode.js";
 import { encodeResponsesRequest } from "./responses/request-encode.js";
 import {
   decodeResponsesResponse,
+  encodeResponsesError,
   encodeResponsesErrorFrame,
   encodeResponsesResponse,
 } from "./responses/response.js";
 import { ResponsesStreamDecoder } from "./responses/stream-decoder.js";
 import { ResponsesStreamEncoder } from "./responses/stream-encoder.js";
+import { decodeResponsesUsage } from "./responses/usage.js";
 
 /** Everything the gateway needs to speak one wire format, in both directions. */
 export interface WireCodec {
-  /** A client's request body -> canonical (throws `WireDecodeError`). */
   decodeRequest(body: unknown): CanonicalRequest;
-  /** Canonical -> the body sent upstream. */
   encodeRequest(request: CanonicalRequest, upstreamModel: string): JsonObject;
-  /** A decoder for one upstream stream. */
   createStreamDecoder(): StreamDecoder;
-  /** An encoder for one client stream; `request` is the client's decoded request. */
-  createStreamEncoder(request: CanonicalRequest, model: string): StreamEncoder;
-  /** A non-streaming upstream body -> canonical events. */
+  /**
+   * An encoder for one client stream. `request` is the client's decoded request (Chat's
+   * `include_usage`, Responses' namespaced tools); `model` names the model to the client.
+   */
+  createStreamEncoder(request: CanonicalRequest | undefined, model?: string): StreamEncoder;
   decodeResponse(json: unknown): CanonicalEvent[];
-  /** A collected response -> the non-streaming client body. */
   encodeResponse(response: CanonicalResponse, model: string): JsonObject;
-  /** An HTTP error body in this wire's shape. */
+  /** An error body in this wire's shape. */
   encodeError(status: number, type: string, message: string): JsonObject;
-  /** A mid-stream error frame (after a 200) in this wire's shape. */
+  /** A mid-stream error frame in this wire's shape. */
   encodeErrorFrame(status: number, type: string, message: string): string;
+  /** Reads an upstream error body of this wire. */
+  decodeError(status: number, body: string): CanonicalError;
+  /**
+   * Pass-through tap: usage carried by one parsed payload (an SSE data object or a whole JSON
+   * response), merged into what was seen before; undefined when it carries none.
+   */
+  tapUsage(previous: CanonicalUsage | undefined, payload: JsonObject): CanonicalUsage | undefined;
 }
 
-/** The codec of each wire format. */
-export const WIRE_CODECS: Readonly<Record<WireFormat, WireCodec>> = {
-  chat: {
-    decodeRequest: decodeChatRequest,
-    encodeRequest: encodeChatRequest,
-    createStreamDecoder: () => new ChatStreamDecoder(),
-    createStreamEncoder: (request) =>
-      new ChatStreamEncoder({ includeUsage: request.include_usage ?? false }),
-    decodeResponse: decodeChatResponse,
-    encodeResponse: encodeChatResponse,
-    encodeError: encodeOpenAIError,
-    encodeErrorFrame: encodeChatErrorFrame,
-  },
-  responses: {
-    decodeRequest: decodeResponsesRequest,
-    encodeRequest: encodeResponsesRequest,
-    createStreamDecoder: () => new ResponsesStreamDecoder(),
-    createStreamEncoder: (request, model) =>
-      new ResponsesStreamEncoder({ model, namespacedTools: namespacedToolNames(request.tools) }),
-    decodeResponse: decodeResponsesResponse,
-    encodeResponse: encodeResponsesResponse,
-    encodeError: encodeOpenAIError,
-    encodeErrorFrame: (_status, type, message) => encodeResponsesErrorFrame(type, message, 0),
-  },
-  messages: {
-    decodeRequest: decodeMessagesRequest,
-    encodeRequest: encodeMessagesRequest,
-    createStreamDecoder: () => new MessagesStreamDecoder(),
-    createStreamEncoder: (_request, model) => new MessagesStreamEncoder(model),
-    decodeResponse: decodeMessagesResponse,
-    encodeResponse: encodeMessagesResponse,
-    encodeError: encodeMessagesError,
-    encodeErrorFrame: encodeMessagesErrorFrame,
+function decodeOpenAIErrorBody(status: number, body: string): CanonicalError {
+  const parsed = parseJsonObject(body);
+  if (!parsed)
+    return {
+      status,
+      type: status === 429 ? "rate_limit_error" : "api_error",
+      message: body.slice(0, 500) || `HTTP ${status}`,
+    };
+  return decodeOpenAIError(errorObjectOf(parsed), status);
+}
+
+const chat: WireCodec = {
+  decodeRequest: decodeChatRequest,
+  encodeRequest: encodeChatRequest,
+  createStreamDecoder: () => new ChatStreamDecoder(),
+  createStreamEncoder: (request) =>
+    new ChatStreamEncoder({ includeUsage: request?.include_usage === true }),
+  decodeResponse: decodeChatResponse,
+  encodeResponse: encodeChatResponse,
+  encodeError: encodeChatError,
+  encodeErrorFrame: encodeChatErrorFrame,
+  decodeError: decodeOpenAIErrorBody,
+  tapUsage: (_previous, payload) => {
+    const usage = objectField(payload, "usage");
+    return usage ? decodeChatUsage(usage) : undefined;
   },
 };
+
+const responses: WireCodec = {
+  decodeRequest: decodeResponsesRequest,
+  encodeRequest: encodeResponsesRequest,
+  createStreamDecoder: () => new ResponsesStreamDecoder(),
+  createStreamEncoder: (request, model) => {
+    const named = model ?? request?.model;
+    return new ResponsesStreamEncoder({
+      ...(request ? { namespacedTools: namespacedToolNames(request.tools) } : {}),
+      ...(named ? { model: named } : {}),
+    });
+  },
+  decodeResponse: decodeResponsesResponse,
+  encodeResponse: encodeResponsesResponse,
+  encodeError: encodeResponsesError,
+  encodeErrorFrame: (_status, type, message) => encodeResponsesErrorFrame(type, message, 0),
+  decodeError: decodeOpenAIErrorBody,
+  tapUsage: (_previous, payload) => {
+    // Streaming: `response.completed` carries `response.usage`; a JSON body carries `usage`.
+    const usage = objectField(objectField(payload, "response") ?? payload, "usage");
+    return usage ? decodeResponsesUsage(usage) : undefined;
+  },
+};
+
+const messages: WireCodec = {
+  decodeRequest: decodeMessagesRequest,
+  encodeRequest: encodeMessagesRequest,
+  createStreamDecoder: () => new MessagesStreamDecoder(),
+  createStreamEncoder: (request, model) => new MessagesStreamEncoder(model ?? request?.model ?? ""),
+  decodeResponse: decodeMessagesResponse,
+  encodeResponse: encodeMessagesResponse,
+  encodeError: encodeMessagesError,
+  encodeErrorFrame: encodeMessagesErrorFrame,
+  decodeError: (status, body) => {
+    const parsed = parseJsonObject(body);
+    const decoded = parsed
+      ? decodeMessagesError(parsed)
+      : { type: "api_error", message: body.slice(0, 500) || `HTTP ${status}` };
+    return { ...decoded, status };
+  },
+  tapUsage: (previous, payload) => {
+    // `message_start` nests usage in `message`; `message_delta` and JSON bodies carry it at top.
+    const usage =
+      objectField(objectField(payload, "message") ?? payload, "usage") ??
+      objectField(payload, "usage");
+    if (!usage) return undefined;
+    return mergeMessagesUsage(previous ?? emptyUsage(), usage);
+  },
+};
+
+/** The codec of each wire format. */
+export const WIRE_CODECS: Readonly<Record<WireFormat, WireCodec>> = { chat, responses, messages };
+
+export function codecFor(wire: WireFormat): WireCodec {
+  return WIRE_CODECS[wire];
+}

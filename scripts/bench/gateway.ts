@@ -1,0 +1,142 @@
+// pnpm bench:gateway — the gateway against a minimal fast upstream on loopback, in one run:
+// direct to the upstream, through `hedge gateway serve`, and through Portkey's open-source
+// gateway pointed at the same upstream. Only 2xx responses count, and each run must be seen by
+// the upstream (its request counter), else the run is reported invalid.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { fixedRate, throughput, type Target } from "./load.js";
+import { startProcess, type Started } from "./processes.js";
+import { machine, printTable } from "./table.js";
+
+const seconds = Number(process.env["BENCH_SECONDS"] ?? 10);
+const rate = Number(process.env["BENCH_RATE"] ?? 500);
+const connections = 16;
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const hedgeBin = join(root, "packages/cli/dist/hedge.js");
+const require = createRequire(import.meta.url);
+const portkeyBin = join(
+  dirname(require.resolve("@portkey-ai/gateway/package.json")),
+  "build/start-server.js",
+);
+
+const started: Started[] = [];
+const home = mkdtempSync(join(tmpdir(), "hedge-bench-"));
+try {
+  const upstream = await startProcess(
+    process.execPath,
+    ["--import", "tsx", join(root, "scripts/bench/fast-upstream.ts")],
+    {},
+    /listening (\d+)/,
+  );
+  started.push(upstream);
+  const upstreamOrigin = `http://127.0.0.1:${upstream.match[1]}`;
+  writeFileSync(
+    join(home, "config.toml"),
+    `[providers.fast]\ntype = "openai-compatible"\nbase_url = "${upstreamOrigin}/v1"\nwire = "chat"\n`,
+  );
+  const hedge = await startProcess(
+    process.execPath,
+    [hedgeBin, "gateway", "serve", "--port", "0"],
+    { HEDGE_HOME: home },
+    /listening on (http:\/\/\S+)/,
+  );
+  started.push(hedge);
+  const portkeyPort = 18787 + Math.floor(Math.random() * 1000);
+  const portkey = await startProcess(
+    process.execPath,
+    [portkeyBin, `--port=${portkeyPort}`, "--headless"],
+    { NODE_ENV: "production" },
+    /running at|Ready for connections/,
+  );
+  started.push(portkey);
+
+  const body = (stream: boolean, model: string): string =>
+    JSON.stringify({ model, stream, messages: [{ role: "user", content: "Say ok." }] });
+  const targets = (stream: boolean): Target[] => [
+    {
+      name: "direct",
+      origin: upstreamOrigin,
+      path: "/v1/chat/completions",
+      headers: {},
+      body: body(stream, "bench-model"),
+    },
+    {
+      name: "hedge",
+      origin: hedge.match[1] as string,
+      path: "/v1/chat/completions",
+      headers: {},
+      body: body(stream, "fast/bench-model"),
+    },
+    {
+      name: "portkey",
+      origin: `http://127.0.0.1:${portkeyPort}`,
+      path: "/v1/chat/completions",
+      headers: {
+        "x-portkey-provider": "openai",
+        "x-portkey-custom-host": `${upstreamOrigin}/v1`,
+        authorization: "Bearer bench-not-a-key",
+      },
+      body: body(stream, "bench-model"),
+    },
+  ];
+  const upstreamCount = async (): Promise<number> =>
+    Number(await (await fetch(`${upstreamOrigin}/count`)).text());
+
+  console.log(`machine: ${machine()}`);
+  console.log(
+    `throughput: ${connections} connections, ${seconds} s each; latency: ${rate} req/s open loop, ${seconds} s each\n`,
+  );
+  const rows: string[][] = [];
+  const latencyRows: string[][] = [];
+  for (const stream of [false, true]) {
+    const kind = stream ? "stream" : "json";
+    const direct: Record<string, number> = {};
+    for (const target of targets(stream)) {
+      const before = await upstreamCount();
+      const result = await throughput(target, connections, seconds);
+      const reached = (await upstreamCount()) - before;
+      const valid = result.non2xx === 0 && result.errors === 0 && reached >= result.ok;
+      rows.push([
+        kind,
+        target.name,
+        result.requestsPerSecond.toFixed(0),
+        String(result.non2xx),
+        String(result.errors),
+        String(reached),
+        valid ? "valid" : "INVALID",
+      ]);
+    }
+    for (const target of targets(stream)) {
+      const before = await upstreamCount();
+      const latency = await fixedRate(target, rate, seconds, stream ? "first-byte" : "end");
+      const reached = (await upstreamCount()) - before;
+      if (target.name === "direct") Object.assign(direct, { p50: latency.p50, p99: latency.p99 });
+      const valid = latency.failed === 0 && reached >= latency.ok;
+      latencyRows.push([
+        kind,
+        target.name,
+        stream ? "TTFB" : "full",
+        latency.p50.toFixed(3),
+        latency.p99.toFixed(3),
+        target.name === "direct" ? "-" : (latency.p50 - (direct["p50"] ?? 0)).toFixed(3),
+        target.name === "direct" ? "-" : (latency.p99 - (direct["p99"] ?? 0)).toFixed(3),
+        valid ? "valid" : `INVALID (${latency.failed} failed)`,
+      ]);
+    }
+  }
+  printTable(["body", "target", "req/s (2xx)", "non-2xx", "errors", "upstream saw", "run"], rows);
+  console.log("");
+  printTable(
+    ["body", "target", "measured", "p50 ms", "p99 ms", "added p50 ms", "added p99 ms", "run"],
+    latencyRows,
+  );
+  const hedgeJson = Number(rows.find((row) => row[0] === "json" && row[1] === "hedge")?.[2]);
+  const portkeyJson = Number(rows.find((row) => row[0] === "json" && row[1] === "portkey")?.[2]);
+  console.log(`\nhedge / portkey throughput (json): ${(hedgeJson / portkeyJson).toFixed(1)}x`);
+} finally {
+  for (const process of started.reverse()) await process.stop();
+  rmSync(home, { recursive: true, force: true });
+}
