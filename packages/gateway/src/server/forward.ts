@@ -25,6 +25,8 @@ export interface InboundRequest {
   signal: AbortSignal;
   /** performance.now() when the request arrived. */
   started: number;
+  /** Told which inbound fields a translation could not map (never fatal, worth a log). */
+  onDropped?: (dropped: readonly string[], upstreamWire: WireFormat) => void;
 }
 
 /** Upstream headers a client may use (rate limits), copied on every route. */
@@ -59,7 +61,11 @@ export async function forward(
     if (passThrough) {
       body = JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
     } else {
-      canonical ??= inboundCodec.decodeRequest(inbound.body);
+      if (canonical === undefined) {
+        canonical = inboundCodec.decodeRequest(inbound.body);
+        if (canonical.dropped.length > 0)
+          inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
+      }
       body = JSON.stringify(
         codecFor(attempt.provider.wire).encodeRequest(canonical, attempt.upstreamModel),
       );

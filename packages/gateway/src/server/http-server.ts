@@ -6,6 +6,8 @@ import type { RequestRecord } from "../engine/observer.js";
 import { GatewayError } from "../errors.js";
 import type { WireFormat } from "../providers/presets.js";
 import { isJsonObject } from "../wire/json.js";
+import { countTokensBody } from "./count-tokens.js";
+import { droppedFieldLogger, type DroppedLogger } from "./dropped-log.js";
 import { forward, headerValue } from "./forward.js";
 import type { GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
@@ -31,10 +33,14 @@ const ROUTES: Record<string, WireFormat> = {
   "/messages": "messages",
 };
 
+/** Anthropic's token counting endpoint, answered by the gateway itself (see `countTokensBody`). */
+const COUNT_TOKENS_PATHS = new Set(["/v1/messages/count_tokens", "/messages/count_tokens"]);
+
 /** The gateway's HTTP face: OpenAI and Anthropic inbound formats, models, health, metrics. */
 export function createGatewayServer(options: GatewayServerOptions): Server {
+  const noteDropped = droppedFieldLogger(options.log);
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
+    handle(options, noteDropped, req, res).catch((error: unknown) => {
       options.log?.(`gateway: unhandled ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
       res.end();
@@ -47,6 +53,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
 
 async function handle(
   options: GatewayServerOptions,
+  noteDropped: DroppedLogger,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -66,7 +73,8 @@ async function handle(
     res.end(options.metrics.render());
     return;
   }
-  const errorWire: WireFormat = wire ?? (looksAnthropic(req) ? "messages" : "chat");
+  const countTokens = COUNT_TOKENS_PATHS.has(path);
+  const errorWire: WireFormat = wire ?? (countTokens || looksAnthropic(req) ? "messages" : "chat");
   const fail = (error: GatewayError): void => sendError(res, errorWire, error, requestId);
 
   if (!authorized(options, req)) {
@@ -82,6 +90,16 @@ async function handle(
   if (req.method === "GET" && (path === "/v1/models" || path === "/models")) {
     res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
     res.end(JSON.stringify(listModelsBody(options.engine.listModels(), looksAnthropic(req))));
+    return;
+  }
+  if (req.method === "POST" && countTokens) {
+    try {
+      const counted = countTokensBody(await readJsonBody(req, options.bodyLimitBytes));
+      res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
+      res.end(JSON.stringify(counted));
+    } catch (error) {
+      fail(asGatewayError(error));
+    }
     return;
   }
   if (req.method !== "POST" || !wire) {
@@ -124,7 +142,15 @@ async function handle(
     const body = await readJsonBody(req, options.bodyLimitBytes);
     await forward(
       options.engine,
-      { wire, body, headers: req.headers, requestId, signal: abort.signal, started },
+      {
+        wire,
+        body,
+        headers: req.headers,
+        requestId,
+        signal: abort.signal,
+        started,
+        onDropped: (dropped, upstreamWire) => noteDropped(wire, upstreamWire, dropped),
+      },
       res,
       record,
     );

@@ -92,6 +92,62 @@ describe("decodeMessagesRequest", () => {
   });
 });
 
+describe("decodeMessagesRequest with Claude Code 2.1 shapes", () => {
+  it("keeps a mid-conversation system message in place, text only", () => {
+    const request = decodeMessagesRequest({
+      model: "m",
+      max_tokens: 64,
+      messages: [
+        { role: "user", content: "hi" },
+        {
+          role: "system",
+          content: [
+            { type: "text", text: "# Environment\nlinux" },
+            { type: "tool_addition", tool_name: "Bash" },
+          ],
+        },
+        { role: "assistant", content: "hello" },
+        { role: "user", content: "again" },
+        { role: "system", content: "Be brief." },
+      ],
+    });
+    expect(request.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "hi" }] },
+      { role: "system", content: [{ type: "text", text: "# Environment\nlinux" }] },
+      { role: "assistant", content: [{ type: "text", text: "hello" }] },
+      { role: "user", content: [{ type: "text", text: "again" }] },
+      { role: "system", content: [{ type: "text", text: "Be brief." }] },
+    ]);
+    expect(request.dropped).toEqual(["messages[1].content[1] (tool_addition)"]);
+  });
+
+  it("drops the billing-header block from the system prompt", () => {
+    const request = decodeMessagesRequest({
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      system: [
+        {
+          type: "text",
+          text: "x-anthropic-billing-header: cc_version=2.1.332.1c9; cc_entrypoint=sdk-cli; cch=3e0f1;",
+        },
+        { type: "text", text: "You are a Claude agent." },
+      ],
+    });
+    expect(request.system).toBe("You are a Claude agent.");
+    expect(request.dropped).toEqual(["system[0] (x-anthropic-billing-header)"]);
+  });
+
+  it("reads the session from a JSON user_id", () => {
+    const userId = JSON.stringify({ device_id: "d1", account_uuid: "", session_id: "3f24-b44e" });
+    const request = decodeMessagesRequest({
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      metadata: { user_id: userId },
+    });
+    expect(request.metadata).toEqual({ user: userId, session_id: "3f24-b44e" });
+  });
+});
+
 describe("encodeMessagesRequest", () => {
   const base: CanonicalRequest = {
     model: "m",

@@ -10,14 +10,17 @@ import type {
   ToolResultPart,
 } from "../../canonical/request.js";
 import { parseLenient } from "../codec.js";
-import { objectField, stringField, type JsonObject } from "../json.js";
+import { objectField, parseJsonObject, stringField, type JsonObject } from "../json.js";
 
 const blockSchema = z.looseObject({ type: z.string() });
 const contentSchema = z.union([z.string(), z.array(blockSchema)]);
 
 const messagesRequestSchema = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(z.looseObject({ role: z.enum(["user", "assistant"]), content: contentSchema })),
+  messages: z.array(
+    // `system` entries are Anthropic's mid-conversation system messages (Claude Code sends them).
+    z.looseObject({ role: z.enum(["user", "assistant", "system"]), content: contentSchema }),
+  ),
   system: contentSchema.optional(),
   max_tokens: z.number().int().positive().optional(),
   temperature: z.number().optional(),
@@ -75,6 +78,8 @@ export function decodeMessagesRequest(body: unknown): CanonicalRequest {
     const where = `messages[${index}]`;
     if (message.role === "assistant") {
       messages.push({ role: "assistant", content: decodeAssistantBlocks(blocks, where, context) });
+    } else if (message.role === "system") {
+      messages.push({ role: "system", content: decodeSystemBlocks(blocks, where, context) });
     } else decodeUserBlocks(blocks, where, context, messages);
   });
   const request: CanonicalRequest = {
@@ -85,13 +90,36 @@ export function decodeMessagesRequest(body: unknown): CanonicalRequest {
     dropped,
   };
   if (parsed.system !== undefined) {
-    const blocks =
-      typeof parsed.system === "string" ? [{ type: "text", text: parsed.system }] : parsed.system;
-    request.system = blocks.map((block) => textOfBlock(block, context)).join("\n\n");
+    const system = decodeSystem(parsed.system, context);
+    if (system !== undefined) request.system = system;
   }
   assignOptions(request, parsed, context);
   if (context.sawCacheControl) dropped.push("cache_control");
   return request;
+}
+
+/** Prefix of the attribution block Claude Code puts first in `system`. */
+const BILLING_HEADER_PREFIX = "x-anthropic-billing-header:";
+
+/**
+ * Top-level system text. Claude Code's `x-anthropic-billing-header: …; cch=…;` block is no
+ * instruction, and its hash changes with every request: kept, it would sit at the very start of
+ * the translated prompt and defeat the upstream's prefix cache, so it is dropped (pass-through
+ * still sends it untouched).
+ */
+function decodeSystem(
+  system: NonNullable<MessagesRequestBody["system"]>,
+  context: DecodeContext,
+): string | undefined {
+  const blocks: Block[] = typeof system === "string" ? [{ type: "text", text: system }] : system;
+  const texts: string[] = [];
+  blocks.forEach((block, index) => {
+    const text = textOfBlock(block, context);
+    if (text.startsWith(BILLING_HEADER_PREFIX)) {
+      context.dropped.push(`system[${index}] (x-anthropic-billing-header)`);
+    } else texts.push(text);
+  });
+  return texts.length > 0 ? texts.join("\n\n") : undefined;
 }
 
 interface DecodeContext {
@@ -121,10 +149,34 @@ function assignOptions(
   const userId = parsed.metadata?.user_id;
   if (userId != null) {
     request.metadata.user = userId;
-    // Claude Code's user_id ends in `_session_<uuid>`: the session keeps routing sticky.
-    const sessionAt = userId.lastIndexOf("session_");
-    if (sessionAt !== -1) request.metadata.session_id = userId.slice(sessionAt + 8);
+    const session = sessionOfUserId(userId);
+    if (session !== undefined) request.metadata.session_id = session;
   }
+}
+
+/**
+ * The Claude Code session in a `metadata.user_id`, which keeps routing sticky. Claude Code 2.1
+ * sends a JSON object text (`{"device_id":…,"session_id":…}`); older versions a string ending in
+ * `_session_<uuid>`.
+ */
+export function sessionOfUserId(userId: string): string | undefined {
+  if (userId.startsWith("{")) {
+    const parsed = parseJsonObject(userId);
+    const session = parsed === undefined ? undefined : stringField(parsed, "session_id");
+    return session === undefined || session.length === 0 ? undefined : session;
+  }
+  const sessionAt = userId.lastIndexOf("session_");
+  return sessionAt === -1 ? undefined : userId.slice(sessionAt + 8);
+}
+
+/** A mid-conversation system message: text only (tool_addition/tool_removal cannot travel). */
+function decodeSystemBlocks(blocks: Block[], where: string, context: DecodeContext): TextPart[] {
+  const parts: TextPart[] = [];
+  blocks.forEach((block, index) => {
+    if (block.type === "text") parts.push({ type: "text", text: textOfBlock(block, context) });
+    else context.dropped.push(`${where}.content[${index}] (${block.type})`);
+  });
+  return parts;
 }
 
 /** Tool results lead the user turn in Anthropic; canonically they are their own `tool` message. */

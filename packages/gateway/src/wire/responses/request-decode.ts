@@ -12,6 +12,7 @@ import {
 } from "../../canonical/request.js";
 import { parseLenient } from "../codec.js";
 import { imageSourceFromUrl } from "../images.js";
+import { unwrapAnthropicThinking } from "./carried-thinking.js";
 import { isJsonObject, stringField, type JsonObject } from "../json.js";
 
 const itemSchema = z.looseObject({ type: z.string().optional(), role: z.string().optional() });
@@ -199,7 +200,11 @@ function decodeItem(
       const part: ReasoningPart = { type: "reasoning", text: reasoningText(item) };
       const encrypted = stringField(item, "encrypted_content");
       const id = stringField(item, "id");
-      if (encrypted !== undefined) part.encrypted_content = encrypted;
+      const carried = encrypted === undefined ? undefined : unwrapAnthropicThinking(encrypted);
+      if (carried !== undefined) {
+        part.text = carried.thinking;
+        part.signature = carried.signature;
+      } else if (encrypted !== undefined) part.encrypted_content = encrypted;
       if (id !== undefined) part.id = id;
       appendTo(messages, "assistant", [part]);
       return;

@@ -4,6 +4,7 @@ import { NAMESPACE_SEPARATOR } from "../../canonical/request.js";
 import { newWireId } from "../ids.js";
 import { isJsonObject, stringField, type JsonObject } from "../json.js";
 import { decodeOpenAIError, encodeOpenAIError } from "../openai-error.js";
+import { wrapAnthropicThinking } from "./carried-thinking.js";
 import { decodeResponsesTerminal } from "./stream-decoder.js";
 import { responseObject } from "./response-object.js";
 
@@ -75,8 +76,12 @@ export function encodeResponsesResponse(response: CanonicalResponse, model: stri
       type: "reasoning",
       summary: reasoning.text.length > 0 ? [{ type: "summary_text", text: reasoning.text }] : [],
     };
-    if (reasoning.encrypted_content !== undefined)
-      item["encrypted_content"] = reasoning.encrypted_content;
+    const encrypted =
+      reasoning.encrypted_content ??
+      (reasoning.signature === undefined
+        ? undefined
+        : wrapAnthropicThinking(reasoning.text, reasoning.signature));
+    if (encrypted !== undefined) item["encrypted_content"] = encrypted;
     output.push(item);
   }
   if (response.text.length > 0) {

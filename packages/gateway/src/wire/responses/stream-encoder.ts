@@ -7,6 +7,7 @@ import type {
 import type { StreamEncoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import type { JsonObject } from "../json.js";
+import { wrapAnthropicThinking } from "./carried-thinking.js";
 import { responseObject } from "./response-object.js";
 
 /** Options of a Responses stream to a client. */
@@ -26,6 +27,8 @@ interface OpenText {
   /** Reasoning only: a summary part was opened (only once text arrived). */
   partOpen: boolean;
   encrypted?: string;
+  /** Anthropic thinking signature, carried to the client in `encrypted_content`. */
+  signature?: string;
 }
 
 interface OpenCall {
@@ -74,7 +77,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         return head + this.closeReasoning() + this.textDelta(event.text);
       case "reasoning.delta":
         return (
-          head + this.closeMessage() + this.reasoningDelta(event.text, event.encrypted_content)
+          head +
+          this.closeMessage() +
+          this.reasoningDelta(event.text, event.encrypted_content, event.signature)
         );
       case "tool_call.start":
         return (
@@ -191,8 +196,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     );
   }
 
-  private reasoningDelta(text: string, encrypted: string | undefined): string {
-    let frames = "";
+  private reasoningDelta(
+    text: string,
+    encrypted: string | undefined,
+    signature: string | undefined,
+  ): string {
+    // A signature ends an Anthropic thinking block: later thinking is a block of its own.
+    let frames =
+      this.reasoning?.signature !== undefined && text.length > 0 ? this.closeReasoning() : "";
     if (this.reasoning === undefined) {
       const outputIndex = this.output.length;
       const itemId = newWireId("rs_");
@@ -206,6 +217,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     }
     const reasoning = this.reasoning;
     if (encrypted !== undefined) reasoning.encrypted = encrypted;
+    if (signature !== undefined) reasoning.signature = signature;
     if (text.length === 0) return frames;
     const where = `"item_id":"${reasoning.itemId}","output_index":${reasoning.outputIndex},"summary_index":0`;
     if (!reasoning.partOpen) {
@@ -243,7 +255,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       );
     }
     const item: JsonObject = { id: reasoning.itemId, type: "reasoning", summary };
-    if (reasoning.encrypted !== undefined) item["encrypted_content"] = reasoning.encrypted;
+    const encrypted =
+      reasoning.encrypted ??
+      (reasoning.signature === undefined
+        ? undefined
+        : wrapAnthropicThinking(reasoning.text, reasoning.signature));
+    if (encrypted !== undefined) item["encrypted_content"] = encrypted;
     this.output[reasoning.outputIndex] = item;
     return (
       frames +
