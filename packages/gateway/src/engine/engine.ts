@@ -38,8 +38,13 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
+// A random process prefix and a counter: unique without a random draw per request.
+const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString("hex")}`;
+let requestCounter = 0;
+
 export function newRequestId(): string {
-  return `req_${randomBytes(12).toString("hex")}`;
+  requestCounter += 1;
+  return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, "0")}`;
 }
 
 /**

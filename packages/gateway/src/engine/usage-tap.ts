@@ -10,8 +10,7 @@ import type { WireCodec } from "../wire/registry.js";
 export class UsageTap {
   usage: CanonicalUsage | undefined;
   private readonly parser: SseParser | undefined;
-  private readonly decoder = new TextDecoder();
-  private readonly buffered: string[] = [];
+  private readonly buffered: Uint8Array[] = [];
 
   constructor(
     private readonly codec: WireCodec,
@@ -21,18 +20,17 @@ export class UsageTap {
   }
 
   push(chunk: Uint8Array): void {
-    const text = this.decoder.decode(chunk, { stream: true });
     if (!this.parser) {
-      this.buffered.push(text);
+      this.buffered.push(chunk);
       return;
     }
-    for (const message of this.parser.push(text)) {
+    for (const message of this.parser.push(chunk)) {
       if (message.data.includes('"usage"')) this.take(message.data);
     }
   }
 
   end(): CanonicalUsage | undefined {
-    if (!this.parser) this.take(this.buffered.join("") + this.decoder.decode());
+    if (!this.parser) this.take(Buffer.concat(this.buffered).toString("utf8"));
     return this.usage;
   }
 

@@ -159,8 +159,24 @@ async function pipeThrough(
   codec: ReturnType<typeof codecFor>,
 ): Promise<void> {
   const contentType = headerValue(response.headers, "content-type") ?? "application/json";
-  writeHead(res, response.statusCode, headers, contentType);
   const tap = new UsageTap(codec, record.stream);
+  if (!record.stream) {
+    // A JSON body is small: gather it and send headers and body in one write.
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) chunks.push(chunk as Buffer);
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    writeHead(
+      res,
+      response.statusCode,
+      { ...headers, "content-length": String(body.length) },
+      contentType,
+    );
+    res.end(body);
+    tap.push(body);
+    record.usage = tap.end();
+    return;
+  }
+  writeHead(res, response.statusCode, headers, contentType);
   for await (const chunk of response.body) {
     const bytes = chunk as Uint8Array;
     tap.push(bytes);
