@@ -71,6 +71,19 @@ try {
       body: body(stream, "fast/bench-model"),
     },
     {
+      // Anthropic Messages in, Chat Completions upstream: the translation path.
+      name: "hedge (translated)",
+      origin: hedge.match[1] as string,
+      path: "/v1/messages",
+      headers: { "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({
+        model: "fast/bench-model",
+        stream,
+        max_tokens: 16,
+        messages: [{ role: "user", content: "Say ok." }],
+      }),
+    },
+    {
       name: "portkey",
       origin: `http://127.0.0.1:${portkeyPort}`,
       path: "/v1/chat/completions",
@@ -133,9 +146,13 @@ try {
     ["body", "target", "measured", "p50 ms", "p99 ms", "added p50 ms", "added p99 ms", "run"],
     latencyRows,
   );
-  const hedgeJson = Number(rows.find((row) => row[0] === "json" && row[1] === "hedge")?.[2]);
-  const portkeyJson = Number(rows.find((row) => row[0] === "json" && row[1] === "portkey")?.[2]);
-  console.log(`\nhedge / portkey throughput (json): ${(hedgeJson / portkeyJson).toFixed(1)}x`);
+  for (const kind of ["json", "stream"]) {
+    const of = (name: string): number =>
+      Number(rows.find((row) => row[0] === kind && row[1] === name)?.[2]);
+    console.log(
+      `hedge / portkey throughput (${kind}): ${(of("hedge") / of("portkey")).toFixed(1)}x`,
+    );
+  }
 } finally {
   for (const process of started.reverse()) await process.stop();
   rmSync(home, { recursive: true, force: true });

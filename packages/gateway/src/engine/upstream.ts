@@ -1,4 +1,5 @@
-import { Agent, request, type Dispatcher } from "undici";
+import { Agent, type Dispatcher } from "undici";
+import type { ResolvedProvider } from "../providers/resolve.js";
 import type { WireFormat } from "../providers/presets.js";
 import type { Attempt } from "./route.js";
 
@@ -33,8 +34,17 @@ export interface UpstreamCall {
 
 export type UpstreamResponse = Dispatcher.ResponseData;
 
-export function upstreamUrl(attempt: Attempt): string {
-  return `${attempt.provider.baseUrl}${PATHS[attempt.provider.wire]}`;
+/** Origin and path of a provider's endpoint, parsed once per provider (not per request). */
+const endpoints = new WeakMap<ResolvedProvider, { origin: string; path: string }>();
+
+function endpointOf(provider: ResolvedProvider): { origin: string; path: string } {
+  let endpoint = endpoints.get(provider);
+  if (!endpoint) {
+    const url = new URL(`${provider.baseUrl}${PATHS[provider.wire]}`);
+    endpoint = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    endpoints.set(provider, endpoint);
+  }
+  return endpoint;
 }
 
 /** Sends one request to a provider. The body streams; the caller must consume or dump it. */
@@ -58,12 +68,14 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse
   } else if (secret) {
     headers["authorization"] = `Bearer ${secret}`;
   }
-  return request(upstreamUrl(attempt), {
+  const { origin, path } = endpointOf(attempt.provider);
+  return call.dispatcher.request({
+    origin,
+    path,
     method: "POST",
     headers,
     body: call.body,
-    dispatcher: call.dispatcher,
-    signal: call.signal ?? null,
+    ...(call.signal ? { signal: call.signal } : {}),
     headersTimeout: call.headersTimeoutMs ?? 120_000,
     bodyTimeout: 300_000,
   });

@@ -1,0 +1,108 @@
+import { HedgeError } from "@hedge/auth";
+import type { AuditEntry, StoreOptions } from "./store.js";
+
+/** Shared pieces of the three Store backends, so they agree on every edge. */
+
+export const DEFAULT_AUDIT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_AUDIT_MAX_ENTRIES = 10_000;
+
+/** StoreOptions with defaults applied. */
+export interface ResolvedStoreOptions {
+  auditRetentionMs: number;
+  auditMaxEntries: number;
+  now: () => number;
+}
+
+export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
+  const auditRetentionMs = options.auditRetentionMs ?? DEFAULT_AUDIT_RETENTION_MS;
+  const auditMaxEntries = options.auditMaxEntries ?? DEFAULT_AUDIT_MAX_ENTRIES;
+  if (!(auditRetentionMs > 0)) {
+    throw new RangeError(`auditRetentionMs must be positive, got ${auditRetentionMs}`);
+  }
+  if (!Number.isInteger(auditMaxEntries) || auditMaxEntries < 1) {
+    throw new RangeError(`auditMaxEntries must be a positive integer, got ${auditMaxEntries}`);
+  }
+  return { auditRetentionMs, auditMaxEntries, now: options.now ?? Date.now };
+}
+
+/**
+ * A TTL as whole milliseconds (at least 1). A non-positive or non-finite TTL is a caller bug,
+ * not something to paper over: Redis would reject it and the other backends must agree.
+ */
+export function checkTtl(ttlMs: number | undefined): number | undefined {
+  if (ttlMs === undefined) return undefined;
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`ttlMs must be a positive number of milliseconds, got ${ttlMs}`);
+  }
+  return Math.max(1, Math.ceil(ttlMs));
+}
+
+export function checkIncrement(by: number): void {
+  if (!Number.isFinite(by)) throw new RangeError(`increment by must be finite, got ${by}`);
+}
+
+/**
+ * Values are stored as JSON text in every backend, so what a caller reads back is the same
+ * whichever backend is configured (Dates become strings, `undefined` fields vanish).
+ * `undefined` serializes to `undefined`: the callers treat that as a delete.
+ */
+export function serialize(value: unknown): string | undefined {
+  const text = JSON.stringify(value) as string | undefined;
+  return text;
+}
+
+export function deserialize<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** The audit entry as stored: JSON of the entry, newest-first ordering is by `at` then insertion. */
+export function serializeAudit(entry: AuditEntry): string {
+  return JSON.stringify(entry);
+}
+
+/** The first `at` that is still within the retention window. */
+export function auditCutoff(options: ResolvedStoreOptions): number {
+  return options.now() - options.auditRetentionMs;
+}
+
+/** The lower bound of a listAudit query: the later of `since` and the retention cutoff. */
+export function auditLowerBound(options: ResolvedStoreOptions, since: number | undefined): number {
+  const cutoff = auditCutoff(options);
+  return since === undefined ? cutoff : Math.max(since, cutoff);
+}
+
+export function checkAuditLimit(limit: number | undefined): number | undefined {
+  if (limit === undefined) return undefined;
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  }
+  return limit;
+}
+
+export function storeClosedError(kind: string): HedgeError {
+  return new HedgeError("store_closed", `The ${kind} store is closed.`, {
+    hint: "This is a bug in hedge: a component used the state store after shutdown.",
+  });
+}
+
+export function notANumberError(key: string): HedgeError {
+  return new HedgeError(
+    "store_not_a_number",
+    `Cannot increment "${key}": its value is not a number.`,
+    {
+      hint: "Use one key per counter; increment only keys written by increment.",
+    },
+  );
+}
+
+/** Redis URLs may carry a password: never show it. `redis://:secret@h:1` -> `redis://:***@h:1`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString().replace(/\/$/, "");
+  } catch {
+    // Not a URL we can parse: drop anything between "//" and "@", where credentials would be.
+    return url.replace(/\/\/[^@/]*@/, "//***@");
+  }
+}

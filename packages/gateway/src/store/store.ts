@@ -1,0 +1,83 @@
+/**
+ * Shared state of the gateway: breakers, cooldowns, latency estimates, sticky sessions, usage
+ * windows and the audit log. Every local process (SQLite file) or every replica (Redis) sees the
+ * same state. Values are JSON. All operations are async so Redis fits the same interface.
+ */
+export interface Store {
+  /** `memory`, `sqlite` or `redis`, for status output. */
+  readonly kind: "memory" | "sqlite" | "redis";
+
+  /** The live value, or undefined when absent or expired. `T` is not checked: parse if unsure. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Many keys in one round trip; missing keys are absent from the map. */
+  getMany<T>(keys: readonly string[]): Promise<Map<string, T>>;
+  /**
+   * Sets a value (stored as JSON: a Date reads back as a string); with `ttlMs` it expires (and
+   * reads as absent) after that long, without it any earlier expiry is cleared. `undefined`
+   * deletes. A `ttlMs` that is not a positive number is a RangeError.
+   */
+  set(key: string, value: unknown, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Atomic read-modify-write: `change` gets the current value and returns the new one (or
+   * undefined to delete); an expired value is passed as undefined. No other process's update
+   * interleaves (SQLite: a `BEGIN IMMEDIATE` transaction; Redis: a compare-and-set script, retried
+   * with backoff when another writer won; memory: synchronous). `change` must be pure and
+   * synchronous: it may run more than once under contention. With `ttlMs` the written value
+   * expires after that long; without it the key keeps the expiry it had (none, when created).
+   */
+  update<T>(
+    key: string,
+    change: (current: T | undefined) => T | undefined,
+    ttlMs?: number,
+  ): Promise<T | undefined>;
+  /**
+   * Atomically adds `by` to a numeric counter and returns the new value; an absent or expired key
+   * starts from 0. `ttlMs` applies on creation only, so a window counter expires on schedule.
+   * A key holding something other than a number fails with `store_not_a_number`.
+   */
+  increment(key: string, by: number, ttlMs?: number): Promise<number>;
+  /** Every live entry whose key starts with `prefix` (literally), sorted by key. */
+  list<T>(prefix: string): Promise<{ key: string; value: T }[]>;
+
+  /**
+   * Appends an audit entry; entries older than the retention (by `at`, against `now`) and the
+   * oldest beyond the maximum count are pruned.
+   */
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first (by `at`; equal `at`s latest-appended first), within the retention. */
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+
+  /** Releases the file or connection; later calls fail with `store_closed`. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** One routed request, as recorded for `hedge gateway status` and debugging. No secrets. */
+export interface AuditEntry {
+  /** Epoch milliseconds. */
+  at: number;
+  requestId: string;
+  model: string;
+  /** `provider/credential` route ids, with what happened on each. */
+  attempts: { route: string; outcome: string; status?: number; latencyMs?: number }[];
+  excluded: { route: string; reason: string }[];
+  outcome: string;
+}
+
+export interface AuditQuery {
+  /** Epoch milliseconds; only entries at or after. */
+  since?: number;
+  limit?: number;
+}
+
+export interface StoreOptions {
+  /** Audit entries older than this are pruned (default 7 days). */
+  auditRetentionMs?: number;
+  /** At most this many audit entries are kept (default 10,000). */
+  auditMaxEntries?: number;
+  /**
+   * Clock for TTLs and retention; tests inject one. Redis keeps TTLs on the server's clock (PX),
+   * so there it drives audit retention only.
+   */
+  now?: () => number;
+}
