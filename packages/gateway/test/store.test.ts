@@ -125,6 +125,25 @@ describe("openStore", () => {
   });
 });
 
+describe("RedisStore connection loss", () => {
+  it("fails each call at once with store_unreachable when Redis goes away, and never hangs", async () => {
+    const own = await startRedisServer();
+    const store = await RedisStore.connect(own.url, { prefix: "loss:" });
+    try {
+      await store.set("k", 1);
+      await own.stop();
+      await expect(store.get("k")).rejects.toMatchObject({
+        code: "store_unreachable",
+        message: expect.stringContaining(own.url) as unknown,
+      });
+      await expect(store.update("k", () => 2)).rejects.toMatchObject({ code: "store_unreachable" });
+    } finally {
+      await store.close();
+      await own.stop();
+    }
+  });
+});
+
 describe("SqliteStore errors", () => {
   it("refuses a file written by a newer schema", async () => {
     const directory = tempDir();

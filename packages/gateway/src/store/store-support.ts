@@ -47,8 +47,8 @@ export function checkIncrement(by: number): void {
  * `undefined` serializes to `undefined`: the callers treat that as a delete.
  */
 export function serialize(value: unknown): string | undefined {
-  const text = JSON.stringify(value) as string | undefined;
-  return text;
+  // The lib types say string, but undefined, functions and symbols stringify to undefined.
+  return JSON.stringify(value);
 }
 
 export function deserialize<T>(text: string): T {
