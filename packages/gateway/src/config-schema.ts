@@ -49,14 +49,38 @@ export const routeRuleSchema = z.strictObject({
   sticky: z.boolean().default(true),
 });
 
+export const breakerSchema = z
+  .strictObject({
+    failure_threshold: z.number().int().min(1).default(5),
+    failure_ratio: z.number().gt(0).max(1).default(0.5),
+    min_calls: z.number().int().min(1).default(10),
+    window_ms: z.number().int().positive().default(60_000),
+    cooldown_ms: z.number().int().positive().default(30_000),
+  })
+  .prefault({});
+
+export const retrySchema = z
+  .strictObject({
+    /** Retries of the same route after a transient failure, before moving on. */
+    same_route: z.number().int().min(0).max(10).default(1),
+    base_ms: z.number().int().min(0).default(200),
+    max_ms: z.number().int().min(0).default(5_000),
+  })
+  .prefault({});
+
 export const routingSchema = z
   .strictObject({
     default_strategy: z.enum(["priority", "cheapest", "fastest", "weighted"]).default("priority"),
     /** Per-request time budget bounding retries x timeouts. */
     request_budget_ms: z.number().int().positive().default(120_000),
+    /** How long a session stays on the route it used while that route is healthy. */
+    sticky_ttl_ms: z.number().int().positive().default(3_600_000),
+    breaker: breakerSchema,
+    retry: retrySchema,
     models: z.record(z.string(), routeRuleSchema).default({}),
   })
   .prefault({});
+export type RoutingConfig = z.infer<typeof routingSchema>;
 
 export const usageSchema = z
   .strictObject({
@@ -77,11 +101,29 @@ export const profileSettingsSchema = z.strictObject({
   priority: z.number().int().optional(),
 });
 
+/** A gateway account: the callers holding some gateway keys, with their own narrower policy. */
+export const gatewayAccountSchema = z.strictObject({
+  /** Ids of the gateway keys (`hedge gateway key list`) that belong to this account. */
+  keys: z.array(z.string().min(1)).default([]),
+  /** Whether the caller's own provider keys (BYOK) or the gateway's managed keys are tried first. */
+  prefer: z.enum(["byok", "managed"]).default("byok"),
+  /** Narrows the global policy for this account; never widens it. */
+  allow_classes: z.array(classSchema).optional(),
+  allow_regions: z.array(z.string().min(1)).optional(),
+  /** Whether this account may use the gateway's managed keys at all. */
+  managed: z.boolean().default(true),
+});
+export type GatewayAccount = z.infer<typeof gatewayAccountSchema>;
+
 export const gatewayServerSchema = z
   .strictObject({
     host: z.string().min(1).default("127.0.0.1"),
     port: z.number().int().min(0).max(65535).default(4141),
     body_limit_mb: z.number().positive().default(32),
+    /** Audit entries kept (by age and by count). */
+    audit_retention_days: z.number().positive().default(7),
+    audit_max_entries: z.number().int().positive().default(10_000),
+    accounts: z.record(z.string(), gatewayAccountSchema).default({}),
   })
   .prefault({});
 

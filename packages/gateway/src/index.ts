@@ -15,6 +15,8 @@ export {
   priceSchema,
   type ProviderConfig,
   type PolicyConfig,
+  type RoutingConfig,
+  type GatewayAccount,
 } from "./config-schema.js";
 export { resolveProviders, resolveProvider, type ResolvedProvider } from "./providers/resolve.js";
 export { evaluatePolicy, type PolicyVerdict } from "./routing/policy.js";
@@ -61,7 +63,25 @@ export {
   type Credential,
   type CredentialResolver,
 } from "./engine/credentials.js";
-export type { Attempt, RoutePlan, ExcludedRoute, RouteInput } from "./engine/route.js";
+export type { Attempt, RoutePlan, ExcludedRoute, RouteInput, Caller } from "./engine/route.js";
+export type { AttemptLog } from "./engine/attempt-runner.js";
+
+// Routing and shared state.
+export {
+  RouteHealth,
+  breakerKey,
+  cooldownKey,
+  type HealthInput,
+  type RouteCondition,
+  type Cooldown,
+} from "./routing/health.js";
+export type { BreakerState } from "./routing/breaker.js";
+export { parseResetTime, parseDuration } from "./routing/reset-time.js";
+export { classifyFailure, type FailureClass } from "./routing/failure-class.js";
+export { priceFor, costUsd, PRICE_TABLE_DATE } from "./routing/prices.js";
+export type { Store, StoreOptions, AuditEntry, AuditQuery } from "./store/store.js";
+export { openStore, stateDbPath, type OpenStoreOptions } from "./store/open-store.js";
+export { MemoryStore } from "./store/memory-store.js";
 export type { GatewayObserver, RequestRecord } from "./engine/observer.js";
 export { createGatewayServer, type GatewayServerOptions } from "./server/http-server.js";
 export { GatewayKeyStore, type GatewayKeyRecord } from "./server/gateway-keys.js";

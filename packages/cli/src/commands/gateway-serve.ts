@@ -36,14 +36,16 @@ export async function runGatewayServe(
     );
   }
   const metrics = new GatewayMetrics();
-  const engine = buildEngine(config, metrics);
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const { engine, close } = await buildEngine(config, home, { observer: metrics, log });
   const server = createGatewayServer({
     engine,
+    accounts: config.gateway.accounts,
     keys,
     metrics,
     requireKey: !loopback,
     bodyLimitBytes: Math.round(config.gateway.body_limit_mb * 2 ** 20),
-    log: (line) => process.stderr.write(`${line}\n`),
+    log,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -73,6 +75,7 @@ export async function runGatewayServe(
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  await close();
 }
 
 function parsePort(text: string): number {

@@ -2,14 +2,24 @@ import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { CanonicalEvent } from "../canonical/events.js";
 import type { CanonicalRequest } from "../canonical/request.js";
-import type { PolicyConfig } from "../config-schema.js";
-import { GatewayError } from "../errors.js";
+import type { PolicyConfig, RoutingConfig } from "../config-schema.js";
+import type { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
+import { RouteHealth, type HealthInput } from "../routing/health.js";
+import type { Store } from "../store/store.js";
 import { SseParser } from "../wire/sse.js";
 import { codecFor } from "../wire/registry.js";
+import { AuditRecorder } from "./audit.js";
+import { runAttempts, type AttemptLog, type RunOptions, type TryResult } from "./attempt-runner.js";
 import type { CredentialResolver } from "./credentials.js";
 import type { GatewayObserver, RequestRecord } from "./observer.js";
-import { planRoute, type Attempt, type RouteInput, type RoutePlan } from "./route.js";
+import {
+  buildCandidates,
+  planRoute,
+  type Attempt,
+  type RouteInput,
+  type RoutePlan,
+} from "./route.js";
 import { callUpstream, createUpstreamDispatcher, type UpstreamResponse } from "./upstream.js";
 
 /** Emitted first on a canonical stream: which route serves it. Never carries a secret. */
@@ -28,14 +38,16 @@ export interface GatewayEngineOptions {
   providers: readonly ResolvedProvider[];
   aliases: Readonly<Record<string, string>>;
   policy: PolicyConfig;
+  routing: RoutingConfig;
   credentials: CredentialResolver;
+  /** Shared state (breakers, cooldowns, stickiness, audit). Without one, routing is stateless. */
+  store?: Store;
+  /** More health inputs (the usage heartbeat). */
+  healthInputs?: readonly HealthInput[];
   observer?: GatewayObserver;
   dispatcher?: Dispatcher;
-}
-
-/** Upstream statuses worth trying on the next route (before any byte reached the client). */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
+  now?: () => number;
+  log?: (line: string) => void;
 }
 
 // A random process prefix and a counter: unique without a random draw per request.
@@ -48,27 +60,120 @@ export function newRequestId(): string {
 }
 
 /**
- * The gateway engine: routes a request, calls the provider, translates between wires. Runs
- * in-process (embedded ModelClient) and behind the HTTP server.
+ * The gateway engine: plans routes (candidates, policy, health, ranking), calls providers with
+ * failure handling, translates between wires. Runs in-process (embedded ModelClient) and behind
+ * the HTTP server.
  */
 export class GatewayEngine {
   readonly providers: readonly ResolvedProvider[];
   readonly dispatcher: Dispatcher;
+  readonly health: RouteHealth | undefined;
+  readonly now: () => number;
   private readonly options: GatewayEngineOptions;
+  private readonly audit: AuditRecorder | undefined;
 
   constructor(options: GatewayEngineOptions) {
     this.options = options;
     this.providers = options.providers;
     this.dispatcher = options.dispatcher ?? createUpstreamDispatcher();
+    this.now = options.now ?? Date.now;
+    const breaker = options.routing.breaker;
+    this.health = options.store
+      ? new RouteHealth(options.store, {
+          now: this.now,
+          breaker: {
+            failureThreshold: breaker.failure_threshold,
+            failureRatio: breaker.failure_ratio,
+            minCalls: breaker.min_calls,
+            windowMs: breaker.window_ms,
+            cooldownMs: breaker.cooldown_ms,
+          },
+          ...(options.healthInputs ? { inputs: options.healthInputs } : {}),
+        })
+      : undefined;
+    this.audit = options.store
+      ? new AuditRecorder(options.store, {
+          onError: (error) => this.options.log?.(`gateway: audit write failed: ${String(error)}`),
+        })
+      : undefined;
   }
 
-  /** The seam where routing lives: every viable attempt for a request, in order. */
-  route(input: RouteInput): RoutePlan {
-    return planRoute(input, this.options);
+  /** The routing seam: every viable attempt for a request, in order, and what was excluded. */
+  route(input: RouteInput): Promise<RoutePlan> {
+    return planRoute(input, { ...this.options, ...(this.health ? { health: this.health } : {}) });
   }
 
-  observe(record: RequestRecord): void {
+  /** Candidates and policy only (no health, no calls): for `route explain` without a Store. */
+  candidates(input: RouteInput): ReturnType<typeof buildCandidates> {
+    return buildCandidates(input, this.options);
+  }
+
+  /** Runs a plan's attempts with failure handling, retries and the request's time budget. */
+  run<T>(
+    plan: RoutePlan,
+    context: { started: number; signal?: AbortSignal; log: AttemptLog[]; session?: string },
+    tryOnce: (attempt: Attempt) => Promise<TryResult<T>>,
+  ): ReturnType<typeof runAttempts<T>> {
+    const retry = this.options.routing.retry;
+    const options: RunOptions = {
+      plan,
+      health: this.health,
+      deadline: context.started + this.options.routing.request_budget_ms,
+      now: this.now,
+      retry: { sameRoute: retry.same_route, baseMs: retry.base_ms, maxMs: retry.max_ms },
+      log: context.log,
+      ...(context.signal ? { signal: context.signal } : {}),
+      ...(context.session
+        ? {
+            sticky: {
+              session: context.session,
+              model: plan.model,
+              ttlMs: this.options.routing.sticky_ttl_ms,
+            },
+          }
+        : {}),
+    };
+    return runAttempts(options, tryOnce);
+  }
+
+  /** Records a finished request: metrics observer and the audit log. */
+  observe(record: RequestRecord, plan?: RoutePlan, log?: readonly AttemptLog[]): void {
     this.options.observer?.onRequest(record);
+    this.audit?.add({
+      at: this.now(),
+      requestId: record.requestId,
+      model: record.model,
+      attempts: (log ?? []).map((entry) => ({
+        route: entry.route,
+        outcome: entry.reason ? `${entry.outcome}: ${entry.reason}` : entry.outcome,
+        latencyMs: Math.round(entry.latencyMs),
+        ...(entry.status === undefined ? {} : { status: entry.status }),
+      })),
+      excluded: (plan?.excluded ?? []).map((route) => ({
+        route: route.route,
+        reason: route.reason,
+      })),
+      outcome:
+        record.outcome === "ok"
+          ? "ok"
+          : `${record.outcome}${record.errorType ? ` (${record.errorType})` : ""}`,
+    });
+  }
+
+  /** A failure after bytes reached the client: not retried, but health counts it. */
+  async streamFailed(route: string, message: string): Promise<void> {
+    await this.health
+      ?.failed(route, {
+        kind: "transient",
+        retrySameRoute: false,
+        reason: `stream failed: ${message}`,
+      })
+      .catch(() => undefined);
+  }
+
+  /** Flushes the audit buffer (on shutdown). */
+  async flush(): Promise<void> {
+    await this.audit?.flush();
   }
 
   /** Model names a client may ask for: aliases and the models providers declare. */
@@ -93,144 +198,181 @@ export class GatewayEngine {
     request: CanonicalRequest,
     options: { signal?: AbortSignal; requestId?: string } = {},
   ): AsyncGenerator<EngineEvent> {
-    const started = performance.now();
-    const requestId = options.requestId ?? newRequestId();
-    const plan = this.route({
-      model: request.model,
-      ...(request.metadata.role ? { role: request.metadata.role } : {}),
-    });
-    const record: RequestRecord = {
-      requestId,
-      inboundWire: "canonical",
-      model: request.model,
-      provider: undefined,
-      upstreamModel: undefined,
-      credential: undefined,
-      status: 0,
-      outcome: "ok",
-      errorType: undefined,
-      passThrough: false,
-      stream: true,
-      attempts: 0,
-      latencyMs: 0,
-      ttfbMs: undefined,
-      usage: undefined,
-    };
-    let lastError: GatewayError | undefined;
+    const started = this.now();
+    const clock = performance.now();
+    const record = newRecord(options.requestId ?? newRequestId(), "canonical", request.model, true);
+    const log: AttemptLog[] = [];
+    let plan: RoutePlan | undefined;
     try {
-      for (const attempt of plan.attempts) {
-        record.attempts += 1;
-        const response = await this.tryAttempt(attempt, request, options.signal).catch(
-          (error: unknown) => {
-            lastError = toGatewayError(error, attempt);
-            return undefined;
-          },
+      plan = await this.route({
+        model: request.model,
+        ...(request.metadata.role ? { role: request.metadata.role } : {}),
+        ...(request.metadata.session_id ? { session: request.metadata.session_id } : {}),
+      });
+      const outcome = await this.run<UpstreamResponse>(
+        plan,
+        {
+          started,
+          log,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(request.metadata.session_id ? { session: request.metadata.session_id } : {}),
+        },
+        (attempt) => this.tryCanonical(attempt, request, options.signal),
+      );
+      setRoute(record, outcome.attempt);
+      if (outcome.kind === "caller_fault") {
+        const failure = codecFor(outcome.attempt.provider.wire).decodeError(
+          outcome.status,
+          outcome.body,
         );
-        if (!response) continue;
-        if (response.statusCode >= 400) {
-          const codec = codecFor(attempt.provider.wire);
-          const failure = codec.decodeError(response.statusCode, await response.body.text());
-          lastError = new GatewayError(
-            "upstream_error",
-            `${attempt.provider.id}: ${failure.message}`,
-            {
-              status: response.statusCode,
-              type: failure.type,
-              retryable: isRetryableStatus(response.statusCode),
-            },
-          );
-          if (lastError.retryable) continue;
-          break;
-        }
-        setRoute(record, attempt);
-        record.status = response.statusCode;
-        yield routeEvent(attempt, plan.model);
-        yield* this.decodeUpstream(attempt, response, record, started);
+        record.status = outcome.status;
+        record.outcome = "upstream_error";
+        record.errorType = failure.type;
+        yield routeEvent(outcome.attempt, plan.model);
+        yield {
+          type: "error",
+          error: {
+            status: outcome.status,
+            type: failure.type,
+            message: `${outcome.attempt.provider.id}: ${failure.message}`,
+          },
+        };
         return;
       }
-      const error =
-        lastError ??
-        new GatewayError("no_route", `no route answered for "${request.model}"`, {
-          status: 502,
-          type: "api_error",
-        });
-      record.status = error.status;
-      record.outcome = "upstream_error";
-      record.errorType = error.type;
+      record.status = outcome.value.statusCode;
+      yield routeEvent(outcome.attempt, plan.model);
+      yield* this.decodeUpstream(outcome.attempt, outcome.value, record, clock);
+    } catch (error) {
+      const failure = error as GatewayError;
+      record.status = typeof failure.status === "number" ? failure.status : 500;
+      record.outcome = "gateway_error";
+      record.errorType = failure.type;
       throw error;
     } finally {
-      record.latencyMs = performance.now() - started;
-      this.observe(record);
+      record.latencyMs = performance.now() - clock;
+      this.observe(record, plan, log);
     }
   }
 
-  private async tryAttempt(
+  private async tryCanonical(
     attempt: Attempt,
     request: CanonicalRequest,
     signal: AbortSignal | undefined,
-  ): Promise<UpstreamResponse> {
-    const codec = codecFor(attempt.provider.wire);
-    const body = codec.encodeRequest({ ...request, stream: true }, attempt.upstreamModel);
-    return callUpstream({
-      attempt,
-      body: JSON.stringify(body),
-      stream: true,
-      dispatcher: this.dispatcher,
-      ...(signal ? { signal } : {}),
-    });
+  ): Promise<TryResult<UpstreamResponse>> {
+    const body = codecFor(attempt.provider.wire).encodeRequest(
+      { ...request, stream: true },
+      attempt.upstreamModel,
+    );
+    return tryUpstream(() =>
+      callUpstream({
+        attempt,
+        body: JSON.stringify(body),
+        stream: true,
+        dispatcher: this.dispatcher,
+        ...(signal ? { signal } : {}),
+      }),
+    );
   }
 
   private async *decodeUpstream(
     attempt: Attempt,
     response: UpstreamResponse,
     record: RequestRecord,
-    started: number,
+    clock: number,
   ): AsyncGenerator<CanonicalEvent> {
     const decoder = codecFor(attempt.provider.wire).createStreamDecoder();
     const parser = new SseParser();
     let sawEnd = false;
+    const track = (event: CanonicalEvent): CanonicalEvent => {
+      if (event.type === "usage") record.usage = event.usage;
+      else if (event.type === "error") {
+        record.outcome = "stream_error";
+        record.errorType = event.error.type;
+        sawEnd = true;
+      } else if (event.type === "finish") sawEnd = true;
+      return event;
+    };
     try {
       for await (const chunk of response.body) {
-        record.ttfbMs ??= performance.now() - started;
+        record.ttfbMs ??= performance.now() - clock;
         for (const message of parser.push(chunk as Uint8Array)) {
-          for (const event of decoder.push(message)) {
-            sawEnd = trackEvent(event, record) || sawEnd;
-            yield event;
-          }
+          for (const event of decoder.push(message)) yield track(event);
         }
       }
       for (const message of parser.end()) {
-        for (const event of decoder.push(message)) {
-          sawEnd = trackEvent(event, record) || sawEnd;
-          yield event;
-        }
+        for (const event of decoder.push(message)) yield track(event);
       }
-      for (const event of decoder.end()) {
-        sawEnd = trackEvent(event, record) || sawEnd;
-        yield event;
-      }
+      for (const event of decoder.end()) yield track(event);
+      if (record.outcome === "stream_error")
+        await this.streamFailed(attempt.id, record.errorType ?? "error event");
     } catch (error) {
-      if (record.outcome === "ok") record.outcome = "stream_error";
+      record.outcome = "stream_error";
       const message = error instanceof Error ? error.message : String(error);
+      await this.streamFailed(attempt.id, message);
       yield {
         type: "error",
         error: { type: "api_error", message: `${attempt.provider.id} stream failed: ${message}` },
       };
-      return;
     } finally {
       if (!sawEnd) response.body.destroy();
     }
   }
 }
 
-function trackEvent(event: CanonicalEvent, record: RequestRecord): boolean {
-  if (event.type === "usage") record.usage = event.usage;
-  else if (event.type === "error") {
-    record.outcome = "stream_error";
-    record.errorType = event.error.type;
-    return true;
-  } else if (event.type === "finish") return true;
-  return false;
+/**
+ * One upstream call as a TryResult: 2xx is ok (body unread); an error status reads the body for
+ * classification; a network failure carries its code.
+ */
+export async function tryUpstream(
+  call: () => Promise<UpstreamResponse>,
+): Promise<TryResult<UpstreamResponse>> {
+  let response: UpstreamResponse;
+  try {
+    response = await call();
+  } catch (error) {
+    const code =
+      (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name;
+    return {
+      ok: false,
+      ...(code ? { errorCode: code } : {}),
+      message: error instanceof Error ? error.message : String(error),
+    };
+  }
+  if (response.statusCode < 400) return { ok: true, value: response };
+  const body = await response.body.text().catch(() => "");
+  return {
+    ok: false,
+    status: response.statusCode,
+    body,
+    headers: response.headers,
+    message: `answered ${response.statusCode}`,
+    value: response,
+  };
+}
+
+export function newRecord(
+  requestId: string,
+  inboundWire: RequestRecord["inboundWire"],
+  model: string,
+  stream: boolean,
+): RequestRecord {
+  return {
+    requestId,
+    inboundWire,
+    model,
+    provider: undefined,
+    upstreamModel: undefined,
+    credential: undefined,
+    status: 0,
+    outcome: "ok",
+    errorType: undefined,
+    passThrough: false,
+    stream,
+    attempts: 0,
+    latencyMs: 0,
+    ttfbMs: undefined,
+    usage: undefined,
+  };
 }
 
 export function setRoute(record: RequestRecord, attempt: Attempt): void {
@@ -248,20 +390,4 @@ export function routeEvent(attempt: Attempt, model: string): RouteSelectedEvent 
     credential: attempt.credential.id,
     profile: attempt.credential.profile,
   };
-}
-
-export function toGatewayError(error: unknown, attempt: Attempt): GatewayError {
-  if (error instanceof GatewayError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const aborted = error instanceof Error && error.name === "AbortError";
-  return new GatewayError(
-    aborted ? "aborted" : "upstream_unreachable",
-    `${attempt.provider.id}: ${message}`,
-    {
-      status: aborted ? 499 : 502,
-      type: "api_error",
-      retryable: !aborted,
-      cause: error,
-    },
-  );
 }

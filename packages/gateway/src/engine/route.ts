@@ -1,53 +1,195 @@
+import { createHash } from "node:crypto";
 import { HedgeError } from "@hedge/auth";
-import type { PolicyConfig } from "../config-schema.js";
+import type { GatewayAccount, PolicyConfig, RoutingConfig } from "../config-schema.js";
 import { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
+import type { RouteCondition, RouteHealth } from "../routing/health.js";
 import { evaluatePolicy } from "../routing/policy.js";
+import { priceFor } from "../routing/prices.js";
+import { rankRoutes, type RankStrategy } from "../routing/rank.js";
 import type { Credential, CredentialResolver } from "./credentials.js";
-import { resolveModel } from "./model-ref.js";
+import { resolveModel, type ModelTarget } from "./model-ref.js";
 
 /** One way to serve a request: a provider, the model id it knows, and a credential. */
 export interface Attempt {
+  /** `provider:credential`, the unit of health (breakers, cooldowns). */
+  id: string;
   provider: ResolvedProvider;
   upstreamModel: string;
   credential: Credential;
+  /** Position in the declared order (model targets, then fallbacks; credentials in source order). */
+  declaredIndex: number;
 }
 
 /** A route that was considered and left out, with the reason. */
 export interface ExcludedRoute {
+  route: string;
   provider: string;
-  credential?: string;
   reason: string;
+  /** When it may become usable again (epoch ms), when known. */
+  until?: number;
 }
 
-/** Every viable route for a request, in the order they will be tried, and what was excluded. */
+/** Every candidate, what was excluded and why, and the healthy routes in the order to try. */
 export interface RoutePlan {
   /** The model name after alias resolution. */
   model: string;
-  attempts: Attempt[];
+  strategy: RankStrategy;
+  candidates: Attempt[];
   excluded: ExcludedRoute[];
+  attempts: Attempt[];
+  conditions: ReadonlyMap<string, RouteCondition>;
+  /** The route this session used last, if it is still a candidate. */
+  sticky: string | undefined;
+}
+
+/** Who is calling: a gateway account (from the key) and the caller's own provider keys. */
+export interface Caller {
+  account?: string;
+  accountConfig?: GatewayAccount;
+  /** Provider id -> the caller's own key (BYOK), sent per request, never stored. */
+  byok?: ReadonlyMap<string, string>;
 }
 
 export interface RouteInput {
   model: string;
   role?: string;
+  session?: string;
+  caller?: Caller;
 }
 
 export interface RouterDeps {
   providers: readonly ResolvedProvider[];
   aliases: Readonly<Record<string, string>>;
   policy: PolicyConfig;
+  routing: RoutingConfig;
   credentials: CredentialResolver;
+  health?: RouteHealth;
 }
 
 /**
- * The routing seam: `route(request) -> attempts`. Builds every candidate first (provider x
- * credential), then applies policy, failing closed; health and ranking plug in after this.
+ * Candidates first: every target of the model (and its fallbacks) x every credential this caller
+ * may use, then policy (global, narrowed by the account; failing closed). Nothing is tried here.
  */
-export function planRoute(input: RouteInput, deps: RouterDeps): RoutePlan {
-  let resolved;
+export function buildCandidates(
+  input: RouteInput,
+  deps: RouterDeps,
+): { model: string; candidates: Attempt[]; excluded: ExcludedRoute[]; denials: string[] } {
+  const resolved = resolveOrThrow(input.model, deps);
+  const targets: ModelTarget[] = [...resolved.targets];
+  const excluded: ExcludedRoute[] = [];
+  const rule = deps.routing.models[resolved.name] ?? deps.routing.models[input.model];
+  for (const fallback of rule?.fallbacks ?? []) {
+    try {
+      targets.push(...resolveModel(fallback, deps.providers, deps.aliases).targets);
+    } catch {
+      excluded.push({
+        route: fallback,
+        provider: fallback.split("/")[0] ?? fallback,
+        reason: `fallback "${fallback}": no configured provider serves it`,
+      });
+    }
+  }
+  const account = input.caller?.accountConfig;
+  const candidates: Attempt[] = [];
+  const denials: string[] = [];
+  let declaredIndex = 0;
+  for (const target of targets) {
+    const verdict = allowed(target.provider, deps.policy, account, input.caller?.account);
+    if (!verdict.allowed) {
+      excluded.push({
+        route: `${target.provider.id}:*`,
+        provider: target.provider.id,
+        reason: `policy: ${verdict.rule}`,
+      });
+      denials.push(verdict.rule);
+      continue;
+    }
+    const credentials = credentialsFor(target.provider, input.caller, deps.credentials);
+    if (credentials.length === 0) {
+      excluded.push({
+        route: `${target.provider.id}:*`,
+        provider: target.provider.id,
+        reason: "no credential",
+      });
+      continue;
+    }
+    for (const credential of credentials) {
+      const id = `${target.provider.id}:${credential.id}`;
+      if (
+        candidates.some(
+          (candidate) => candidate.id === id && candidate.upstreamModel === target.upstreamModel,
+        )
+      )
+        continue;
+      candidates.push({
+        id,
+        provider: target.provider,
+        upstreamModel: target.upstreamModel,
+        credential,
+        declaredIndex,
+      });
+      declaredIndex += 1;
+    }
+  }
+  return { model: resolved.name, candidates, excluded, denials };
+}
+
+/**
+ * The routing seam, `route(request) -> attempts`: candidates, policy, then health (breakers,
+ * cooldowns, usage inputs), then ranking with session stickiness. Fails closed: when every
+ * allowed route is unhealthy the request fails; nothing widens the allowed set.
+ */
+export async function planRoute(input: RouteInput, deps: RouterDeps): Promise<RoutePlan> {
+  const { model, candidates, excluded, denials } = buildCandidates(input, deps);
+  if (candidates.length === 0) throw noCandidate(input.model, excluded, denials);
+  const conditions = deps.health
+    ? await deps.health.assess(candidates.map((candidate) => candidate.id))
+    : new Map<string, RouteCondition>();
+  const healthy: Attempt[] = [];
+  for (const candidate of candidates) {
+    const condition = conditions.get(candidate.id);
+    if (condition && !condition.available) {
+      excluded.push({
+        route: candidate.id,
+        provider: candidate.provider.id,
+        reason: condition.reason ?? "unhealthy",
+        ...(condition.until === undefined ? {} : { until: condition.until }),
+      });
+    } else healthy.push(candidate);
+  }
+  const rule = deps.routing.models[model] ?? deps.routing.models[input.model];
+  const strategy = rule?.strategy ?? deps.routing.default_strategy;
+  let sticky: string | undefined;
+  if (input.session && deps.health && rule?.sticky !== false) {
+    const remembered = await deps.health.stickyRoute(input.session, model);
+    if (remembered && healthy.some((attempt) => attempt.id === remembered)) sticky = remembered;
+  }
+  if (strategy === "fastest" && deps.health)
+    await deps.health.loadLatency(healthy.map((attempt) => attempt.id));
+  const ranked = rankRoutes(
+    healthy.map((attempt) => ({
+      ...attempt,
+      ...priced(attempt),
+      ...(deps.health ? latencyOf(deps.health, attempt.id) : {}),
+      ...weighted(attempt, rule?.weights),
+    })),
+    strategy,
+    sticky ? { sticky } : {},
+  );
+  const attempts = ranked.map(
+    (ranking) =>
+      healthy.find(
+        (attempt) => attempt.id === ranking.id && attempt.declaredIndex === ranking.declaredIndex,
+      ) as Attempt,
+  );
+  if (attempts.length === 0) throw noHealthyRoute(input.model, excluded);
+  return { model, strategy, candidates, excluded, attempts, conditions, sticky };
+}
+
+function resolveOrThrow(model: string, deps: RouterDeps): ReturnType<typeof resolveModel> {
   try {
-    resolved = resolveModel(input.model, deps.providers, deps.aliases);
+    return resolveModel(model, deps.providers, deps.aliases);
   } catch (error) {
     if (error instanceof HedgeError && error.code === "model_not_found") {
       throw new GatewayError("model_not_found", error.message, {
@@ -58,47 +200,141 @@ export function planRoute(input: RouteInput, deps: RouterDeps): RoutePlan {
     }
     throw error;
   }
-  const attempts: Attempt[] = [];
-  const excluded: ExcludedRoute[] = [];
-  const denials: string[] = [];
-  for (const target of resolved.targets) {
-    const verdict = evaluatePolicy(target.provider, deps.policy);
-    if (!verdict.allowed) {
-      excluded.push({ provider: target.provider.id, reason: `policy: ${verdict.rule}` });
-      denials.push(verdict.rule);
-      continue;
-    }
-    const credentials = deps.credentials.credentialsFor(target.provider);
-    if (credentials.length === 0) {
-      excluded.push({ provider: target.provider.id, reason: "no credential" });
-      continue;
-    }
-    for (const credential of credentials) {
-      attempts.push({ provider: target.provider, upstreamModel: target.upstreamModel, credential });
-    }
+}
+
+/** Global policy, then the account's narrower lists: an account can only take away. */
+function allowed(
+  provider: ResolvedProvider,
+  policy: PolicyConfig,
+  account: GatewayAccount | undefined,
+  accountName: string | undefined,
+): { allowed: true } | { allowed: false; rule: string } {
+  const verdict = evaluatePolicy(provider, policy);
+  if (!verdict.allowed || !account) return verdict;
+  const where = `gateway.accounts.${accountName ?? "?"}`;
+  if (account.allow_classes && !account.allow_classes.includes(provider.providerClass)) {
+    return {
+      allowed: false,
+      rule: `${where}.allow_classes = ${JSON.stringify(account.allow_classes)} excludes ${provider.providerClass} provider "${provider.id}"`,
+    };
   }
-  if (attempts.length === 0) {
-    if (denials.length === resolved.targets.length) {
-      throw new GatewayError(
-        "policy_denied",
-        `policy denied every route for "${input.model}": ${denials.join("; ")}`,
+  if (
+    provider.providerClass === "hosted" &&
+    account.allow_regions &&
+    !account.allow_regions.includes(provider.region)
+  ) {
+    return {
+      allowed: false,
+      rule: `${where}.allow_regions = ${JSON.stringify(account.allow_regions)} excludes region "${provider.region}" of "${provider.id}"`,
+    };
+  }
+  return { allowed: true };
+}
+
+function credentialsFor(
+  provider: ResolvedProvider,
+  caller: Caller | undefined,
+  resolver: CredentialResolver,
+): Credential[] {
+  const own = caller?.byok?.get(provider.id);
+  const byok: Credential[] = own
+    ? [
         {
-          status: 403,
-          type: "permission_error",
-          hint: "log in to the provider (hedge auth login) or allow it deliberately in [policy]",
+          id: `byok:${createHash("sha256").update(own).digest("hex").slice(0, 8)}`,
+          source: "caller",
+          secret: own,
         },
-      );
-    }
-    const providers = [...new Set(excluded.map((route) => route.provider))].join(", ");
-    throw new GatewayError(
-      "no_credential",
-      `no credential for ${providers} (model "${input.model}")`,
+      ]
+    : [];
+  const account = caller?.accountConfig;
+  const managed = account?.managed === false ? [] : resolver.credentialsFor(provider);
+  return account?.prefer === "managed" ? [...managed, ...byok] : [...byok, ...managed];
+}
+
+function priced(attempt: Attempt): { pricePerMTok?: { input: number; output: number } } {
+  const price = priceFor(attempt.provider.type, attempt.upstreamModel, attempt.provider.prices);
+  return price ? { pricePerMTok: { input: price.input, output: price.output } } : {};
+}
+
+function latencyOf(
+  health: RouteHealth,
+  route: string,
+): { ewmaLatencyMs?: number; ewmaTtftMs?: number } {
+  const latency = health.latencyOf(route);
+  return {
+    ...(latency.latencyMs === undefined ? {} : { ewmaLatencyMs: latency.latencyMs }),
+    ...(latency.ttftMs === undefined ? {} : { ewmaTtftMs: latency.ttftMs }),
+  };
+}
+
+function weighted(
+  attempt: Attempt,
+  weights: Readonly<Record<string, number>> | undefined,
+): { weight?: number } {
+  const weight = weights?.[attempt.id] ?? weights?.[attempt.provider.id];
+  return weight === undefined ? {} : { weight };
+}
+
+function noCandidate(
+  model: string,
+  excluded: readonly ExcludedRoute[],
+  denials: readonly string[],
+): GatewayError {
+  if (
+    denials.length > 0 &&
+    denials.length === excluded.filter((route) => route.reason.startsWith("policy:")).length &&
+    excluded.every((route) => route.reason.startsWith("policy:"))
+  ) {
+    return new GatewayError(
+      "policy_denied",
+      `policy denied every route for "${model}": ${denials.join("; ")}`,
       {
-        status: 401,
-        type: "authentication_error",
-        hint: `run 'hedge auth login --provider ${excluded[0]?.provider ?? "PROVIDER"}' or set its api_key_env variable`,
+        status: 403,
+        type: "permission_error",
+        hint: "log in to the provider (hedge auth login) or allow it deliberately in [policy]",
       },
     );
   }
-  return { model: resolved.name, attempts, excluded };
+  const providers = [
+    ...new Set(
+      excluded.filter((route) => route.reason === "no credential").map((route) => route.provider),
+    ),
+  ];
+  if (providers.length > 0) {
+    return new GatewayError(
+      "no_credential",
+      `no credential for ${providers.join(", ")} (model "${model}")`,
+      {
+        status: 401,
+        type: "authentication_error",
+        hint: `run 'hedge auth login --provider ${providers[0] ?? "PROVIDER"}' or set its api_key_env variable`,
+      },
+    );
+  }
+  return new GatewayError(
+    "no_route",
+    `no route for "${model}": ${excluded.map((route) => `${route.route} (${route.reason})`).join("; ")}`,
+    {
+      status: 404,
+      type: "not_found_error",
+    },
+  );
+}
+
+function noHealthyRoute(model: string, excluded: readonly ExcludedRoute[]): GatewayError {
+  const recoveries = excluded
+    .map((route) => route.until)
+    .filter((until): until is number => until !== undefined);
+  const earliest = recoveries.length ? Math.min(...recoveries) : undefined;
+  const reasons = excluded.map((route) => `${route.route}: ${route.reason}`).join("; ");
+  return new GatewayError(
+    "no_healthy_route",
+    `every allowed route for "${model}" is unavailable (${reasons})${earliest ? `; earliest recovery ${new Date(earliest).toISOString()}` : ""}`,
+    {
+      status: 503,
+      type: "overloaded_error",
+      retryable: true,
+      hint: "wait for the earliest recovery, check 'hedge gateway status', or add another route (fallbacks, another profile)",
+    },
+  );
 }

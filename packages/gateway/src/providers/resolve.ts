@@ -24,6 +24,10 @@ export interface ResolvedProvider {
   apiKey: string | undefined;
   models: readonly string[] | undefined;
   headers: Readonly<Record<string, string>>;
+  /** Per-model price overrides from config (USD per million tokens). */
+  prices: Readonly<
+    Record<string, { input: number; output: number; cached_input?: number | undefined }>
+  >;
   enabled: boolean;
 }
 
@@ -73,6 +77,7 @@ export function resolveProvider(id: string, config: ProviderConfig): ResolvedPro
     apiKey: config.api_key,
     models: config.models,
     headers: config.headers ?? {},
+    prices: config.prices ?? {},
     enabled: config.enabled ?? true,
   };
 }

@@ -2,14 +2,10 @@ import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import { ResponseCollector } from "../canonical/collect.js";
 import type { CanonicalRequest } from "../canonical/request.js";
 import { codecFor } from "../wire/registry.js";
-import {
-  isRetryableStatus,
-  setRoute,
-  toGatewayError,
-  type GatewayEngine,
-} from "../engine/engine.js";
+import type { AttemptLog } from "../engine/attempt-runner.js";
+import { setRoute, tryUpstream, type GatewayEngine } from "../engine/engine.js";
 import type { RequestRecord } from "../engine/observer.js";
-import type { Attempt } from "../engine/route.js";
+import type { Attempt, Caller, RoutePlan } from "../engine/route.js";
 import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
 import { GatewayError } from "../errors.js";
@@ -25,6 +21,9 @@ export interface InboundRequest {
   signal: AbortSignal;
   /** performance.now() when the request arrived. */
   started: number;
+  /** Epoch ms (engine clock) when the request arrived: the time budget starts here. */
+  startedAt: number;
+  caller?: Caller;
   /** Told which inbound fields a translation could not map (never fatal, worth a log). */
   onDropped?: (dropped: readonly string[], upstreamWire: WireFormat) => void;
 }
@@ -42,113 +41,87 @@ export async function forward(
   inbound: InboundRequest,
   res: ServerResponse,
   record: RequestRecord,
-): Promise<void> {
+): Promise<{ plan?: RoutePlan; log: AttemptLog[] }> {
   const inboundCodec = codecFor(inbound.wire);
   const model = typeof inbound.body["model"] === "string" ? inbound.body["model"] : "";
+  const log: AttemptLog[] = [];
   if (!model)
     throw new GatewayError("invalid_request", "the request has no model", { status: 400 });
   record.model = model;
   record.stream = inbound.body["stream"] === true;
   const role = headerValue(inbound.headers, "x-hedge-role");
-  const plan = engine.route({ model, ...(role ? { role } : {}) });
+  const session = headerValue(inbound.headers, "x-hedge-session");
+  const plan = await engine.route({
+    model,
+    ...(role ? { role } : {}),
+    ...(session ? { session } : {}),
+    ...(inbound.caller ? { caller: inbound.caller } : {}),
+  });
   let canonical: CanonicalRequest | undefined;
-  let lastError: GatewayError | undefined;
-
-  for (const attempt of plan.attempts) {
-    record.attempts += 1;
-    const passThrough = attempt.provider.wire === inbound.wire;
-    let body: string;
-    if (passThrough) {
-      body = JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
-    } else {
-      if (canonical === undefined) {
-        canonical = inboundCodec.decodeRequest(inbound.body);
-        if (canonical.dropped.length > 0)
-          inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
-      }
-      body = JSON.stringify(
-        codecFor(attempt.provider.wire).encodeRequest(canonical, attempt.upstreamModel),
-      );
-    }
-    let response: UpstreamResponse;
-    try {
-      response = await callUpstream({
-        attempt,
-        body,
-        stream: record.stream,
-        dispatcher: engine.dispatcher,
-        signal: inbound.signal,
-        ...(passThrough ? { inboundHeaders: inbound.headers } : {}),
-      });
-    } catch (error) {
-      lastError = toGatewayError(error, attempt);
-      if (inbound.signal.aborted) throw lastError;
-      continue;
-    }
-    record.ttfbMs = performance.now() - inbound.started;
-    if (response.statusCode >= 400) {
-      const text = await response.body.text();
-      if (
-        isRetryableStatus(response.statusCode) &&
-        attempt !== plan.attempts[plan.attempts.length - 1]
-      ) {
-        lastError = new GatewayError(
-          "upstream_error",
-          `${attempt.provider.id} answered ${response.statusCode}`,
-          {
-            status: response.statusCode,
-          },
-        );
-        continue;
-      }
-      setRoute(record, attempt);
-      record.status = response.statusCode;
-      record.outcome = "upstream_error";
-      writeHead(
-        res,
-        response.statusCode,
-        routeHeaders(attempt, response, inbound.requestId),
-        "application/json",
-      );
+  const outcome = await engine.run<UpstreamResponse>(
+    plan,
+    { started: inbound.startedAt, signal: inbound.signal, log, ...(session ? { session } : {}) },
+    (attempt) => {
+      const passThrough = attempt.provider.wire === inbound.wire;
+      let body: string;
       if (passThrough) {
-        res.end(text);
+        body = JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
       } else {
-        const failure = codecFor(attempt.provider.wire).decodeError(response.statusCode, text);
-        record.errorType = failure.type;
-        res.end(
-          JSON.stringify(
-            inboundCodec.encodeError(response.statusCode, failure.type, failure.message),
-          ),
+        if (canonical === undefined) {
+          canonical = inboundCodec.decodeRequest(inbound.body);
+          if (canonical.dropped.length > 0)
+            inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
+        }
+        body = JSON.stringify(
+          codecFor(attempt.provider.wire).encodeRequest(canonical, attempt.upstreamModel),
         );
       }
-      return;
-    }
-    setRoute(record, attempt);
-    record.status = response.statusCode;
-    record.passThrough = passThrough;
-    const headers = routeHeaders(attempt, response, inbound.requestId);
-    if (passThrough) await pipeThrough(response, res, headers, record, inboundCodec);
-    else if (record.stream)
-      await translateStream(
-        attempt,
-        response,
-        res,
-        headers,
-        record,
-        canonical,
-        inbound.wire,
-        model,
+      return tryUpstream(() =>
+        callUpstream({
+          attempt,
+          body,
+          stream: record.stream,
+          dispatcher: engine.dispatcher,
+          signal: inbound.signal,
+          ...(passThrough ? { inboundHeaders: inbound.headers } : {}),
+        }),
       );
-    else await translateJson(attempt, response, res, headers, record, inbound.wire, model);
-    return;
-  }
-  throw (
-    lastError ??
-    new GatewayError("no_route", `no route answered for "${model}"`, {
-      status: 502,
-      type: "api_error",
-    })
+    },
   );
+  const attempt = outcome.attempt;
+  const passThrough = attempt.provider.wire === inbound.wire;
+  setRoute(record, attempt);
+  if (outcome.kind === "caller_fault") {
+    // The caller's own fault: answered with the upstream's error, in the caller's format.
+    record.status = outcome.status;
+    record.outcome = "upstream_error";
+    const headers = outcome.value
+      ? routeHeaders(attempt, outcome.value, inbound.requestId)
+      : { "x-request-id": inbound.requestId, "x-hedge-route": routeHeader(attempt) };
+    writeHead(res, outcome.status, headers, "application/json");
+    if (passThrough) {
+      res.end(outcome.body);
+    } else {
+      const failure = codecFor(attempt.provider.wire).decodeError(outcome.status, outcome.body);
+      record.errorType = failure.type;
+      res.end(
+        JSON.stringify(inboundCodec.encodeError(outcome.status, failure.type, failure.message)),
+      );
+    }
+    return { plan, log };
+  }
+  const response = outcome.value;
+  record.ttfbMs = performance.now() - inbound.started;
+  record.status = response.statusCode;
+  record.passThrough = passThrough;
+  const headers = routeHeaders(attempt, response, inbound.requestId);
+  if (passThrough) await pipeThrough(response, res, headers, record, inboundCodec);
+  else if (record.stream)
+    await translateStream(attempt, response, res, headers, record, canonical, inbound.wire, model);
+  else await translateJson(attempt, response, res, headers, record, inbound.wire, model);
+  if (record.outcome === "stream_error")
+    await engine.streamFailed(attempt.id, record.errorType ?? "error");
+  return { plan, log };
 }
 
 async function pipeThrough(
@@ -177,12 +150,20 @@ async function pipeThrough(
     return;
   }
   writeHead(res, response.statusCode, headers, contentType);
-  for await (const chunk of response.body) {
-    const bytes = chunk as Uint8Array;
-    tap.push(bytes);
-    if (!res.write(bytes)) await waitForDrain(res);
+  try {
+    for await (const chunk of response.body) {
+      const bytes = chunk as Uint8Array;
+      tap.push(bytes);
+      if (!res.write(bytes)) await waitForDrain(res);
+    }
+    res.end();
+  } catch (error) {
+    // Bytes already reached the client: end the stream with an error frame, never retry.
+    record.outcome = "stream_error";
+    record.errorType = "api_error";
+    const message = error instanceof Error ? error.message : String(error);
+    res.end(codec.encodeErrorFrame(502, "api_error", `upstream stream failed: ${message}`));
   }
-  res.end();
   record.usage = tap.end();
 }
 

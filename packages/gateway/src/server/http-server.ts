@@ -1,20 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isHedgeError } from "@hedge/auth";
 import { codecFor } from "../wire/registry.js";
-import { newRequestId, type GatewayEngine } from "../engine/engine.js";
-import type { RequestRecord } from "../engine/observer.js";
+import { newRecord, newRequestId, type GatewayEngine } from "../engine/engine.js";
+import type { AttemptLog } from "../engine/attempt-runner.js";
+import type { Caller, RoutePlan } from "../engine/route.js";
+import type { GatewayAccount } from "../config-schema.js";
 import { GatewayError } from "../errors.js";
 import type { WireFormat } from "../providers/presets.js";
 import { isJsonObject } from "../wire/json.js";
 import { countTokensBody } from "./count-tokens.js";
 import { droppedFieldLogger, type DroppedLogger } from "./dropped-log.js";
 import { forward, headerValue } from "./forward.js";
-import type { GatewayKeyStore } from "./gateway-keys.js";
+import type { GatewayKeyRecord, GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
 import type { GatewayMetrics } from "./metrics.js";
 
 export interface GatewayServerOptions {
   engine: GatewayEngine;
+  /** `[gateway.accounts]`: which keys belong to which account. */
+  accounts?: Readonly<Record<string, GatewayAccount>>;
   keys: GatewayKeyStore;
   metrics: GatewayMetrics;
   /** When false, requests need no key while no key exists (loopback only; checked at start). */
@@ -77,7 +81,8 @@ async function handle(
   const errorWire: WireFormat = wire ?? (countTokens || looksAnthropic(req) ? "messages" : "chat");
   const fail = (error: GatewayError): void => sendError(res, errorWire, error, requestId);
 
-  if (!authorized(options, req)) {
+  const key = authorize(options, req);
+  if (key === false) {
     fail(
       new GatewayError("unauthorized", "missing or invalid gateway key", {
         status: 401,
@@ -114,23 +119,9 @@ async function handle(
   }
 
   const started = performance.now();
-  const record: RequestRecord = {
-    requestId,
-    inboundWire: wire,
-    model: "",
-    provider: undefined,
-    upstreamModel: undefined,
-    credential: undefined,
-    status: 0,
-    outcome: "ok",
-    errorType: undefined,
-    passThrough: false,
-    stream: false,
-    attempts: 0,
-    latencyMs: 0,
-    ttfbMs: undefined,
-    usage: undefined,
-  };
+  const startedAt = options.engine.now();
+  const record = newRecord(requestId, wire, "", false);
+  let routed: { plan?: RoutePlan; log: AttemptLog[] } | undefined;
   const abort = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) {
@@ -140,7 +131,8 @@ async function handle(
   });
   try {
     const body = await readJsonBody(req, options.bodyLimitBytes);
-    await forward(
+    const caller = callerOf(options.accounts ?? {}, key, req);
+    routed = await forward(
       options.engine,
       {
         wire,
@@ -149,6 +141,8 @@ async function handle(
         requestId,
         signal: abort.signal,
         started,
+        startedAt,
+        ...(caller ? { caller } : {}),
         onDropped: (dropped, upstreamWire) => noteDropped(wire, upstreamWire, dropped),
       },
       res,
@@ -171,17 +165,47 @@ async function handle(
     if (gatewayError.status >= 500) options.log?.(`gateway: ${requestId} ${gatewayError.message}`);
   } finally {
     record.latencyMs = performance.now() - started;
-    options.engine.observe(record);
+    record.attempts = routed?.log.length ?? 0;
+    options.engine.observe(record, routed?.plan, routed?.log);
   }
 }
 
-function authorized(options: GatewayServerOptions, req: IncomingMessage): boolean {
-  if (!options.requireKey && options.keys.count() === 0) return true;
+/** The caller's key record, `undefined` when no key is needed (loopback, no keys), or false. */
+function authorize(
+  options: GatewayServerOptions,
+  req: IncomingMessage,
+): GatewayKeyRecord | undefined | false {
+  if (!options.requireKey && options.keys.count() === 0) return undefined;
   const bearer = headerValue(req.headers, "authorization");
   const presented = bearer?.toLowerCase().startsWith("bearer ")
     ? bearer.slice(7).trim()
     : headerValue(req.headers, "x-api-key");
-  return options.keys.verify(presented) !== undefined;
+  return options.keys.verify(presented) ?? false;
+}
+
+/**
+ * Who is calling: the account owning the key (its narrower policy and BYOK preference) and the
+ * caller's own provider keys from `x-hedge-byok: provider=key[, provider=key]` (never stored).
+ */
+function callerOf(
+  accounts: Readonly<Record<string, GatewayAccount>>,
+  key: GatewayKeyRecord | undefined,
+  req: IncomingMessage,
+): Caller | undefined {
+  const entry = key
+    ? Object.entries(accounts).find(([, account]) => account.keys.includes(key.id))
+    : undefined;
+  const byokHeader = headerValue(req.headers, "x-hedge-byok");
+  const byok = new Map<string, string>();
+  for (const pair of byokHeader?.split(",") ?? []) {
+    const equals = pair.indexOf("=");
+    if (equals > 0) byok.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
+  }
+  if (!entry && byok.size === 0) return undefined;
+  return {
+    ...(entry ? { account: entry[0], accountConfig: entry[1] } : {}),
+    ...(byok.size > 0 ? { byok } : {}),
+  };
 }
 
 function looksAnthropic(req: IncomingMessage): boolean {

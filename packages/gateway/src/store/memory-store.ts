@@ -143,10 +143,13 @@ export class MemoryStore implements Store {
     });
   }
 
-  appendAudit(entry: AuditEntry): Promise<void> {
+  appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+    const batch: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
     return this.run(() => {
       const rows = this.data.audit;
-      rows.push({ seq: this.data.nextSeq++, at: entry.at, text: serializeAudit(entry) });
+      for (const entry of batch) {
+        rows.push({ seq: this.data.nextSeq++, at: entry.at, text: serializeAudit(entry) });
+      }
       rows.sort(compareAuditRows);
       const cutoff = auditCutoff(this.options);
       const firstKept = rows.findIndex((row) => row.at >= cutoff);

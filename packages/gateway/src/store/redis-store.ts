@@ -200,17 +200,23 @@ export class RedisStore implements Store {
     });
   }
 
-  appendAudit(entry: AuditEntry): Promise<void> {
+  appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+    const batch: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
     return this.run(async () => {
-      await this.script(
-        APPEND_AUDIT,
-        [this.auditKey(), `${this.auditKey()}:seq`],
-        [
-          String(entry.at),
-          serializeAudit(entry),
-          String(auditCutoff(this.options)),
-          String(this.options.auditMaxEntries),
-        ],
+      // Issued in one tick, so the client sends them as one pipeline.
+      await Promise.all(
+        batch.map((entry) =>
+          this.script(
+            APPEND_AUDIT,
+            [this.auditKey(), `${this.auditKey()}:seq`],
+            [
+              String(entry.at),
+              serializeAudit(entry),
+              String(auditCutoff(this.options)),
+              String(this.options.auditMaxEntries),
+            ],
+          ),
+        ),
       );
     });
   }

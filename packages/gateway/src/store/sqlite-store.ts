@@ -182,12 +182,14 @@ export class SqliteStore implements Store {
     });
   }
 
-  appendAudit(entry: AuditEntry): Promise<void> {
+  appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+    const batch: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
     return this.run(() => {
-      const text = serializeAudit(entry);
+      if (batch.length === 0) return;
+      const rows = batch.map((entry) => [entry.at, serializeAudit(entry)] as const);
       this.db
         .transaction(() => {
-          this.statements.auditInsert.run(entry.at, text);
+          for (const [at, text] of rows) this.statements.auditInsert.run(at, text);
           this.statements.auditPruneAge.run(auditCutoff(this.options));
           this.statements.auditPruneCount.run(this.options.auditMaxEntries);
         })

@@ -41,10 +41,10 @@ export interface Store {
   list<T>(prefix: string): Promise<{ key: string; value: T }[]>;
 
   /**
-   * Appends an audit entry; entries older than the retention (by `at`, against `now`) and the
-   * oldest beyond the maximum count are pruned.
+   * Appends audit entries (one, or a batch in one transaction / round trip); entries older than
+   * the retention, or beyond the maximum count, are pruned.
    */
-  appendAudit(entry: AuditEntry): Promise<void>;
+  appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void>;
   /** Newest first (by `at`; equal `at`s latest-appended first), within the retention. */
   listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
 

@@ -1,0 +1,206 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { GatewayError } from "../errors.js";
+import { backoffDelay } from "../routing/backoff.js";
+import { classifyFailure, type FailureClass } from "../routing/failure-class.js";
+import type { RouteHealth } from "../routing/health.js";
+import type { Attempt, RoutePlan } from "./route.js";
+
+/** What one try of one route gave: a usable response, or a failure to classify. */
+export type TryResult<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      status?: number;
+      body?: string;
+      headers?: Readonly<Record<string, string | string[] | undefined>>;
+      errorCode?: string;
+      message: string;
+      /** Kept so a caller fault can be answered with the upstream's own error. */
+      value?: T;
+    };
+
+/** One try as the audit log records it. */
+export interface AttemptLog {
+  route: string;
+  outcome: "ok" | FailureClass["kind"];
+  status?: number;
+  latencyMs: number;
+  reason?: string;
+}
+
+export type RunOutcome<T> =
+  | { kind: "ok"; attempt: Attempt; value: T }
+  /** The caller's own fault (400/404/413/422): answered as is, never retried. */
+  | {
+      kind: "caller_fault";
+      attempt: Attempt;
+      value: T | undefined;
+      status: number;
+      body: string;
+      failure: FailureClass;
+    };
+
+export interface RunOptions {
+  plan: RoutePlan;
+  health: RouteHealth | undefined;
+  /** Absolute deadline (epoch ms by `now`) bounding retries x timeouts. */
+  deadline: number;
+  now: () => number;
+  retry: { sameRoute: number; baseMs: number; maxMs: number };
+  signal?: AbortSignal;
+  log: AttemptLog[];
+  /** Session to stick to the route that answers. */
+  sticky?: { session: string; model: string; ttlMs: number };
+}
+
+/**
+ * Tries the plan's routes in order. Transient failures retry the same route with exponential
+ * backoff and jitter, then move on; rate limits, quota and refused credentials cool the route
+ * down until its reset and move on; a caller fault is returned at once. Every outcome reaches
+ * health (breakers, cooldowns), and the whole run stays inside the time budget.
+ */
+export async function runAttempts<T>(
+  options: RunOptions,
+  tryOnce: (attempt: Attempt) => Promise<TryResult<T>>,
+): Promise<RunOutcome<T>> {
+  const { plan, health, now } = options;
+  let last: { failure: FailureClass; status?: number; message: string } | undefined;
+  for (const attempt of plan.attempts) {
+    const condition = plan.conditions.get(attempt.id);
+    if (health && !(await health.claim(attempt.id, condition))) {
+      options.log.push({
+        route: attempt.id,
+        outcome: "transient",
+        latencyMs: 0,
+        reason: "half-open probe already taken",
+      });
+      continue;
+    }
+    for (let retry = 0; retry <= options.retry.sameRoute; retry += 1) {
+      if (options.signal?.aborted) throw aborted();
+      if (now() >= options.deadline) throw budgetSpent(plan.model, last);
+      const started = now();
+      const result = await tryOnce(attempt);
+      const latencyMs = now() - started;
+      if (result.ok) {
+        options.log.push({ route: attempt.id, outcome: "ok", latencyMs });
+        await health?.succeeded(attempt.id, condition, latencyMs).catch(() => undefined);
+        if (options.sticky && plan.sticky !== attempt.id) {
+          await health
+            ?.setSticky(
+              options.sticky.session,
+              options.sticky.model,
+              attempt.id,
+              options.sticky.ttlMs,
+            )
+            .catch(() => undefined);
+        }
+        return { kind: "ok", attempt, value: result.value };
+      }
+      if (options.signal?.aborted) throw aborted();
+      const failure = classifyFailure(
+        {
+          ...(result.status === undefined ? {} : { status: result.status }),
+          ...(result.body === undefined ? {} : { body: result.body }),
+          ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
+          ...(result.headers === undefined ? {} : { headers: result.headers }),
+        },
+        now(),
+      );
+      options.log.push({
+        route: attempt.id,
+        outcome: failure.kind,
+        latencyMs,
+        reason: failure.reason,
+        ...(result.status === undefined ? {} : { status: result.status }),
+      });
+      if (failure.kind === "caller") {
+        return {
+          kind: "caller_fault",
+          attempt,
+          value: result.value,
+          status: result.status ?? 400,
+          body: result.body ?? "",
+          failure,
+        };
+      }
+      await health?.failed(attempt.id, failure).catch(() => undefined);
+      last = {
+        failure,
+        message: `${attempt.provider.id}: ${result.message}`,
+        ...(result.status === undefined ? {} : { status: result.status }),
+      };
+      if (
+        failure.kind !== "transient" ||
+        !failure.retrySameRoute ||
+        retry === options.retry.sameRoute
+      )
+        break;
+      const delay = backoffDelay(retry, {
+        baseMs: options.retry.baseMs,
+        maxMs: options.retry.maxMs,
+      });
+      if (now() + delay >= options.deadline) break;
+      await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined).catch(
+        () => undefined,
+      );
+    }
+  }
+  throw exhausted(plan.model, last);
+}
+
+function aborted(): GatewayError {
+  return new GatewayError("aborted", "the request was cancelled", {
+    status: 499,
+    type: "api_error",
+  });
+}
+
+function budgetSpent(
+  model: string,
+  last: { failure: FailureClass; message: string } | undefined,
+): GatewayError {
+  return new GatewayError(
+    "budget_exhausted",
+    `the time budget for "${model}" ran out${last ? ` (last: ${last.message})` : ""}`,
+    {
+      status: 504,
+      type: "timeout_error",
+      retryable: true,
+      hint: "raise routing.request_budget_ms, or check 'hedge gateway status' for failing routes",
+    },
+  );
+}
+
+function exhausted(
+  model: string,
+  last: { failure: FailureClass; status?: number; message: string } | undefined,
+): GatewayError {
+  if (!last) {
+    return new GatewayError("no_healthy_route", `no route for "${model}" could be tried`, {
+      status: 503,
+      type: "overloaded_error",
+      retryable: true,
+    });
+  }
+  const status =
+    last.failure.kind === "rate_limited"
+      ? 429
+      : last.failure.kind === "quota"
+        ? 402
+        : last.failure.kind === "credential"
+          ? 401
+          : last.status && last.status >= 500
+            ? last.status
+            : 502;
+  return new GatewayError(
+    "routes_exhausted",
+    `every route for "${model}" failed; last: ${last.message} (${last.failure.reason})`,
+    {
+      status,
+      type:
+        status === 429 ? "rate_limit_error" : status === 401 ? "authentication_error" : "api_error",
+      retryable: last.failure.kind !== "credential",
+    },
+  );
+}

@@ -1,0 +1,239 @@
+import type { Store } from "../store/store.js";
+import {
+  canAttempt,
+  recordFailure,
+  recordSuccess,
+  type BreakerConfig,
+  type BreakerState,
+} from "./breaker.js";
+import type { FailureClass } from "./failure-class.js";
+import { updateEwma } from "./rank.js";
+
+/** A cooldown of one route until a known time (rate limit reset, quota, refused credential). */
+export interface Cooldown {
+  until: number;
+  kind: FailureClass["kind"];
+  reason: string;
+}
+
+/** What health knows of a route right now. */
+export interface RouteCondition {
+  available: boolean;
+  /** Why not, when unavailable. */
+  reason?: string;
+  /** When it may recover, when known (epoch ms). */
+  until?: number;
+  breaker: BreakerState | undefined;
+  cooldown: Cooldown | undefined;
+}
+
+/**
+ * Another input to health beside breakers and cooldowns: the usage heartbeat plugs in here and
+ * returns, per route id, a reason to avoid it now (or nothing).
+ */
+export interface HealthInput {
+  readonly name: string;
+  check(
+    routeIds: readonly string[],
+    now: number,
+  ): Promise<Map<string, { reason: string; until?: number }>>;
+}
+
+export const breakerKey = (route: string): string => `breaker:${route}`;
+export const cooldownKey = (route: string): string => `cooldown:${route}`;
+const latencyKey = (route: string): string => `latency:${route}`;
+const stickyKey = (session: string, model: string): string => `sticky:${model}:${session}`;
+
+interface Latency {
+  latencyMs?: number;
+  ttftMs?: number;
+  samples: number;
+}
+
+/**
+ * Health of routes (provider + credential), kept in the Store so every process and replica sees
+ * the same breakers and cooldowns. Healthy routes cost one read per request and no write: a
+ * success is written only when the stored breaker has something to forget.
+ */
+export class RouteHealth {
+  private readonly latency = new Map<string, Latency>();
+  private readonly breakerConfig: Partial<BreakerConfig>;
+
+  constructor(
+    readonly store: Store,
+    options: {
+      breaker?: Partial<BreakerConfig>;
+      now?: () => number;
+      inputs?: readonly HealthInput[];
+    } = {},
+  ) {
+    this.breakerConfig = options.breaker ?? {};
+    this.now = options.now ?? Date.now;
+    this.inputs = options.inputs ?? [];
+  }
+
+  readonly now: () => number;
+  private readonly inputs: readonly HealthInput[];
+
+  /** Conditions of the given routes, read in one round trip (plus one per health input). */
+  async assess(routes: readonly string[]): Promise<Map<string, RouteCondition>> {
+    const now = this.now();
+    const keys = routes.flatMap((route) => [breakerKey(route), cooldownKey(route)]);
+    const stored = keys.length
+      ? await this.store.getMany<unknown>(keys)
+      : new Map<string, unknown>();
+    const external = await Promise.all(this.inputs.map((input) => input.check(routes, now)));
+    const conditions = new Map<string, RouteCondition>();
+    for (const route of routes) {
+      const breaker = stored.get(breakerKey(route)) as BreakerState | undefined;
+      const cooldown = stored.get(cooldownKey(route)) as Cooldown | undefined;
+      conditions.set(route, this.condition(route, breaker, cooldown, external, now));
+    }
+    return conditions;
+  }
+
+  private condition(
+    route: string,
+    breaker: BreakerState | undefined,
+    cooldown: Cooldown | undefined,
+    external: readonly Map<string, { reason: string; until?: number }>[],
+    now: number,
+  ): RouteCondition {
+    const base = { breaker, cooldown };
+    if (cooldown && cooldown.until > now) {
+      return {
+        ...base,
+        available: false,
+        reason: `${cooldown.kind}: ${cooldown.reason}`,
+        until: cooldown.until,
+      };
+    }
+    if (breaker && breaker.state !== "closed") {
+      const decision = canAttempt(breaker, now, this.breakerConfig);
+      if (!decision.allowed) {
+        const until =
+          breaker.state === "open" && breaker.openedAt !== undefined
+            ? breaker.openedAt + (this.breakerConfig.cooldownMs ?? 30_000)
+            : breaker.probeInFlightUntil;
+        return {
+          ...base,
+          available: false,
+          reason:
+            breaker.state === "open"
+              ? `circuit open after ${breaker.consecutiveFailures} consecutive failure(s)`
+              : "circuit half-open, probe in flight",
+          ...(until === undefined ? {} : { until }),
+        };
+      }
+    }
+    for (const found of external) {
+      const verdict = found.get(route);
+      if (verdict)
+        return {
+          ...base,
+          available: false,
+          reason: verdict.reason,
+          ...(verdict.until ? { until: verdict.until } : {}),
+        };
+    }
+    return { ...base, available: true };
+  }
+
+  /**
+   * Claims the right to call a route whose breaker is not closed (the one half-open probe).
+   * Closed routes need no claim. Atomic across processes.
+   */
+  async claim(route: string, condition: RouteCondition | undefined): Promise<boolean> {
+    if (!condition?.breaker || condition.breaker.state === "closed") return true;
+    let allowed = false;
+    const now = this.now();
+    await this.store.update<BreakerState>(breakerKey(route), (current) => {
+      const decision = canAttempt(current, now, this.breakerConfig);
+      allowed = decision.allowed;
+      return decision.state;
+    });
+    return allowed;
+  }
+
+  async succeeded(
+    route: string,
+    condition: RouteCondition | undefined,
+    latencyMs: number,
+    ttftMs?: number,
+  ): Promise<void> {
+    this.observeLatency(route, latencyMs, ttftMs);
+    const breaker = condition?.breaker;
+    const dirty =
+      breaker !== undefined &&
+      (breaker.state !== "closed" || breaker.window.some((sample) => !sample.ok));
+    if (!dirty) return;
+    const now = this.now();
+    await this.store.update<BreakerState>(breakerKey(route), (current) =>
+      recordSuccess(current, now, this.breakerConfig),
+    );
+  }
+
+  /** Records a failure: transient ones feed the breaker; limits, quota and credentials cool down. */
+  async failed(route: string, failure: FailureClass): Promise<void> {
+    const now = this.now();
+    if (failure.kind === "transient") {
+      await this.store.update<BreakerState>(breakerKey(route), (current) =>
+        recordFailure(current, now, this.breakerConfig),
+      );
+      if (failure.cooldownUntil && failure.cooldownUntil > now && !failure.retrySameRoute) {
+        await this.cool(route, failure, failure.cooldownUntil, now);
+      }
+      return;
+    }
+    if (failure.kind === "caller") return;
+    await this.cool(route, failure, failure.cooldownUntil ?? now + 60_000, now);
+  }
+
+  private async cool(
+    route: string,
+    failure: FailureClass,
+    until: number,
+    now: number,
+  ): Promise<void> {
+    const cooldown: Cooldown = { until, kind: failure.kind, reason: failure.reason };
+    await this.store.set(cooldownKey(route), cooldown, Math.max(1, until - now));
+  }
+
+  /** EWMA latency and time to first token of a route, as this process has measured them. */
+  latencyOf(route: string): { latencyMs?: number; ttftMs?: number } {
+    return this.latency.get(route) ?? {};
+  }
+
+  private observeLatency(route: string, latencyMs: number, ttftMs: number | undefined): void {
+    const previous = this.latency.get(route) ?? { samples: 0 };
+    const next: Latency = {
+      samples: previous.samples + 1,
+      latencyMs: updateEwma(previous.latencyMs, latencyMs) ?? latencyMs,
+    };
+    const ttft =
+      ttftMs === undefined ? previous.ttftMs : (updateEwma(previous.ttftMs, ttftMs) ?? ttftMs);
+    if (ttft !== undefined) next.ttftMs = ttft;
+    this.latency.set(route, next);
+    // Shared occasionally so other processes rank with it too; never on every request.
+    if (next.samples % 20 === 1)
+      void this.store.set(latencyKey(route), next).catch(() => undefined);
+  }
+
+  /** Loads latency estimates other processes shared (for `fastest`), once per route. */
+  async loadLatency(routes: readonly string[]): Promise<void> {
+    const missing = routes.filter((route) => !this.latency.has(route));
+    if (missing.length === 0) return;
+    const stored = await this.store.getMany<Latency>(missing.map(latencyKey));
+    for (const route of missing) {
+      this.latency.set(route, stored.get(latencyKey(route)) ?? { samples: 0 });
+    }
+  }
+
+  async stickyRoute(session: string, model: string): Promise<string | undefined> {
+    return this.store.get<string>(stickyKey(session, model));
+  }
+
+  async setSticky(session: string, model: string, route: string, ttlMs: number): Promise<void> {
+    await this.store.set(stickyKey(session, model), route, ttlMs);
+  }
+}
