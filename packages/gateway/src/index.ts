@@ -12,6 +12,7 @@ export {
   gatewayConfigShape,
   providerConfigSchema,
   policySchema,
+  routingSchema,
   priceSchema,
   type ProviderConfig,
   type PolicyConfig,
