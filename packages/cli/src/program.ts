@@ -63,6 +63,18 @@ export function buildProgram(): Command {
       const { runGatewayServe } = await import("./commands/gateway-serve.js");
       await runGatewayServe(globals(command), options);
     });
+  gateway
+    .command("status")
+    .description("breakers, cooldowns and recent errors per route (from the shared state)")
+    .option("--limit <n>", "recent requests to scan for errors", "200")
+    .option("--json", "print as JSON")
+    .action(async (options: { json?: boolean; limit: string }, command: Command) => {
+      const { runGatewayStatus } = await import("./commands/gateway-status.js");
+      await runGatewayStatus(globals(command), {
+        json: options.json === true,
+        limit: Number(options.limit) || 200,
+      });
+    });
   const key = gateway.command("key").description("gateway keys clients authenticate with");
   key
     .command("create")
@@ -93,6 +105,29 @@ export function buildProgram(): Command {
       const { runKeyRevoke } = await import("./commands/gateway-key.js");
       runKeyRevoke(reference, { json: options.json === true });
     });
+
+  const route = program.command("route").description("inspect routing decisions");
+  route
+    .command("explain")
+    .description("show candidates, exclusions and the order routes would be tried (calls nothing)")
+    .argument("<model>", "provider/model or alias")
+    .option("--role <role>", "the role the request is for (orchestrator, executor, qa)")
+    .option("--session <id>", "a session id, to see stickiness")
+    .option("--json", "print as JSON")
+    .action(
+      async (
+        model: string,
+        options: { role?: string; session?: string; json?: boolean },
+        command: Command,
+      ) => {
+        const { runRouteExplain } = await import("./commands/route-explain.js");
+        await runRouteExplain(globals(command), model, {
+          ...(options.role ? { role: options.role } : {}),
+          ...(options.session ? { session: options.session } : {}),
+          json: options.json === true,
+        });
+      },
+    );
 
   for (const command of allCommands(program)) {
     command.exitOverride().showSuggestionAfterError(true);

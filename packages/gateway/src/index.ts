@@ -64,7 +64,14 @@ export {
   type Credential,
   type CredentialResolver,
 } from "./engine/credentials.js";
-export type { Attempt, RoutePlan, ExcludedRoute, RouteInput, Caller } from "./engine/route.js";
+export type {
+  Attempt,
+  RoutePlan,
+  ExcludedRoute,
+  RouteInput,
+  Caller,
+  RouteExplanation,
+} from "./engine/route.js";
 export type { AttemptLog } from "./engine/attempt-runner.js";
 
 // Routing and shared state.

@@ -14,9 +14,10 @@ import { runAttempts, type AttemptLog, type RunOptions, type TryResult } from ".
 import type { CredentialResolver } from "./credentials.js";
 import type { GatewayObserver, RequestRecord } from "./observer.js";
 import {
-  buildCandidates,
+  explainRoute,
   planRoute,
   type Attempt,
+  type RouteExplanation,
   type RouteInput,
   type RoutePlan,
 } from "./route.js";
@@ -103,9 +104,12 @@ export class GatewayEngine {
     return planRoute(input, { ...this.options, ...(this.health ? { health: this.health } : {}) });
   }
 
-  /** Candidates and policy only (no health, no calls): for `route explain` without a Store. */
-  candidates(input: RouteInput): ReturnType<typeof buildCandidates> {
-    return buildCandidates(input, this.options);
+  /** Every routing step for a request, returned rather than thrown, calling nothing. */
+  explain(input: RouteInput): Promise<RouteExplanation> {
+    return explainRoute(input, {
+      ...this.options,
+      ...(this.health ? { health: this.health } : {}),
+    });
   }
 
   /** Runs a plan's attempts with failure handling, retries and the request's time budget. */

@@ -141,8 +141,34 @@ export function buildCandidates(
  * allowed route is unhealthy the request fails; nothing widens the allowed set.
  */
 export async function planRoute(input: RouteInput, deps: RouterDeps): Promise<RoutePlan> {
+  const explained = await explainRoute(input, deps);
+  if (explained.error) throw explained.error;
+  return explained.plan;
+}
+
+/** What `planRoute` decides, returned rather than thrown: for `hedge route explain`. */
+export interface RouteExplanation {
+  plan: RoutePlan;
+  /** Why the request would fail before any call, if it would. */
+  error: GatewayError | undefined;
+}
+
+/** Every step of `planRoute` (candidates, policy, health, ranking), calling nothing. */
+export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise<RouteExplanation> {
   const { model, candidates, excluded, denials } = buildCandidates(input, deps);
-  if (candidates.length === 0) throw noCandidate(input.model, excluded, denials);
+  const rule = deps.routing.models[model] ?? deps.routing.models[input.model];
+  const strategy = rule?.strategy ?? deps.routing.default_strategy;
+  const empty = {
+    model,
+    strategy,
+    candidates,
+    excluded,
+    attempts: [],
+    conditions: new Map(),
+    sticky: undefined,
+  };
+  if (candidates.length === 0)
+    return { plan: empty, error: noCandidate(input.model, excluded, denials) };
   const conditions = deps.health
     ? await deps.health.assess(candidates.map((candidate) => candidate.id))
     : new Map<string, RouteCondition>();
@@ -158,15 +184,14 @@ export async function planRoute(input: RouteInput, deps: RouterDeps): Promise<Ro
       });
     } else healthy.push(candidate);
   }
-  const rule = deps.routing.models[model] ?? deps.routing.models[input.model];
-  const strategy = rule?.strategy ?? deps.routing.default_strategy;
   let sticky: string | undefined;
   if (input.session && deps.health && rule?.sticky !== false) {
     const remembered = await deps.health.stickyRoute(input.session, model);
     if (remembered && healthy.some((attempt) => attempt.id === remembered)) sticky = remembered;
   }
-  if (strategy === "fastest" && deps.health)
+  if (strategy === "fastest" && deps.health) {
     await deps.health.loadLatency(healthy.map((attempt) => attempt.id));
+  }
   const ranked = rankRoutes(
     healthy.map((attempt) => ({
       ...attempt,
@@ -183,8 +208,8 @@ export async function planRoute(input: RouteInput, deps: RouterDeps): Promise<Ro
         (attempt) => attempt.id === ranking.id && attempt.declaredIndex === ranking.declaredIndex,
       ) as Attempt,
   );
-  if (attempts.length === 0) throw noHealthyRoute(input.model, excluded);
-  return { model, strategy, candidates, excluded, attempts, conditions, sticky };
+  const plan = { model, strategy, candidates, excluded, attempts, conditions, sticky };
+  return { plan, error: attempts.length === 0 ? noHealthyRoute(input.model, excluded) : undefined };
 }
 
 function resolveOrThrow(model: string, deps: RouterDeps): ReturnType<typeof resolveModel> {
