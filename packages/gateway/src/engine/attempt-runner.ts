@@ -19,6 +19,11 @@ export type TryResult<T> =
       value?: T;
     };
 
+/** What one try may take: the time to the response headers left in the request's budget. */
+export interface TryLimits {
+  headersTimeoutMs: number;
+}
+
 /** One try as the audit log records it. */
 export interface AttemptLog {
   route: string;
@@ -61,10 +66,12 @@ export interface RunOptions {
  */
 export async function runAttempts<T>(
   options: RunOptions,
-  tryOnce: (attempt: Attempt) => Promise<TryResult<T>>,
+  tryOnce: (attempt: Attempt, limits: TryLimits) => Promise<TryResult<T>>,
 ): Promise<RunOutcome<T>> {
   const { plan, health, now } = options;
   let last: { failure: FailureClass; status?: number; message: string } | undefined;
+  // Whether the budget, not the routes, ended the last try: the answer is then a timeout.
+  let budgetCut = false;
   for (const attempt of plan.attempts) {
     const condition = plan.conditions.get(attempt.id);
     if (health && !(await health.claim(attempt.id, condition))) {
@@ -80,7 +87,11 @@ export async function runAttempts<T>(
       if (options.signal?.aborted) throw aborted();
       if (now() >= options.deadline) throw budgetSpent(plan.model, last);
       const started = now();
-      const result = await tryOnce(attempt);
+      budgetCut = false;
+      // The budget bounds the wait for headers too, not only the retries between tries.
+      const result = await tryOnce(attempt, {
+        headersTimeoutMs: Math.max(1, options.deadline - started),
+      });
       const latencyMs = now() - started;
       if (result.ok) {
         options.log.push({ route: attempt.id, outcome: "ok", latencyMs });
@@ -124,15 +135,18 @@ export async function runAttempts<T>(
           failure,
         };
       }
-      await health?.failed(attempt.id, failure).catch(() => undefined);
+      // A failure that opened the breaker (or failed the half-open probe) ends this route.
+      const usable = health ? await health.failed(attempt.id, failure).catch(() => true) : true;
       last = {
         failure,
         message: `${attempt.provider.id}: ${result.message}`,
         ...(result.status === undefined ? {} : { status: result.status }),
       };
+      if (failure.kind === "transient" && now() >= options.deadline) budgetCut = true;
       if (
         failure.kind !== "transient" ||
         !failure.retrySameRoute ||
+        !usable ||
         retry === options.retry.sameRoute
       )
         break;
@@ -140,12 +154,16 @@ export async function runAttempts<T>(
         baseMs: options.retry.baseMs,
         maxMs: options.retry.maxMs,
       });
-      if (now() + delay >= options.deadline) break;
+      if (now() + delay >= options.deadline) {
+        budgetCut = true;
+        break;
+      }
       await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined).catch(
         () => undefined,
       );
     }
   }
+  if (budgetCut) throw budgetSpent(plan.model, last);
   throw exhausted(plan.model, last);
 }
 

@@ -10,7 +10,13 @@ import type { Store } from "../store/store.js";
 import { SseParser } from "../wire/sse.js";
 import { codecFor } from "../wire/registry.js";
 import { AuditRecorder } from "./audit.js";
-import { runAttempts, type AttemptLog, type RunOptions, type TryResult } from "./attempt-runner.js";
+import {
+  runAttempts,
+  type AttemptLog,
+  type RunOptions,
+  type TryLimits,
+  type TryResult,
+} from "./attempt-runner.js";
 import type { CredentialResolver } from "./credentials.js";
 import type { GatewayObserver, RequestRecord } from "./observer.js";
 import {
@@ -116,7 +122,7 @@ export class GatewayEngine {
   run<T>(
     plan: RoutePlan,
     context: { started: number; signal?: AbortSignal; log: AttemptLog[]; session?: string },
-    tryOnce: (attempt: Attempt) => Promise<TryResult<T>>,
+    tryOnce: (attempt: Attempt, limits: TryLimits) => Promise<TryResult<T>>,
   ): ReturnType<typeof runAttempts<T>> {
     const retry = this.options.routing.retry;
     const options: RunOptions = {
@@ -221,7 +227,7 @@ export class GatewayEngine {
           ...(options.signal ? { signal: options.signal } : {}),
           ...(request.metadata.session_id ? { session: request.metadata.session_id } : {}),
         },
-        (attempt) => this.tryCanonical(attempt, request, options.signal),
+        (attempt, limits) => this.tryCanonical(attempt, request, limits, options.signal),
       );
       setRoute(record, outcome.attempt);
       if (outcome.kind === "caller_fault") {
@@ -261,6 +267,7 @@ export class GatewayEngine {
   private async tryCanonical(
     attempt: Attempt,
     request: CanonicalRequest,
+    limits: TryLimits,
     signal: AbortSignal | undefined,
   ): Promise<TryResult<UpstreamResponse>> {
     const body = codecFor(attempt.provider.wire).encodeRequest(
@@ -273,6 +280,7 @@ export class GatewayEngine {
         body: JSON.stringify(body),
         stream: true,
         dispatcher: this.dispatcher,
+        headersTimeoutMs: limits.headersTimeoutMs,
         ...(signal ? { signal } : {}),
       }),
     );

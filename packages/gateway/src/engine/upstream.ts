@@ -11,6 +11,9 @@ const PATHS: Record<WireFormat, string> = {
 
 const ANTHROPIC_VERSION = "2023-06-01";
 
+/** The longest wait for a provider's response headers, whatever is left of a request's budget. */
+const HEADERS_TIMEOUT_MS = 120_000;
+
 /** Inbound headers worth carrying upstream when the wire is the same (betas, versions). */
 const FORWARDED_HEADERS = ["anthropic-beta", "anthropic-version", "openai-beta"] as const;
 
@@ -28,7 +31,7 @@ export interface UpstreamCall {
   inboundHeaders?: Readonly<Record<string, string | string[] | undefined>>;
   signal?: AbortSignal;
   dispatcher: Dispatcher;
-  /** Time to the response headers before giving up. */
+  /** Time to the response headers before giving up (the request's budget left; at most 120 s). */
   headersTimeoutMs?: number;
 }
 
@@ -76,7 +79,7 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse
     headers,
     body: call.body,
     ...(call.signal ? { signal: call.signal } : {}),
-    headersTimeout: call.headersTimeoutMs ?? 120_000,
+    headersTimeout: Math.min(call.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, HEADERS_TIMEOUT_MS),
     bodyTimeout: 300_000,
   });
 }

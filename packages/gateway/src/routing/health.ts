@@ -173,20 +173,26 @@ export class RouteHealth {
     );
   }
 
-  /** Records a failure: transient ones feed the breaker; limits, quota and credentials cool down. */
-  async failed(route: string, failure: FailureClass): Promise<void> {
+  /**
+   * Records a failure: transient ones feed the breaker; limits, quota and credentials cool down.
+   * Resolves to whether the route may still be tried now (its breaker closed, no cooldown), so a
+   * retry never goes to a route this very failure took out of rotation.
+   */
+  async failed(route: string, failure: FailureClass): Promise<boolean> {
     const now = this.now();
     if (failure.kind === "transient") {
-      await this.store.update<BreakerState>(breakerKey(route), (current) =>
+      const breaker = await this.store.update<BreakerState>(breakerKey(route), (current) =>
         recordFailure(current, now, this.breakerConfig),
       );
       if (failure.cooldownUntil && failure.cooldownUntil > now && !failure.retrySameRoute) {
         await this.cool(route, failure, failure.cooldownUntil, now);
+        return false;
       }
-      return;
+      return breaker === undefined || breaker.state === "closed";
     }
-    if (failure.kind === "caller") return;
+    if (failure.kind === "caller") return true;
     await this.cool(route, failure, failure.cooldownUntil ?? now + 60_000, now);
+    return false;
   }
 
   private async cool(

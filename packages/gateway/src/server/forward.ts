@@ -61,7 +61,7 @@ export async function forward(
   const outcome = await engine.run<UpstreamResponse>(
     plan,
     { started: inbound.startedAt, signal: inbound.signal, log, ...(session ? { session } : {}) },
-    (attempt) => {
+    (attempt, limits) => {
       const passThrough = attempt.provider.wire === inbound.wire;
       let body: string;
       if (passThrough) {
@@ -83,6 +83,7 @@ export async function forward(
           stream: record.stream,
           dispatcher: engine.dispatcher,
           signal: inbound.signal,
+          headersTimeoutMs: limits.headersTimeoutMs,
           ...(passThrough ? { inboundHeaders: inbound.headers } : {}),
         }),
       );

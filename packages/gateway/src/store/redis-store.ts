@@ -78,7 +78,9 @@ export class RedisStore implements Store {
       });
     }
     const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
-    const { Redis } = await import("ioredis");
+    // Through `default` (`module.exports`): ioredis is CommonJS, and bundled into the hedge
+    // binary its module has no named exports, only the default, under Node and bundlers alike.
+    const { Redis } = (await import("ioredis")).default;
     const client = new Redis(url, {
       lazyConnect: true,
       connectTimeout: connectTimeoutMs,
