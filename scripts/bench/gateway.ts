@@ -24,6 +24,7 @@ const portkeyBin = join(
 
 const started: Started[] = [];
 const home = mkdtempSync(join(tmpdir(), "hedge-bench-"));
+const homes = [home];
 try {
   const upstream = await startProcess(
     process.execPath,
@@ -104,6 +105,10 @@ try {
   );
   const rows: string[][] = [];
   const latencyRows: string[][] = [];
+  // Warm every target up (JIT, connection pools, the state database) before measuring.
+  for (const stream of [false, true]) {
+    for (const target of targets(stream)) await throughput(target, connections, 2);
+  }
   for (const stream of [false, true]) {
     const kind = stream ? "stream" : "json";
     const direct: Record<string, number> = {};
@@ -140,11 +145,92 @@ try {
       ]);
     }
   }
+  // Failover: a route whose upstream fails 30% of requests (503), with a healthy fallback.
+  const flaky = await startProcess(
+    process.execPath,
+    ["--import", "tsx", join(root, "scripts/bench/fast-upstream.ts")],
+    { FAIL_RATE: "0.3" },
+    /listening (\d+)/,
+  );
+  started.push(flaky);
+  const failoverHome = mkdtempSync(join(tmpdir(), "hedge-bench-failover-"));
+  homes.push(failoverHome);
+  writeFileSync(
+    join(failoverHome, "config.toml"),
+    [
+      "[providers.flaky]",
+      `base_url = "http://127.0.0.1:${flaky.match[1]}/v1"`,
+      'wire = "chat"',
+      "[providers.steady]",
+      `base_url = "${upstreamOrigin}/v1"`,
+      'wire = "chat"',
+      '[routing.models."flaky/bench-model"]',
+      'fallbacks = ["steady/bench-model"]',
+    ].join("\n"),
+  );
+  const failover = await startProcess(
+    process.execPath,
+    [hedgeBin, "gateway", "serve", "--port", "0"],
+    { HEDGE_HOME: failoverHome },
+    /listening on (http:\/\/\S+)/,
+  );
+  started.push(failover);
+  const failoverTarget: Target = {
+    name: "hedge, 30% failing route + fallback",
+    origin: failover.match[1] as string,
+    path: "/v1/chat/completions",
+    headers: {},
+    body: body(false, "flaky/bench-model"),
+  };
+  const flakyCount = async (): Promise<number> =>
+    Number(await (await fetch(`http://127.0.0.1:${flaky.match[1]}/count`)).text());
+  const flakyBefore = await flakyCount();
+  const failoverLoad = await throughput(failoverTarget, connections, seconds);
+  const flakySaw = (await flakyCount()) - flakyBefore;
+  const failoverLatency = await fixedRate(failoverTarget, rate, seconds, "end");
+  const healthyLatency = latencyRows.find((row) => row[0] === "json" && row[1] === "hedge");
+  const total = failoverLoad.ok + failoverLoad.non2xx + failoverLoad.errors;
+  const failoverRows = [
+    [
+      "closed loop, 16 conn",
+      failoverLoad.requestsPerSecond.toFixed(0),
+      `${((failoverLoad.ok / Math.max(1, total)) * 100).toFixed(3)}%`,
+      String(failoverLoad.non2xx + failoverLoad.errors),
+      String(flakySaw),
+      "-",
+      "-",
+    ],
+    [
+      `open loop, ${rate} req/s`,
+      "-",
+      `${((failoverLatency.ok / Math.max(1, failoverLatency.ok + failoverLatency.failed)) * 100).toFixed(3)}%`,
+      String(failoverLatency.failed),
+      "-",
+      `${failoverLatency.p50.toFixed(3)} (+${(failoverLatency.p50 - Number(healthyLatency?.[3] ?? 0)).toFixed(3)})`,
+      `${failoverLatency.p99.toFixed(3)} (+${(failoverLatency.p99 - Number(healthyLatency?.[4] ?? 0)).toFixed(3)})`,
+    ],
+  ];
+
   printTable(["body", "target", "req/s (2xx)", "non-2xx", "errors", "upstream saw", "run"], rows);
   console.log("");
   printTable(
     ["body", "target", "measured", "p50 ms", "p99 ms", "added p50 ms", "added p99 ms", "run"],
     latencyRows,
+  );
+  console.log(
+    "\nfailover (json): one route fails 30% of requests with 503, a healthy fallback exists",
+  );
+  printTable(
+    [
+      "load",
+      "req/s (2xx)",
+      "client success",
+      "client failures",
+      "flaky upstream saw",
+      "p50 ms (vs healthy)",
+      "p99 ms (vs healthy)",
+    ],
+    failoverRows,
   );
   for (const kind of ["json", "stream"]) {
     const of = (name: string): number =>
@@ -155,5 +241,5 @@ try {
   }
 } finally {
   for (const process of started.reverse()) await process.stop();
-  rmSync(home, { recursive: true, force: true });
+  for (const dir of homes) rmSync(dir, { recursive: true, force: true });
 }

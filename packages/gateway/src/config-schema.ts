@@ -73,6 +73,11 @@ export const routingSchema = z
     default_strategy: z.enum(["priority", "cheapest", "fastest", "weighted"]).default("priority"),
     /** Per-request time budget bounding retries x timeouts. */
     request_budget_ms: z.number().int().positive().default(120_000),
+    /**
+     * How long a process reuses a read of a route's shared health (breaker, cooldown). Its own
+     * changes apply at once; other processes' within this. 0 reads the Store on every request.
+     */
+    health_cache_ms: z.number().int().min(0).default(100),
     /** How long a session stays on the route it used while that route is healthy. */
     sticky_ttl_ms: z.number().int().positive().default(3_600_000),
     breaker: breakerSchema,

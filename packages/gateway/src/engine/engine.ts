@@ -88,6 +88,7 @@ export class GatewayEngine {
     this.health = options.store
       ? new RouteHealth(options.store, {
           now: this.now,
+          cacheMs: options.routing.health_cache_ms,
           breaker: {
             failureThreshold: breaker.failure_threshold,
             failureRatio: breaker.failure_ratio,

@@ -58,6 +58,12 @@ interface Latency {
 export class RouteHealth {
   private readonly latency = new Map<string, Latency>();
   private readonly breakerConfig: Partial<BreakerConfig>;
+  /** Stored breaker and cooldown per route as last read or written here, and when. */
+  private readonly cache = new Map<
+    string,
+    { breaker: BreakerState | undefined; cooldown: Cooldown | undefined; readAt: number }
+  >();
+  private readonly cacheMs: number;
 
   constructor(
     readonly store: Store,
@@ -65,11 +71,17 @@ export class RouteHealth {
       breaker?: Partial<BreakerConfig>;
       now?: () => number;
       inputs?: readonly HealthInput[];
+      /**
+       * How long a read of a route's stored state is reused by this process (0: read on every
+       * request). Changes made here apply at once; another process's within this time.
+       */
+      cacheMs?: number;
     } = {},
   ) {
     this.breakerConfig = options.breaker ?? {};
     this.now = options.now ?? Date.now;
     this.inputs = options.inputs ?? [];
+    this.cacheMs = options.cacheMs ?? 0;
   }
 
   readonly now: () => number;
@@ -78,18 +90,46 @@ export class RouteHealth {
   /** Conditions of the given routes, read in one round trip (plus one per health input). */
   async assess(routes: readonly string[]): Promise<Map<string, RouteCondition>> {
     const now = this.now();
-    const keys = routes.flatMap((route) => [breakerKey(route), cooldownKey(route)]);
-    const stored = keys.length
-      ? await this.store.getMany<unknown>(keys)
-      : new Map<string, unknown>();
-    const external = await Promise.all(this.inputs.map((input) => input.check(routes, now)));
+    const stale = routes.filter((route) => {
+      const cached = this.cache.get(route);
+      return !cached || now - cached.readAt >= this.cacheMs;
+    });
+    if (stale.length > 0) {
+      const keys = stale.flatMap((route) => [breakerKey(route), cooldownKey(route)]);
+      const stored = await this.store.getMany<unknown>(keys);
+      for (const route of stale) {
+        this.cache.set(route, {
+          breaker: stored.get(breakerKey(route)) as BreakerState | undefined,
+          cooldown: stored.get(cooldownKey(route)) as Cooldown | undefined,
+          readAt: now,
+        });
+      }
+    }
+    const external = this.inputs.length
+      ? await Promise.all(this.inputs.map((input) => input.check(routes, now)))
+      : [];
     const conditions = new Map<string, RouteCondition>();
     for (const route of routes) {
-      const breaker = stored.get(breakerKey(route)) as BreakerState | undefined;
-      const cooldown = stored.get(cooldownKey(route)) as Cooldown | undefined;
-      conditions.set(route, this.condition(route, breaker, cooldown, external, now));
+      const cached = this.cache.get(route);
+      conditions.set(
+        route,
+        this.condition(route, cached?.breaker, cached?.cooldown, external, now),
+      );
     }
     return conditions;
+  }
+
+  /** Remembers what this process just stored for a route, so its next request sees it at once. */
+  private remember(
+    route: string,
+    change: { breaker?: BreakerState | undefined; cooldown?: Cooldown | undefined },
+  ): void {
+    const cached = this.cache.get(route) ?? {
+      breaker: undefined,
+      cooldown: undefined,
+      readAt: this.now(),
+    };
+    this.cache.set(route, { ...cached, ...change });
   }
 
   private condition(
@@ -147,11 +187,12 @@ export class RouteHealth {
     if (!condition?.breaker || condition.breaker.state === "closed") return true;
     let allowed = false;
     const now = this.now();
-    await this.store.update<BreakerState>(breakerKey(route), (current) => {
+    const stored = await this.store.update<BreakerState>(breakerKey(route), (current) => {
       const decision = canAttempt(current, now, this.breakerConfig);
       allowed = decision.allowed;
       return decision.state;
     });
+    this.remember(route, { breaker: stored });
     return allowed;
   }
 
@@ -168,9 +209,10 @@ export class RouteHealth {
       (breaker.state !== "closed" || breaker.window.some((sample) => !sample.ok));
     if (!dirty) return;
     const now = this.now();
-    await this.store.update<BreakerState>(breakerKey(route), (current) =>
+    const stored = await this.store.update<BreakerState>(breakerKey(route), (current) =>
       recordSuccess(current, now, this.breakerConfig),
     );
+    this.remember(route, { breaker: stored });
   }
 
   /**
@@ -184,6 +226,7 @@ export class RouteHealth {
       const breaker = await this.store.update<BreakerState>(breakerKey(route), (current) =>
         recordFailure(current, now, this.breakerConfig),
       );
+      this.remember(route, { breaker });
       if (failure.cooldownUntil && failure.cooldownUntil > now && !failure.retrySameRoute) {
         await this.cool(route, failure, failure.cooldownUntil, now);
         return false;
@@ -203,6 +246,7 @@ export class RouteHealth {
   ): Promise<void> {
     const cooldown: Cooldown = { until, kind: failure.kind, reason: failure.reason };
     await this.store.set(cooldownKey(route), cooldown, Math.max(1, until - now));
+    this.remember(route, { cooldown });
   }
 
   /** EWMA latency and time to first token of a route, as this process has measured them. */
