@@ -119,8 +119,11 @@ describe("gateway policy", () => {
     const gateway = await gatewayFor(home);
     const response = await chat(gateway.url, "cloud/m");
     expect(response.status).toBe(403);
-    const body = (await response.json()) as { error: { message: string; type: string } };
+    const body = (await response.json()) as {
+      error: { message: string; type: string; code: string };
+    };
     expect(body.error.type).toBe("permission_error");
+    expect(body.error.code).toBe("policy_denied");
     expect(body.error.message).toContain('policy.allow_classes = ["local"]');
     expect(upstream.requests).toHaveLength(0);
   });

@@ -273,5 +273,7 @@ function sendError(
 ): void {
   res.writeHead(error.status, { "content-type": "application/json", "x-request-id": requestId });
   const message = error.hint ? `${error.message} (${error.hint})` : error.message;
-  res.end(JSON.stringify(codecFor(wire).encodeError(error.status, error.type, message)));
+  res.end(
+    JSON.stringify(codecFor(wire).encodeError(error.status, error.type, message, error.code)),
+  );
 }

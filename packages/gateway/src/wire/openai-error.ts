@@ -7,13 +7,14 @@ export function encodeOpenAIError(
   status: number,
   type: string,
   message: string,
+  code?: string,
 ): { error: { message: string; type: string; param: null; code: string | null } } {
   return {
     error: {
       message,
       type: openAIErrorType(status, type),
       param: null,
-      code: openAIErrorCode(status, type),
+      code: code ?? openAIErrorCode(status, type),
     },
   };
 }

@@ -54,7 +54,8 @@ export interface WireCodec {
   decodeResponse(json: unknown): CanonicalEvent[];
   encodeResponse(response: CanonicalResponse, model: string): JsonObject;
   /** An error body in this wire's shape. */
-  encodeError(status: number, type: string, message: string): JsonObject;
+  /** `code`: hedge's own stable error code, where the wire has a field for it (OpenAI `code`). */
+  encodeError(status: number, type: string, message: string, code?: string): JsonObject;
   /** A mid-stream error frame in this wire's shape. */
   encodeErrorFrame(status: number, type: string, message: string): string;
   /** Reads an upstream error body of this wire. */
