@@ -14,7 +14,10 @@ export default defineConfig({
         name,
         root: `packages/${name}`,
         include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-        ...(name === "cli" ? { globalSetup: ["test/build-once.ts"] } : {}),
+        ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
+        ...(name === "cli"
+          ? { globalSetup: ["test/build-once.ts", "../auth/test/secret-service-session.ts"] }
+          : {}),
       },
     })),
   },

@@ -9,6 +9,8 @@ export interface Credential {
   /** Profile name when `source` is `profile`. */
   profile?: string;
   secret: string | undefined;
+  /** The region this credential's route is in, when it differs from the provider's (a profile's). */
+  region?: string;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface GatewayEngineOptions {
   policy: PolicyConfig;
   routing: RoutingConfig;
   credentials: CredentialResolver;
+  /** Providers deliberately configured by a login (they have a profile): see evaluatePolicy. */
+  deliberate?: ReadonlySet<string>;
   /** Shared state (breakers, cooldowns, stickiness, audit). Without one, routing is stateless. */
   store?: Store;
   /** More health inputs (the usage heartbeat). */

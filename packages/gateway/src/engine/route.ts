@@ -64,6 +64,8 @@ export interface RouterDeps {
   policy: PolicyConfig;
   routing: RoutingConfig;
   credentials: CredentialResolver;
+  /** Providers deliberately configured by a login (they have a profile): see evaluatePolicy. */
+  deliberate?: ReadonlySet<string>;
   health?: RouteHealth;
 }
 
@@ -95,36 +97,51 @@ export function buildCandidates(
   const denials: string[] = [];
   let declaredIndex = 0;
   for (const target of targets) {
-    const verdict = allowed(target.provider, deps.policy, account, input.caller?.account);
-    if (!verdict.allowed) {
+    const provider = target.provider;
+    const verdict = allowed(provider, deps, account, input.caller?.account, provider.region);
+    // A profile may put its route in another region than the provider's: judged per route below.
+    const credentials = credentialsFor(provider, input.caller, deps.credentials);
+    const ownRegion = credentials.some(
+      (credential) => credential.region !== undefined && credential.region !== provider.region,
+    );
+    if (!verdict.allowed && !(ownRegion && verdict.regional)) {
       excluded.push({
-        route: `${target.provider.id}:*`,
-        provider: target.provider.id,
+        route: `${provider.id}:*`,
+        provider: provider.id,
         reason: `policy: ${verdict.rule}`,
       });
       denials.push(verdict.rule);
       continue;
     }
-    const credentials = credentialsFor(target.provider, input.caller, deps.credentials);
     if (credentials.length === 0) {
       excluded.push({
-        route: `${target.provider.id}:*`,
-        provider: target.provider.id,
+        route: `${provider.id}:*`,
+        provider: provider.id,
         reason: "no credential",
       });
       continue;
     }
     for (const credential of credentials) {
-      const id = `${target.provider.id}:${credential.id}`;
+      const id = `${provider.id}:${credential.id}`;
       if (
         candidates.some(
           (candidate) => candidate.id === id && candidate.upstreamModel === target.upstreamModel,
         )
       )
         continue;
+      const region = credential.region ?? provider.region;
+      const routeVerdict =
+        region === provider.region
+          ? verdict
+          : allowed(provider, deps, account, input.caller?.account, region);
+      if (!routeVerdict.allowed) {
+        excluded.push({ route: id, provider: provider.id, reason: `policy: ${routeVerdict.rule}` });
+        denials.push(routeVerdict.rule);
+        continue;
+      }
       candidates.push({
         id,
-        provider: target.provider,
+        provider,
         upstreamModel: target.upstreamModel,
         credential,
         declaredIndex,
@@ -227,30 +244,45 @@ function resolveOrThrow(model: string, deps: RouterDeps): ReturnType<typeof reso
   }
 }
 
-/** Global policy, then the account's narrower lists: an account can only take away. */
+type RouteVerdict = { allowed: true } | { allowed: false; rule: string; regional: boolean };
+
+/**
+ * Global policy, then the account's narrower lists: an account can only take away. `region` is
+ * the route's (a profile's region, else the provider's). `regional` marks a denial by region
+ * only, which another region (a profile's) may not share.
+ */
 function allowed(
   provider: ResolvedProvider,
-  policy: PolicyConfig,
+  deps: Pick<RouterDeps, "policy" | "deliberate">,
   account: GatewayAccount | undefined,
   accountName: string | undefined,
-): { allowed: true } | { allowed: false; rule: string } {
-  const verdict = evaluatePolicy(provider, policy);
-  if (!verdict.allowed || !account) return verdict;
+  region: string,
+): RouteVerdict {
+  const verdict = evaluatePolicy(provider, deps.policy, {
+    region,
+    ...(deps.deliberate ? { deliberate: deps.deliberate } : {}),
+  });
+  if (!verdict.allowed) {
+    return { ...verdict, regional: verdict.rule.startsWith("policy.allow_regions") };
+  }
+  if (!account) return verdict;
   const where = `gateway.accounts.${accountName ?? "?"}`;
   if (account.allow_classes && !account.allow_classes.includes(provider.providerClass)) {
     return {
       allowed: false,
+      regional: false,
       rule: `${where}.allow_classes = ${JSON.stringify(account.allow_classes)} excludes ${provider.providerClass} provider "${provider.id}"`,
     };
   }
   if (
     provider.providerClass === "hosted" &&
     account.allow_regions &&
-    !account.allow_regions.includes(provider.region)
+    !account.allow_regions.includes(region)
   ) {
     return {
       allowed: false,
-      rule: `${where}.allow_regions = ${JSON.stringify(account.allow_regions)} excludes region "${provider.region}" of "${provider.id}"`,
+      regional: true,
+      rule: `${where}.allow_regions = ${JSON.stringify(account.allow_regions)} excludes region "${region}" of "${provider.id}"`,
     };
   }
   return { allowed: true };
