@@ -1,0 +1,103 @@
+import { existsSync, realpathSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
+import type { SandboxMode } from "../tools/tool.js";
+import { findBwrap } from "./bwrap.js";
+
+/** Paths inside a writable root that stay read-only, so a sandboxed command cannot rewrite history or hedge's project config. */
+export const PROTECTED_SUBPATHS = [".git", ".hedge"] as const;
+
+export interface SandboxOptions {
+  mode: SandboxMode;
+  /** Absolute workspace root: writable in `workspace-write`. */
+  workspace: string;
+  /** Extra absolute roots writable like the workspace (`--add-dir`). */
+  writableRoots: readonly string[];
+  /** Allow network access from inside the sandbox. */
+  network: boolean;
+  /** Absolute working directory of the command. */
+  cwd: string;
+  /** Explicit bubblewrap executable instead of `bwrap` on PATH. */
+  bwrapPath?: string;
+  /** `$TMPDIR` to keep writable in `workspace-write` (defaults to the environment's). */
+  tmpdir?: string;
+}
+
+/** The process to spawn for a sandboxed command. */
+export interface SandboxedCommand {
+  command: string;
+  args: string[];
+}
+
+/**
+ * Wraps `argv` in bubblewrap according to `mode`:
+ *
+ * - `read-only`: the whole filesystem read-only, a private empty tmpfs on `/tmp` (the only
+ *   writable place; gone when the command ends), the workspace visible read-only even when it
+ *   lives under `/tmp`.
+ * - `workspace-write`: read-only root, then writable binds of the real `/tmp`, `$TMPDIR`, the
+ *   workspace and every writable root (like Codex), with `.git` and `.hedge` inside them re-bound
+ *   read-only.
+ * - `danger-full-access`: no sandbox; `argv` is returned as is.
+ *
+ * Every sandboxed command gets its own PID namespace (killing bubblewrap kills everything the
+ * command started), a new session (no access to the controlling terminal) and, unless `network`,
+ * its own network namespace with nothing but a down loopback.
+ *
+ * Throws `SandboxUnavailableError` when bubblewrap is missing; never falls back to running
+ * unsandboxed.
+ */
+export function buildSandboxedCommand(
+  argv: readonly string[],
+  options: SandboxOptions,
+): SandboxedCommand {
+  const [program, ...rest] = argv;
+  if (program === undefined) throw new Error("buildSandboxedCommand: empty argv");
+  if (options.mode === "danger-full-access") return { command: program, args: rest };
+
+  const bwrap = findBwrap(options.bwrapPath);
+  const args = ["--new-session", "--die-with-parent", "--unshare-pid"];
+  if (!options.network) args.push("--unshare-net");
+  args.push("--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc");
+
+  const workspace = canonical(options.workspace);
+  const roots = options.writableRoots.map(canonical).filter((root) => existsSync(root));
+  if (options.mode === "read-only") {
+    args.push("--tmpfs", "/tmp");
+    // The tmpfs hides anything under /tmp; show the workspace and roots again, read-only.
+    for (const path of unique([workspace, ...roots, canonical(options.cwd)])) {
+      if (isUnder(path, "/tmp") && existsSync(path)) args.push("--ro-bind", path, path);
+    }
+  } else {
+    const tmpdir = options.tmpdir ?? process.env["TMPDIR"];
+    const temporary = ["/tmp", ...(tmpdir !== undefined && isAbsolute(tmpdir) ? [tmpdir] : [])];
+    const writable = unique([...temporary.map(canonical), workspace, ...roots]);
+    for (const path of writable) {
+      if (existsSync(path)) args.push("--bind", path, path);
+    }
+    for (const root of unique([workspace, ...roots])) {
+      for (const name of PROTECTED_SUBPATHS) {
+        const path = join(root, name);
+        if (existsSync(path)) args.push("--ro-bind", path, path);
+      }
+    }
+  }
+  args.push("--chdir", options.cwd, "--", program, ...rest);
+  return { command: bwrap, args };
+}
+
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function isUnder(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+function unique(paths: readonly string[]): string[] {
+  return [...new Set(paths)];
+}

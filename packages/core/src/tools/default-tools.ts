@@ -1,0 +1,29 @@
+import { applyPatchTool } from "./apply-patch.js";
+import { createGrepTool, type GrepToolOptions } from "./grep.js";
+import { listDirTool } from "./list-dir.js";
+import { readFileTool } from "./read-file.js";
+import { ToolRegistry } from "./registry.js";
+import { shellTool } from "./shell.js";
+import type { Tool } from "./tool.js";
+import { updatePlanTool } from "./update-plan.js";
+
+export interface DefaultToolsOptions {
+  grep?: GrepToolOptions;
+}
+
+/** hedge's built-in tools: shell, apply_patch, read_file, list_dir, grep, update_plan. */
+export function createDefaultTools(options: DefaultToolsOptions = {}): Tool[] {
+  return [
+    shellTool,
+    applyPatchTool,
+    readFileTool,
+    listDirTool,
+    createGrepTool(options.grep),
+    updatePlanTool,
+  ];
+}
+
+/** A registry holding the built-in tools. */
+export function createDefaultToolRegistry(options: DefaultToolsOptions = {}): ToolRegistry {
+  return new ToolRegistry(createDefaultTools(options));
+}

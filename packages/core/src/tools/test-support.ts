@@ -1,0 +1,52 @@
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
+import type { ToolContext } from "./tool.js";
+
+/** A real temporary directory for a test; `files` are written relative to it. */
+export async function makeTempDir(
+  files: Record<string, string> = {},
+  prefix = "hedge-tools-",
+): Promise<string> {
+  const directory = await realpath(await mkdtemp(join(tmpdir(), prefix)));
+  for (const [path, contents] of Object.entries(files)) {
+    await mkdir(dirname(join(directory, path)), { recursive: true });
+    await writeFile(join(directory, path), contents);
+  }
+  return directory;
+}
+
+export async function removeDir(directory: string): Promise<void> {
+  await rm(directory, { recursive: true, force: true });
+}
+
+/** An approver that records what it was asked and answers `decision` (`hedge exec` always denies). */
+export function recordingApprover(decision: ApprovalDecision): {
+  requests: ApprovalRequest[];
+  approve: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+} {
+  const requests: ApprovalRequest[] = [];
+  return {
+    requests,
+    approve: (request) => {
+      requests.push(request);
+      return Promise.resolve(decision);
+    },
+  };
+}
+
+/** A tool context rooted at `workspace`: workspace-write, no network, on-request, approvals denied. */
+export function makeContext(workspace: string, overrides: Partial<ToolContext> = {}): ToolContext {
+  return {
+    workspace,
+    cwd: workspace,
+    writableRoots: [],
+    sandboxMode: "workspace-write",
+    network: false,
+    approvalPolicy: "on-request",
+    approve: () => Promise.resolve("denied"),
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
