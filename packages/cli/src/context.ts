@@ -5,6 +5,8 @@ import { join, resolve } from "node:path";
 export interface GlobalOptions {
   /** `-c key=value` overrides, in order. */
   configOverrides: string[];
+  /** The pinned profile: `--profile NAME`, else `HEDGE_PROFILE`. */
+  profile?: string;
 }
 
 /** `$HEDGE_HOME`, default `~/.hedge`. */

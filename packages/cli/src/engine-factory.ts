@@ -1,9 +1,14 @@
+import { listProfiles, loadProfilePools, type PoolMember, type Profile } from "@hedge/auth";
 import {
   GatewayEngine,
+  PROVIDER_PRESETS,
   configCredentials,
   openStore,
   resolveProviders,
+  type Credential,
+  type CredentialResolver,
   type GatewayObserver,
+  type ProviderConfig,
   type Store,
 } from "@hedge/gateway";
 import type { HedgeConfig } from "./config/schema.js";
@@ -23,19 +28,39 @@ export function openConfiguredStore(config: HedgeConfig, home: string): Promise<
   });
 }
 
-/** Builds the gateway engine from config: providers, aliases, policy, routing, credentials, store. */
+/**
+ * Builds the gateway engine from config and profiles: providers (plus the preset of any provider
+ * logged in to without a `[providers.X]` table), aliases, policy (a login deliberately allows its
+ * provider), routing, credentials (profile pools, then config and env keys), store.
+ */
 export async function buildEngine(
   config: HedgeConfig,
   home: string,
-  options: { observer?: GatewayObserver; log?: (line: string) => void } = {},
+  options: {
+    observer?: GatewayObserver;
+    log?: (line: string) => void;
+    /** The pinned profile; default `HEDGE_PROFILE` (the global --profile sets it). */
+    profile?: string;
+  } = {},
 ): Promise<EngineSetup> {
+  const profiles = listProfiles(home);
+  const pinned = options.profile ?? (process.env["HEDGE_PROFILE"] || undefined);
+  const pools =
+    profiles.length > 0 || pinned
+      ? await loadProfilePools(home, {
+          ...(pinned ? { pinned } : {}),
+          onSkip: (name, reason) => options.log?.(`hedge: profile ${name} skipped: ${reason}`),
+        })
+      : new Map<string, PoolMember[]>();
+  const deliberate = deliberateProviders(profiles);
   const store = await openConfiguredStore(config, home);
   const engine = new GatewayEngine({
-    providers: resolveProviders(config.providers),
+    providers: resolveProviders(withLoggedInPresets(config.providers, deliberate)),
     aliases: config.aliases,
     policy: config.policy,
     routing: config.routing,
-    credentials: configCredentials(),
+    credentials: poolCredentials(pools, configCredentials()),
+    deliberate,
     store,
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.log ? { log: options.log } : {}),
@@ -46,6 +71,61 @@ export async function buildEngine(
     close: async () => {
       await engine.flush();
       await store.close();
+    },
+  };
+}
+
+/**
+ * Providers deliberately configured under the local-first policy: those with at least one
+ * api-key profile. (cli-login and gateway profiles are not routes of this engine.)
+ */
+export function deliberateProviders(profiles: readonly Profile[]): Set<string> {
+  return new Set(
+    profiles.filter((profile) => profile.kind === "api-key").map((profile) => profile.provider),
+  );
+}
+
+/** `[providers.*]` plus an empty table for each logged-in preset provider not configured. */
+export function withLoggedInPresets(
+  configured: Readonly<Record<string, ProviderConfig>>,
+  loggedIn: ReadonlySet<string>,
+): Record<string, ProviderConfig> {
+  const providers: Record<string, ProviderConfig> = { ...configured };
+  for (const provider of loggedIn) {
+    if (!Object.hasOwn(providers, provider) && PROVIDER_PRESETS[provider]) providers[provider] = {};
+  }
+  return providers;
+}
+
+/**
+ * Credentials from profile pools first (each ordered by loadProfilePools: the pinned profile
+ * alone, or the active one then the rest), then `fallback` (config and env keys). Secrets were
+ * read once, when the pools were loaded.
+ */
+export function poolCredentials(
+  pools: ReadonlyMap<string, readonly PoolMember[]>,
+  fallback: CredentialResolver,
+): CredentialResolver {
+  const byProvider = new Map<string, Credential[]>();
+  for (const [provider, members] of pools) {
+    byProvider.set(
+      provider,
+      members.map((member): Credential => ({
+        id: `profile:${member.name}`,
+        source: "profile",
+        profile: member.name,
+        secret: member.secret,
+        ...(member.region === undefined ? {} : { region: member.region }),
+      })),
+    );
+  }
+  return {
+    credentialsFor(provider) {
+      const profiles = byProvider.get(provider.id) ?? [];
+      const rest = fallback.credentialsFor(provider);
+      if (profiles.length === 0) return rest;
+      // A local provider runs without a key only when it has nothing else.
+      return [...profiles, ...rest.filter((credential) => credential.source !== "none")];
     },
   };
 }

@@ -19,12 +19,20 @@ export function buildProgram(): Command {
         .argParser(collect)
         .default([]),
     )
+    .addOption(
+      new Option("--profile <name>", "pin a profile for this command (default $HEDGE_PROFILE)"),
+    )
     .showSuggestionAfterError(true)
     .configureOutput({
       // One line per error with the suggestion folded in and the next step named.
       outputError: (text, write) => write(formatCommanderError(text)),
     })
-    .exitOverride();
+    .exitOverride()
+    .hook("preAction", (_program, action) => {
+      // The pin reaches every engine this process builds (they read HEDGE_PROFILE).
+      const profile = globals(action).profile;
+      if (profile) process.env["HEDGE_PROFILE"] = profile;
+    });
 
   program
     .command("doctor")
@@ -129,6 +137,108 @@ export function buildProgram(): Command {
       },
     );
 
+  const auth = program
+    .command("auth")
+    .description("profiles: named logins (keys in the OS keychain, vendor CLI homes, gateways)");
+  auth
+    .command("login")
+    .description(
+      "create a profile: a provider key (stdin or a hidden prompt), a vendor CLI login, or a gateway",
+    )
+    .requiredOption(
+      "--provider <provider>",
+      "provider: a preset (anthropic, openai, ...), codex, claude-code or gateway",
+    )
+    .option("--profile <name>", "the profile's name (default: the provider's)")
+    .option("--region <region>", "the region this key's traffic stays in (narrows policy)")
+    .option("--label <label>", "a label, repeatable", collect, [])
+    .option("--home <dir>", "cli-login: adopt this existing vendor CLI home instead of logging in")
+    .option("--url <url>", "gateway: the remote gateway's base URL")
+    .option("--force", "replace a profile of the same name")
+    .option("--verify", "make one cheap call (GET /models) with the key before saving")
+    .action(
+      async (
+        options: {
+          provider: string;
+          region?: string;
+          label: string[];
+          home?: string;
+          url?: string;
+          force?: boolean;
+          verify?: boolean;
+        },
+        command: Command,
+      ) => {
+        const { runAuthLogin } = await import("./commands/auth-login.js");
+        const profile = command.optsWithGlobals<{ profile?: string }>().profile;
+        await runAuthLogin(globals(command), {
+          provider: options.provider,
+          ...(profile ? { profile } : {}),
+          ...(options.region ? { region: options.region } : {}),
+          labels: options.label,
+          ...(options.home === undefined ? {} : { home: options.home }),
+          ...(options.url === undefined ? {} : { url: options.url }),
+          force: options.force === true,
+          verify: options.verify === true,
+        });
+      },
+    );
+  auth
+    .command("list")
+    .description("list profiles: name, provider, kind, store, active, region, labels")
+    .option("--json", "print as JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { runAuthList } = await import("./commands/auth-list.js");
+      runAuthList({ json: options.json === true });
+    });
+  auth
+    .command("switch")
+    .description("make a profile the active one of its provider's pool")
+    .argument("<name>", "profile name")
+    .action(async (name: string) => {
+      const { runAuthSwitch } = await import("./commands/auth-manage.js");
+      await runAuthSwitch(name);
+    });
+  auth
+    .command("status")
+    .description("profiles with their masked key (last 4 characters at most) or vendor CLI home")
+    .argument("[name]", "one profile (default: all)")
+    .option("--json", "print as JSON")
+    .action(async (name: string | undefined, options: { json?: boolean }) => {
+      const { runAuthStatus } = await import("./commands/auth-list.js");
+      await runAuthStatus(name, { json: options.json === true });
+    });
+  auth
+    .command("logout")
+    .description("remove a profile and its secret (asks on a terminal)")
+    .argument("<name>", "profile name")
+    .option("-y, --yes", "do not ask (needed when stdin is not a terminal)")
+    .action(async (name: string, options: { yes?: boolean }, command: Command) => {
+      const { runAuthLogout } = await import("./commands/auth-manage.js");
+      await runAuthLogout(globals(command), name, { yes: options.yes === true });
+    });
+  auth
+    .command("import")
+    .description("create profiles from provider key variables in the environment")
+    .requiredOption(
+      "--from-env",
+      "read OPENAI_API_KEY, ANTHROPIC_API_KEY, DEEPSEEK_API_KEY, DASHSCOPE_API_KEY, ZHIPUAI_API_KEY, OPENROUTER_API_KEY",
+    )
+    .option("--json", "print as JSON")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { runAuthImport } = await import("./commands/auth-import.js");
+      await runAuthImport(globals(command), { json: options.json === true });
+    });
+  auth
+    .command("exec")
+    .description("run a command with exactly one profile's credentials in its environment")
+    .argument("<name>", "profile name")
+    .argument("<command...>", "the command and its arguments, after --")
+    .action(async (name: string, command: string[], _options: unknown, self: Command) => {
+      const { runAuthExec } = await import("./commands/auth-exec.js");
+      await runAuthExec(globals(self), name, command);
+    });
+
   for (const command of allCommands(program)) {
     command.exitOverride().showSuggestionAfterError(true);
     command.configureOutput({ outputError: (text, write) => write(formatCommanderError(text)) });
@@ -141,8 +251,9 @@ function allCommands(command: Command): Command[] {
 }
 
 function globals(command: Command): GlobalOptions {
-  const options = command.optsWithGlobals<{ config?: string[] }>();
-  return { configOverrides: options.config ?? [] };
+  const options = command.optsWithGlobals<{ config?: string[]; profile?: string }>();
+  const profile = options.profile ?? (process.env["HEDGE_PROFILE"] || undefined);
+  return { configOverrides: options.config ?? [], ...(profile ? { profile } : {}) };
 }
 
 /** `error: unknown command 'x'\n(Did you mean y?)` -> one line plus the next step. */

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
-import { probeKeychain, isHedgeError } from "@hedge/auth";
+import { probeKeychain, isHedgeError, listProfiles, type Profile } from "@hedge/auth";
 import { evaluatePolicy, resolveProviders, type ResolvedProvider } from "@hedge/gateway";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { deliberateProviders, withLoggedInPresets } from "../engine-factory.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -161,7 +162,53 @@ export function checkSandbox(): Check {
   return { id: "sandbox", status: "ok", summary: `${name} works` };
 }
 
-export function checkProviders(loaded: LoadedConfig | undefined): {
+/** Profiles per provider, in one line; reads profiles.toml only (no secret). */
+export function checkProfiles(home: string): { check: Check; profiles: Profile[] } {
+  let profiles: Profile[];
+  try {
+    profiles = listProfiles(home);
+  } catch (error) {
+    if (!isHedgeError(error)) throw error;
+    return {
+      check: {
+        id: "profiles",
+        status: "fail",
+        summary: error.message,
+        ...(error.hint ? { hint: error.hint } : {}),
+      },
+      profiles: [],
+    };
+  }
+  if (profiles.length === 0) {
+    return {
+      check: {
+        id: "profiles",
+        status: "ok",
+        summary: "none (local providers only until you log in)",
+        hint: "hedge auth login --provider anthropic (or import keys: hedge auth import --from-env)",
+      },
+      profiles,
+    };
+  }
+  const counts = new Map<string, number>();
+  for (const profile of profiles) {
+    counts.set(profile.provider, (counts.get(profile.provider) ?? 0) + 1);
+  }
+  const perProvider = [...counts].map(([provider, count]) => `${provider} ${count}`).join(", ");
+  return {
+    check: {
+      id: "profiles",
+      status: "ok",
+      summary: `${profiles.length} profile${profiles.length === 1 ? "" : "s"}: ${perProvider}`,
+    },
+    profiles,
+  };
+}
+
+export function checkProviders(
+  loaded: LoadedConfig | undefined,
+  profiles: readonly Profile[] = [],
+): {
   check: Check;
   rows: ProviderRow[];
 } {
@@ -173,7 +220,9 @@ export function checkProviders(loaded: LoadedConfig | undefined): {
   }
   let providers: ResolvedProvider[];
   try {
-    providers = resolveProviders(loaded.config.providers);
+    providers = resolveProviders(
+      withLoggedInPresets(loaded.config.providers, deliberateProviders(profiles)),
+    );
   } catch (error) {
     if (!isHedgeError(error)) throw error;
     return {
@@ -187,7 +236,9 @@ export function checkProviders(loaded: LoadedConfig | undefined): {
     };
   }
   const rows = providers.map((provider): ProviderRow => {
-    const verdict = evaluatePolicy(provider, loaded.config.policy);
+    const verdict = evaluatePolicy(provider, loaded.config.policy, {
+      deliberate: deliberateProviders(profiles),
+    });
     return {
       id: provider.id,
       type: provider.type,
@@ -196,7 +247,7 @@ export function checkProviders(loaded: LoadedConfig | undefined): {
       base_url: provider.baseUrl,
       allowed: verdict.allowed,
       ...(verdict.allowed ? {} : { denied_by: verdict.rule }),
-      credential: describeCredential(provider),
+      credential: describeCredential(provider, profiles),
     };
   });
   const classes = loaded.config.policy.allow_classes.join(", ");
@@ -226,7 +277,11 @@ export function checkProviders(loaded: LoadedConfig | undefined): {
 }
 
 /** Where the provider's credential would come from. Names a variable, never shows a value. */
-function describeCredential(provider: ResolvedProvider): string {
+function describeCredential(provider: ResolvedProvider, profiles: readonly Profile[]): string {
+  const pool = profiles.filter(
+    (profile) => profile.provider === provider.id && profile.kind === "api-key",
+  ).length;
+  if (pool > 0) return `profiles (${pool})`;
   if (provider.apiKey) return "api_key in config";
   if (provider.apiKeyEnv && process.env[provider.apiKeyEnv]) return `$${provider.apiKeyEnv} (set)`;
   if (provider.providerClass === "local") return "none needed";

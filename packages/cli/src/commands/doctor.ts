@@ -6,6 +6,7 @@ import {
   checkHome,
   checkKeychain,
   checkNode,
+  checkProfiles,
   checkProviders,
   checkSandbox,
   type Check,
@@ -16,13 +17,15 @@ import {
 export async function runDoctor(globals: GlobalOptions, options: { json: boolean }): Promise<void> {
   const home = hedgeHome();
   const config = checkConfig(home, process.cwd(), globals.configOverrides);
-  const providers = checkProviders(config.loaded);
+  const profiles = checkProfiles(home);
+  const providers = checkProviders(config.loaded, profiles.profiles);
   const checks: Check[] = [
     checkNode(),
     checkHome(home),
     config.check,
     await checkKeychain(config.loaded?.config.credentials_store),
     checkSandbox(),
+    profiles.check,
     providers.check,
   ];
   const ok = checks.every((check) => check.status !== "fail");

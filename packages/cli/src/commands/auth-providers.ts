@@ -1,0 +1,129 @@
+import { closest, distance } from "fastest-levenshtein";
+import {
+  CLI_LOGIN_VENDORS,
+  GATEWAY_PROVIDER,
+  UsageError,
+  listProfiles,
+  type Profile,
+  type ProfileKind,
+} from "@hedge/auth";
+import {
+  PROVIDER_PRESETS,
+  evaluatePolicy,
+  resolveProvider,
+  type ProviderConfig,
+  type ResolvedProvider,
+} from "@hedge/gateway";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { hedgeHome, type GlobalOptions } from "../context.js";
+import { deliberateProviders } from "../engine-factory.js";
+
+/** What `hedge auth` commands share: HEDGE_HOME and the resolved config. */
+export interface AuthContext {
+  home: string;
+  loaded: LoadedConfig;
+}
+
+export function authContext(globals: GlobalOptions): AuthContext {
+  const home = hedgeHome();
+  return {
+    home,
+    loaded: loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides }),
+  };
+}
+
+/** Every provider a profile may be for: gateway presets, configured providers, vendor CLIs. */
+export function knownProviders(providers: Readonly<Record<string, ProviderConfig>>): string[] {
+  return [
+    ...new Set([
+      ...Object.keys(PROVIDER_PRESETS),
+      ...Object.keys(providers),
+      ...Object.keys(CLI_LOGIN_VENDORS),
+      GATEWAY_PROVIDER,
+    ]),
+  ];
+}
+
+/** The kind of profile a provider takes. */
+export function kindOf(provider: string): ProfileKind {
+  if (CLI_LOGIN_VENDORS[provider]) return "cli-login";
+  if (provider === GATEWAY_PROVIDER) return "gateway";
+  return "api-key";
+}
+
+/** Throws a one-line usage error naming the nearest provider when `provider` is unknown. */
+export function assertKnownProvider(provider: string, known: readonly string[]): void {
+  if (known.includes(provider)) return;
+  const nearest = closest(provider, [...known]);
+  const close = distance(provider, nearest) <= Math.max(2, Math.floor(provider.length / 3));
+  throw new UsageError(
+    `unknown provider "${provider}"${close ? ` (did you mean ${nearest}?)` : ""}`,
+    {
+      code: "provider_unknown",
+      hint: `providers: ${known.join(", ")}`,
+    },
+  );
+}
+
+/** The gateway's view of a provider (preset merged with its `[providers.X]` table), if any. */
+export function gatewayProvider(
+  provider: string,
+  providers: Readonly<Record<string, ProviderConfig>>,
+): ResolvedProvider | undefined {
+  const table = providers[provider];
+  if (!table && !PROVIDER_PRESETS[provider]) return undefined;
+  return resolveProvider(provider, table ?? {});
+}
+
+/** The variable holding a provider's key (its `api_key_env`, else the preset's). */
+export function keyEnvOf(
+  provider: string,
+  providers: Readonly<Record<string, ProviderConfig>>,
+): string | undefined {
+  return providers[provider]?.api_key_env ?? PROVIDER_PRESETS[provider]?.keyEnv;
+}
+
+/** Every variable that can carry a provider identity: preset and configured key variables. */
+export function identityVariables(providers: Readonly<Record<string, ProviderConfig>>): string[] {
+  const variables = new Set<string>();
+  for (const preset of Object.values(PROVIDER_PRESETS)) {
+    if (preset.keyEnv) variables.add(preset.keyEnv);
+  }
+  for (const table of Object.values(providers)) {
+    if (table.api_key_env) variables.add(table.api_key_env);
+  }
+  return [...variables];
+}
+
+/**
+ * The one line saying how a login (or logout) changed what policy allows, or undefined when it
+ * changed nothing worth saying. Logging in to a hosted provider deliberately configures it.
+ */
+export function policyChangeLine(
+  context: AuthContext,
+  provider: string,
+  before: readonly Profile[],
+  region: string | undefined,
+  event: "login" | "logout",
+): string | undefined {
+  const resolved = gatewayProvider(provider, context.loaded.config.providers);
+  if (!resolved || resolved.providerClass !== "hosted") return undefined;
+  const policy = context.loaded.config.policy;
+  const regionOf = region ?? resolved.region;
+  const describe = `${provider} (hosted, ${regionOf})`;
+  const was = evaluatePolicy(resolved, policy, {
+    deliberate: deliberateProviders(before),
+    region: regionOf,
+  });
+  const now = evaluatePolicy(resolved, policy, {
+    deliberate: deliberateProviders(listProfiles(context.home)),
+    region: regionOf,
+  });
+  if (event === "logout") {
+    return !now.allowed && was.allowed
+      ? `${describe} is no longer allowed (no profile left)`
+      : undefined;
+  }
+  if (now.allowed) return was.allowed ? undefined : `${describe} is now allowed`;
+  return `${describe} stays denied: ${now.rule}`;
+}
