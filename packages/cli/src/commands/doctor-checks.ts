@@ -127,7 +127,7 @@ export async function checkKeychain(mode: string | undefined): Promise<Check> {
     id: "keychain",
     status: "warn",
     summary: `OS keychain unreachable: ${probe.detail}`,
-    hint: `secrets go to $HEDGE_HOME/credentials.json (mode 0600) under ${fallback}`,
+    hint: `secrets go to $HEDGE_HOME/credentials/credentials.json (mode 0600) under ${fallback}`,
   };
 }
 
