@@ -1,4 +1,6 @@
 import { Command, Option } from "commander";
+import { UsageError } from "@hedge/auth";
+import type { ExecOptions } from "./commands/exec.js";
 import { HEDGE_VERSION } from "./version.js";
 import type { GlobalOptions } from "./context.js";
 
@@ -137,6 +139,55 @@ export function buildProgram(): Command {
       },
     );
 
+  const exec = program
+    .command("exec")
+    .alias("e")
+    .description("run the agent non-interactively on one prompt (like codex exec)")
+    .argument("[prompt]", "the prompt; '-' or none reads it from stdin")
+    .option("-m, --model <model>", "model for this run (provider/model or alias)")
+    .option("-s, --sandbox <mode>", "read-only | workspace-write | danger-full-access")
+    .option("--full-auto", "workspace-write sandbox, approvals on request")
+    .option("-C, --cd <dir>", "working directory")
+    .option("--add-dir <dir>", "another writable directory, repeatable", collect, [])
+    .option("--skip-git-repo-check", "allow running outside a git repository")
+    .option("--json", "print events as JSONL (Codex's exec --json schema)")
+    .addOption(new Option("--experimental-json", "alias of --json").hideHelp())
+    .option("-o, --output-last-message <file>", "write the final message to a file")
+    .option("--output-schema <file>", "JSON Schema the final message must follow")
+    .option("-i, --image <file>", "attach an image to the prompt, repeatable", collect, [])
+    .option("--gateway <url>", "use a remote gateway instead of the embedded engine")
+    .addOption(new Option("--thread-source <source>").hideHelp())
+    .addOption(new Option("--cyber-access-program <program>").hideHelp())
+    .action(async (prompt: string | undefined, _options: unknown, command: Command) => {
+      const { runExec } = await import("./commands/exec.js");
+      await runExec(globals(command), prompt, execOptions(command));
+    });
+  exec
+    .command("resume")
+    .description("continue a session: resume ID [PROMPT] or resume --last [PROMPT]")
+    .argument("[session]", "session id (thread_id), or the prompt with --last")
+    .argument("[prompt]", "the prompt; '-' or none reads it from stdin")
+    .option("--last", "continue the most recent session")
+    .action(
+      async (
+        first: string | undefined,
+        second: string | undefined,
+        options: { last?: boolean },
+        command: Command,
+      ) => {
+        const { runExec } = await import("./commands/exec.js");
+        if (options.last) {
+          await runExec(globals(command), first, execOptions(command), { last: true });
+        } else {
+          if (!first)
+            throw new UsageError("resume needs a session id or --last", {
+              hint: 'hedge exec resume --last "continue"',
+            });
+          await runExec(globals(command), second, execOptions(command), { id: first });
+        }
+      },
+    );
+
   const auth = program
     .command("auth")
     .description("profiles: named logins (keys in the OS keychain, vendor CLI homes, gateways)");
@@ -244,6 +295,37 @@ export function buildProgram(): Command {
     command.configureOutput({ outputError: (text, write) => write(formatCommanderError(text)) });
   }
   return program;
+}
+
+/** Options of `exec` (and of `exec resume`, which inherits them), typed. */
+function execOptions(command: Command): ExecOptions {
+  const options = command.optsWithGlobals<{
+    model?: string;
+    sandbox?: string;
+    fullAuto?: boolean;
+    cd?: string;
+    addDir?: string[];
+    skipGitRepoCheck?: boolean;
+    json?: boolean;
+    experimentalJson?: boolean;
+    outputLastMessage?: string;
+    outputSchema?: string;
+    image?: string[];
+    gateway?: string;
+  }>();
+  return {
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.fullAuto ? { fullAuto: true } : {}),
+    ...(options.cd ? { cd: options.cd } : {}),
+    addDir: options.addDir ?? [],
+    ...(options.skipGitRepoCheck ? { skipGitRepoCheck: true } : {}),
+    json: options.json === true || options.experimentalJson === true,
+    ...(options.outputLastMessage ? { outputLastMessage: options.outputLastMessage } : {}),
+    ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),
+    image: options.image ?? [],
+    ...(options.gateway ? { gateway: options.gateway } : {}),
+  };
 }
 
 function allCommands(command: Command): Command[] {

@@ -6,3 +6,49 @@ export {
   sandboxModeSchema,
   approvalPolicySchema,
 } from "./config-schema.js";
+export {
+  emptyTurnUsage,
+  type AgentEvent,
+  type ThreadItem,
+  type TurnUsage,
+  type AgentMessageItem,
+  type CommandExecutionItem,
+  type FileChangeItem,
+  type TodoListItem,
+  type RouteDecisionItem,
+} from "./agent/events.js";
+export { runTurn, type TurnInput, type TurnContext } from "./agent/run-turn.js";
+export type { ToolHost, ToolCallRequest, ToolCallOutcome } from "./agent/tool-host.js";
+export { estimateTokens, type CompactionSettings } from "./agent/compaction.js";
+export {
+  SessionFile,
+  findSession,
+  repairHistory,
+  type SessionMeta,
+  type SessionRecord,
+} from "./session/session-file.js";
+export {
+  loadProjectInstructions,
+  gitRoot,
+  AGENTS_MD_LIMIT,
+  type ProjectInstructions,
+} from "./instructions/agents-md.js";
+export { BASE_INSTRUCTIONS, composeInstructions } from "./instructions/base-instructions.js";
+export type { ContentPart } from "@hedge/gateway-client";
+export { createToolHost, type ToolHostOptions } from "./tools/host.js";
+export {
+  defineTool,
+  toolError,
+  type Tool,
+  type ToolContext,
+  type ToolResult,
+  type ToolFailure,
+  type ToolMetadata,
+  type SandboxMode,
+  type ApprovalPolicy,
+} from "./tools/tool.js";
+export { ToolRegistry, toModelJsonSchema, type ToolDefinition } from "./tools/registry.js";
+export { createDefaultTools, createDefaultToolRegistry } from "./tools/default-tools.js";
+export { denyAllApprovals, type ApprovalRequest, type ApprovalDecision } from "./tools/approval.js";
+export { buildSandboxedCommand } from "./sandbox/build-command.js";
+export { SandboxUnavailableError, findBwrap, ensureBwrapWorks } from "./sandbox/bwrap.js";

@@ -1,0 +1,86 @@
+import type { AgentEvent, ThreadItem } from "@hedge/core";
+import { paint } from "../terminal.js";
+
+/** Writes agent events: JSONL on stdout (`--json`), or progress on stderr for people. */
+export interface ExecPrinter {
+  event(event: AgentEvent): void;
+}
+
+/** `--json`: one event per line, Codex's `exec --json` schema. */
+export function jsonPrinter(write: (text: string) => void): ExecPrinter {
+  return { event: (event) => write(`${JSON.stringify(event)}\n`) };
+}
+
+/** Human progress on stderr; the final message goes to stdout separately. */
+export function humanPrinter(write: (text: string) => void): ExecPrinter {
+  return {
+    event(event) {
+      switch (event.type) {
+        case "thread.started":
+          write(paint.dim(`session ${event.thread_id}\n`));
+          break;
+        case "item.started":
+          if (event.item.type === "command_execution")
+            write(`${paint.bold("$")} ${event.item.command}\n`);
+          break;
+        case "item.completed":
+          write(describeItem(event.item));
+          break;
+        case "turn.completed":
+          write(
+            paint.dim(
+              `tokens: ${event.usage.input_tokens} in (${event.usage.cached_input_tokens} cached), ${event.usage.output_tokens} out\n`,
+            ),
+          );
+          break;
+        case "turn.failed":
+          write(paint.red(`turn failed: ${event.error.message}\n`));
+          break;
+        case "error":
+          write(paint.red(`error: ${event.message}\n`));
+          break;
+        default:
+          break;
+      }
+    },
+  };
+}
+
+function describeItem(item: ThreadItem): string {
+  switch (item.type) {
+    case "reasoning":
+      return paint.dim(`thinking: ${firstLines(item.text, 3)}\n`);
+    case "agent_message":
+      return "";
+    case "command_execution": {
+      const status =
+        item.status === "completed"
+          ? paint.green(`exit ${item.exit_code ?? 0}`)
+          : paint.red(item.status);
+      return `${firstLines(item.aggregated_output, 8)}${item.aggregated_output ? "\n" : ""}${status}\n`;
+    }
+    case "file_change":
+      return `${item.changes.map((change) => `${change.kind === "add" ? "A" : change.kind === "delete" ? "D" : "M"} ${change.path}`).join("\n")}${item.status === "failed" ? paint.red(" (failed)") : ""}\n`;
+    case "todo_list":
+      return `${item.items.map((todo) => `${todo.completed ? "[x]" : "[ ]"} ${todo.text}`).join("\n")}\n`;
+    case "tool_call":
+      return paint.dim(
+        `${item.tool} ${item.status === "failed" ? paint.red(`failed: ${item.error ?? ""}`) : "ok"}\n`,
+      );
+    case "route_decision":
+      return paint.dim(
+        `route: ${item.role} -> ${item.provider}/${item.upstream_model}${item.profile ? ` (profile ${item.profile})` : ""}: ${item.reason}\n`,
+      );
+    case "notice":
+      return paint.yellow(`${item.message}\n`);
+    case "error":
+      return paint.red(`error: ${item.message}\n`);
+  }
+}
+
+function firstLines(text: string, count: number): string {
+  const lines = text.trimEnd().split("\n");
+  return lines.length <= count
+    ? lines.join("\n")
+    : `${lines.slice(0, count).join("\n")}\n… (${lines.length - count} more lines)`;
+}

@@ -1,0 +1,250 @@
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { extname, resolve } from "node:path";
+import {
+  SessionFile,
+  composeInstructions,
+  createToolHost,
+  findSession,
+  gitRoot,
+  loadProjectInstructions,
+  runTurn,
+  type AgentEvent,
+  type ContentPart,
+} from "@hedge/core";
+import { createModelClient, type ModelClient } from "@hedge/gateway-client";
+import { UsageError } from "@hedge/auth";
+import { loadConfig } from "../config/load.js";
+import type { HedgeConfig } from "../config/schema.js";
+import { hedgeHome, type GlobalOptions } from "../context.js";
+import { buildEngine } from "../engine-factory.js";
+import { EXIT } from "../exit-codes.js";
+import { humanPrinter, jsonPrinter } from "./exec-printer.js";
+
+export interface ExecOptions {
+  model?: string;
+  sandbox?: string;
+  fullAuto?: boolean;
+  cd?: string;
+  addDir: string[];
+  skipGitRepoCheck?: boolean;
+  json: boolean;
+  outputLastMessage?: string;
+  outputSchema?: string;
+  image: string[];
+  gateway?: string;
+}
+
+export interface ResumeTarget {
+  id?: string;
+  last?: boolean;
+}
+
+const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
+type SandboxMode = (typeof SANDBOX_MODES)[number];
+
+/**
+ * `hedge exec [PROMPT | -]`: one non-interactive turn, following `codex exec` so scripts and the
+ * Codex SDK work unchanged. Exit 0 on a completed turn, 1 on failure or interruption.
+ */
+export async function runExec(
+  globals: GlobalOptions,
+  promptArgument: string | undefined,
+  options: ExecOptions,
+  resume?: ResumeTarget,
+): Promise<void> {
+  const cwd = resolve(options.cd ?? process.cwd());
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
+    throw new UsageError(`--cd ${options.cd ?? ""}: not a directory`);
+  }
+  if (!options.skipGitRepoCheck && !gitRoot(cwd)) {
+    throw new UsageError(`${cwd} is not inside a git repository`, {
+      hint: "run hedge exec inside a git repository so changes can be reviewed, or pass --skip-git-repo-check",
+    });
+  }
+  const sandboxOverride = options.sandbox ?? (options.fullAuto ? "workspace-write" : undefined);
+  if (sandboxOverride !== undefined && !SANDBOX_MODES.includes(sandboxOverride as SandboxMode)) {
+    throw new UsageError(
+      `--sandbox expects one of ${SANDBOX_MODES.join(", ")}, got "${sandboxOverride}"`,
+    );
+  }
+  const prompt = await readPrompt(promptArgument);
+  const images = options.image.map(readImage);
+  const outputSchema = options.outputSchema ? readSchema(options.outputSchema) : undefined;
+
+  const home = hedgeHome();
+  const { config } = loadConfig({ home, cwd, overrides: globals.configOverrides });
+  const sandboxMode = (sandboxOverride ??
+    config.sandbox_mode ??
+    config.sandbox.mode) as SandboxMode;
+  const network = config.sandbox_workspace_write?.network_access ?? config.sandbox.network;
+  const approvalPolicy = options.fullAuto ? "on-request" : config.approval_policy;
+  const model = options.model ?? config.model ?? config.roles.executor;
+
+  const connection = await connectClient(config, home, options.gateway);
+  const session = resume
+    ? SessionFile.open(findSession(home, resume))
+    : SessionFile.create(home, { cwd, model });
+  const workspace = gitRoot(cwd) ?? cwd;
+  const tools = createToolHost({
+    workspace,
+    cwd,
+    writableRoots: [
+      ...options.addDir.map((dir) => resolve(cwd, dir)),
+      ...(config.sandbox_workspace_write?.writable_roots ?? []),
+    ],
+    sandboxMode,
+    network,
+    approvalPolicy,
+    // Nobody can answer in exec: anything that needs approval is declined and the model told.
+    approve: () => Promise.resolve("denied"),
+  });
+  const project = loadProjectInstructions(home, cwd);
+  const instructions = composeInstructions({
+    projectInstructions: project.text,
+    cwd,
+    sandboxMode,
+    network,
+    approvalPolicy,
+    interactive: false,
+  });
+
+  const printer = options.json
+    ? jsonPrinter((text) => process.stdout.write(text))
+    : humanPrinter((text) => process.stderr.write(text));
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  let itemCounter = countItems(session);
+  let lastMessage = "";
+  let outcome: "completed" | "failed" = "failed";
+  try {
+    const started: AgentEvent = { type: "thread.started", thread_id: session.id };
+    session.appendEvent(started);
+    printer.event(started);
+    if (config.web_search && config.web_search !== "disabled") {
+      printer.event({
+        type: "item.completed",
+        item: {
+          id: `item_${itemCounter++}`,
+          type: "notice",
+          message: "web_search is not available in hedge; continuing without it",
+        },
+      });
+    }
+    for await (const event of runTurn(
+      { prompt, images },
+      {
+        client: connection.client,
+        model,
+        instructions,
+        tools,
+        session,
+        signal: abort.signal,
+        maxSteps: config.agent.max_steps,
+        compaction: {
+          contextWindow: config.model_context_window ?? 128_000,
+          threshold: config.agent.compact_threshold,
+        },
+        ...(outputSchema ? { outputSchema } : {}),
+        ...(config.model_reasoning_effort
+          ? { reasoningEffort: config.model_reasoning_effort }
+          : {}),
+        role: "executor",
+        nextItemId: () => `item_${itemCounter++}`,
+      },
+    )) {
+      printer.event(event);
+      if (event.type === "item.completed" && event.item.type === "agent_message")
+        lastMessage = event.item.text;
+      if (event.type === "turn.completed") outcome = "completed";
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await connection.close();
+  }
+  if (options.outputLastMessage) writeFileSync(options.outputLastMessage, lastMessage);
+  if (!options.json && outcome === "completed") process.stdout.write(`${lastMessage}\n`);
+  process.exitCode = outcome === "completed" ? EXIT.ok : EXIT.failed;
+}
+
+async function connectClient(
+  config: HedgeConfig,
+  home: string,
+  gatewayFlag: string | undefined,
+): Promise<{ client: ModelClient; close: () => Promise<void> }> {
+  const url = gatewayFlag ?? config.client.gateway_url ?? config.openai_base_url;
+  if (url) {
+    const client = createModelClient({
+      mode: "remote",
+      url,
+      key: process.env[config.client.gateway_key_env],
+    });
+    return { client, close: () => Promise.resolve() };
+  }
+  const { engine, close } = await buildEngine(config, home);
+  return { client: createModelClient({ mode: "embedded", engine }), close };
+}
+
+async function readPrompt(argument: string | undefined): Promise<string> {
+  if (argument !== undefined && argument !== "-") return argument;
+  if (process.stdin.isTTY) {
+    throw new UsageError("no prompt given", {
+      hint: 'pass it as an argument, or pipe it: echo "fix the tests" | hedge exec -',
+    });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8").trim();
+  if (!text) throw new UsageError("the prompt read from stdin is empty");
+  return text;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+};
+
+function readImage(path: string): ContentPart {
+  const mediaType = IMAGE_TYPES[extname(path).toLowerCase()];
+  if (!mediaType)
+    throw new UsageError(`--image ${path}: expected a .png, .jpg, .gif or .webp file`);
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch {
+    throw new UsageError(`--image ${path}: cannot read the file`);
+  }
+  return {
+    type: "image",
+    source: { kind: "base64", media_type: mediaType, data: data.toString("base64") },
+  };
+}
+
+function readSchema(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    throw new UsageError(`--output-schema ${path}: not a readable JSON file`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`--output-schema ${path}: expected a JSON Schema object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Item ids continue across turns of a resumed session. */
+function countItems(session: SessionFile): number {
+  return session.itemCount();
+}

@@ -1,0 +1,82 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  makeTempDir,
+  makeTempHome,
+  startScriptedUpstream,
+  type ScriptedUpstream,
+  type TempDir,
+  type TempHome,
+} from "@hedge/testkit";
+
+export interface ExecFixture {
+  upstream: ScriptedUpstream;
+  home: TempHome;
+  repo: TempDir;
+  env: NodeJS.ProcessEnv;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * A scripted upstream, a HEDGE_HOME whose config routes `lab/coder` to it (Chat wire, local), and
+ * a real git repository with a small project whose test fails until `add` is fixed.
+ */
+export async function execFixture(extraConfig: string[] = []): Promise<ExecFixture> {
+  const upstream = await startScriptedUpstream();
+  const home = await makeTempHome();
+  const repo = await makeTempDir("hedge-repo-");
+  writeFileSync(
+    join(home.path, "config.toml"),
+    // Top-level keys first: TOML would put them into the last table otherwise.
+    [
+      ...extraConfig,
+      'model = "lab/coder"',
+      "[providers.lab]",
+      `base_url = "${upstream.url}/v1"`,
+      'wire = "chat"',
+    ].join("\n"),
+  );
+  mkdirSync(join(repo.path, "src"));
+  writeFileSync(
+    join(repo.path, "src", "math.js"),
+    "export function add(a, b) {\n  return a - b;\n}\n",
+  );
+  writeFileSync(join(repo.path, "README.md"), "# calc\n\nAdds numbers.\n");
+  writeFileSync(
+    join(repo.path, "test.js"),
+    'import { add } from "./src/math.js";\nif (add(2, 3) !== 5) {\n  console.error("add(2, 3) should be 5");\n  process.exit(1);\n}\nconsole.log("tests passed");\n',
+  );
+  writeFileSync(join(repo.path, "package.json"), '{ "type": "module" }\n');
+  const git = (...args: string[]): void => {
+    execFileSync("git", args, { cwd: repo.path, stdio: "ignore" });
+  };
+  git("init", "-q");
+  git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".");
+  git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-qm", "init");
+  return {
+    upstream,
+    home,
+    repo,
+    env: { ...home.env, HOME: home.path },
+    cleanup: async () => {
+      await upstream.close();
+      await home.cleanup();
+      await repo.cleanup();
+    },
+  };
+}
+
+/** Parses `--json` output into events. */
+export function parseJsonl(stdout: string): { type: string; [key: string]: unknown }[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
+}
+
+/** The thread id of a `--json` run (its first event). */
+export function threadIdOf(stdout: string): string {
+  const first = parseJsonl(stdout)[0];
+  return typeof first?.["thread_id"] === "string" ? first["thread_id"] : "";
+}

@@ -1,0 +1,100 @@
+import type {
+  CanonicalRequest,
+  CanonicalUsage,
+  ContentPart,
+  ModelClient,
+} from "@hedge/gateway-client";
+import type { ToolCallRequest } from "./tool-host.js";
+
+/** What one model call produced. */
+export interface ModelStep {
+  text: string;
+  reasoning: string;
+  /** Reasoning to replay to the provider next step (signature / encrypted content kept). */
+  reasoningPart: Extract<ContentPart, { type: "reasoning" }> | undefined;
+  toolCalls: ToolCallRequest[];
+  usage: CanonicalUsage | undefined;
+  /** Set when the call failed: the message for `turn.failed`. */
+  error: string | undefined;
+}
+
+export interface RouteInfo {
+  provider: string;
+  model: string;
+  upstreamModel: string;
+  profile: string | undefined;
+}
+
+/** Streams one model call through the ModelClient and gathers what the loop needs. */
+export async function streamModel(
+  client: ModelClient,
+  request: CanonicalRequest,
+  signal: AbortSignal,
+  hooks: { onRoute?: (route: RouteInfo) => void; onText?: (delta: string) => void } = {},
+): Promise<ModelStep> {
+  const step: ModelStep = {
+    text: "",
+    reasoning: "",
+    reasoningPart: undefined,
+    toolCalls: [],
+    usage: undefined,
+    error: undefined,
+  };
+  const calls = new Map<number, ToolCallRequest>();
+  let finished = false;
+  try {
+    for await (const event of client.stream(request, { signal })) {
+      switch (event.type) {
+        case "route.selected":
+          hooks.onRoute?.(event);
+          break;
+        case "text.delta":
+          step.text += event.text;
+          hooks.onText?.(event.text);
+          break;
+        case "reasoning.delta":
+          step.reasoning += event.text;
+          step.reasoningPart = {
+            type: "reasoning",
+            text: step.reasoning,
+            ...((event.signature ?? step.reasoningPart?.signature)
+              ? { signature: (event.signature ?? step.reasoningPart?.signature) as string }
+              : {}),
+            ...((event.encrypted_content ?? step.reasoningPart?.encrypted_content)
+              ? {
+                  encrypted_content: (event.encrypted_content ??
+                    step.reasoningPart?.encrypted_content) as string,
+                }
+              : {}),
+          };
+          break;
+        case "tool_call.start":
+          calls.set(event.index, { id: event.id, name: event.name, arguments: "" });
+          break;
+        case "tool_call.delta":
+          break;
+        case "tool_call.end": {
+          const call = calls.get(event.index);
+          if (call) call.arguments = event.arguments;
+          break;
+        }
+        case "usage":
+          step.usage = event.usage;
+          break;
+        case "finish":
+          finished = true;
+          break;
+        case "error":
+          step.error = `model error: ${event.error.message}`;
+          return step;
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) throw error;
+    step.error = error instanceof Error ? error.message : String(error);
+    return step;
+  }
+  if (!finished && !step.error) step.error = "the model stream ended before the answer finished";
+  step.toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  return step;
+}

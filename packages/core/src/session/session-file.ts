@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+} from "node:fs";
+import { join } from "node:path";
+import { HedgeError, type CanonicalMessage } from "@hedge/gateway-client";
+import type { AgentEvent } from "../agent/events.js";
+
+/** The first line of a session file. */
+export interface SessionMeta {
+  type: "session_meta";
+  id: string;
+  created_at: string;
+  cwd: string;
+  model: string;
+}
+
+/** One line of a session file (JSONL, append-only). */
+export type SessionRecord =
+  | SessionMeta
+  | { type: "message"; at: string; message: CanonicalMessage }
+  | { type: "event"; at: string; event: AgentEvent }
+  | { type: "compacted"; at: string; summary: string; replaced: number };
+
+/**
+ * A session: one JSONL file under `$HEDGE_HOME/sessions/YYYY/MM/DD/`. Every record is appended
+ * (and reaches the OS) as it happens, so an interrupted turn or a crash leaves a readable file
+ * whose last complete line is the last thing that happened.
+ */
+export class SessionFile {
+  readonly id: string;
+  readonly path: string;
+  readonly meta: SessionMeta;
+  private readonly messages: CanonicalMessage[];
+  private readonly itemsSoFar: number;
+
+  private constructor(path: string, meta: SessionMeta, messages: CanonicalMessage[], items = 0) {
+    this.path = path;
+    this.meta = meta;
+    this.id = meta.id;
+    this.messages = messages;
+    this.itemsSoFar = items;
+  }
+
+  /** How many thread items earlier turns produced: item ids continue after them. */
+  itemCount(): number {
+    return this.itemsSoFar;
+  }
+
+  /** Starts a new session file. */
+  static create(home: string, fields: { cwd: string; model: string; now?: Date }): SessionFile {
+    const now = fields.now ?? new Date();
+    const id = randomUUID();
+    const dir = join(
+      home,
+      "sessions",
+      String(now.getUTCFullYear()),
+      String(now.getUTCMonth() + 1).padStart(2, "0"),
+      String(now.getUTCDate()).padStart(2, "0"),
+    );
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stamp = now.toISOString().replace(/[:.]/g, "-");
+    const path = join(dir, `session-${stamp}-${id}.jsonl`);
+    const meta: SessionMeta = {
+      type: "session_meta",
+      id,
+      created_at: now.toISOString(),
+      cwd: fields.cwd,
+      model: fields.model,
+    };
+    appendFileSync(path, `${JSON.stringify(meta)}\n`, { mode: 0o600 });
+    return new SessionFile(path, meta, []);
+  }
+
+  /** Opens a session to continue it: its conversation so far, repaired if a turn was cut off. */
+  static open(path: string): SessionFile {
+    const lines = readFileSync(path, "utf8").split("\n");
+    let meta: SessionMeta | undefined;
+    let messages: CanonicalMessage[] = [];
+    let items = 0;
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let record: SessionRecord;
+      try {
+        record = JSON.parse(line) as SessionRecord;
+      } catch {
+        continue; // a line cut off by a crash: everything before it still counts
+      }
+      if (record.type === "session_meta") meta = record;
+      else if (record.type === "message") messages.push(record.message);
+      else if (record.type === "event" && "item" in record.event) {
+        const number = Number(/^item_(\d+)$/.exec(record.event.item.id)?.[1] ?? -1);
+        items = Math.max(items, number + 1);
+      } else if (record.type === "compacted") {
+        messages = [summaryMessage(record.summary), ...messages.slice(record.replaced)];
+      }
+    }
+    if (!meta) {
+      throw new HedgeError("session_invalid", `${path} is not a hedge session file`, {
+        hint: "pass a session id from ~/.hedge/sessions or use --last",
+      });
+    }
+    return new SessionFile(path, meta, repairHistory(messages), items);
+  }
+
+  /** The conversation so far (a copy). */
+  history(): CanonicalMessage[] {
+    return [...this.messages];
+  }
+
+  appendMessage(message: CanonicalMessage): void {
+    this.messages.push(message);
+    this.write({ type: "message", at: new Date().toISOString(), message });
+  }
+
+  appendEvent(event: AgentEvent): void {
+    this.write({ type: "event", at: new Date().toISOString(), event });
+  }
+
+  /** Older messages were summarised: the first `replaced` messages become one summary. */
+  compact(summary: string, replaced: number): void {
+    this.messages.splice(0, replaced, summaryMessage(summary));
+    this.write({ type: "compacted", at: new Date().toISOString(), summary, replaced });
+  }
+
+  private write(record: SessionRecord): void {
+    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+  }
+}
+
+export function summaryMessage(summary: string): CanonicalMessage {
+  return {
+    role: "user",
+    content: [
+      {
+        type: "text",
+        text: `Summary of the earlier conversation (older turns were compacted):\n${summary}`,
+      },
+    ],
+  };
+}
+
+/**
+ * A turn cut off mid-tool leaves tool calls without results, which providers reject. Each such
+ * call gets a result saying it was interrupted, so the conversation can go on.
+ */
+export function repairHistory(messages: readonly CanonicalMessage[]): CanonicalMessage[] {
+  const answered = new Set<string>();
+  for (const message of messages) {
+    for (const part of message.content) if (part.type === "tool_result") answered.add(part.call_id);
+  }
+  const repaired: CanonicalMessage[] = [];
+  for (const message of messages) {
+    repaired.push(message);
+    const missing = message.content.filter(
+      (part) => part.type === "tool_call" && !answered.has(part.id),
+    );
+    if (missing.length > 0) {
+      repaired.push({
+        role: "tool",
+        content: missing.map((part) => ({
+          type: "tool_result" as const,
+          call_id: part.type === "tool_call" ? part.id : "",
+          content: "interrupted: this tool call did not finish (the turn was cut off)",
+          is_error: true,
+        })),
+      });
+    }
+  }
+  return repaired;
+}
+
+/** Finds a session file by id (or id prefix), or the most recent one. */
+export function findSession(home: string, reference: { id?: string; last?: boolean }): string {
+  const root = join(home, "sessions");
+  const files = existsSync(root) ? listSessionFiles(root) : [];
+  if (reference.last) {
+    const newest = files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    if (!newest)
+      throw new HedgeError("session_not_found", "there is no session to resume yet", {
+        hint: "run hedge exec PROMPT first",
+      });
+    return newest;
+  }
+  const id = reference.id ?? "";
+  const matches = files.filter((file) => file.endsWith(`-${id}.jsonl`) || file.includes(`-${id}`));
+  if (matches.length === 1 && matches[0]) return matches[0];
+  throw new HedgeError(
+    "session_not_found",
+    matches.length === 0 ? `no session "${id}"` : `"${id}" matches ${matches.length} sessions`,
+    { hint: "use the full id printed as thread_id, or --last" },
+  );
+}
+
+function listSessionFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...listSessionFiles(path));
+    else if (entry.name.startsWith("session-") && entry.name.endsWith(".jsonl")) found.push(path);
+  }
+  return found;
+}

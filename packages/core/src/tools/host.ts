@@ -1,0 +1,156 @@
+import type { CanonicalTool } from "@hedge/gateway-client";
+import type { ThreadItem } from "../agent/events.js";
+import type { ToolCallOutcome, ToolCallRequest, ToolHost } from "../agent/tool-host.js";
+import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
+import { createDefaultToolRegistry } from "./default-tools.js";
+import type { ToolRegistry } from "./registry.js";
+import type { ApprovalPolicy, SandboxMode, ToolResult } from "./tool.js";
+
+export interface ToolHostOptions {
+  workspace: string;
+  cwd: string;
+  writableRoots: readonly string[];
+  sandboxMode: SandboxMode;
+  network: boolean;
+  approvalPolicy: ApprovalPolicy;
+  approve: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+  registry?: ToolRegistry;
+  bwrapPath?: string;
+}
+
+/**
+ * The agent's tools behind the loop's `ToolHost`: runs a call through the registry and reports
+ * it as the thread items of Codex's exec schema (`command_execution`, `file_change`,
+ * `todo_list`), or hedge's `tool_call` for the other tools.
+ */
+export function createToolHost(options: ToolHostOptions): ToolHost {
+  const registry = options.registry ?? createDefaultToolRegistry();
+  const specs: CanonicalTool[] = registry.definitions();
+  return {
+    specs: () => specs,
+    async run(call, report, nextItemId, signal): Promise<ToolCallOutcome> {
+      const id = nextItemId();
+      const started = startedItem(call, id);
+      if (started) report("started", started);
+      let output = "";
+      const result = await registry.call(call.name, call.arguments, {
+        workspace: options.workspace,
+        cwd: options.cwd,
+        writableRoots: options.writableRoots,
+        sandboxMode: options.sandboxMode,
+        network: options.network,
+        approvalPolicy: options.approvalPolicy,
+        approve: options.approve,
+        signal,
+        ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+        onOutput: (chunk) => {
+          if (started?.type !== "command_execution") return;
+          output += chunk;
+          report("updated", { ...started, aggregated_output: output });
+        },
+      });
+      report("completed", completedItem(call, id, result, started));
+      return result.ok
+        ? { content: result.output, isError: false }
+        : { content: JSON.stringify({ error: result.error }), isError: true };
+    },
+  };
+}
+
+function parsedArguments(call: ToolCallRequest): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(call.arguments);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The item a call starts as, when its kind has a started state (commands and other tools). */
+function startedItem(call: ToolCallRequest, id: string): ThreadItem | undefined {
+  const args = parsedArguments(call);
+  if (call.name === "shell") {
+    const command = Array.isArray(args?.["command"])
+      ? commandLine(args["command"] as string[])
+      : call.arguments;
+    return { id, type: "command_execution", command, aggregated_output: "", status: "in_progress" };
+  }
+  if (call.name === "apply_patch" || call.name === "update_plan") return undefined;
+  return {
+    id,
+    type: "tool_call",
+    tool: call.name,
+    arguments: args ?? call.arguments,
+    status: "in_progress",
+  };
+}
+
+function completedItem(
+  call: ToolCallRequest,
+  id: string,
+  result: ToolResult,
+  started: ThreadItem | undefined,
+): ThreadItem {
+  const metadata = result.ok ? result.metadata : undefined;
+  if (metadata?.kind === "exec") {
+    return {
+      id,
+      type: "command_execution",
+      command: commandLine(metadata.command),
+      aggregated_output: metadata.aggregated_output,
+      exit_code: metadata.exit_code,
+      status: metadata.exit_code === 0 ? "completed" : "failed",
+    };
+  }
+  if (metadata?.kind === "patch") {
+    return {
+      id,
+      type: "file_change",
+      changes: metadata.changes.map(({ path, kind }) => ({ path, kind })),
+      status: "completed",
+    };
+  }
+  if (metadata?.kind === "plan") {
+    return {
+      id,
+      type: "todo_list",
+      items: metadata.plan.map((step) => ({
+        text: step.step,
+        completed: step.status === "completed",
+      })),
+    };
+  }
+  if (started?.type === "command_execution") {
+    const declined = !result.ok && result.error.type === "approval_denied";
+    return {
+      ...started,
+      aggregated_output: result.ok ? result.output : result.error.message,
+      status: declined ? "declined" : "failed",
+    };
+  }
+  if (call.name === "apply_patch") {
+    return { id, type: "file_change", changes: [], status: "failed" };
+  }
+  if (call.name === "update_plan" && !result.ok) {
+    return { id, type: "error", message: `update_plan: ${result.error.message}` };
+  }
+  return {
+    id,
+    type: "tool_call",
+    tool: call.name,
+    arguments: parsedArguments(call) ?? call.arguments,
+    ...(result.ok
+      ? { output: result.output }
+      : { error: `${result.error.type}: ${result.error.message}` }),
+    status: result.ok ? "completed" : "failed",
+  };
+}
+
+/** argv as one shell-readable line (Codex's `command` field): quoted only where needed. */
+export function commandLine(argv: readonly string[]): string {
+  return argv
+    .map((arg) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))
+    .join(" ");
+}
