@@ -1,7 +1,7 @@
 // npm run exec-demo — hedge's main job on a machine with no model yet: `hedge exec` fixes a
 // failing test in a throwaway git repository, with the model played by hedge's scripted upstream
 // (a local server speaking the OpenAI API). Point hedge at a real model afterwards (README).
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,12 +63,14 @@ console.log(
   `demo repository: ${repo}\nmodel: hedge's scripted upstream at ${upstream.url} (no real model needed)\n`,
 );
 console.log(`$ hedge exec "make the tests pass"\n`);
-const run = spawnSync(process.execPath, [bin, "exec", "make the tests pass"], {
+// Asynchronous on purpose: the scripted upstream runs in this process and must keep answering.
+const child = spawn(process.execPath, [bin, "exec", "make the tests pass"], {
   cwd: repo,
-  env: { ...process.env, HEDGE_HOME: home, NO_COLOR: process.env["NO_COLOR"] ?? "" },
-  stdio: "inherit",
+  env: { ...process.env, HEDGE_HOME: home },
+  stdio: ["ignore", "inherit", "inherit"],
 });
+const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
 console.log(`\n$ git diff\n${git("diff")}`);
 await upstream.close();
 rmSync(work, { recursive: true, force: true });
-process.exit(run.status ?? 1);
+process.exit(status ?? 1);

@@ -13,8 +13,15 @@ export function jsonPrinter(write: (text: string) => void): ExecPrinter {
 
 /** Human progress on stderr; the final message goes to stdout separately. */
 export function humanPrinter(write: (text: string) => void): ExecPrinter {
+  // An agent message is the final answer only if nothing follows it; hold it until we know.
+  let pending: string | undefined;
   return {
     event(event) {
+      if (pending !== undefined && event.type !== "turn.completed") {
+        write(`${pending}\n`);
+      }
+      if (event.type !== "item.completed" || event.item.type !== "agent_message")
+        pending = undefined;
       switch (event.type) {
         case "thread.started":
           write(paint.dim(`session ${event.thread_id}\n`));
@@ -24,7 +31,8 @@ export function humanPrinter(write: (text: string) => void): ExecPrinter {
             write(`${paint.bold("$")} ${event.item.command}\n`);
           break;
         case "item.completed":
-          write(describeItem(event.item));
+          if (event.item.type === "agent_message") pending = event.item.text;
+          else write(describeItem(event.item));
           break;
         case "turn.completed":
           write(
@@ -56,7 +64,7 @@ function describeItem(item: ThreadItem): string {
       const status =
         item.status === "completed"
           ? paint.green(`exit ${item.exit_code ?? 0}`)
-          : paint.red(item.status);
+          : paint.red(item.exit_code === undefined ? item.status : `exit ${item.exit_code}`);
       return `${firstLines(item.aggregated_output, 8)}${item.aggregated_output ? "\n" : ""}${status}\n`;
     }
     case "file_change":
