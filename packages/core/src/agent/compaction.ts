@@ -28,6 +28,29 @@ interface CompactionContext {
 }
 
 /**
+ * Which messages may be summarised: everything before the last user message when there are
+ * earlier turns; within one long turn, the steps between the user's prompt and the latest
+ * assistant step (which stays verbatim with its tool results, so calls and results stay paired).
+ */
+export function compactableRange(
+  history: readonly CanonicalMessage[],
+): { start: number; end: number } | undefined {
+  let lastUser = -1;
+  let lastAssistant = -1;
+  for (let index = history.length - 1; index >= 0; index -= 1) {
+    const role = history[index]?.role;
+    if (lastAssistant < 0 && role === "assistant") lastAssistant = index;
+    if (role === "user") {
+      lastUser = index;
+      break;
+    }
+  }
+  if (lastUser >= 2) return { start: 0, end: lastUser };
+  if (lastAssistant - (lastUser + 1) >= 2) return { start: lastUser + 1, end: lastAssistant };
+  return undefined;
+}
+
+/**
  * When the conversation outgrows the window, older turns are summarised by the model and
  * replaced by the summary (the most recent user turn and what follows stay verbatim), instead
  * of failing the turn. Returns an item describing what happened, or undefined.
@@ -39,16 +62,9 @@ export async function compactIfNeeded(
   const history = context.session.history();
   const budget = context.compaction.contextWindow * context.compaction.threshold;
   if (estimateTokens(history) <= budget) return undefined;
-  // Keep from the last user message on; everything before it may be summarised.
-  let keepFrom = history.length;
-  for (let index = history.length - 1; index >= 0; index -= 1) {
-    if (history[index]?.role === "user") {
-      keepFrom = index;
-      break;
-    }
-  }
-  if (keepFrom < 2) return undefined;
-  const older = history.slice(0, keepFrom);
+  const range = compactableRange(history);
+  if (!range) return undefined;
+  const older = history.slice(0, range.end);
   const result = await streamModel(
     context.client,
     {
@@ -81,10 +97,10 @@ export async function compactIfNeeded(
       message: `context compaction failed: ${result.error ?? "empty summary"}`,
     };
   }
-  context.session.compact(result.text.trim(), keepFrom);
+  context.session.compact(result.text.trim(), range.start, range.end - range.start);
   return {
     id: context.nextItemId(),
     type: "notice",
-    message: `context compacted: ${keepFrom} earlier message(s) were summarised to stay within the model's window`,
+    message: `context compacted: ${range.end - range.start} earlier message(s) were summarised to stay within the model's window`,
   };
 }

@@ -25,7 +25,7 @@ export type SessionRecord =
   | SessionMeta
   | { type: "message"; at: string; message: CanonicalMessage }
   | { type: "event"; at: string; event: AgentEvent }
-  | { type: "compacted"; at: string; summary: string; replaced: number };
+  | { type: "compacted"; at: string; summary: string; start?: number; replaced: number };
 
 /**
  * A session: one JSONL file under `$HEDGE_HOME/sessions/YYYY/MM/DD/`. Every record is appended
@@ -122,10 +122,10 @@ export class SessionFile {
     this.write({ type: "event", at: new Date().toISOString(), event });
   }
 
-  /** Older messages were summarised: the first `replaced` messages become one summary. */
-  compact(summary: string, replaced: number): void {
-    this.messages.splice(0, replaced, summaryMessage(summary));
-    this.write({ type: "compacted", at: new Date().toISOString(), summary, replaced });
+  /** Older messages were summarised: `replaced` messages from `start` become one summary. */
+  compact(summary: string, start: number, replaced: number): void {
+    this.messages.splice(start, replaced, summaryMessage(summary));
+    this.write({ type: "compacted", at: new Date().toISOString(), summary, start, replaced });
   }
 
   private write(record: SessionRecord): void {
