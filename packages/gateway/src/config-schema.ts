@@ -127,7 +127,7 @@ export const gatewayServerSchema = z
     body_limit_mb: z.number().positive().default(32),
     /** Audit entries kept (by age and by count). */
     audit_retention_days: z.number().positive().default(7),
-    audit_max_entries: z.number().int().positive().default(10_000),
+    audit_max_entries: z.number().int().positive().default(100_000),
     accounts: z.record(z.string(), gatewayAccountSchema).default({}),
   })
   .prefault({});

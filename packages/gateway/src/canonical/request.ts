@@ -119,6 +119,10 @@ export const requestMetadataSchema = z.object({
   /** hedge role of the turn (`orchestrator`, `executor`, `qa`); set by the gateway, not wires. */
   role: z.string().optional(),
   session_id: z.string().optional(),
+  /** Which turn of the session the call belongs to (accounting). */
+  turn_id: z.string().optional(),
+  /** Restricts routing to these login profiles (a role's profile pool). */
+  profiles: z.array(z.string()).optional(),
   user: z.string().optional(),
 });
 /** Who and what a request is for; used for routing stickiness and accounting. */

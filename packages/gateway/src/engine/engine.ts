@@ -6,7 +6,8 @@ import type { PolicyConfig, RoutingConfig } from "../config-schema.js";
 import type { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { RouteHealth, type HealthInput } from "../routing/health.js";
-import type { Store } from "../store/store.js";
+import type { CallStats, Store } from "../store/store.js";
+import { costUsd, priceFor } from "../routing/prices.js";
 import { SseParser } from "../wire/sse.js";
 import { codecFor } from "../wire/registry.js";
 import { AuditRecorder } from "./audit.js";
@@ -170,6 +171,58 @@ export class GatewayEngine {
         record.outcome === "ok"
           ? "ok"
           : `${record.outcome}${record.errorType ? ` (${record.errorType})` : ""}`,
+      ...(record.provider ? { call: this.callStats(record) } : {}),
+    });
+  }
+
+  private callStats(record: RequestRecord): CallStats {
+    const usage = record.usage;
+    const provider = this.providers.find((candidate) => candidate.id === record.provider);
+    const price =
+      provider && record.upstreamModel
+        ? priceFor(provider.type, record.upstreamModel, provider.prices)
+        : undefined;
+    return {
+      model: record.model,
+      ...(record.role ? { role: record.role } : {}),
+      ...(record.session ? { session: record.session } : {}),
+      ...(record.turn ? { turn: record.turn } : {}),
+      ...(record.provider ? { provider: record.provider } : {}),
+      ...(record.upstreamModel ? { upstream_model: record.upstreamModel } : {}),
+      ...(record.profile ? { profile: record.profile } : {}),
+      input_tokens: usage?.input_tokens ?? 0,
+      cached_input_tokens: usage?.cached_input_tokens ?? 0,
+      output_tokens: usage?.output_tokens ?? 0,
+      latency_ms: Math.round(record.latencyMs),
+      ...(record.ttfbMs === undefined ? {} : { ttft_ms: Math.round(record.ttfbMs) }),
+      tool_calls: record.toolCalls ?? 0,
+      ...(price && usage ? { cost_usd: costUsd(price, usage) } : {}),
+      outcome: record.outcome,
+    };
+  }
+
+  /** Records a QA verdict for `hedge stats` (it has no model call of its own). */
+  recordVerdict(fields: { session?: string; turn?: string; model: string; verdict: string }): void {
+    this.audit?.add({
+      at: this.now(),
+      requestId: newRequestId(),
+      model: fields.model,
+      attempts: [],
+      excluded: [],
+      outcome: "ok",
+      call: {
+        role: "qa",
+        model: fields.model,
+        ...(fields.session ? { session: fields.session } : {}),
+        ...(fields.turn ? { turn: fields.turn } : {}),
+        input_tokens: 0,
+        cached_input_tokens: 0,
+        output_tokens: 0,
+        latency_ms: 0,
+        tool_calls: 0,
+        outcome: "verdict",
+        qa_verdict: fields.verdict,
+      },
     });
   }
 
@@ -217,10 +270,15 @@ export class GatewayEngine {
     const log: AttemptLog[] = [];
     let plan: RoutePlan | undefined;
     try {
+      const metadata = request.metadata;
+      if (metadata.role) record.role = metadata.role;
+      if (metadata.session_id) record.session = metadata.session_id;
+      if (metadata.turn_id) record.turn = metadata.turn_id;
       plan = await this.route({
         model: request.model,
-        ...(request.metadata.role ? { role: request.metadata.role } : {}),
-        ...(request.metadata.session_id ? { session: request.metadata.session_id } : {}),
+        ...(metadata.role ? { role: metadata.role } : {}),
+        ...(metadata.session_id ? { session: metadata.session_id } : {}),
+        ...(metadata.profiles ? { profiles: metadata.profiles } : {}),
       });
       const outcome = await this.run<UpstreamResponse>(
         plan,
@@ -300,6 +358,7 @@ export class GatewayEngine {
     let sawEnd = false;
     const track = (event: CanonicalEvent): CanonicalEvent => {
       if (event.type === "usage") record.usage = event.usage;
+      else if (event.type === "tool_call.start") record.toolCalls = (record.toolCalls ?? 0) + 1;
       else if (event.type === "error") {
         record.outcome = "stream_error";
         record.errorType = event.error.type;
@@ -394,6 +453,7 @@ export function setRoute(record: RequestRecord, attempt: Attempt): void {
   record.provider = attempt.provider.id;
   record.upstreamModel = attempt.upstreamModel;
   record.credential = attempt.credential.id;
+  if (attempt.credential.profile) record.profile = attempt.credential.profile;
 }
 
 export function routeEvent(attempt: Attempt, model: string): RouteSelectedEvent {

@@ -21,6 +21,14 @@ export interface RequestRecord {
   /** Time to the first byte of the upstream body. */
   ttfbMs: number | undefined;
   usage: CanonicalUsage | undefined;
+  /** Who the call was for (request metadata), for `hedge stats`. */
+  role?: string;
+  session?: string;
+  turn?: string;
+  /** Tool calls in the answer. */
+  toolCalls?: number;
+  /** Profile of the credential used, when it was a login profile. */
+  profile?: string;
 }
 
 /** Receives a record per finished request (metrics registry, audit, stats). */

@@ -55,6 +55,8 @@ export interface RouteInput {
   model: string;
   role?: string;
   session?: string;
+  /** Only these login profiles may serve (a role's profile pool). */
+  profiles?: readonly string[];
   caller?: Caller;
 }
 
@@ -100,7 +102,13 @@ export function buildCandidates(
     const provider = target.provider;
     const verdict = allowed(provider, deps, account, input.caller?.account, provider.region);
     // A profile may put its route in another region than the provider's: judged per route below.
-    const credentials = credentialsFor(provider, input.caller, deps.credentials);
+    const pool = input.profiles;
+    // A role's profile pool: only those login profiles may serve it.
+    const credentials = credentialsFor(provider, input.caller, deps.credentials).filter(
+      (credential) =>
+        pool === undefined ||
+        (credential.profile !== undefined && pool.includes(credential.profile)),
+    );
     const ownRegion = credentials.some(
       (credential) => credential.region !== undefined && credential.region !== provider.region,
     );
@@ -117,7 +125,7 @@ export function buildCandidates(
       excluded.push({
         route: `${provider.id}:*`,
         provider: provider.id,
-        reason: "no credential",
+        reason: pool ? `no credential in the profile pool [${pool.join(", ")}]` : "no credential",
       });
       continue;
     }
@@ -354,7 +362,9 @@ function noCandidate(
   }
   const providers = [
     ...new Set(
-      excluded.filter((route) => route.reason === "no credential").map((route) => route.provider),
+      excluded
+        .filter((route) => route.reason.startsWith("no credential"))
+        .map((route) => route.provider),
     ),
   ];
   if (providers.length > 0) {

@@ -62,6 +62,31 @@ export interface AuditEntry {
   attempts: { route: string; outcome: string; status?: number; latencyMs?: number }[];
   excluded: { route: string; reason: string }[];
   outcome: string;
+  /** Accounting of the model call (present for calls that were routed), for `hedge stats`. */
+  call?: CallStats;
+}
+
+/** What one model call cost and how it went. Token counts as the provider reported them. */
+export interface CallStats {
+  role?: string;
+  session?: string;
+  turn?: string;
+  /** The model asked for; `provider` / `upstream_model` / `profile` the route that served it. */
+  model: string;
+  provider?: string;
+  upstream_model?: string;
+  profile?: string;
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  ttft_ms?: number;
+  tool_calls: number;
+  /** From the dated price table (or config prices); absent when the model has no price. */
+  cost_usd?: number;
+  outcome: string;
+  /** For QA verdict records (no model call of their own). */
+  qa_verdict?: string;
 }
 
 export interface AuditQuery {
