@@ -87,10 +87,43 @@ export type { BreakerState } from "./routing/breaker.js";
 export { parseResetTime, parseDuration } from "./routing/reset-time.js";
 export { classifyFailure, type FailureClass } from "./routing/failure-class.js";
 export { priceFor, costUsd, PRICE_TABLE_DATE } from "./routing/prices.js";
-export type { Store, StoreOptions, AuditEntry, AuditQuery } from "./store/store.js";
+export type { Store, StoreOptions, AuditEntry, AuditQuery, CallStats } from "./store/store.js";
 export { openStore, stateDbPath, type OpenStoreOptions } from "./store/open-store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { GatewayObserver, RequestRecord } from "./engine/observer.js";
 export { createGatewayServer, type GatewayServerOptions } from "./server/http-server.js";
 export { GatewayKeyStore, type GatewayKeyRecord } from "./server/gateway-keys.js";
 export { GatewayMetrics } from "./server/metrics.js";
+
+// The usage heartbeat: rate-limit snapshots per profile, the switch rule, local accounting.
+export {
+  UsageMonitor,
+  type UsageSettings,
+  type UsageRoute,
+  type UsageRefusal,
+} from "./usage/usage-monitor.js";
+export {
+  type UsageWindow,
+  type UsageSnapshot,
+  ACCOUNT_FAMILY,
+  snapshotKey,
+  headroomOf,
+} from "./usage/snapshot.js";
+export { parseUsageHeaders } from "./usage/parse-headers.js";
+export { readCodexLimits, type CodexLimits } from "./usage/codex-sessions.js";
+export { modelFamily } from "./usage/family.js";
+export { readSwitches, type ProfileSwitch } from "./usage/switch-log.js";
+export {
+  usageReport,
+  type ProfileUsage,
+  type ReportProfile,
+  type ReportWindow,
+} from "./usage/usage-report.js";
+export { Heartbeat, describeSwitch, type HeartbeatOptions } from "./usage/heartbeat.js";
+export {
+  RoutesUnavailableError,
+  resetAtOf,
+  formatWait,
+  describeReset,
+} from "./engine/unavailable.js";
+export { usageSchema, profileSettingsSchema } from "./config-schema.js";

@@ -4,6 +4,7 @@ import { backoffDelay } from "../routing/backoff.js";
 import { classifyFailure, type FailureClass } from "../routing/failure-class.js";
 import type { RouteHealth } from "../routing/health.js";
 import type { Attempt, RoutePlan } from "./route.js";
+import { describeReset, RoutesUnavailableError } from "./unavailable.js";
 
 /** What one try of one route gave: a usable response, or a failure to classify. */
 export type TryResult<T> =
@@ -56,6 +57,13 @@ export interface RunOptions {
   log: AttemptLog[];
   /** Session to stick to the route that answers. */
   sticky?: { session: string; model: string; ttlMs: number };
+  /**
+   * Claims capacity on a route right before it is tried (declared local limits, atomically);
+   * a refusal skips the route like a rate limit, without calling it.
+   */
+  reserve?: (attempt: Attempt) => Promise<{ reason: string; until?: number } | undefined>;
+  /** Sees every try's outcome (rate-limit headers of successes and failures alike). */
+  observe?: (attempt: Attempt, result: TryResult<unknown>) => Promise<void>;
 }
 
 /**
@@ -72,6 +80,12 @@ export async function runAttempts<T>(
   let last: { failure: FailureClass; status?: number; message: string } | undefined;
   // Whether the budget, not the routes, ended the last try: the answer is then a timeout.
   let budgetCut = false;
+  // Routes out for their limits (refused before a call, or a 429): when they recover.
+  const limited = { count: 0, earliest: undefined as number | undefined };
+  const noteLimited = (until: number | undefined): void => {
+    limited.count += 1;
+    if (until !== undefined) limited.earliest = Math.min(limited.earliest ?? until, until);
+  };
   for (const attempt of plan.attempts) {
     const condition = plan.conditions.get(attempt.id);
     if (health && !(await health.claim(attempt.id, condition))) {
@@ -81,6 +95,19 @@ export async function runAttempts<T>(
         latencyMs: 0,
         reason: "half-open probe already taken",
       });
+      continue;
+    }
+    const refusal = options.reserve
+      ? await options.reserve(attempt).catch(() => undefined)
+      : undefined;
+    if (refusal) {
+      options.log.push({
+        route: attempt.id,
+        outcome: "rate_limited",
+        latencyMs: 0,
+        reason: refusal.reason,
+      });
+      noteLimited(refusal.until);
       continue;
     }
     for (let retry = 0; retry <= options.retry.sameRoute; retry += 1) {
@@ -93,6 +120,7 @@ export async function runAttempts<T>(
         headersTimeoutMs: Math.max(1, options.deadline - started),
       });
       const latencyMs = now() - started;
+      if (options.observe) await options.observe(attempt, result).catch(() => undefined);
       if (result.ok) {
         options.log.push({ route: attempt.id, outcome: "ok", latencyMs });
         await health?.succeeded(attempt.id, condition, latencyMs).catch(() => undefined);
@@ -135,6 +163,8 @@ export async function runAttempts<T>(
           failure,
         };
       }
+      if (failure.kind === "rate_limited" || failure.kind === "quota")
+        noteLimited(failure.cooldownUntil);
       // A failure that opened the breaker (or failed the half-open probe) ends this route.
       const usable = health ? await health.failed(attempt.id, failure).catch(() => true) : true;
       last = {
@@ -164,7 +194,39 @@ export async function runAttempts<T>(
     }
   }
   if (budgetCut) throw budgetSpent(plan.model, last);
+  if (limited.count > 0 && limited.count === countTried(options.log, plan))
+    throw allLimited(plan.model, options.log, limited.earliest, now());
   throw exhausted(plan.model, last);
+}
+
+/** How many of the plan's routes this run got to (refused ones included). */
+function countTried(log: readonly AttemptLog[], plan: RoutePlan): number {
+  return new Set(
+    log
+      .map((entry) => entry.route)
+      .filter((route) => plan.attempts.some((attempt) => attempt.id === route)),
+  ).size;
+}
+
+/** Every route was out for its limits: a 429 naming the earliest reset. */
+function allLimited(
+  model: string,
+  log: readonly AttemptLog[],
+  earliest: number | undefined,
+  now: number,
+): GatewayError {
+  const reasons = log.map((entry) => `${entry.route}: ${entry.reason ?? entry.outcome}`).join("; ");
+  return new RoutesUnavailableError(
+    "usage_exhausted",
+    `every profile for "${model}" is at its limit${earliest === undefined ? "" : `; earliest reset ${describeReset(earliest, now)}`} (${reasons})`,
+    {
+      status: 429,
+      type: "rate_limit_error",
+      retryable: true,
+      resetAt: earliest,
+      hint: "wait for the reset (hedge exec --wait-for-reset), see 'hedge usage', or log in to another profile",
+    },
+  );
 }
 
 function aborted(): GatewayError {

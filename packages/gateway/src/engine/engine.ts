@@ -10,11 +10,16 @@ import type { CallStats, Store } from "../store/store.js";
 import { costUsd, priceFor } from "../routing/prices.js";
 import { SseParser } from "../wire/sse.js";
 import { codecFor } from "../wire/registry.js";
+import { estimateRequestTokens } from "../usage/estimate.js";
+import { profileOfRoute } from "../usage/family.js";
+import type { ProfileSwitch } from "../usage/switch-log.js";
+import type { UsageMonitor, UsageRoute } from "../usage/usage-monitor.js";
 import { AuditRecorder } from "./audit.js";
 import {
   runAttempts,
   type AttemptLog,
   type RunOptions,
+  type RunOutcome,
   type TryLimits,
   type TryResult,
 } from "./attempt-runner.js";
@@ -28,6 +33,7 @@ import {
   type RouteInput,
   type RoutePlan,
 } from "./route.js";
+import { resetAtOf } from "./unavailable.js";
 import { callUpstream, createUpstreamDispatcher, type UpstreamResponse } from "./upstream.js";
 
 /** Emitted first on a canonical stream: which route serves it. Never carries a secret. */
@@ -38,6 +44,10 @@ export interface RouteSelectedEvent {
   upstreamModel: string;
   credential: string;
   profile: string | undefined;
+  /** The profile (or route) the usage heartbeat moved this request away from, if it did. */
+  switchedFrom?: string;
+  /** Why it moved (the previous profile's window under `switch_below`, a 429, ...). */
+  switchReason?: string;
 }
 
 export type EngineEvent = CanonicalEvent | RouteSelectedEvent;
@@ -52,12 +62,30 @@ export interface GatewayEngineOptions {
   deliberate?: ReadonlySet<string>;
   /** Shared state (breakers, cooldowns, stickiness, audit). Without one, routing is stateless. */
   store?: Store;
-  /** More health inputs (the usage heartbeat). */
+  /** More health inputs. */
   healthInputs?: readonly HealthInput[];
+  /** The usage heartbeat: headroom as a health input, pool ordering, reservations, snapshots. */
+  usage?: UsageMonitor;
+  /**
+   * When every route is out for its limits, wait for the earliest reset instead of failing
+   * (`--wait-for-reset`): called with the reset time and the reason, resolves when it is time to
+   * try again (the embedded path only; the HTTP server answers at once).
+   */
+  waitForReset?: (resetAt: number, reason: string, signal?: AbortSignal) => Promise<void>;
   observer?: GatewayObserver;
   dispatcher?: Dispatcher;
   now?: () => number;
   log?: (line: string) => void;
+}
+
+/** What one run of a plan needs besides the plan. */
+export interface RunContext {
+  started: number;
+  signal?: AbortSignal;
+  log: AttemptLog[];
+  session?: string;
+  /** The request's estimated tokens (reserved against local token limits). */
+  estimatedTokens?: number;
 }
 
 // A random process prefix and a counter: unique without a random draw per request.
@@ -79,6 +107,8 @@ export class GatewayEngine {
   readonly dispatcher: Dispatcher;
   readonly health: RouteHealth | undefined;
   readonly now: () => number;
+  /** The usage heartbeat, when configured. */
+  readonly usage: UsageMonitor | undefined;
   private readonly options: GatewayEngineOptions;
   private readonly audit: AuditRecorder | undefined;
 
@@ -87,6 +117,7 @@ export class GatewayEngine {
     this.providers = options.providers;
     this.dispatcher = options.dispatcher ?? createUpstreamDispatcher();
     this.now = options.now ?? Date.now;
+    this.usage = options.usage;
     const breaker = options.routing.breaker;
     this.health = options.store
       ? new RouteHealth(options.store, {
@@ -99,7 +130,7 @@ export class GatewayEngine {
             windowMs: breaker.window_ms,
             cooldownMs: breaker.cooldown_ms,
           },
-          ...(options.healthInputs ? { inputs: options.healthInputs } : {}),
+          inputs: [...(options.healthInputs ?? []), ...(options.usage ? [options.usage] : [])],
         })
       : undefined;
     this.audit = options.store
@@ -111,23 +142,43 @@ export class GatewayEngine {
 
   /** The routing seam: every viable attempt for a request, in order, and what was excluded. */
   route(input: RouteInput): Promise<RoutePlan> {
-    return planRoute(input, { ...this.options, ...(this.health ? { health: this.health } : {}) });
+    return planRoute(input, {
+      ...this.options,
+      now: this.now,
+      ...(this.health ? { health: this.health } : {}),
+    });
   }
 
   /** Every routing step for a request, returned rather than thrown, calling nothing. */
   explain(input: RouteInput): Promise<RouteExplanation> {
     return explainRoute(input, {
       ...this.options,
+      now: this.now,
       ...(this.health ? { health: this.health } : {}),
     });
   }
 
-  /** Runs a plan's attempts with failure handling, retries and the request's time budget. */
-  run<T>(
+  /**
+   * Runs a plan's attempts with failure handling, retries and the request's time budget. With
+   * the usage heartbeat, each route is reserved before its try, every response's rate-limit
+   * headers are recorded, and a move to another member of a profile pool comes back as `switched`.
+   */
+  async run<T>(
     plan: RoutePlan,
-    context: { started: number; signal?: AbortSignal; log: AttemptLog[]; session?: string },
+    context: RunContext,
     tryOnce: (attempt: Attempt, limits: TryLimits) => Promise<TryResult<T>>,
-  ): ReturnType<typeof runAttempts<T>> {
+  ): Promise<RunOutcome<T> & { switched?: ProfileSwitch }> {
+    const usage = this.options.usage;
+    const outcome = await runAttempts(this.runOptions(plan, context), tryOnce);
+    if (!usage || outcome.kind !== "ok") return outcome;
+    const switched = await usage
+      .served(outcome.attempt, { sticky: plan.sticky, excluded: plan.excluded, tried: context.log })
+      .catch(() => undefined);
+    return switched ? { ...outcome, switched } : outcome;
+  }
+
+  private runOptions(plan: RoutePlan, context: RunContext): RunOptions {
+    const usage = this.options.usage;
     const retry = this.options.routing.retry;
     const options: RunOptions = {
       plan,
@@ -146,13 +197,34 @@ export class GatewayEngine {
             },
           }
         : {}),
+      ...(usage
+        ? {
+            reserve: (attempt: Attempt) => usage.reserve(attempt, context.estimatedTokens ?? 0),
+            observe: (attempt: Attempt, result: TryResult<unknown>) =>
+              usage.observe(attempt, result.ok ? headersOf(result.value) : result.headers),
+          }
+        : {}),
     };
-    return runAttempts(options, tryOnce);
+    return options;
   }
 
   /** Records a finished request: metrics observer and the audit log. */
   observe(record: RequestRecord, plan?: RoutePlan, log?: readonly AttemptLog[]): void {
     this.options.observer?.onRequest(record);
+    if (this.options.usage && record.provider && record.credential && record.usage) {
+      const id = `${record.provider}:${record.credential}`;
+      const route: UsageRoute = {
+        id,
+        provider: { id: record.provider },
+        upstreamModel: record.upstreamModel ?? record.model,
+        credential: { profile: profileOfRoute(id) },
+      };
+      void this.options.usage
+        .settle(route, record.usage, record.estimatedTokens ?? 0)
+        .catch((error: unknown) =>
+          this.options.log?.(`gateway: usage accounting failed: ${String(error)}`),
+        );
+    }
     this.audit?.add({
       at: this.now(),
       requestId: record.requestId,
@@ -274,22 +346,39 @@ export class GatewayEngine {
       if (metadata.role) record.role = metadata.role;
       if (metadata.session_id) record.session = metadata.session_id;
       if (metadata.turn_id) record.turn = metadata.turn_id;
-      plan = await this.route({
-        model: request.model,
-        ...(metadata.role ? { role: metadata.role } : {}),
-        ...(metadata.session_id ? { session: metadata.session_id } : {}),
-        ...(metadata.profiles ? { profiles: metadata.profiles } : {}),
-      });
-      const outcome = await this.run<UpstreamResponse>(
-        plan,
-        {
-          started,
-          log,
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(request.metadata.session_id ? { session: request.metadata.session_id } : {}),
-        },
-        (attempt, limits) => this.tryCanonical(attempt, request, limits, options.signal),
-      );
+      const estimatedTokens = this.options.usage ? estimateRequestTokens(request) : undefined;
+      if (estimatedTokens !== undefined) record.estimatedTokens = estimatedTokens;
+      let outcome: RunOutcome<UpstreamResponse> & { switched?: ProfileSwitch };
+      for (let waits = 0; ; waits += 1) {
+        try {
+          plan = await this.route({
+            model: request.model,
+            ...(metadata.role ? { role: metadata.role } : {}),
+            ...(metadata.session_id ? { session: metadata.session_id } : {}),
+            ...(metadata.profiles ? { profiles: metadata.profiles } : {}),
+            ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
+          });
+          outcome = await this.run<UpstreamResponse>(
+            plan,
+            {
+              started: waits === 0 ? started : this.now(),
+              log,
+              ...(options.signal ? { signal: options.signal } : {}),
+              ...(metadata.session_id ? { session: metadata.session_id } : {}),
+              ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
+            },
+            (attempt, limits) => this.tryCanonical(attempt, request, limits, options.signal),
+          );
+          break;
+        } catch (error) {
+          const resetAt = resetAtOf(error);
+          const waitForReset = this.options.waitForReset;
+          // A few waits at most: each reset ends a window, so the next plan normally serves.
+          if (!waitForReset || resetAt === undefined || waits >= 5) throw error;
+          await waitForReset(resetAt, (error as Error).message, options.signal);
+          if (options.signal?.aborted) throw error;
+        }
+      }
       setRoute(record, outcome.attempt);
       if (outcome.kind === "caller_fault") {
         const failure = codecFor(outcome.attempt.provider.wire).decodeError(
@@ -299,7 +388,7 @@ export class GatewayEngine {
         record.status = outcome.status;
         record.outcome = "upstream_error";
         record.errorType = failure.type;
-        yield routeEvent(outcome.attempt, plan.model);
+        yield routeEvent(outcome.attempt, plan.model, outcome.switched);
         yield {
           type: "error",
           error: {
@@ -311,7 +400,7 @@ export class GatewayEngine {
         return;
       }
       record.status = outcome.value.statusCode;
-      yield routeEvent(outcome.attempt, plan.model);
+      yield routeEvent(outcome.attempt, plan.model, outcome.switched);
       yield* this.decodeUpstream(outcome.attempt, outcome.value, record, clock);
     } catch (error) {
       const failure = error as GatewayError;
@@ -456,7 +545,11 @@ export function setRoute(record: RequestRecord, attempt: Attempt): void {
   if (attempt.credential.profile) record.profile = attempt.credential.profile;
 }
 
-export function routeEvent(attempt: Attempt, model: string): RouteSelectedEvent {
+export function routeEvent(
+  attempt: Attempt,
+  model: string,
+  switched?: ProfileSwitch,
+): RouteSelectedEvent {
   return {
     type: "route.selected",
     provider: attempt.provider.id,
@@ -464,5 +557,15 @@ export function routeEvent(attempt: Attempt, model: string): RouteSelectedEvent 
     upstreamModel: attempt.upstreamModel,
     credential: attempt.credential.id,
     profile: attempt.credential.profile,
+    ...(switched
+      ? { switchedFrom: switched.fromProfile ?? switched.from, switchReason: switched.reason }
+      : {}),
   };
+}
+
+/** Response headers of a successful try (an upstream response), if the value carries them. */
+function headersOf(value: unknown): UpstreamResponse["headers"] | undefined {
+  return typeof value === "object" && value !== null && "headers" in value
+    ? (value as UpstreamResponse).headers
+    : undefined;
 }

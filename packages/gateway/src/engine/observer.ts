@@ -29,6 +29,8 @@ export interface RequestRecord {
   toolCalls?: number;
   /** Profile of the credential used, when it was a login profile. */
   profile?: string;
+  /** The request's estimated tokens, when the usage heartbeat reserved them. */
+  estimatedTokens?: number;
 }
 
 /** Receives a record per finished request (metrics registry, audit, stats). */

@@ -7,8 +7,10 @@ import type { RouteCondition, RouteHealth } from "../routing/health.js";
 import { evaluatePolicy } from "../routing/policy.js";
 import { priceFor } from "../routing/prices.js";
 import { rankRoutes, type RankStrategy } from "../routing/rank.js";
+import type { UsageMonitor } from "../usage/usage-monitor.js";
 import type { Credential, CredentialResolver } from "./credentials.js";
 import { resolveModel, type ModelTarget } from "./model-ref.js";
+import { describeReset, RoutesUnavailableError } from "./unavailable.js";
 
 /** One way to serve a request: a provider, the model id it knows, and a credential. */
 export interface Attempt {
@@ -58,6 +60,8 @@ export interface RouteInput {
   /** Only these login profiles may serve (a role's profile pool). */
   profiles?: readonly string[];
   caller?: Caller;
+  /** Rough size of the request in tokens (prompt plus requested output), for usage headroom. */
+  estimatedTokens?: number;
 }
 
 export interface RouterDeps {
@@ -69,6 +73,9 @@ export interface RouterDeps {
   /** Providers deliberately configured by a login (they have a profile): see evaluatePolicy. */
   deliberate?: ReadonlySet<string>;
   health?: RouteHealth;
+  /** The usage heartbeat: orders each profile pool by headroom (it is also a health input). */
+  usage?: UsageMonitor;
+  now?: () => number;
 }
 
 /**
@@ -194,8 +201,19 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
   };
   if (candidates.length === 0)
     return { plan: empty, error: noCandidate(input.model, excluded, denials) };
+  const models = new Map<string, string>();
+  for (const candidate of candidates)
+    if (!models.has(candidate.id)) models.set(candidate.id, candidate.upstreamModel);
   const conditions = deps.health
-    ? await deps.health.assess(candidates.map((candidate) => candidate.id))
+    ? await deps.health.assess(
+        candidates.map((candidate) => candidate.id),
+        {
+          models,
+          ...(input.estimatedTokens === undefined
+            ? {}
+            : { estimatedTokens: input.estimatedTokens }),
+        },
+      )
     : new Map<string, RouteCondition>();
   const healthy: Attempt[] = [];
   for (const candidate of candidates) {
@@ -227,14 +245,27 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
     strategy,
     sticky ? { sticky } : {},
   );
-  const attempts = ranked.map(
+  let attempts = ranked.map(
     (ranking) =>
       healthy.find(
         (attempt) => attempt.id === ranking.id && attempt.declaredIndex === ranking.declaredIndex,
       ) as Attempt,
   );
+  if (deps.usage) {
+    // Within a profile pool, usage decides (current member, then headroom); a session's route
+    // still goes first: its prompt cache is warm.
+    attempts = deps.usage.order(attempts);
+    const at = sticky === undefined ? -1 : attempts.findIndex((attempt) => attempt.id === sticky);
+    if (at > 0) attempts.unshift(...attempts.splice(at, 1));
+  }
   const plan = { model, strategy, candidates, excluded, attempts, conditions, sticky };
-  return { plan, error: attempts.length === 0 ? noHealthyRoute(input.model, excluded) : undefined };
+  return {
+    plan,
+    error:
+      attempts.length === 0
+        ? noHealthyRoute(input.model, excluded, (deps.now ?? Date.now)())
+        : undefined,
+  };
 }
 
 function resolveOrThrow(model: string, deps: RouterDeps): ReturnType<typeof resolveModel> {
@@ -388,20 +419,35 @@ function noCandidate(
   );
 }
 
-function noHealthyRoute(model: string, excluded: readonly ExcludedRoute[]): GatewayError {
+function noHealthyRoute(
+  model: string,
+  excluded: readonly ExcludedRoute[],
+  now: number,
+): GatewayError {
   const recoveries = excluded
     .map((route) => route.until)
     .filter((until): until is number => until !== undefined);
   const earliest = recoveries.length ? Math.min(...recoveries) : undefined;
   const reasons = excluded.map((route) => `${route.route}: ${route.reason}`).join("; ");
-  return new GatewayError(
-    "no_healthy_route",
-    `every allowed route for "${model}" is unavailable (${reasons})${earliest ? `; earliest recovery ${new Date(earliest).toISOString()}` : ""}`,
+  // Every route out for its limits (usage or a 429's cooldown): the answer is a rate limit.
+  const limited =
+    excluded.length > 0 &&
+    excluded.every(
+      (route) => route.reason.startsWith("usage:") || route.reason.startsWith("rate_limited:"),
+    );
+  return new RoutesUnavailableError(
+    limited ? "usage_exhausted" : "no_healthy_route",
+    limited
+      ? `every profile for "${model}" is at its limit${earliest ? `; earliest reset ${describeReset(earliest, now)}` : ""} (${reasons})`
+      : `every allowed route for "${model}" is unavailable (${reasons})${earliest ? `; earliest recovery ${new Date(earliest).toISOString()}` : ""}`,
     {
-      status: 503,
-      type: "overloaded_error",
+      status: limited ? 429 : 503,
+      type: limited ? "rate_limit_error" : "overloaded_error",
       retryable: true,
-      hint: "wait for the earliest recovery, check 'hedge gateway status', or add another route (fallbacks, another profile)",
+      resetAt: earliest,
+      hint: limited
+        ? "wait for the reset (hedge exec --wait-for-reset), see 'hedge usage', or log in to another profile"
+        : "wait for the earliest recovery, check 'hedge gateway status', or add another route (fallbacks, another profile)",
     },
   );
 }

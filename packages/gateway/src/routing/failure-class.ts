@@ -105,6 +105,8 @@ const NETWORK_CODES = new Set([
 const KIND_BY_ERROR_TYPE: ReadonlyMap<string, FailureKind> = new Map<string, FailureKind>([
   ["rate_limit_error", "rate_limited"],
   ["rate_limit_exceeded", "rate_limited"],
+  // Codex (ChatGPT plans): "The usage limit has been reached", with resets_at / resets_in_seconds.
+  ["usage_limit_reached", "rate_limited"],
   ["overloaded_error", "transient"],
   ["api_error", "transient"],
   ["server_error", "transient"],
@@ -217,6 +219,13 @@ function rateLimited(
 ): FailureClass {
   let reset = parseResetTime(headers, now);
   let source = "from headers";
+  if (reset === undefined && facts.resetsInMs !== undefined) {
+    reset = now + facts.resetsInMs;
+    source = "from body";
+  } else if (reset === undefined && facts.resetsAt !== undefined) {
+    reset = Math.max(now, facts.resetsAt);
+    source = "from body";
+  }
   if (reset === undefined) {
     // OpenAI puts the wait in the message when headers are stripped by a proxy.
     const hinted = retryHint(facts.message);
@@ -256,6 +265,10 @@ interface ErrorFacts {
   /** Lower-cased error code. */
   code?: string;
   message?: string;
+  /** Codex `usage_limit_reached`: `resets_at` (epoch s) as epoch ms. */
+  resetsAt?: number;
+  /** Codex `usage_limit_reached`: `resets_in_seconds` as ms. */
+  resetsInMs?: number;
 }
 
 /** Type, code and message of an OpenAI, Anthropic, DashScope or plain-text error body. */
@@ -286,6 +299,12 @@ function errorFacts(body: string | object | undefined): ErrorFacts {
   if (typeof type === "string" && type !== "error") facts.type = type.toLowerCase();
   const message = error["message"] ?? error["msg"];
   if (typeof message === "string") facts.message = message;
+  const resetsAt = error["resets_at"];
+  if (typeof resetsAt === "number" && Number.isFinite(resetsAt) && resetsAt > 0)
+    facts.resetsAt = resetsAt * 1000;
+  const resetsIn = error["resets_in_seconds"];
+  if (typeof resetsIn === "number" && Number.isFinite(resetsIn) && resetsIn >= 0)
+    facts.resetsInMs = resetsIn * 1000;
   return facts;
 }
 

@@ -27,6 +27,14 @@ export interface RouteCondition {
   cooldown: Cooldown | undefined;
 }
 
+/** What health inputs may know of the request being routed. */
+export interface HealthRequest {
+  /** Route id -> the upstream model that route would be asked for. */
+  models?: ReadonlyMap<string, string>;
+  /** Rough size of the request (prompt plus requested output), in tokens. */
+  estimatedTokens?: number;
+}
+
 /**
  * Another input to health beside breakers and cooldowns: the usage heartbeat plugs in here and
  * returns, per route id, a reason to avoid it now (or nothing).
@@ -36,6 +44,7 @@ export interface HealthInput {
   check(
     routeIds: readonly string[],
     now: number,
+    request?: HealthRequest,
   ): Promise<Map<string, { reason: string; until?: number }>>;
 }
 
@@ -88,7 +97,10 @@ export class RouteHealth {
   private readonly inputs: readonly HealthInput[];
 
   /** Conditions of the given routes, read in one round trip (plus one per health input). */
-  async assess(routes: readonly string[]): Promise<Map<string, RouteCondition>> {
+  async assess(
+    routes: readonly string[],
+    request?: HealthRequest,
+  ): Promise<Map<string, RouteCondition>> {
     const now = this.now();
     const stale = routes.filter((route) => {
       const cached = this.cache.get(route);
@@ -106,7 +118,7 @@ export class RouteHealth {
       }
     }
     const external = this.inputs.length
-      ? await Promise.all(this.inputs.map((input) => input.check(routes, now)))
+      ? await Promise.all(this.inputs.map((input) => input.check(routes, now, request)))
       : [];
     const conditions = new Map<string, RouteCondition>();
     for (const route of routes) {

@@ -12,6 +12,7 @@ import { GatewayError } from "../errors.js";
 import type { WireFormat } from "../providers/presets.js";
 import type { JsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";
+import { estimateBodyTokens } from "../usage/estimate.js";
 
 export interface InboundRequest {
   wire: WireFormat;
@@ -51,16 +52,30 @@ export async function forward(
   record.stream = inbound.body["stream"] === true;
   const role = headerValue(inbound.headers, "x-hedge-role");
   const session = headerValue(inbound.headers, "x-hedge-session");
+  const estimatedTokens = engine.usage
+    ? estimateBodyTokens(
+        Number(inbound.headers["content-length"] ?? 0),
+        inbound.body["max_tokens"] ?? inbound.body["max_output_tokens"],
+      )
+    : undefined;
+  if (estimatedTokens !== undefined) record.estimatedTokens = estimatedTokens;
   const plan = await engine.route({
     model,
     ...(role ? { role } : {}),
     ...(session ? { session } : {}),
     ...(inbound.caller ? { caller: inbound.caller } : {}),
+    ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
   });
   let canonical: CanonicalRequest | undefined;
   const outcome = await engine.run<UpstreamResponse>(
     plan,
-    { started: inbound.startedAt, signal: inbound.signal, log, ...(session ? { session } : {}) },
+    {
+      started: inbound.startedAt,
+      signal: inbound.signal,
+      log,
+      ...(session ? { session } : {}),
+      ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
+    },
     (attempt, limits) => {
       const passThrough = attempt.provider.wire === inbound.wire;
       let body: string;
@@ -116,6 +131,9 @@ export async function forward(
   record.status = response.statusCode;
   record.passThrough = passThrough;
   const headers = routeHeaders(attempt, response, inbound.requestId);
+  if (outcome.switched) {
+    headers["x-hedge-switched-from"] = outcome.switched.fromProfile ?? outcome.switched.from;
+  }
   if (passThrough) await pipeThrough(response, res, headers, record, inboundCodec);
   else if (record.stream)
     await translateStream(attempt, response, res, headers, record, canonical, inbound.wire, model);

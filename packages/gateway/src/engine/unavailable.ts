@@ -1,0 +1,40 @@
+import { GatewayError } from "../errors.js";
+
+/**
+ * No route can take the request now, but some will again: `resetAt` is the earliest time one of
+ * them recovers (a rate-limit window's reset, a cooldown's end). `--wait-for-reset` waits for it.
+ */
+export class RoutesUnavailableError extends GatewayError {
+  override name = "RoutesUnavailableError";
+  readonly resetAt: number | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: ConstructorParameters<typeof GatewayError>[2] & { resetAt?: number | undefined },
+  ) {
+    super(code, message, options);
+    this.resetAt = options.resetAt;
+  }
+}
+
+/** The earliest reset an error names, when it is a RoutesUnavailableError with one. */
+export function resetAtOf(error: unknown): number | undefined {
+  return error instanceof RoutesUnavailableError ? error.resetAt : undefined;
+}
+
+/** `2030-01-01T00:05:00.000Z (in 5m)`. */
+export function describeReset(resetAt: number, now: number): string {
+  return `${new Date(resetAt).toISOString()} (in ${formatWait(resetAt - now)})`;
+}
+
+/** `42s`, `5m10s`, `3h05m`, `2d04h`. */
+export function formatWait(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, "0")}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h${String(minutes % 60).padStart(2, "0")}m`;
+  return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, "0")}h`;
+}

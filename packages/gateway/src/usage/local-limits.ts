@@ -1,0 +1,65 @@
+import type { UsageWindow } from "./snapshot.js";
+
+/** `[profiles.NAME.limits]`: limits a profile's provider does not announce in headers. */
+export interface ProfileLimits {
+  requests_per_minute?: number | undefined;
+  requests_per_day?: number | undefined;
+  tokens_per_minute?: number | undefined;
+  tokens_per_5h?: number | undefined;
+  tokens_per_week?: number | undefined;
+}
+
+/** One declared limit, counted locally in fixed windows aligned to the epoch. */
+export interface LocalLimit {
+  name: string;
+  unit: "requests" | "tokens";
+  limit: number;
+  windowMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** The declared limits of a profile, in a fixed order. */
+export function localLimits(limits: ProfileLimits | undefined): LocalLimit[] {
+  if (!limits) return [];
+  const declared: [keyof ProfileLimits, string, LocalLimit["unit"], number][] = [
+    ["requests_per_minute", "requests/min", "requests", MINUTE],
+    ["requests_per_day", "requests/day", "requests", DAY],
+    ["tokens_per_minute", "tokens/min", "tokens", MINUTE],
+    ["tokens_per_5h", "tokens/5h", "tokens", 5 * HOUR],
+    ["tokens_per_week", "tokens/week", "tokens", 7 * DAY],
+  ];
+  const found: LocalLimit[] = [];
+  for (const [key, name, unit, windowMs] of declared) {
+    const limit = limits[key];
+    if (limit !== undefined) found.push({ name, unit, limit, windowMs });
+  }
+  return found;
+}
+
+/** Start of the window holding `now`; windows are fixed so every process agrees on them. */
+export function windowStart(limit: LocalLimit, now: number): number {
+  return Math.floor(now / limit.windowMs) * limit.windowMs;
+}
+
+/** The Store counter of a profile's limit in the window holding `now`. */
+export function counterKey(profile: string, limit: LocalLimit, now: number): string {
+  return `usage:count:${profile}:${limit.name}:${windowStart(limit, now)}`;
+}
+export const COUNTER_PREFIX = "usage:count:";
+
+/** A counter read as a usage window. */
+export function localWindow(limit: LocalLimit, used: number, now: number): UsageWindow {
+  const remaining = Math.max(0, limit.limit - used);
+  return {
+    name: limit.name,
+    unit: limit.unit,
+    limit: limit.limit,
+    remaining,
+    usedFraction: Math.min(1, used / limit.limit),
+    resetAt: windowStart(limit, now) + limit.windowMs,
+    windowMs: limit.windowMs,
+  };
+}

@@ -1,0 +1,240 @@
+import { parseDuration, type ResponseHeaders } from "../routing/reset-time.js";
+import { modelFamily } from "./family.js";
+import { ACCOUNT_FAMILY, usedFromCounts, type UsageWindow } from "./snapshot.js";
+
+/** The family of the model the request was for: filled in by the caller. */
+export const REQUEST_FAMILY = "";
+
+/** Windows read from one response, grouped by the family they hold for. */
+export type ParsedUsage = Map<string, UsageWindow[]>;
+
+const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Every rate-limit window the headers of one response describe:
+ * - OpenAI `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (resets as `6m0s`, `12ms`) and
+ *   the plain `x-ratelimit-{limit,remaining,reset}` of OpenAI-compatible servers: the request's
+ *   model family;
+ * - Anthropic `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-*` (RFC 3339
+ *   resets): the request's model family;
+ * - Anthropic subscription `anthropic-ratelimit-unified-*` (status, `5h`/`7d` utilization 0..1,
+ *   resets in epoch seconds): the whole account;
+ * - Codex `x-codex-{primary,secondary}-{used-percent,window-minutes,reset-at}` (or
+ *   `reset-after-seconds`): the whole account; the per-family variants
+ *   `x-codex-NAME-primary-*` (with `x-codex-NAME-limit-name` naming the model) hold for that
+ *   family.
+ */
+export function parseUsageHeaders(headers: ResponseHeaders, now: number): ParsedUsage {
+  const lookup = lowerCase(headers);
+  const parsed: ParsedUsage = new Map();
+  const add = (family: string, window: UsageWindow | undefined): void => {
+    if (!window) return;
+    const list = parsed.get(family) ?? [];
+    list.push(window);
+    parsed.set(family, list);
+  };
+  for (const kind of ["requests", "tokens"] as const) {
+    add(
+      REQUEST_FAMILY,
+      countWindow(kind, kind === "requests" ? "requests" : "tokens", {
+        limit: lookup.get(`x-ratelimit-limit-${kind}`),
+        remaining: lookup.get(`x-ratelimit-remaining-${kind}`),
+        reset: durationReset(lookup.get(`x-ratelimit-reset-${kind}`), now),
+      }),
+    );
+  }
+  if (lookup.has("x-ratelimit-remaining") && lookup.has("x-ratelimit-limit")) {
+    add(
+      REQUEST_FAMILY,
+      countWindow("requests", "requests", {
+        limit: lookup.get("x-ratelimit-limit"),
+        remaining: lookup.get("x-ratelimit-remaining"),
+        reset: epochOrDelta(lookup.get("x-ratelimit-reset"), now),
+      }),
+    );
+  }
+  for (const kind of ["requests", "tokens", "input-tokens", "output-tokens"] as const) {
+    const prefix = `anthropic-ratelimit-${kind}`;
+    add(
+      REQUEST_FAMILY,
+      countWindow(kind, kind === "requests" ? "requests" : "tokens", {
+        limit: lookup.get(`${prefix}-limit`),
+        remaining: lookup.get(`${prefix}-remaining`),
+        reset: rfc3339(lookup.get(`${prefix}-reset`)),
+      }),
+    );
+  }
+  for (const window of unifiedWindows(lookup)) add(ACCOUNT_FAMILY, window);
+  for (const [family, windows] of codexWindows(lookup, now)) {
+    for (const window of windows) add(family, window);
+  }
+  return parsed;
+}
+
+function countWindow(
+  name: string,
+  unit: UsageWindow["unit"],
+  values: { limit: string | undefined; remaining: string | undefined; reset: number | undefined },
+): UsageWindow | undefined {
+  const limit = number(values.limit);
+  const remaining = number(values.remaining);
+  if (remaining === undefined) return undefined;
+  return {
+    name,
+    unit,
+    remaining,
+    usedFraction: limit === undefined ? (remaining > 0 ? 0 : 1) : usedFromCounts(limit, remaining),
+    ...(limit === undefined ? {} : { limit }),
+    ...(values.reset === undefined ? {} : { resetAt: values.reset }),
+  };
+}
+
+/** `anthropic-ratelimit-unified-{5h,7d,...}-utilization`, and `status: rejected` as a window. */
+function unifiedWindows(lookup: ReadonlyMap<string, string>): UsageWindow[] {
+  const prefix = "anthropic-ratelimit-unified";
+  const windows: UsageWindow[] = [];
+  for (const [name, value] of lookup) {
+    const match = /^anthropic-ratelimit-unified-(.+)-utilization$/.exec(name);
+    if (!match?.[1]) continue;
+    let used = number(value);
+    if (used === undefined) continue;
+    // Fractions (0..1) as sent today; a percentage from an older or newer sender still reads.
+    if (used > 1) used /= 100;
+    const status = lookup.get(`${prefix}-${match[1]}-status`)?.trim();
+    const reset = epochSeconds(lookup.get(`${prefix}-${match[1]}-reset`));
+    windows.push({
+      name: match[1],
+      unit: "usage",
+      usedFraction: status === "rejected" ? 1 : Math.min(1, used),
+      ...(reset === undefined ? {} : { resetAt: reset }),
+    });
+  }
+  const status = lookup.get(`${prefix}-status`)?.trim();
+  if (status !== undefined) {
+    const reset = epochSeconds(lookup.get(`${prefix}-reset`));
+    const claim = lookup.get(`${prefix}-representative-claim`)?.trim();
+    const bound = windows.find((window) => claim !== undefined && claim.startsWith(window.name));
+    windows.push({
+      name: "unified",
+      unit: "usage",
+      // `allowed_warning` is the provider's own "nearing the limit": at least 80% used.
+      usedFraction:
+        status === "rejected"
+          ? 1
+          : status === "allowed_warning"
+            ? Math.max(0.8, bound?.usedFraction ?? 0)
+            : (bound?.usedFraction ?? 0),
+      ...(reset === undefined ? {} : { resetAt: reset }),
+    });
+  }
+  return windows;
+}
+
+/** Codex plan windows, by family: the default `x-codex-*` family is the whole account. */
+function codexWindows(
+  lookup: ReadonlyMap<string, string>,
+  now: number,
+): Map<string, UsageWindow[]> {
+  const families = new Map<string, UsageWindow[]>();
+  const prefixes = new Set<string>();
+  for (const name of lookup.keys()) {
+    const match = /^(x-codex(?:-.+?)?)-(?:primary|secondary)-used-percent$/.exec(name);
+    if (match?.[1]) prefixes.add(match[1]);
+  }
+  for (const prefix of prefixes) {
+    const limitName = lookup.get(`${prefix}-limit-name`)?.trim();
+    const family =
+      prefix === "x-codex"
+        ? ACCOUNT_FAMILY
+        : limitName
+          ? modelFamily(limitName)
+          : prefix.slice("x-".length);
+    const windows: UsageWindow[] = [];
+    for (const slot of ["primary", "secondary"] as const) {
+      const used = number(lookup.get(`${prefix}-${slot}-used-percent`));
+      if (used === undefined) continue;
+      const minutes = number(lookup.get(`${prefix}-${slot}-window-minutes`));
+      const resetAt =
+        epochSeconds(lookup.get(`${prefix}-${slot}-reset-at`)) ??
+        delaySeconds(lookup.get(`${prefix}-${slot}-reset-after-seconds`), now);
+      windows.push({
+        name: minutes === undefined ? slot : windowLabel(minutes),
+        unit: "usage",
+        usedFraction: Math.min(1, used / 100),
+        ...(resetAt === undefined ? {} : { resetAt }),
+        ...(minutes === undefined ? {} : { windowMs: minutes * 60_000 }),
+      });
+    }
+    if (windows.length) families.set(family, windows);
+  }
+  return families;
+}
+
+/** `300` minutes -> `5h`, `10080` -> `7d`, `60` -> `1h`, `45` -> `45m`. */
+export function windowLabel(minutes: number): string {
+  if (minutes >= 1440 && minutes % 1440 <= 3) return `${Math.round(minutes / 1440)}d`;
+  if (minutes >= 60 && minutes % 60 <= 3) return `${Math.round(minutes / 60)}h`;
+  return `${Math.round(minutes)}m`;
+}
+
+function durationReset(value: string | undefined, now: number): number | undefined {
+  const duration = value === undefined ? undefined : parseDuration(value);
+  return duration === undefined ? undefined : now + duration;
+}
+
+function rfc3339(value: string | undefined): number | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed || !RFC3339.test(trimmed)) return undefined;
+  const time = Date.parse(trimmed);
+  return Number.isFinite(time) ? time : undefined;
+}
+
+function epochSeconds(value: string | undefined): number | undefined {
+  const seconds = number(value);
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+function delaySeconds(value: string | undefined, now: number): number | undefined {
+  const seconds = number(value);
+  return seconds === undefined ? undefined : now + seconds * 1000;
+}
+
+/** Epoch ms, epoch seconds, or a delta in seconds, told apart by size. */
+function epochOrDelta(value: string | undefined, now: number): number | undefined {
+  const found = number(value);
+  if (found === undefined) return undefined;
+  if (found >= 1e12) return found;
+  if (found >= 1e9) return found * 1000;
+  return now + found * 1000;
+}
+
+function number(value: string | undefined): number | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed || !PLAIN_NUMBER.test(trimmed)) return undefined;
+  const parsed = Number(trimmed);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+function lowerCase(headers: ResponseHeaders): Map<string, string> {
+  const lookup = new Map<string, string>();
+  for (const [name, value] of Object.entries(headers)) {
+    const first = typeof value === "string" ? value : value?.[0];
+    if (first !== undefined) lookup.set(name.toLowerCase(), first);
+  }
+  return lookup;
+}
+
+/** Whether headers carry anything the usage parser reads (a cheap test for the hot path). */
+export function hasUsageHeaders(headers: ResponseHeaders): boolean {
+  for (const name in headers) {
+    const lower = name.toLowerCase();
+    if (
+      lower.startsWith("x-ratelimit-") ||
+      lower.startsWith("anthropic-ratelimit-") ||
+      lower.startsWith("x-codex-")
+    )
+      return true;
+  }
+  return false;
+}
