@@ -2,6 +2,7 @@ import { listProfiles, loadProfilePools, type PoolMember, type Profile } from "@
 import {
   GatewayEngine,
   PROVIDER_PRESETS,
+  UsageMonitor,
   configCredentials,
   openStore,
   resolveProviders,
@@ -41,6 +42,8 @@ export async function buildEngine(
     log?: (line: string) => void;
     /** The pinned profile; default `HEDGE_PROFILE` (the global --profile sets it). */
     profile?: string;
+    /** `--wait-for-reset`: wait for the earliest reset when every profile is at its limit. */
+    waitForReset?: (resetAt: number, reason: string, signal?: AbortSignal) => Promise<void>;
   } = {},
 ): Promise<EngineSetup> {
   const profiles = listProfiles(home);
@@ -54,6 +57,12 @@ export async function buildEngine(
       : new Map<string, PoolMember[]>();
   const deliberate = deliberateProviders(profiles);
   const store = await openConfiguredStore(config, home);
+  const usage = new UsageMonitor(store, {
+    switchBelow: config.usage.switch_below,
+    snapshotTtlMs: config.usage.snapshot_ttl_s * 1000,
+    profiles: config.profiles,
+    cacheMs: config.routing.health_cache_ms,
+  });
   const engine = new GatewayEngine({
     providers: resolveProviders(withLoggedInPresets(config.providers, deliberate)),
     aliases: config.aliases,
@@ -62,6 +71,8 @@ export async function buildEngine(
     credentials: poolCredentials(pools, configCredentials()),
     deliberate,
     store,
+    usage,
+    ...(options.waitForReset ? { waitForReset: options.waitForReset } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.log ? { log: options.log } : {}),
   });

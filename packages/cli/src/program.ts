@@ -144,7 +144,17 @@ export function buildProgram(): Command {
     .alias("e")
     .description("run the agent non-interactively on one prompt (like codex exec)")
     .argument("[prompt]", "the prompt; '-' or none reads it from stdin")
-    .option("-m, --model <model>", "model for this run (provider/model or alias)")
+    .option("-m, --model <model>", "the executor's model for this run (provider/model or alias)")
+    .option(
+      "--role <role=model>",
+      "a role's model for this run (orchestrator, executor, qa), repeatable",
+      collect,
+      [],
+    )
+    .option("--single-model <model>", "every role on one model")
+    .option("--no-qa", "skip the QA verifier for this run")
+    .option("--orchestrate", "plan the turn with the orchestrator first")
+    .option("--no-orchestrate", "the executor alone, whatever the prompt")
     .option("-s, --sandbox <mode>", "read-only | workspace-write | danger-full-access")
     .option("--full-auto", "workspace-write sandbox, approvals on request")
     .option("-C, --cd <dir>", "working directory")
@@ -156,6 +166,7 @@ export function buildProgram(): Command {
     .option("--output-schema <file>", "JSON Schema the final message must follow")
     .option("-i, --image <file>", "attach an image to the prompt, repeatable", collect, [])
     .option("--gateway <url>", "use a remote gateway instead of the embedded engine")
+    .option("--wait-for-reset", "when every profile is at its limit, wait for the reset")
     .addOption(new Option("--thread-source <source>").hideHelp())
     .addOption(new Option("--cyber-access-program <program>").hideHelp())
     .action(async (prompt: string | undefined, _options: unknown, command: Command) => {
@@ -290,6 +301,77 @@ export function buildProgram(): Command {
       await runAuthExec(globals(self), name, command);
     });
 
+  program
+    .command("stats")
+    .description("recorded model calls: tokens, cost, latency, QA verdicts, grouped")
+    .option("--since <when>", "a duration (7d, 24h, 30m) or a date", "7d")
+    .option("--by <field>", "role | model | profile | provider", "role")
+    .option("--json", "print as JSON")
+    .action(async (options: { since: string; by: string; json?: boolean }, command: Command) => {
+      const { runStats } = await import("./commands/stats.js");
+      await runStats(globals(command), {
+        since: options.since,
+        by: options.by,
+        json: options.json === true,
+      });
+    });
+
+  program
+    .command("qa")
+    .description("Stop hook for Claude Code and Codex: QA-check the turn, block if unfinished")
+    .argument("[payload]", "the hook payload as JSON (Codex notify passes it here); default stdin")
+    .option("-m, --model <model>", "the QA model (default: [roles] qa)")
+    .option("--gateway <url>", "use a remote gateway instead of the embedded engine")
+    .option(
+      "--diff-budget <tokens>",
+      "tokens of diff the QA model sees (default qa.diff_budget_tokens)",
+    )
+    .action(
+      async (
+        payload: string | undefined,
+        options: { model?: string; gateway?: string; diffBudget?: string },
+        command: Command,
+      ) => {
+        const { runQaHook } = await import("./commands/qa.js");
+        await runQaHook(globals(command), payload, {
+          ...(options.model ? { model: options.model } : {}),
+          ...(options.gateway ? { gateway: options.gateway } : {}),
+          ...(options.diffBudget ? { diffBudget: options.diffBudget } : {}),
+        });
+      },
+    );
+
+  program
+    .command("usage")
+    .description("rate-limit headroom per profile: windows, resets, cooldowns, last switch")
+    .option("--watch", "redraw until interrupted")
+    .option("--interval <seconds>", "seconds between redraws with --watch", "2")
+    .option("--json", "print as JSON")
+    .action(
+      async (options: { watch?: boolean; interval: string; json?: boolean }, command: Command) => {
+        const { runUsage } = await import("./commands/usage.js");
+        await runUsage(globals(command), {
+          json: options.json === true,
+          watch: options.watch === true,
+          intervalSeconds: Number(options.interval) || 2,
+        });
+      },
+    );
+  program
+    .command("heartbeat")
+    .description(
+      "usage heartbeat in the foreground: expire stale snapshots, clear cooldowns, log switches",
+    )
+    .option("--interval <seconds>", "seconds between ticks", "5")
+    .option("--once", "run one tick and exit")
+    .action(async (options: { interval: string; once?: boolean }, command: Command) => {
+      const { runHeartbeat } = await import("./commands/heartbeat.js");
+      await runHeartbeat(globals(command), {
+        intervalSeconds: Number(options.interval) || 5,
+        once: options.once === true,
+      });
+    });
+
   for (const command of allCommands(program)) {
     command.exitOverride().showSuggestionAfterError(true);
     command.configureOutput({ outputError: (text, write) => write(formatCommanderError(text)) });
@@ -301,6 +383,10 @@ export function buildProgram(): Command {
 function execOptions(command: Command): ExecOptions {
   const options = command.optsWithGlobals<{
     model?: string;
+    role?: string[];
+    singleModel?: string;
+    qa?: boolean;
+    orchestrate?: boolean;
     sandbox?: string;
     fullAuto?: boolean;
     cd?: string;
@@ -312,9 +398,14 @@ function execOptions(command: Command): ExecOptions {
     outputSchema?: string;
     image?: string[];
     gateway?: string;
+    waitForReset?: boolean;
   }>();
   return {
     ...(options.model ? { model: options.model } : {}),
+    role: options.role ?? [],
+    ...(options.singleModel ? { singleModel: options.singleModel } : {}),
+    qa: options.qa !== false,
+    ...(options.orchestrate === undefined ? {} : { orchestrate: options.orchestrate }),
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     ...(options.fullAuto ? { fullAuto: true } : {}),
     ...(options.cd ? { cd: options.cd } : {}),
@@ -325,6 +416,7 @@ function execOptions(command: Command): ExecOptions {
     ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),
     image: options.image ?? [],
     ...(options.gateway ? { gateway: options.gateway } : {}),
+    ...(options.waitForReset ? { waitForReset: true } : {}),
   };
 }
 

@@ -35,7 +35,7 @@ describe("hedge config", () => {
       sources: string[];
       config: { roles: Record<string, string>; qa: { max_rounds: number } };
     };
-    expect(shown.config.roles).toEqual({
+    expect(shown.config.roles).toMatchObject({
       orchestrator: "cli/orch",
       executor: "user/exec",
       qa: "project/qa",

@@ -22,16 +22,21 @@ export interface ExecFixture {
  * A scripted upstream, a HEDGE_HOME whose config routes `lab/coder` to it (Chat wire, local), and
  * a real git repository with a small project whose test fails until `add` is fixed.
  */
-export async function execFixture(extraConfig: string[] = []): Promise<ExecFixture> {
+export async function execFixture(
+  extraConfig: string[] = [],
+  options: { qa?: boolean } = {},
+): Promise<ExecFixture> {
   const upstream = await startScriptedUpstream();
   const home = await makeTempHome();
   const repo = await makeTempDir("hedge-repo-");
   writeFileSync(
     join(home.path, "config.toml"),
-    // Top-level keys first: TOML would put them into the last table otherwise.
+    // `model` first (top level); extra lines may add top-level keys or tables; the provider last.
+    // QA is off unless asked for: these tests script the executor's calls only.
     [
-      ...extraConfig,
       'model = "lab/coder"',
+      ...extraConfig,
+      ...(options.qa ? [] : ["[qa]", "enabled = false"]),
       "[providers.lab]",
       `base_url = "${upstream.url}/v1"`,
       'wire = "chat"',

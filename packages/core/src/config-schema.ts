@@ -1,11 +1,42 @@
 import { z } from "zod";
 
+const roleNameSchema = z.enum(["orchestrator", "executor", "qa"]);
+
+/** A config rule deciding, from the prompt, whether a turn is orchestrated. */
+export const turnRuleSchema = z.strictObject({
+  /** A regular expression (case-insensitive) the prompt must match. */
+  match: z
+    .string()
+    .refine((pattern) => {
+      try {
+        new RegExp(pattern, "i");
+        return true;
+      } catch {
+        return false;
+      }
+    }, "expected a valid regular expression")
+    .optional(),
+  /** The prompt must be at least this long (characters). */
+  min_chars: z.number().int().positive().optional(),
+  mode: z.enum(["orchestrated", "executor"]),
+});
+export type TurnRule = z.infer<typeof turnRuleSchema>;
+
 /** `[roles]`: which model plays each role of a turn (`provider/model` or an alias). */
 export const rolesSchema = z
   .strictObject({
-    orchestrator: z.string().min(1).default("openai/gpt-5-codex"),
-    executor: z.string().min(1).default("anthropic/claude-sonnet-4-5"),
-    qa: z.string().min(1).default("anthropic/claude-haiku-4-5"),
+    // Unset roles use `model` when it is set, else the built-in defaults (ROLE_DEFAULTS).
+    orchestrator: z.string().min(1).optional(),
+    executor: z.string().min(1).optional(),
+    qa: z.string().min(1).optional(),
+    /** Per-role profile pools: `executor = ["work", "spare"]`. */
+    profiles: z.partialRecord(roleNameSchema, z.array(z.string().min(1)).min(1)).default({}),
+    /** The executor hands back to the orchestrator after this many failed tool calls in a row. */
+    escalate_after: z.number().int().min(1).default(3),
+    /** How often one turn may go back to the orchestrator. */
+    max_escalations: z.number().int().min(0).default(2),
+    /** Rules on the prompt, first match wins: `{ match = "refactor|design", mode = "orchestrated" }`. */
+    rules: z.array(turnRuleSchema).default([]),
   })
   .prefault({});
 
@@ -14,6 +45,8 @@ export const qaSchema = z
     enabled: z.boolean().default(true),
     max_rounds: z.number().int().min(1).max(20).default(3),
     on_error: z.enum(["open", "closed"]).default("open"),
+    /** Token budget of the diff the QA model sees (longer diffs are cut, with a note). */
+    diff_budget_tokens: z.number().int().positive().default(8000),
   })
   .prefault({});
 

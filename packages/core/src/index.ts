@@ -5,6 +5,8 @@ export {
   sandboxSchema,
   sandboxModeSchema,
   approvalPolicySchema,
+  turnRuleSchema,
+  type TurnRule,
 } from "./config-schema.js";
 export {
   emptyTurnUsage,
@@ -16,8 +18,32 @@ export {
   type FileChangeItem,
   type TodoListItem,
   type RouteDecisionItem,
+  type QaVerdictItem,
+  type ProfileSwitchItem,
 } from "./agent/events.js";
 export { runTurn, type TurnInput, type TurnContext } from "./agent/run-turn.js";
+export {
+  runSteps,
+  REQUEST_HELP_TOOL,
+  type PhaseContext,
+  type PhaseOutcome,
+} from "./agent/run-steps.js";
+export {
+  runRoleTurn,
+  type RoleTurnContext,
+  type Roles,
+  type RoleModel,
+  type QaRequest,
+  type QaResult,
+  type QaSettings,
+} from "./roles/pipeline.js";
+export {
+  decideTurn,
+  TURN_STRATEGIES,
+  type TurnDecision,
+  type TurnMode,
+  type TurnStrategy,
+} from "./roles/turn-router.js";
 export type { ToolHost, ToolCallRequest, ToolCallOutcome } from "./agent/tool-host.js";
 export { estimateTokens, type CompactionSettings } from "./agent/compaction.js";
 export {
@@ -48,7 +74,35 @@ export {
   type ApprovalPolicy,
 } from "./tools/tool.js";
 export { ToolRegistry, toModelJsonSchema, type ToolDefinition } from "./tools/registry.js";
-export { createDefaultTools, createDefaultToolRegistry } from "./tools/default-tools.js";
+export {
+  createDefaultTools,
+  createDefaultToolRegistry,
+  createPlanningToolRegistry,
+} from "./tools/default-tools.js";
 export { denyAllApprovals, type ApprovalRequest, type ApprovalDecision } from "./tools/approval.js";
 export { buildSandboxedCommand } from "./sandbox/build-command.js";
 export { SandboxUnavailableError, findBwrap, ensureBwrapWorks } from "./sandbox/bwrap.js";
+export {
+  resolveRoles,
+  ROLE_DEFAULTS,
+  ROLE_NAMES,
+  type RoleName,
+  type RoleModelSources,
+} from "./roles/role-models.js";
+export {
+  runQa,
+  buildQaRequest,
+  REPORT_VERDICT_TOOL,
+  type QaInput,
+  type QaDeps,
+  type QaResult as QaRunResult,
+} from "./qa/verifier.js";
+export { qaVerdictSchema, type QaVerdict } from "./qa/verdict.js";
+export {
+  snapshotWorktree,
+  changesSince,
+  changesAgainstHead,
+  DEFAULT_QA_DIFF_BUDGET_TOKENS,
+  type ChangedFile,
+  type ChangeSet,
+} from "./qa/changes.js";

@@ -81,6 +81,10 @@ function describeItem(item: ThreadItem): string {
       );
     case "notice":
       return paint.yellow(`${item.message}\n`);
+    case "profile_switch":
+      return paint.yellow(`profile: ${item.provider} ${item.from} -> ${item.to}: ${item.reason}\n`);
+    case "qa_verdict":
+      return `${item.verdict === "pass" ? paint.green("qa: pass") : paint.yellow(`qa: ${item.verdict}`)} ${paint.dim(item.reason)}${item.tasks.length ? `\n${item.tasks.map((task) => `  + ${task}`).join("\n")}` : ""}\n`;
     case "error":
       return paint.red(`error: ${item.message}\n`);
   }

@@ -3,25 +3,39 @@ import { extname, resolve } from "node:path";
 import {
   SessionFile,
   composeInstructions,
+  createPlanningToolRegistry,
   createToolHost,
+  decideTurn,
   findSession,
   gitRoot,
   loadProjectInstructions,
-  runTurn,
+  resolveRoles,
+  runRoleTurn,
   type AgentEvent,
   type ContentPart,
+  type Roles,
 } from "@hedge/core";
+import type { GatewayEngine } from "@hedge/gateway";
 import { createModelClient, type ModelClient } from "@hedge/gateway-client";
-import { UsageError } from "@hedge/auth";
+import { HedgeError, UsageError } from "@hedge/auth";
+import { createQaVerifier } from "./exec-qa.js";
 import { loadConfig } from "../config/load.js";
 import type { HedgeConfig } from "../config/schema.js";
 import { hedgeHome, type GlobalOptions } from "../context.js";
 import { buildEngine } from "../engine-factory.js";
 import { EXIT } from "../exit-codes.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
+import { waitForReset as waitUntilReset } from "./usage-wait.js";
 
 export interface ExecOptions {
   model?: string;
+  /** `--role ROLE=MODEL`, repeatable. */
+  role: string[];
+  singleModel?: string;
+  /** false with `--no-qa`. */
+  qa: boolean;
+  /** `--orchestrate` (true) / `--no-orchestrate` (false). */
+  orchestrate?: boolean;
   sandbox?: string;
   fullAuto?: boolean;
   cd?: string;
@@ -32,6 +46,8 @@ export interface ExecOptions {
   outputSchema?: string;
   image: string[];
   gateway?: string;
+  /** `--wait-for-reset`: when every profile is at its limit, wait for the earliest reset. */
+  waitForReset?: boolean;
 }
 
 export interface ResumeTarget {
@@ -78,14 +94,39 @@ export async function runExec(
     config.sandbox.mode) as SandboxMode;
   const network = config.sandbox_workspace_write?.network_access ?? config.sandbox.network;
   const approvalPolicy = options.fullAuto ? "on-request" : config.approval_policy;
-  const model = options.model ?? config.model ?? config.roles.executor;
+  const roles = resolveRoles({
+    config: config.roles,
+    ...(config.model ? { model: config.model } : {}),
+    ...(options.model ? { executorFlag: options.model } : {}),
+    roleFlags: options.role,
+    ...(options.singleModel ? { singleModel: options.singleModel } : {}),
+  });
+  const model = roles.executor.model;
+  const decision = decideTurn({
+    prompt,
+    rules: config.roles.rules,
+    ...(options.orchestrate === undefined
+      ? {}
+      : { override: options.orchestrate ? "orchestrated" : "executor" }),
+  });
+  const qaEnabled = options.qa && config.qa.enabled;
 
-  const connection = await connectClient(config, home, options.gateway);
+  const connection = await connectClient(config, home, options.gateway, options.waitForReset);
+  if (connection.engine) {
+    await checkRoles(connection.engine, roles, {
+      orchestrator: decision.mode === "orchestrated",
+      executor: true,
+      qa: qaEnabled,
+    }).catch(async (error: unknown) => {
+      await connection.close();
+      throw error;
+    });
+  }
   const session = resume
     ? SessionFile.open(findSession(home, resume))
     : SessionFile.create(home, { cwd, model });
   const workspace = gitRoot(cwd) ?? cwd;
-  const tools = createToolHost({
+  const toolOptions = {
     workspace,
     cwd,
     writableRoots: [
@@ -96,8 +137,25 @@ export async function runExec(
     network,
     approvalPolicy,
     // Nobody can answer in exec: anything that needs approval is declined and the model told.
-    approve: () => Promise.resolve("denied"),
+    approve: () => Promise.resolve("denied" as const),
+  };
+  const tools = createToolHost(toolOptions);
+  const orchestratorTools = createToolHost({
+    ...toolOptions,
+    registry: createPlanningToolRegistry(),
   });
+  const turnId = `turn_${Date.now().toString(36)}`;
+  const verifier = qaEnabled
+    ? await createQaVerifier({
+        client: connection.client,
+        model: roles.qa.model,
+        ...(roles.qa.profiles ? { profiles: roles.qa.profiles } : {}),
+        repo: gitRoot(cwd),
+        budgetTokens: config.qa.diff_budget_tokens,
+        sessionId: session.id,
+        turnId,
+      })
+    : undefined;
   const project = loadProjectInstructions(home, cwd);
   const instructions = composeInstructions({
     projectInstructions: project.text,
@@ -138,13 +196,15 @@ export async function runExec(
         },
       });
     }
-    for await (const event of runTurn(
+    for await (const event of runRoleTurn(
       { prompt, images },
       {
         client: connection.client,
-        model,
+        roles,
+        decision,
         instructions,
         tools,
+        orchestratorTools,
         session,
         signal: abort.signal,
         maxSteps: config.agent.max_steps,
@@ -156,8 +216,26 @@ export async function runExec(
         ...(config.model_reasoning_effort
           ? { reasoningEffort: config.model_reasoning_effort }
           : {}),
-        role: "executor",
         nextItemId: () => `item_${itemCounter++}`,
+        turnId,
+        escalateAfter: config.roles.escalate_after,
+        maxEscalations: config.roles.max_escalations,
+        ...(verifier
+          ? {
+              qa: {
+                maxRounds: config.qa.max_rounds,
+                onError: config.qa.on_error,
+                verify: verifier,
+              },
+            }
+          : {}),
+        onVerdict: (verdict) =>
+          connection.engine?.recordVerdict({
+            session: session.id,
+            turn: turnId,
+            model: roles.qa.model,
+            verdict,
+          }),
       },
     )) {
       printer.event(event);
@@ -179,7 +257,8 @@ async function connectClient(
   config: HedgeConfig,
   home: string,
   gatewayFlag: string | undefined,
-): Promise<{ client: ModelClient; close: () => Promise<void> }> {
+  waitForReset = false,
+): Promise<{ client: ModelClient; engine?: GatewayEngine; close: () => Promise<void> }> {
   const url = gatewayFlag ?? config.client.gateway_url ?? config.openai_base_url;
   if (url) {
     const client = createModelClient({
@@ -189,8 +268,47 @@ async function connectClient(
     });
     return { client, close: () => Promise.resolve() };
   }
-  const { engine, close } = await buildEngine(config, home);
-  return { client: createModelClient({ mode: "embedded", engine }), close };
+  const { engine, close } = await buildEngine(
+    config,
+    home,
+    waitForReset ? { waitForReset: waitUntilReset } : {},
+  );
+  return { client: createModelClient({ mode: "embedded", engine }), engine, close };
+}
+
+/**
+ * Every role this turn will use must have an allowed, configured route before the turn starts:
+ * a clear error naming the role and the fix, never a silent fallback to another model.
+ */
+async function checkRoles(
+  engine: GatewayEngine,
+  roles: Roles,
+  used: Record<keyof Roles, boolean>,
+): Promise<void> {
+  for (const role of ["executor", "orchestrator", "qa"] as const) {
+    if (!used[role]) continue;
+    const { model, profiles } = roles[role];
+    let failure: string | undefined;
+    try {
+      const { error } = await engine.explain({ model, role, ...(profiles ? { profiles } : {}) });
+      failure = error?.message;
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    if (failure) {
+      const hint =
+        role === "qa"
+          ? 'set [roles] qa = "provider/model" (or model = ...), pass --role qa=MODEL, or turn QA off with --no-qa'
+          : `set [roles] ${role} = "provider/model" (or model = ...), or pass --role ${role}=MODEL / --single-model MODEL`;
+      throw new HedgeError(
+        "role_unroutable",
+        `role ${role}: model "${model}" has no allowed route: ${failure}`,
+        {
+          hint,
+        },
+      );
+    }
+  }
 }
 
 async function readPrompt(argument: string | undefined): Promise<string> {

@@ -40,6 +40,28 @@ export interface ErrorItem {
   type: "error";
   message: string;
 }
+/** hedge: the QA verifier's verdict on a turn (`pass`, `add_tasks`, `block`). */
+export interface QaVerdictItem {
+  id: string;
+  type: "qa_verdict";
+  verdict: "pass" | "add_tasks" | "block";
+  tasks: string[];
+  reason: string;
+  /** 1-based QA round within the turn. */
+  round: number;
+}
+/**
+ * hedge: the usage heartbeat moved this thread's calls from one login profile to another
+ * (`profile.switched`): the previous one neared its rate limit, answered 429, or is cooling down.
+ */
+export interface ProfileSwitchItem {
+  id: string;
+  type: "profile_switch";
+  provider: string;
+  from: string;
+  to: string;
+  reason: string;
+}
 /** hedge: something the user should know that is not an error (e.g. context compaction). */
 export interface NoticeItem {
   id: string;
@@ -77,6 +99,8 @@ export type ThreadItem =
   | ErrorItem
   | ToolCallItem
   | RouteDecisionItem
+  | QaVerdictItem
+  | ProfileSwitchItem
   | NoticeItem;
 
 export interface TurnUsage {

@@ -4,6 +4,7 @@ import type {
   ContentPart,
   ModelClient,
 } from "@hedge/gateway-client";
+import type { ProfileSwitchItem } from "./events.js";
 import type { ToolCallRequest } from "./tool-host.js";
 
 /** What one model call produced. */
@@ -23,6 +24,37 @@ export interface RouteInfo {
   model: string;
   upstreamModel: string;
   profile: string | undefined;
+  /** Set by the usage heartbeat when it moved this call away from another profile. */
+  switchedFrom?: string;
+  switchReason?: string;
+}
+
+/**
+ * A `profile_switch` item when this call's profile differs from the one that served the
+ * provider before in the turn, or when the gateway says it moved the call. The turn's route set
+ * also remembers which profile served each provider (entries `profile@PROVIDER=NAME`).
+ */
+export function profileSwitchItem(
+  seen: Set<string>,
+  route: RouteInfo,
+  nextItemId: () => string,
+): ProfileSwitchItem | undefined {
+  if (route.profile === undefined) return undefined;
+  const prefix = `profile@${route.provider}=`;
+  const entry = [...seen].find((key) => key.startsWith(prefix));
+  const previous = entry?.slice(prefix.length);
+  if (entry) seen.delete(entry);
+  seen.add(`${prefix}${route.profile}`);
+  const from = previous ?? route.switchedFrom;
+  if (from === undefined || from === route.profile) return undefined;
+  return {
+    id: nextItemId(),
+    type: "profile_switch",
+    provider: route.provider,
+    from,
+    to: route.profile,
+    reason: route.switchReason ?? "the gateway moved this call to another profile",
+  };
 }
 
 /** Streams one model call through the ModelClient and gathers what the loop needs. */

@@ -27,3 +27,13 @@ export function createDefaultTools(options: DefaultToolsOptions = {}): Tool[] {
 export function createDefaultToolRegistry(options: DefaultToolsOptions = {}): ToolRegistry {
   return new ToolRegistry(createDefaultTools(options));
 }
+
+/** The orchestrator's tools: it reads and plans; it never writes or runs commands. */
+export function createPlanningToolRegistry(options: DefaultToolsOptions = {}): ToolRegistry {
+  return new ToolRegistry([
+    readFileTool,
+    listDirTool,
+    createGrepTool(options.grep),
+    updatePlanTool,
+  ]);
+}

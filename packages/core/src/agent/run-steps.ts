@@ -1,0 +1,224 @@
+import type {
+  CanonicalMessage,
+  CanonicalRequest,
+  CanonicalTool,
+  ContentPart,
+  ModelClient,
+  ResponseFormat,
+} from "@hedge/gateway-client";
+import type { SessionFile } from "../session/session-file.js";
+import { compactIfNeeded, type CompactionSettings } from "./compaction.js";
+import type { AgentEvent, ThreadItem, TurnUsage } from "./events.js";
+import { profileSwitchItem, streamModel, type ModelStep } from "./model-step.js";
+import type { ToolHost } from "./tool-host.js";
+
+/** The tool an executor calls to hand a problem back to the orchestrator. */
+export const REQUEST_HELP_TOOL: CanonicalTool = {
+  name: "request_help",
+  description:
+    "Ask the orchestrator to re-plan when you are stuck (repeated failures, a wrong plan, missing information). Say what you tried and what blocks you.",
+  parameters: {
+    type: "object",
+    properties: { reason: { type: "string", description: "what you tried and what blocks you" } },
+    required: ["reason"],
+    additionalProperties: false,
+  },
+};
+
+/** One phase of a turn: one role's model working the shared conversation with its tools. */
+export interface PhaseContext {
+  client: ModelClient;
+  model: string;
+  role: string;
+  /** Login profiles this role may use (a role's profile pool). */
+  profiles?: readonly string[];
+  instructions: string;
+  tools: ToolHost;
+  session: SessionFile;
+  signal: AbortSignal;
+  maxSteps: number;
+  compaction: CompactionSettings;
+  outputSchema?: Record<string, unknown>;
+  reasoningEffort?: "minimal" | "low" | "medium" | "high";
+  nextItemId: () => string;
+  turnId?: string;
+  /** Why this role runs on this model now: the reason of its first route decision. */
+  decisionReason: string;
+  /** Hand back to the orchestrator after this many consecutive failed tool calls. */
+  escalateAfter?: number;
+  /** Offer the `request_help` tool (orchestrated turns). */
+  allowHelpRequest?: boolean;
+  /** Routes already announced in this turn (shared across phases). */
+  routesSeen: Set<string>;
+}
+
+/** How a phase ended. */
+export type PhaseOutcome =
+  | { status: "answered"; text: string }
+  | { status: "escalated"; reason: string }
+  | { status: "failed"; message: string }
+  | { status: "interrupted" };
+
+/**
+ * Runs model calls and tools until the model answers without tools, asks for help or fails.
+ * Events are yielded (the caller records them); the conversation goes into the session.
+ */
+export async function* runSteps(
+  phase: PhaseContext,
+  usage: TurnUsage,
+): AsyncGenerator<AgentEvent, PhaseOutcome> {
+  const { session } = phase;
+  let consecutiveFailures = 0;
+  for (let step = 0; step < phase.maxSteps; step += 1) {
+    if (phase.signal.aborted) return { status: "interrupted" };
+    const compacted = await compactIfNeeded(phase, usage);
+    if (compacted) yield { type: "item.completed", item: compacted };
+
+    const pending: AgentEvent[] = [];
+    let result: ModelStep;
+    try {
+      result = await streamModel(
+        phase.client,
+        buildRequest(phase, session.history()),
+        phase.signal,
+        {
+          onRoute: (route) => {
+            const switched = profileSwitchItem(phase.routesSeen, route, phase.nextItemId);
+            if (switched) pending.push({ type: "item.completed", item: switched });
+            const key = `${phase.role}/${route.provider}/${route.upstreamModel}/${route.profile ?? ""}`;
+            if (phase.routesSeen.has(key)) return;
+            const first = ![...phase.routesSeen].some((seen) => seen.startsWith(`${phase.role}/`));
+            phase.routesSeen.add(key);
+            const item: ThreadItem = {
+              id: phase.nextItemId(),
+              type: "route_decision",
+              role: phase.role,
+              model: route.model,
+              provider: route.provider,
+              upstream_model: route.upstreamModel,
+              profile: route.profile ?? null,
+              reason: first ? phase.decisionReason : "the gateway moved this role to another route",
+            };
+            pending.push({ type: "item.completed", item });
+          },
+        },
+      );
+    } catch (error) {
+      if (phase.signal.aborted) return { status: "interrupted" };
+      throw error;
+    }
+    yield* pending;
+    addUsage(usage, result);
+    if (result.error) return { status: "failed", message: result.error };
+    if (result.reasoning) {
+      yield {
+        type: "item.completed",
+        item: { id: phase.nextItemId(), type: "reasoning", text: result.reasoning },
+      };
+    }
+    session.appendMessage(assistantMessage(result));
+    if (result.toolCalls.length === 0) return { status: "answered", text: result.text };
+    if (result.text.trim()) {
+      yield {
+        type: "item.completed",
+        item: { id: phase.nextItemId(), type: "agent_message", text: result.text },
+      };
+    }
+    const results: ContentPart[] = [];
+    let helpReason: string | undefined;
+    for (const call of result.toolCalls) {
+      if (call.name === REQUEST_HELP_TOOL.name && phase.allowHelpRequest) {
+        helpReason = helpRequestReason(call.arguments);
+        results.push({
+          type: "tool_result",
+          call_id: call.id,
+          content: "handed to the orchestrator",
+        });
+        continue;
+      }
+      const reports: AgentEvent[] = [];
+      const outcome = await phase.tools.run(
+        call,
+        (stage, item) => reports.push({ type: `item.${stage}`, item }),
+        phase.nextItemId,
+        phase.signal,
+      );
+      yield* reports;
+      consecutiveFailures = outcome.isError ? consecutiveFailures + 1 : 0;
+      results.push({
+        type: "tool_result",
+        call_id: call.id,
+        content: outcome.content,
+        ...(outcome.isError ? { is_error: true } : {}),
+      });
+      if (phase.signal.aborted) break;
+    }
+    session.appendMessage({ role: "tool", content: results });
+    if (phase.signal.aborted) return { status: "interrupted" };
+    if (helpReason !== undefined)
+      return { status: "escalated", reason: `the executor asked for help: ${helpReason}` };
+    if (phase.escalateAfter !== undefined && consecutiveFailures >= phase.escalateAfter) {
+      return { status: "escalated", reason: `${consecutiveFailures} tool calls in a row failed` };
+    }
+  }
+  return {
+    status: "failed",
+    message: `the turn stopped after ${phase.maxSteps} model calls without a final answer (agent.max_steps)`,
+  };
+}
+
+function helpRequestReason(argumentsText: string): string {
+  try {
+    const parsed = JSON.parse(argumentsText) as { reason?: unknown };
+    return typeof parsed.reason === "string" && parsed.reason.trim()
+      ? parsed.reason
+      : "no reason given";
+  } catch {
+    return "no reason given";
+  }
+}
+
+function buildRequest(phase: PhaseContext, history: CanonicalMessage[]): CanonicalRequest {
+  const responseFormat: ResponseFormat | undefined = phase.outputSchema
+    ? { type: "json_schema", name: "final_answer", schema: phase.outputSchema, strict: false }
+    : undefined;
+  const tools = phase.allowHelpRequest
+    ? [...phase.tools.specs(), REQUEST_HELP_TOOL]
+    : phase.tools.specs();
+  return {
+    model: phase.model,
+    system: phase.instructions,
+    messages: history,
+    tools,
+    tool_choice: "auto",
+    parallel_tool_calls: true,
+    stream: true,
+    ...(responseFormat ? { response_format: responseFormat } : {}),
+    ...(phase.reasoningEffort ? { reasoning: { effort: phase.reasoningEffort } } : {}),
+    metadata: {
+      role: phase.role,
+      session_id: phase.session.id,
+      ...(phase.turnId ? { turn_id: phase.turnId } : {}),
+      ...(phase.profiles ? { profiles: [...phase.profiles] } : {}),
+    },
+    dropped: [],
+  };
+}
+
+function assistantMessage(result: ModelStep): CanonicalMessage {
+  const content: ContentPart[] = [];
+  if (result.reasoningPart) content.push(result.reasoningPart);
+  if (result.text) content.push({ type: "text", text: result.text });
+  for (const call of result.toolCalls) {
+    content.push({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
+  }
+  return { role: "assistant", content };
+}
+
+function addUsage(total: TurnUsage, step: ModelStep): void {
+  if (!step.usage) return;
+  total.input_tokens += step.usage.input_tokens;
+  total.cached_input_tokens += step.usage.cached_input_tokens;
+  total.output_tokens += step.usage.output_tokens;
+  total.reasoning_output_tokens += step.usage.reasoning_tokens;
+}

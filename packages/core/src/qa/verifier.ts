@@ -1,0 +1,135 @@
+import type {
+  CanonicalRequest,
+  CanonicalTool,
+  CanonicalUsage,
+  ModelClient,
+} from "@hedge/gateway-client";
+import { streamModel, type ModelStep, type RouteInfo } from "../agent/model-step.js";
+import { toModelJsonSchema } from "../tools/registry.js";
+import { QA_SYSTEM_PROMPT, renderQaMaterial, type QaMaterial } from "./qa-prompt.js";
+import { qaVerdictSchema, type QaVerdict } from "./verdict.js";
+
+/** The turn as the verifier sees it: prompt, final message, changed files, plan; nothing else. */
+export type QaInput = QaMaterial;
+
+/** What a QA pass needs: a model client and the QA role's model. */
+export interface QaDeps {
+  client: ModelClient;
+  model: string;
+  signal: AbortSignal;
+  /** Keeps routing sticky with the session's other calls and ties accounting to it. */
+  sessionId?: string;
+}
+
+/** The verdict, or why there is none (the caller applies `qa.on_error`). */
+export type QaResult =
+  | { ok: true; verdict: QaVerdict; usage?: CanonicalUsage; route?: RouteInfo }
+  | { ok: false; error: string; usage?: CanonicalUsage; route?: RouteInfo };
+
+/** The tool the QA model must call: its parameters are the verdict schema. */
+export const REPORT_VERDICT_TOOL = "report_verdict";
+
+const reportVerdictTool: CanonicalTool = {
+  name: REPORT_VERDICT_TOOL,
+  description: "Report your verdict on the agent's turn. Call it exactly once.",
+  parameters: toModelJsonSchema(qaVerdictSchema),
+};
+
+/** A verdict is short; this bounds what a confused model can spend. */
+const QA_MAX_TOKENS = 4096;
+
+/**
+ * One QA pass: shows the QA model exactly the turn's prompt, final message, changed files and
+ * plan, and forces the answer through the `report_verdict` tool call, validated by
+ * {@link qaVerdictSchema}. Never throws for a model problem (failed call, no tool call, invalid
+ * arguments, interruption): that is `{ ok: false, error }`.
+ */
+export async function runQa(input: QaInput, deps: QaDeps): Promise<QaResult> {
+  const request = buildQaRequest(input, deps);
+  let route: RouteInfo | undefined;
+  let step: ModelStep;
+  try {
+    step = await streamModel(deps.client, request, deps.signal, {
+      onRoute: ({ provider, model, upstreamModel, profile }) => {
+        route = { provider, model, upstreamModel, profile };
+      },
+    });
+  } catch (error) {
+    const message = deps.signal.aborted
+      ? "interrupted"
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    return withExtras({ ok: false, error: `QA model call failed: ${message}` }, undefined, route);
+  }
+  if (step.error) {
+    return withExtras(
+      { ok: false, error: `QA model call failed: ${step.error}` },
+      step.usage,
+      route,
+    );
+  }
+  const call = step.toolCalls.find((candidate) => candidate.name === REPORT_VERDICT_TOOL);
+  if (!call) {
+    const said = step.text.trim();
+    const error = said
+      ? `the QA model answered in text instead of calling ${REPORT_VERDICT_TOOL}: "${clip(said, 160)}"`
+      : `the QA model did not call ${REPORT_VERDICT_TOOL}`;
+    return withExtras({ ok: false, error }, step.usage, route);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(call.arguments);
+  } catch {
+    const error = `the QA model's ${REPORT_VERDICT_TOOL} arguments are not JSON: ${clip(call.arguments, 160)}`;
+    return withExtras({ ok: false, error }, step.usage, route);
+  }
+  const verdict = qaVerdictSchema.safeParse(parsed);
+  if (!verdict.success) {
+    const problems = verdict.error.issues
+      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("; ");
+    const error = `the QA model's ${REPORT_VERDICT_TOOL} arguments are invalid: ${problems}`;
+    return withExtras({ ok: false, error }, step.usage, route);
+  }
+  return withExtras({ ok: true, verdict: verdict.data }, step.usage, route);
+}
+
+/** The model request of a QA pass (exported for tests and for `route explain`-style tooling). */
+export function buildQaRequest(
+  input: QaInput,
+  deps: Pick<QaDeps, "model" | "sessionId">,
+): CanonicalRequest {
+  return {
+    model: deps.model,
+    system: QA_SYSTEM_PROMPT,
+    messages: [{ role: "user", content: [{ type: "text", text: renderQaMaterial(input) }] }],
+    tools: [reportVerdictTool],
+    tool_choice: { name: REPORT_VERDICT_TOOL },
+    parallel_tool_calls: false,
+    max_tokens: QA_MAX_TOKENS,
+    stream: true,
+    metadata: {
+      role: "qa",
+      ...(deps.sessionId === undefined ? {} : { session_id: deps.sessionId }),
+    },
+    dropped: [],
+  };
+}
+
+function withExtras<T extends QaResult>(
+  result: T,
+  usage: CanonicalUsage | undefined,
+  route: RouteInfo | undefined,
+): T {
+  return {
+    ...result,
+    ...(usage === undefined ? {} : { usage }),
+    ...(route === undefined ? {} : { route }),
+  };
+}
+
+function clip(text: string, limit: number): string {
+  const flat = text.replace(/\s+/g, " ");
+  return flat.length > limit ? `${flat.slice(0, limit)}...` : flat;
+}

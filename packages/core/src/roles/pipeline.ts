@@ -1,0 +1,329 @@
+import type { ContentPart, ModelClient } from "@hedge/gateway-client";
+import type { CompactionSettings } from "../agent/compaction.js";
+import { emptyTurnUsage, type AgentEvent, type ThreadItem } from "../agent/events.js";
+import { runSteps, type PhaseContext, type PhaseOutcome } from "../agent/run-steps.js";
+import type { ToolHost } from "../agent/tool-host.js";
+import type { SessionFile } from "../session/session-file.js";
+import type { TurnDecision } from "./turn-router.js";
+
+/** A role's model and, optionally, the login profiles it may use. */
+export interface RoleModel {
+  model: string;
+  profiles?: readonly string[];
+}
+
+export interface Roles {
+  orchestrator: RoleModel;
+  executor: RoleModel;
+  qa: RoleModel;
+}
+
+/** What the QA verifier is given: exactly this, nothing else of the conversation. */
+export interface QaRequest {
+  prompt: string;
+  lastMessage: string;
+  plan: { text: string; completed: boolean }[];
+}
+
+export type QaResult =
+  | {
+      ok: true;
+      verdict: { verdict: "pass" | "add_tasks" | "block"; tasks: string[]; reason: string };
+      route?: { provider: string; upstreamModel: string; profile?: string | undefined };
+      usage?: { input_tokens: number; output_tokens: number; cached_input_tokens: number };
+    }
+  | {
+      ok: false;
+      error: string;
+      usage?: { input_tokens: number; output_tokens: number; cached_input_tokens: number };
+    };
+
+export interface QaSettings {
+  maxRounds: number;
+  onError: "open" | "closed";
+  /** Runs the verifier (the caller gathers the changed files). */
+  verify: (request: QaRequest, signal: AbortSignal) => Promise<QaResult>;
+}
+
+export interface RoleTurnContext {
+  client: ModelClient;
+  roles: Roles;
+  decision: TurnDecision;
+  instructions: string;
+  /** The executor's tools. */
+  tools: ToolHost;
+  /** The orchestrator's tools: read-only ones and update_plan. */
+  orchestratorTools: ToolHost;
+  session: SessionFile;
+  signal: AbortSignal;
+  maxSteps: number;
+  compaction: CompactionSettings;
+  outputSchema?: Record<string, unknown>;
+  reasoningEffort?: "minimal" | "low" | "medium" | "high";
+  nextItemId: () => string;
+  turnId: string;
+  escalateAfter: number;
+  maxEscalations: number;
+  /** Absent when QA is off (`--no-qa`, `qa.enabled = false`). */
+  qa?: QaSettings;
+  /** Told each QA verdict (for stats). */
+  onVerdict?: (verdict: string) => void;
+}
+
+const ORCHESTRATOR_BRIEF = `You are the orchestrator of this turn. Another model, the executor, will make the changes.
+Explore the code with the read-only tools, write the plan with update_plan (short, verifiable steps), then answer with precise instructions for the executor: which files to change and how, and how to verify the result. Do not try to change files yourself.`;
+
+/**
+ * One turn with roles: the route decision picks executor-only or orchestrated; orchestrated
+ * turns are planned by the orchestrator, implemented by the executor (which hands back to the
+ * orchestrator after repeated tool failures or when it asks for help), and every answer goes to
+ * the QA verifier, which may add tasks or block the agent from declaring victory.
+ */
+export async function* runRoleTurn(
+  input: { prompt: string; images?: ContentPart[] },
+  context: RoleTurnContext,
+): AsyncGenerator<AgentEvent> {
+  const { session } = context;
+  const usage = emptyTurnUsage();
+  const record = (event: AgentEvent): AgentEvent => {
+    session.appendEvent(event);
+    return event;
+  };
+  const plan: { text: string; completed: boolean }[] = [];
+  const routesSeen = new Set<string>();
+  const orchestrated = context.decision.mode === "orchestrated";
+  const why = `${context.decision.reason} (${context.decision.source})`;
+  const phase = (role: "orchestrator" | "executor", reason: string): PhaseContext => ({
+    client: context.client,
+    model: context.roles[role].model,
+    role,
+    ...(context.roles[role].profiles ? { profiles: context.roles[role].profiles } : {}),
+    instructions:
+      role === "orchestrator"
+        ? `${context.instructions}\n\n${ORCHESTRATOR_BRIEF}`
+        : context.instructions,
+    tools: role === "orchestrator" ? context.orchestratorTools : context.tools,
+    session,
+    signal: context.signal,
+    maxSteps: context.maxSteps,
+    compaction: context.compaction,
+    ...(role === "executor" && context.outputSchema ? { outputSchema: context.outputSchema } : {}),
+    ...(context.reasoningEffort ? { reasoningEffort: context.reasoningEffort } : {}),
+    nextItemId: context.nextItemId,
+    turnId: context.turnId,
+    decisionReason: reason,
+    ...(role === "executor" && orchestrated
+      ? { escalateAfter: context.escalateAfter, allowHelpRequest: true }
+      : {}),
+    routesSeen,
+  });
+  /** Runs a phase, recording its events and tracking the plan; returns how it ended. */
+  async function* run(
+    role: "orchestrator" | "executor",
+    reason: string,
+  ): AsyncGenerator<AgentEvent, PhaseOutcome> {
+    const steps = runSteps(phase(role, reason), usage);
+    for (;;) {
+      const next = await steps.next();
+      if (next.done) return next.value;
+      const event = next.value;
+      if (event.type === "item.completed" && event.item.type === "todo_list") {
+        plan.splice(0, plan.length, ...event.item.items);
+      }
+      yield record(event);
+    }
+  }
+  const fail = (message: string): AgentEvent => record({ type: "turn.failed", error: { message } });
+
+  yield record({ type: "turn.started" });
+  session.appendMessage({
+    role: "user",
+    content: [{ type: "text", text: input.prompt }, ...(input.images ?? [])],
+  });
+  try {
+    let executorReason = orchestrated
+      ? `executor of an orchestrated turn: ${why}`
+      : `executor-only turn: ${why}`;
+    if (orchestrated) {
+      const planned = yield* run("orchestrator", `turn is orchestrated: ${why}`);
+      if (planned.status !== "answered") {
+        yield terminal(planned, fail);
+        return;
+      }
+      handOver(
+        session,
+        `[from the orchestrator]\n${planned.text}\n\nImplement this plan with your tools. Keep the plan current with update_plan. If you are stuck, call request_help.`,
+      );
+    }
+    let escalations = 0;
+    let round = 0;
+    for (;;) {
+      const outcome = yield* run("executor", executorReason);
+      executorReason = "executor continues";
+      if (outcome.status === "escalated") {
+        if (escalations >= context.maxEscalations) {
+          handOver(
+            session,
+            `[hedge] ${outcome.reason}. No more re-planning is available this turn: solve it or explain what blocks you.`,
+          );
+          continue;
+        }
+        escalations += 1;
+        yield record(notice(context, `escalated to the orchestrator: ${outcome.reason}`));
+        handOver(
+          session,
+          `[escalation from the executor] ${outcome.reason}. Look at what failed and re-plan: give the executor new instructions.`,
+        );
+        const replanned = yield* run("orchestrator", `re-plan after escalation: ${outcome.reason}`);
+        if (replanned.status !== "answered") {
+          yield terminal(replanned, fail);
+          return;
+        }
+        handOver(
+          session,
+          `[from the orchestrator, re-planned]\n${replanned.text}\n\nContinue with these instructions.`,
+        );
+        continue;
+      }
+      if (outcome.status !== "answered") {
+        yield terminal(outcome, fail);
+        return;
+      }
+
+      if (!context.qa) {
+        yield* finish(outcome.text);
+        return;
+      }
+      round += 1;
+      const result = await context.qa.verify(
+        { prompt: input.prompt, lastMessage: outcome.text, plan: [...plan] },
+        context.signal,
+      );
+      if (result.usage) {
+        usage.input_tokens += result.usage.input_tokens;
+        usage.cached_input_tokens += result.usage.cached_input_tokens;
+        usage.output_tokens += result.usage.output_tokens;
+      }
+      if (!result.ok) {
+        if (context.qa.onError === "closed") {
+          yield record({
+            type: "item.completed",
+            item: { id: context.nextItemId(), type: "agent_message", text: outcome.text },
+          });
+          {
+            yield fail(`QA could not verify the turn (qa.on_error = "closed"): ${result.error}`);
+            return;
+          }
+        }
+        yield record(
+          notice(
+            context,
+            `warning: QA could not verify the turn (qa.on_error = "open"): ${result.error}`,
+          ),
+        );
+        yield* finish(outcome.text);
+        return;
+      }
+      if (result.route) {
+        const key = `qa/${result.route.provider}/${result.route.upstreamModel}/${result.route.profile ?? ""}`;
+        if (!routesSeen.has(key)) {
+          routesSeen.add(key);
+          yield record({
+            type: "item.completed",
+            item: routeItem(context, result.route, "qa pass after the executor's answer"),
+          });
+        }
+      }
+      const verdict = result.verdict;
+      context.onVerdict?.(verdict.verdict);
+      yield record({
+        type: "item.completed",
+        item: { id: context.nextItemId(), type: "qa_verdict", ...verdict, round },
+      });
+      if (verdict.verdict === "pass") {
+        yield* finish(outcome.text);
+        return;
+      }
+      if (round >= context.qa.maxRounds) {
+        const open = verdict.tasks.length
+          ? `${verdict.reason} (open: ${verdict.tasks.join("; ")})`
+          : verdict.reason;
+        yield record(
+          notice(
+            context,
+            `QA findings still open after ${round} round(s) (qa.max_rounds): ${open}`,
+          ),
+        );
+        yield* finish(outcome.text);
+        return;
+      }
+      yield record({
+        type: "item.completed",
+        item: { id: context.nextItemId(), type: "agent_message", text: outcome.text },
+      });
+      if (verdict.verdict === "add_tasks") {
+        plan.push(...verdict.tasks.map((text) => ({ text, completed: false })));
+        yield record({
+          type: "item.completed",
+          item: { id: context.nextItemId(), type: "todo_list", items: [...plan] },
+        });
+        handOver(
+          session,
+          `[QA] The work is not complete. Add these tasks to the plan and do them, then answer again:\n${verdict.tasks.map((task) => `- ${task}`).join("\n")}\n(${verdict.reason})`,
+        );
+      } else {
+        handOver(
+          session,
+          `[QA] You may not declare this done yet: ${verdict.reason}${verdict.tasks.length ? `\n${verdict.tasks.map((task) => `- ${task}`).join("\n")}` : ""}\nContinue, then answer again.`,
+        );
+      }
+    }
+  } catch (error) {
+    const message = context.signal.aborted
+      ? "interrupted"
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    yield fail(message);
+  }
+
+  function* finish(text: string): Generator<AgentEvent> {
+    yield record({
+      type: "item.completed",
+      item: { id: context.nextItemId(), type: "agent_message", text },
+    });
+    yield record({ type: "turn.completed", usage });
+  }
+}
+
+function terminal(outcome: PhaseOutcome, fail: (message: string) => AgentEvent): AgentEvent {
+  if (outcome.status === "failed") return fail(outcome.message);
+  if (outcome.status === "interrupted") return fail("interrupted");
+  if (outcome.status === "escalated") return fail(outcome.reason);
+  return fail("unexpected end of phase");
+}
+
+function handOver(session: SessionFile, text: string): void {
+  session.appendMessage({ role: "user", content: [{ type: "text", text }] });
+}
+
+function notice(context: RoleTurnContext, message: string): AgentEvent {
+  return { type: "item.completed", item: { id: context.nextItemId(), type: "notice", message } };
+}
+
+function routeItem(
+  context: RoleTurnContext,
+  route: { provider: string; upstreamModel: string; profile?: string | undefined },
+  reason: string,
+): ThreadItem {
+  return {
+    id: context.nextItemId(),
+    type: "route_decision",
+    role: "qa",
+    model: context.roles.qa.model,
+    provider: route.provider,
+    upstream_model: route.upstreamModel,
+    profile: route.profile ?? null,
+    reason,
+  };
+}
