@@ -1,10 +1,9 @@
-import { mkdir, mkdtemp, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { shellTool } from "../tools/shell.js";
-import { makeContext, makeTempDir, removeDir } from "../tools/test-support.js";
+import { makeContext, makeOutsideDir, makeTempDir, removeDir } from "../tools/test-support.js";
 import type { SandboxMode, ToolContext, ToolResult } from "../tools/tool.js";
 
 // Real bubblewrap, real processes: what a sandboxed command can and cannot do.
@@ -28,7 +27,7 @@ afterAll(async () => {
 beforeEach(async () => {
   workspace = await makeTempDir();
   // Outside the workspace and outside /tmp (workspace-write keeps /tmp writable, like Codex).
-  outsideDir = await mkdtemp(join(homedir(), ".hedge-sandbox-test-"));
+  outsideDir = await makeOutsideDir(".hedge-sandbox-test-");
 });
 afterEach(async () => {
   await removeDir(workspace);

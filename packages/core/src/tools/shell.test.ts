@@ -1,10 +1,15 @@
-import { mkdtemp, stat } from "node:fs/promises";
-import { homedir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { shellTool } from "./shell.js";
-import { makeContext, makeTempDir, recordingApprover, removeDir } from "./test-support.js";
+import {
+  makeContext,
+  makeOutsideDir,
+  makeTempDir,
+  recordingApprover,
+  removeDir,
+} from "./test-support.js";
 import type { ExecMetadata, ToolContext, ToolResult } from "./tool.js";
 
 let workspace: string;
@@ -14,7 +19,7 @@ let outsideDir: string;
 
 beforeEach(async () => {
   workspace = await makeTempDir();
-  outsideDir = await mkdtemp(join(homedir(), ".hedge-shell-test-"));
+  outsideDir = await makeOutsideDir(".hedge-shell-test-");
   context = makeContext(workspace);
 });
 afterEach(async () => {

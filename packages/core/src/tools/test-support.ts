@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
 import type { ToolContext } from "./tool.js";
@@ -49,4 +49,23 @@ export function makeContext(workspace: string, overrides: Partial<ToolContext> =
     signal: new AbortController().signal,
     ...overrides,
   };
+}
+
+/**
+ * A temporary directory outside the workspace AND outside the temp dir (workspace-write keeps
+ * /tmp writable): the home directory unless it lies under the temp dir (as in a fresh-clone
+ * check with HOME in /tmp), else /var/tmp.
+ */
+export async function makeOutsideDir(prefix: string): Promise<string> {
+  const temp = await realpath(tmpdir());
+  for (const base of [homedir(), "/var/tmp"]) {
+    try {
+      const real = await realpath(base);
+      if (real === temp || real.startsWith(`${temp}/`)) continue;
+      return await realpath(await mkdtemp(join(real, prefix)));
+    } catch {
+      // not usable: try the next one
+    }
+  }
+  throw new Error("no writable directory outside the temp dir for the sandbox tests");
 }
