@@ -51,6 +51,19 @@ const upstream = await startScriptedUpstream({
       },
       { toolCalls: [{ name: "shell", arguments: { command: ["node", "test.js"] } }] },
       { text: "Fixed `add` in src/math.js (it subtracted); `node test.js` passes now." },
+      // The QA verifier (same scripted model here) checks the answer against the diff.
+      {
+        toolCalls: [
+          {
+            name: "report_verdict",
+            arguments: {
+              verdict: "pass",
+              tasks: [],
+              reason: "the diff fixes add() and the test run shows it passing",
+            },
+          },
+        ],
+      },
     ],
   },
 });

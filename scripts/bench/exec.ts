@@ -59,11 +59,15 @@ async function once(index: number): Promise<Sample> {
   execFileSync("git", ["init", "-q"], { cwd: repo });
   upstream.reset({ replies: task });
   const started = Date.now();
-  const child = spawn(process.execPath, [bin, "exec", "--json", "fix the failing test"], {
-    cwd: repo,
-    env: { PATH: process.env["PATH"], HEDGE_HOME: home, HOME: home },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, "exec", "--json", "--no-qa", "fix the failing test"],
+    {
+      cwd: repo,
+      env: { PATH: process.env["PATH"], HEDGE_HOME: home, HOME: home },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   let peakKb = 0;
