@@ -31,7 +31,9 @@ export async function runHeartbeat(
   process.once("SIGTERM", onSignal);
   try {
     if (!options.once)
-      write(`heartbeat: every ${options.intervalSeconds}s on the ${store.kind} store (Ctrl-C stops)`);
+      write(
+        `heartbeat: every ${options.intervalSeconds}s on the ${store.kind} store (Ctrl-C stops)`,
+      );
     while (!stop.signal.aborted) {
       await heartbeat.tick();
       if (options.once) break;

@@ -13,7 +13,9 @@ export async function waitForReset(
 ): Promise<void> {
   const until = resetAt + 1000;
   const tty = process.stderr.isTTY === true;
-  write(`hedge: ${firstClause(reason)}; waiting for the reset at ${new Date(resetAt).toISOString()}\n`);
+  write(
+    `hedge: ${firstClause(reason)}; waiting for the reset at ${new Date(resetAt).toISOString()}\n`,
+  );
   let lastLine = 0;
   while (!signal?.aborted) {
     const left = until - Date.now();

@@ -7,6 +7,7 @@ import {
   mergeSnapshot,
   snapshotKey,
   SNAPSHOT_PREFIX,
+  trustedWindows,
   type UsageSnapshot,
 } from "./snapshot.js";
 import { codexSnapshots, type ReportProfile } from "./usage-report.js";
@@ -50,9 +51,18 @@ export class Heartbeat {
   private async expireSnapshots(now: number): Promise<void> {
     for (const { key, value } of await this.store.list<UsageSnapshot>(SNAPSHOT_PREFIX)) {
       if (!isStale(value, now, this.options.snapshotTtlMs)) continue;
-      await this.store.delete(key);
+      const family = value.family === "*" ? "account" : value.family;
+      const kept = trustedWindows(value, now, this.options.snapshotTtlMs);
+      if (kept.length === Object.keys(value.windows).length) continue;
+      if (kept.length === 0) await this.store.delete(key);
+      else
+        await this.store.set(
+          key,
+          { ...value, windows: Object.fromEntries(kept.map((window) => [window.name, window])) },
+          SNAPSHOT_KEEP_MS,
+        );
       this.options.log(
-        `expired: ${value.route} (${value.family === "*" ? "account" : value.family}) snapshot from ${formatWait(now - value.updatedAt)} ago`,
+        `expired: ${value.route} (${family}) snapshot from ${formatWait(now - value.updatedAt)} ago${kept.length ? `; kept ${kept.map((window) => window.name).join(", ")} until their reset` : ""}`,
       );
     }
   }

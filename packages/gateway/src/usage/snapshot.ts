@@ -76,6 +76,18 @@ export function isStale(snapshot: UsageSnapshot, now: number, ttlMs: number): bo
   return now - snapshot.updatedAt > ttlMs;
 }
 
+/**
+ * The windows of a snapshot that still say something at `now`. Past its TTL a snapshot is
+ * stale: a window without a known reset may have started over and is dropped, while a window
+ * whose reset is still ahead keeps counting as "at least this much used" (usage within a window
+ * only grows, whoever else spends it).
+ */
+export function trustedWindows(snapshot: UsageSnapshot, now: number, ttlMs: number): UsageWindow[] {
+  const windows = Object.values(snapshot.windows);
+  if (!isStale(snapshot, now, ttlMs)) return windows;
+  return windows.filter((window) => window.resetAt !== undefined && window.resetAt > now);
+}
+
 /** What the windows of one route add up to for a request. */
 export interface Headroom {
   /** The smallest share left over all windows (1 when nothing is known). */
@@ -101,7 +113,8 @@ export function headroomOf(windows: readonly UsageWindow[], now: number): Headro
   };
   for (const raw of windows) {
     const window = currentWindow(raw, now);
-    const left = Math.min(1, Math.max(0, 1 - window.usedFraction));
+    // Rounded so 10 of 100 left is exactly 10%, not 9.999...% (a threshold must hold exactly).
+    const left = Math.round(Math.min(1, Math.max(0, 1 - window.usedFraction)) * 1e9) / 1e9;
     if (headroom.binding === undefined || left < headroom.fraction) {
       headroom.fraction = left;
       headroom.binding = window;

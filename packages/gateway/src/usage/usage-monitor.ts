@@ -13,8 +13,8 @@ import { hasUsageHeaders, parseUsageHeaders, REQUEST_FAMILY } from "./parse-head
 import {
   ACCOUNT_FAMILY,
   headroomOf,
-  isStale,
   mergeSnapshot,
+  trustedWindows,
   snapshotKey,
   type Headroom,
   type UsageSnapshot,
@@ -127,8 +127,7 @@ export class UsageMonitor implements HealthInput {
     const windows: UsageWindow[] = [];
     for (const key of [snapshotKey(route, family), snapshotKey(route, ACCOUNT_FAMILY)]) {
       const snapshot = this.cached<UsageSnapshot>(key);
-      if (snapshot && !isStale(snapshot, now, this.settings.snapshotTtlMs))
-        windows.push(...Object.values(snapshot.windows));
+      if (snapshot) windows.push(...trustedWindows(snapshot, now, this.settings.snapshotTtlMs));
     }
     const profile = profileOfRoute(route);
     for (const limit of (profile && this.limits.get(profile)) || []) {
@@ -434,7 +433,8 @@ function spend(snapshot: UsageSnapshot, tokens: number, now: number): UsageSnaps
 
 export function percent(fraction: number): string {
   const value = fraction * 100;
-  return `${value >= 10 || value === 0 ? Math.round(value) : value.toFixed(1)}%`;
+  const rounded = value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
+  return `${rounded}%`;
 }
 
 function resetText(until: number | undefined): string {

@@ -7,8 +7,8 @@ import { readSwitches, type ProfileSwitch } from "./switch-log.js";
 import {
   ACCOUNT_FAMILY,
   currentWindow,
-  isStale,
   mergeSnapshot,
+  trustedWindows,
   SNAPSHOT_PREFIX,
   type UsageSnapshot,
   type UsageWindow,
@@ -77,14 +77,14 @@ export async function usageReport(
       }
     }
     for (const snapshot of mine) {
-      const stale = isStale(snapshot, now, snapshotTtlMs);
+      const trusted = new Set(trustedWindows(snapshot, now, snapshotTtlMs));
       for (const window of Object.values(snapshot.windows)) {
         windows.push({
           ...currentWindow(window, now),
           family: snapshot.family,
           source: snapshot.source,
           updatedAt: snapshot.updatedAt,
-          stale,
+          stale: !trusted.has(window),
         });
       }
     }

@@ -1,0 +1,129 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { makeTempHome, startScriptedUpstream, type ScriptedUpstream } from "@hedge/testkit";
+import { policySchema, routingSchema, type ProviderConfig } from "../src/config-schema.js";
+import type { Credential, CredentialResolver } from "../src/engine/credentials.js";
+import { GatewayEngine, type GatewayEngineOptions } from "../src/engine/engine.js";
+import { resolveProviders } from "../src/providers/resolve.js";
+import { MemoryStore } from "../src/store/memory-store.js";
+import { createGatewayServer } from "../src/server/http-server.js";
+import { GatewayKeyStore } from "../src/server/gateway-keys.js";
+import { GatewayMetrics } from "../src/server/metrics.js";
+import type { ProfileLimits } from "../src/usage/local-limits.js";
+import { UsageMonitor } from "../src/usage/usage-monitor.js";
+import { FAST_RETRY, testClock, type TestClock } from "./routing-harness.js";
+
+export interface UsageHarness {
+  url: string;
+  engine: GatewayEngine;
+  usage: UsageMonitor;
+  store: MemoryStore;
+  clock: TestClock;
+  up: ScriptedUpstream;
+  /** POST to the gateway in the provider's own wire (chat or messages). */
+  ask(options?: { session?: string; text?: string }): Promise<Response>;
+  /** Which profile (by its key `key-NAME`) served each upstream request, oldest first. */
+  served(): string[];
+  close(): Promise<void>;
+}
+
+/**
+ * One provider (`lab`, local) with a pool of login profiles (`lab:profile:a`, ...), each sending
+ * its own key `key-NAME`, all answered by one scripted upstream; an in-process engine with the
+ * usage heartbeat over a memory Store, and an injected clock shared by engine and store.
+ */
+export async function startUsageHarness(options: {
+  profiles: readonly string[];
+  wire?: "chat" | "messages";
+  switchBelow?: number;
+  snapshotTtlMs?: number;
+  settings?: Record<string, { limits?: ProfileLimits; priority?: number }>;
+  engine?: Partial<GatewayEngineOptions>;
+}): Promise<UsageHarness> {
+  const up = await startScriptedUpstream();
+  const home = await makeTempHome();
+  const clock = testClock();
+  const store = new MemoryStore({ now: clock });
+  const wire = options.wire ?? "chat";
+  const provider: ProviderConfig =
+    wire === "chat"
+      ? { base_url: `${up.url}/v1`, wire: "chat" }
+      : { type: "anthropic", base_url: `${up.url}/v1`, class: "local" };
+  const pool: Credential[] = options.profiles.map((name) => ({
+    id: `profile:${name}`,
+    source: "profile",
+    profile: name,
+    secret: `key-${name}`,
+  }));
+  const credentials: CredentialResolver = { credentialsFor: () => pool };
+  const usage = new UsageMonitor(
+    store,
+    {
+      switchBelow: options.switchBelow ?? 0.1,
+      snapshotTtlMs: options.snapshotTtlMs ?? 600_000,
+      profiles: options.settings ?? {},
+      cacheMs: 0,
+    },
+    clock,
+  );
+  const engine = new GatewayEngine({
+    providers: resolveProviders({ lab: provider }),
+    aliases: { m: "lab/m" },
+    policy: policySchema.parse({}),
+    routing: routingSchema.parse({ retry: FAST_RETRY, health_cache_ms: 0 }),
+    credentials,
+    store,
+    usage,
+    now: clock,
+    ...options.engine,
+  });
+  const server: Server = createGatewayServer({
+    engine,
+    keys: new GatewayKeyStore(home.path),
+    metrics: new GatewayMetrics(),
+    requireKey: false,
+    bodyLimitBytes: 2 ** 20,
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    engine,
+    usage,
+    store,
+    clock,
+    up,
+    ask: ({ session, text } = {}) =>
+      fetch(`${url}/v1/${wire === "chat" ? "chat/completions" : "messages"}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(session ? { "x-hedge-session": session } : {}),
+        },
+        body: JSON.stringify({
+          model: "m",
+          max_tokens: 16,
+          messages: [{ role: "user", content: text ?? "hi" }],
+        }),
+      }),
+    served: () =>
+      up.requests.map((request) => {
+        const key = request.headers["x-api-key"] ?? request.headers["authorization"] ?? "";
+        return /key-(\S+)$/.exec(key)?.[1] ?? "?";
+      }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await engine.flush();
+      await up.close();
+      await store.close();
+      await home.cleanup();
+    },
+  };
+}
+
+/** Reads a response to the end and returns its status. */
+export async function statusOf(response: Response): Promise<number> {
+  await response.arrayBuffer();
+  return response.status;
+}
