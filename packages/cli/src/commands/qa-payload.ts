@@ -82,7 +82,7 @@ export function parseHookPayload(text: string): HookPayload {
   }
   if (event !== "Stop") {
     throw hookInputError(
-      `hedge qa is a Stop hook, got a ${String(event)} payload: register it under hooks.Stop`,
+      `hedge qa is a Stop hook, got a ${typeof event === "string" ? event : JSON.stringify(event)} payload: register it under hooks.Stop`,
     );
   }
   const stop = parseWith(stopPayloadSchema, value, "Stop hook payload");
