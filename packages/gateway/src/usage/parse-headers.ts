@@ -113,8 +113,13 @@ function unifiedWindows(lookup: ReadonlyMap<string, string>): UsageWindow[] {
   const status = lookup.get(`${prefix}-status`)?.trim();
   if (status !== undefined) {
     const reset = epochSeconds(lookup.get(`${prefix}-reset`));
-    const claim = lookup.get(`${prefix}-representative-claim`)?.trim();
-    const bound = windows.find((window) => claim !== undefined && claim.startsWith(window.name));
+    // The claim names the binding window: `five_hour`, `seven_day`, `seven_day_opus`, ...
+    const claim = lookup
+      .get(`${prefix}-representative-claim`)
+      ?.trim()
+      .replace("five_hour", "5h")
+      .replace("seven_day", "7d");
+    const bound = windows.find((window) => window.name === claim);
     windows.push({
       name: "unified",
       unit: "usage",

@@ -132,5 +132,5 @@ export function headroomOf(windows: readonly UsageWindow[], now: number): Headro
 /** `usedFraction` from a limit and a remaining count. */
 export function usedFromCounts(limit: number, remaining: number): number {
   if (!(limit > 0)) return remaining > 0 ? 0 : 1;
-  return Math.min(1, Math.max(0, 1 - remaining / limit));
+  return Math.round(Math.min(1, Math.max(0, 1 - remaining / limit)) * 1e9) / 1e9;
 }
