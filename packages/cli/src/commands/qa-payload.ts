@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UsageError } from "@hedge/auth";
+import { HedgeError } from "@hedge/auth";
 
 /**
  * A Stop hook payload: Claude Code's (`session_id`, `transcript_path`, `cwd`, `stop_hook_active`)
@@ -45,8 +45,10 @@ export type HookPayload =
     };
 
 /** Bad hook input: one line on stderr, exit 2. */
-export function hookInputError(message: string): UsageError {
-  return new UsageError(`qa: ${message}`, { code: "qa_bad_input" });
+export function hookInputError(message: string): HedgeError {
+  // Exit 1, not hedge's usual 2 for bad input: Claude Code and Codex read exit 2 from a Stop
+  // hook as "block, and continue with this message"; a broken hook must not hold the agent.
+  return new HedgeError("qa_bad_input", `qa: ${message}`, { exitCode: 1 });
 }
 
 /** Parses and recognises a hook payload by its fields; anything else is a {@link hookInputError}. */
