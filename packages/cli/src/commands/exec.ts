@@ -16,16 +16,13 @@ import {
   type Roles,
 } from "@hedge/core";
 import type { GatewayEngine } from "@hedge/gateway";
-import { createModelClient, type ModelClient } from "@hedge/gateway-client";
 import { HedgeError, UsageError } from "@hedge/auth";
 import { createQaVerifier } from "./exec-qa.js";
 import { loadConfig } from "../config/load.js";
-import type { HedgeConfig } from "../config/schema.js";
 import { hedgeHome, type GlobalOptions } from "../context.js";
-import { buildEngine } from "../engine-factory.js";
 import { EXIT } from "../exit-codes.js";
+import { connectModels } from "../model-connection.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
-import { waitForReset as waitUntilReset } from "./usage-wait.js";
 
 export interface ExecOptions {
   model?: string;
@@ -111,7 +108,7 @@ export async function runExec(
   });
   const qaEnabled = options.qa && config.qa.enabled;
 
-  const connection = await connectClient(config, home, options.gateway, options.waitForReset);
+  const connection = await connectModels(config, home, options.gateway, options.waitForReset);
   if (connection.engine) {
     await checkRoles(connection.engine, roles, {
       orchestrator: decision.mode === "orchestrated",
@@ -251,29 +248,6 @@ export async function runExec(
   if (options.outputLastMessage) writeFileSync(options.outputLastMessage, lastMessage);
   if (!options.json && outcome === "completed") process.stdout.write(`${lastMessage}\n`);
   process.exitCode = outcome === "completed" ? EXIT.ok : EXIT.failed;
-}
-
-async function connectClient(
-  config: HedgeConfig,
-  home: string,
-  gatewayFlag: string | undefined,
-  waitForReset = false,
-): Promise<{ client: ModelClient; engine?: GatewayEngine; close: () => Promise<void> }> {
-  const url = gatewayFlag ?? config.client.gateway_url ?? config.openai_base_url;
-  if (url) {
-    const client = createModelClient({
-      mode: "remote",
-      url,
-      key: process.env[config.client.gateway_key_env],
-    });
-    return { client, close: () => Promise.resolve() };
-  }
-  const { engine, close } = await buildEngine(
-    config,
-    home,
-    waitForReset ? { waitForReset: waitUntilReset } : {},
-  );
-  return { client: createModelClient({ mode: "embedded", engine }), engine, close };
 }
 
 /**

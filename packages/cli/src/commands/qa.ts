@@ -9,13 +9,11 @@ import {
   type QaInput,
   type QaRunResult,
 } from "@hedge/core";
-import { createModelClient, type ModelClient } from "@hedge/gateway-client";
 import { UsageError } from "@hedge/auth";
 import { loadConfig } from "../config/load.js";
-import type { HedgeConfig } from "../config/schema.js";
 import { hedgeHome, type GlobalOptions } from "../context.js";
-import { buildEngine } from "../engine-factory.js";
 import { EXIT } from "../exit-codes.js";
+import { connectModels } from "../model-connection.js";
 import { hookInputError, parseHookPayload, type HookPayload } from "./qa-payload.js";
 import { readTranscript } from "./qa-transcript.js";
 
@@ -72,7 +70,7 @@ export async function runQaHook(
   const onSignal = (): void => abort.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const connection = await connectClient(config, home, options.gateway);
+  const connection = await connectModels(config, home, options.gateway);
   let result: QaRunResult;
   try {
     result = await runQa(
@@ -179,20 +177,3 @@ async function readStdin(): Promise<string> {
 }
 
 /** The same client choice as `hedge exec`: a remote gateway when one is named, else embedded. */
-async function connectClient(
-  config: HedgeConfig,
-  home: string,
-  gatewayFlag: string | undefined,
-): Promise<{ client: ModelClient; close: () => Promise<void> }> {
-  const url = gatewayFlag ?? config.client.gateway_url ?? config.openai_base_url;
-  if (url) {
-    const client = createModelClient({
-      mode: "remote",
-      url,
-      key: process.env[config.client.gateway_key_env],
-    });
-    return { client, close: () => Promise.resolve() };
-  }
-  const { engine, close } = await buildEngine(config, home);
-  return { client: createModelClient({ mode: "embedded", engine }), close };
-}
