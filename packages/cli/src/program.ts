@@ -1,12 +1,7 @@
 import { Command, Option } from "commander";
-import { UsageError } from "@hedge/auth";
-import type { ExecOptions } from "./commands/exec.js";
 import { HEDGE_VERSION } from "./version.js";
-import type { GlobalOptions } from "./context.js";
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+import { registerExec } from "./program-exec.js";
+import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
 
 /**
  * The one command tree. Commands register here with their flags and load their implementation
@@ -139,65 +134,7 @@ export function buildProgram(): Command {
       },
     );
 
-  const exec = program
-    .command("exec")
-    .alias("e")
-    .description("run the agent non-interactively on one prompt (like codex exec)")
-    .argument("[prompt]", "the prompt; '-' or none reads it from stdin")
-    .option("-m, --model <model>", "the executor's model for this run (provider/model or alias)")
-    .option(
-      "--role <role=model>",
-      "a role's model for this run (orchestrator, executor, qa), repeatable",
-      collect,
-      [],
-    )
-    .option("--single-model <model>", "every role on one model")
-    .option("--no-qa", "skip the QA verifier for this run")
-    .option("--orchestrate", "plan the turn with the orchestrator first")
-    .option("--no-orchestrate", "the executor alone, whatever the prompt")
-    .option("-s, --sandbox <mode>", "read-only | workspace-write | danger-full-access")
-    .option("--full-auto", "workspace-write sandbox, approvals on request")
-    .option("-C, --cd <dir>", "working directory")
-    .option("--add-dir <dir>", "another writable directory, repeatable", collect, [])
-    .option("--skip-git-repo-check", "allow running outside a git repository")
-    .option("--json", "print events as JSONL (Codex's exec --json schema)")
-    .addOption(new Option("--experimental-json", "alias of --json").hideHelp())
-    .option("-o, --output-last-message <file>", "write the final message to a file")
-    .option("--output-schema <file>", "JSON Schema the final message must follow")
-    .option("-i, --image <file>", "attach an image to the prompt, repeatable", collect, [])
-    .option("--gateway <url>", "use a remote gateway instead of the embedded engine")
-    .option("--wait-for-reset", "when every profile is at its limit, wait for the reset")
-    .addOption(new Option("--thread-source <source>").hideHelp())
-    .addOption(new Option("--cyber-access-program <program>").hideHelp())
-    .action(async (prompt: string | undefined, _options: unknown, command: Command) => {
-      const { runExec } = await import("./commands/exec.js");
-      await runExec(globals(command), prompt, execOptions(command));
-    });
-  exec
-    .command("resume")
-    .description("continue a session: resume ID [PROMPT] or resume --last [PROMPT]")
-    .argument("[session]", "session id (thread_id), or the prompt with --last")
-    .argument("[prompt]", "the prompt; '-' or none reads it from stdin")
-    .option("--last", "continue the most recent session")
-    .action(
-      async (
-        first: string | undefined,
-        second: string | undefined,
-        options: { last?: boolean },
-        command: Command,
-      ) => {
-        const { runExec } = await import("./commands/exec.js");
-        if (options.last) {
-          await runExec(globals(command), first, execOptions(command), { last: true });
-        } else {
-          if (!first)
-            throw new UsageError("resume needs a session id or --last", {
-              hint: 'hedge exec resume --last "continue"',
-            });
-          await runExec(globals(command), second, execOptions(command), { id: first });
-        }
-      },
-    );
+  registerExec(program);
 
   const auth = program
     .command("auth")
@@ -377,65 +314,4 @@ export function buildProgram(): Command {
     command.configureOutput({ outputError: (text, write) => write(formatCommanderError(text)) });
   }
   return program;
-}
-
-/** Options of `exec` (and of `exec resume`, which inherits them), typed. */
-function execOptions(command: Command): ExecOptions {
-  const options = command.optsWithGlobals<{
-    model?: string;
-    role?: string[];
-    singleModel?: string;
-    qa?: boolean;
-    orchestrate?: boolean;
-    sandbox?: string;
-    fullAuto?: boolean;
-    cd?: string;
-    addDir?: string[];
-    skipGitRepoCheck?: boolean;
-    json?: boolean;
-    experimentalJson?: boolean;
-    outputLastMessage?: string;
-    outputSchema?: string;
-    image?: string[];
-    gateway?: string;
-    waitForReset?: boolean;
-  }>();
-  return {
-    ...(options.model ? { model: options.model } : {}),
-    role: options.role ?? [],
-    ...(options.singleModel ? { singleModel: options.singleModel } : {}),
-    qa: options.qa !== false,
-    ...(options.orchestrate === undefined ? {} : { orchestrate: options.orchestrate }),
-    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
-    ...(options.fullAuto ? { fullAuto: true } : {}),
-    ...(options.cd ? { cd: options.cd } : {}),
-    addDir: options.addDir ?? [],
-    ...(options.skipGitRepoCheck ? { skipGitRepoCheck: true } : {}),
-    json: options.json === true || options.experimentalJson === true,
-    ...(options.outputLastMessage ? { outputLastMessage: options.outputLastMessage } : {}),
-    ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),
-    image: options.image ?? [],
-    ...(options.gateway ? { gateway: options.gateway } : {}),
-    ...(options.waitForReset ? { waitForReset: true } : {}),
-  };
-}
-
-function allCommands(command: Command): Command[] {
-  return [command, ...command.commands.flatMap(allCommands)];
-}
-
-function globals(command: Command): GlobalOptions {
-  const options = command.optsWithGlobals<{ config?: string[]; profile?: string }>();
-  const profile = options.profile ?? (process.env["HEDGE_PROFILE"] || undefined);
-  return { configOverrides: options.config ?? [], ...(profile ? { profile } : {}) };
-}
-
-/** `error: unknown command 'x'\n(Did you mean y?)` -> one line plus the next step. */
-export function formatCommanderError(text: string): string {
-  const line = text
-    .trim()
-    .replace(/\n\(Did you mean (.+)\?\)/, " (did you mean $1?)")
-    .replace(/^error: /, "")
-    .replace(/\s*\n\s*/g, " ");
-  return `hedge: ${line}\n  hint: run 'hedge --help' for commands and flags\n`;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import type { CanonicalEvent } from "../canonical/events.js";
 import type { CanonicalRequest } from "../canonical/request.js";
@@ -6,8 +5,7 @@ import type { PolicyConfig, RoutingConfig } from "../config-schema.js";
 import type { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { RouteHealth, type HealthInput } from "../routing/health.js";
-import type { CallStats, Store } from "../store/store.js";
-import { costUsd, priceFor } from "../routing/prices.js";
+import type { Store } from "../store/store.js";
 import { SseParser } from "../wire/sse.js";
 import { codecFor } from "../wire/registry.js";
 import { estimateRequestTokens } from "../usage/estimate.js";
@@ -15,6 +13,16 @@ import { profileOfRoute } from "../usage/family.js";
 import type { ProfileSwitch } from "../usage/switch-log.js";
 import type { UsageMonitor, UsageRoute } from "../usage/usage-monitor.js";
 import { AuditRecorder } from "./audit.js";
+import {
+  auditEntryOf,
+  newRecord,
+  newRequestId,
+  routeEvent,
+  setRoute,
+  verdictEntry,
+  type RouteSelectedEvent,
+} from "./records.js";
+import { headersOf, tryUpstream } from "./try-upstream.js";
 import {
   runAttempts,
   type AttemptLog,
@@ -32,25 +40,13 @@ import {
   type RouteExplanation,
   type RouteInput,
   type RoutePlan,
+  type RouterDeps,
 } from "./route.js";
 import { resetAtOf } from "./unavailable.js";
 import { callUpstream, createUpstreamDispatcher, type UpstreamResponse } from "./upstream.js";
 
-/** Emitted first on a canonical stream: which route serves it. Never carries a secret. */
-export interface RouteSelectedEvent {
-  type: "route.selected";
-  provider: string;
-  model: string;
-  upstreamModel: string;
-  credential: string;
-  profile: string | undefined;
-  /** The profile (or route) the usage heartbeat moved this request away from, if it did. */
-  switchedFrom?: string;
-  /** Why it moved (the previous profile's window under `switch_below`, a 429, ...). */
-  switchReason?: string;
-}
-
 export type EngineEvent = CanonicalEvent | RouteSelectedEvent;
+export { newRecord, newRequestId, routeEvent, setRoute, tryUpstream, type RouteSelectedEvent };
 
 export interface GatewayEngineOptions {
   providers: readonly ResolvedProvider[];
@@ -86,15 +82,6 @@ export interface RunContext {
   session?: string;
   /** The request's estimated tokens (reserved against local token limits). */
   estimatedTokens?: number;
-}
-
-// A random process prefix and a counter: unique without a random draw per request.
-const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString("hex")}`;
-let requestCounter = 0;
-
-export function newRequestId(): string {
-  requestCounter += 1;
-  return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, "0")}`;
 }
 
 /**
@@ -142,20 +129,25 @@ export class GatewayEngine {
 
   /** The routing seam: every viable attempt for a request, in order, and what was excluded. */
   route(input: RouteInput): Promise<RoutePlan> {
-    return planRoute(input, {
-      ...this.options,
-      now: this.now,
-      ...(this.health ? { health: this.health } : {}),
-    });
+    return planRoute(input, this.routerDeps());
   }
 
   /** Every routing step for a request, returned rather than thrown, calling nothing. */
   explain(input: RouteInput): Promise<RouteExplanation> {
-    return explainRoute(input, {
+    return explainRoute(input, this.routerDeps());
+  }
+
+  private deps: RouterDeps | undefined;
+
+  /** Built once: the router's view of this engine (config, health, usage, candidate cache). */
+  private routerDeps(): RouterDeps {
+    this.deps ??= {
       ...this.options,
       now: this.now,
       ...(this.health ? { health: this.health } : {}),
-    });
+      candidateCache: new Map(),
+    };
+    return this.deps;
   }
 
   /**
@@ -225,77 +217,12 @@ export class GatewayEngine {
           this.options.log?.(`gateway: usage accounting failed: ${String(error)}`),
         );
     }
-    this.audit?.add({
-      at: this.now(),
-      requestId: record.requestId,
-      model: record.model,
-      attempts: (log ?? []).map((entry) => ({
-        route: entry.route,
-        outcome: entry.reason ? `${entry.outcome}: ${entry.reason}` : entry.outcome,
-        latencyMs: Math.round(entry.latencyMs),
-        ...(entry.status === undefined ? {} : { status: entry.status }),
-      })),
-      excluded: (plan?.excluded ?? []).map((route) => ({
-        route: route.route,
-        reason: route.reason,
-      })),
-      outcome:
-        record.outcome === "ok"
-          ? "ok"
-          : `${record.outcome}${record.errorType ? ` (${record.errorType})` : ""}`,
-      ...(record.provider ? { call: this.callStats(record) } : {}),
-    });
-  }
-
-  private callStats(record: RequestRecord): CallStats {
-    const usage = record.usage;
-    const provider = this.providers.find((candidate) => candidate.id === record.provider);
-    const price =
-      provider && record.upstreamModel
-        ? priceFor(provider.type, record.upstreamModel, provider.prices)
-        : undefined;
-    return {
-      model: record.model,
-      ...(record.role ? { role: record.role } : {}),
-      ...(record.session ? { session: record.session } : {}),
-      ...(record.turn ? { turn: record.turn } : {}),
-      ...(record.provider ? { provider: record.provider } : {}),
-      ...(record.upstreamModel ? { upstream_model: record.upstreamModel } : {}),
-      ...(record.profile ? { profile: record.profile } : {}),
-      input_tokens: usage?.input_tokens ?? 0,
-      cached_input_tokens: usage?.cached_input_tokens ?? 0,
-      output_tokens: usage?.output_tokens ?? 0,
-      latency_ms: Math.round(record.latencyMs),
-      ...(record.ttfbMs === undefined ? {} : { ttft_ms: Math.round(record.ttfbMs) }),
-      tool_calls: record.toolCalls ?? 0,
-      ...(price && usage ? { cost_usd: costUsd(price, usage) } : {}),
-      outcome: record.outcome,
-    };
+    this.audit?.add(auditEntryOf(record, plan, log, this.now(), this.providers));
   }
 
   /** Records a QA verdict for `hedge stats` (it has no model call of its own). */
   recordVerdict(fields: { session?: string; turn?: string; model: string; verdict: string }): void {
-    this.audit?.add({
-      at: this.now(),
-      requestId: newRequestId(),
-      model: fields.model,
-      attempts: [],
-      excluded: [],
-      outcome: "ok",
-      call: {
-        role: "qa",
-        model: fields.model,
-        ...(fields.session ? { session: fields.session } : {}),
-        ...(fields.turn ? { turn: fields.turn } : {}),
-        input_tokens: 0,
-        cached_input_tokens: 0,
-        output_tokens: 0,
-        latency_ms: 0,
-        tool_calls: 0,
-        outcome: "verdict",
-        qa_verdict: fields.verdict,
-      },
-    });
+    this.audit?.add(verdictEntry(fields, this.now(), newRequestId()));
   }
 
   /** A failure after bytes reached the client: not retried, but health counts it. */
@@ -480,92 +407,4 @@ export class GatewayEngine {
       if (!sawEnd) response.body.destroy();
     }
   }
-}
-
-/**
- * One upstream call as a TryResult: 2xx is ok (body unread); an error status reads the body for
- * classification; a network failure carries its code.
- */
-export async function tryUpstream(
-  call: () => Promise<UpstreamResponse>,
-): Promise<TryResult<UpstreamResponse>> {
-  let response: UpstreamResponse;
-  try {
-    response = await call();
-  } catch (error) {
-    const code =
-      (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name;
-    return {
-      ok: false,
-      ...(code ? { errorCode: code } : {}),
-      message: error instanceof Error ? error.message : String(error),
-    };
-  }
-  if (response.statusCode < 400) return { ok: true, value: response };
-  const body = await response.body.text().catch(() => "");
-  return {
-    ok: false,
-    status: response.statusCode,
-    body,
-    headers: response.headers,
-    message: `answered ${response.statusCode}`,
-    value: response,
-  };
-}
-
-export function newRecord(
-  requestId: string,
-  inboundWire: RequestRecord["inboundWire"],
-  model: string,
-  stream: boolean,
-): RequestRecord {
-  return {
-    requestId,
-    inboundWire,
-    model,
-    provider: undefined,
-    upstreamModel: undefined,
-    credential: undefined,
-    status: 0,
-    outcome: "ok",
-    errorType: undefined,
-    passThrough: false,
-    stream,
-    attempts: 0,
-    latencyMs: 0,
-    ttfbMs: undefined,
-    usage: undefined,
-  };
-}
-
-export function setRoute(record: RequestRecord, attempt: Attempt): void {
-  record.provider = attempt.provider.id;
-  record.upstreamModel = attempt.upstreamModel;
-  record.credential = attempt.credential.id;
-  if (attempt.credential.profile) record.profile = attempt.credential.profile;
-}
-
-export function routeEvent(
-  attempt: Attempt,
-  model: string,
-  switched?: ProfileSwitch,
-): RouteSelectedEvent {
-  return {
-    type: "route.selected",
-    provider: attempt.provider.id,
-    model,
-    upstreamModel: attempt.upstreamModel,
-    credential: attempt.credential.id,
-    profile: attempt.credential.profile,
-    ...(switched
-      ? { switchedFrom: switched.fromProfile ?? switched.from, switchReason: switched.reason }
-      : {}),
-  };
-}
-
-/** Response headers of a successful try (an upstream response), if the value carries them. */
-function headersOf(value: unknown): UpstreamResponse["headers"] | undefined {
-  return typeof value === "object" && value !== null && "headers" in value
-    ? (value as UpstreamResponse).headers
-    : undefined;
 }

@@ -10,7 +10,7 @@ import { rankRoutes, type RankStrategy } from "../routing/rank.js";
 import type { UsageMonitor } from "../usage/usage-monitor.js";
 import type { Credential, CredentialResolver } from "./credentials.js";
 import { resolveModel, type ModelTarget } from "./model-ref.js";
-import { describeReset, RoutesUnavailableError } from "./unavailable.js";
+import { noCandidate, noHealthyRoute } from "./route-errors.js";
 
 /** One way to serve a request: a provider, the model id it knows, and a credential. */
 export interface Attempt {
@@ -76,6 +76,11 @@ export interface RouterDeps {
   /** The usage heartbeat: orders each profile pool by headroom (it is also a health input). */
   usage?: UsageMonitor;
   now?: () => number;
+  /**
+   * Candidates depend only on config and credentials, which an engine holds fixed: requests
+   * without a caller identity reuse them per (model, profile pool).
+   */
+  candidateCache?: Map<string, ReturnType<typeof buildCandidates>>;
 }
 
 /**
@@ -187,7 +192,7 @@ export interface RouteExplanation {
 
 /** Every step of `planRoute` (candidates, policy, health, ranking), calling nothing. */
 export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise<RouteExplanation> {
-  const { model, candidates, excluded, denials } = buildCandidates(input, deps);
+  const { model, candidates, excluded, denials } = cachedCandidates(input, deps);
   const rule = deps.routing.models[model] ?? deps.routing.models[input.model];
   const strategy = rule?.strategy ?? deps.routing.default_strategy;
   const empty = {
@@ -235,22 +240,31 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
   if (strategy === "fastest" && deps.health) {
     await deps.health.loadLatency(healthy.map((attempt) => attempt.id));
   }
-  const ranked = rankRoutes(
-    healthy.map((attempt) => ({
-      ...attempt,
-      ...priced(attempt),
-      ...(deps.health ? latencyOf(deps.health, attempt.id) : {}),
-      ...weighted(attempt, rule?.weights),
-    })),
-    strategy,
-    sticky ? { sticky } : {},
-  );
-  let attempts = ranked.map(
-    (ranking) =>
-      healthy.find(
-        (attempt) => attempt.id === ranking.id && attempt.declaredIndex === ranking.declaredIndex,
-      ) as Attempt,
-  );
+  // Only what the strategy ranks by is looked up (prices, latency, weights); priority with one
+  // candidate, the common case, needs no ranking at all.
+  let attempts: Attempt[];
+  if (strategy === "priority" || healthy.length < 2) {
+    attempts = [...healthy].sort((a, b) => a.declaredIndex - b.declaredIndex);
+    const at = sticky === undefined ? -1 : attempts.findIndex((attempt) => attempt.id === sticky);
+    if (at > 0) attempts.unshift(...attempts.splice(at, 1));
+  } else {
+    const ranked = rankRoutes(
+      healthy.map((attempt) => ({
+        ...attempt,
+        ...(strategy === "cheapest" ? priced(attempt) : {}),
+        ...(strategy === "fastest" && deps.health ? latencyOf(deps.health, attempt.id) : {}),
+        ...(strategy === "weighted" ? weighted(attempt, rule?.weights) : {}),
+      })),
+      strategy,
+      sticky ? { sticky } : {},
+    );
+    attempts = ranked.map(
+      (ranking) =>
+        healthy.find(
+          (attempt) => attempt.id === ranking.id && attempt.declaredIndex === ranking.declaredIndex,
+        ) as Attempt,
+    );
+  }
   if (deps.usage) {
     // Within a profile pool, usage decides (current member, then headroom); a session's route
     // still goes first: its prompt cache is warm.
@@ -265,6 +279,25 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
       attempts.length === 0
         ? noHealthyRoute(input.model, excluded, (deps.now ?? Date.now)())
         : undefined,
+  };
+}
+
+function cachedCandidates(input: RouteInput, deps: RouterDeps): ReturnType<typeof buildCandidates> {
+  const cache = deps.candidateCache;
+  if (!cache || input.caller) return buildCandidates(input, deps);
+  const key = `${input.model}\u0000${input.profiles?.join(",") ?? ""}`;
+  let built = cache.get(key);
+  if (!built) {
+    built = buildCandidates(input, deps);
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, built);
+  }
+  // Copies: the plan adds to `excluded`, and callers may reorder candidates.
+  return {
+    ...built,
+    candidates: [...built.candidates],
+    excluded: [...built.excluded],
+    denials: [...built.denials],
   };
 }
 
@@ -369,85 +402,4 @@ function weighted(
 ): { weight?: number } {
   const weight = weights?.[attempt.id] ?? weights?.[attempt.provider.id];
   return weight === undefined ? {} : { weight };
-}
-
-function noCandidate(
-  model: string,
-  excluded: readonly ExcludedRoute[],
-  denials: readonly string[],
-): GatewayError {
-  if (
-    denials.length > 0 &&
-    denials.length === excluded.filter((route) => route.reason.startsWith("policy:")).length &&
-    excluded.every((route) => route.reason.startsWith("policy:"))
-  ) {
-    return new GatewayError(
-      "policy_denied",
-      `policy denied every route for "${model}": ${denials.join("; ")}`,
-      {
-        status: 403,
-        type: "permission_error",
-        hint: "log in to the provider (hedge auth login) or allow it deliberately in [policy]",
-      },
-    );
-  }
-  const providers = [
-    ...new Set(
-      excluded
-        .filter((route) => route.reason.startsWith("no credential"))
-        .map((route) => route.provider),
-    ),
-  ];
-  if (providers.length > 0) {
-    return new GatewayError(
-      "no_credential",
-      `no credential for ${providers.join(", ")} (model "${model}")`,
-      {
-        status: 401,
-        type: "authentication_error",
-        hint: `run 'hedge auth login --provider ${providers[0] ?? "PROVIDER"}' or set its api_key_env variable`,
-      },
-    );
-  }
-  return new GatewayError(
-    "no_route",
-    `no route for "${model}": ${excluded.map((route) => `${route.route} (${route.reason})`).join("; ")}`,
-    {
-      status: 404,
-      type: "not_found_error",
-    },
-  );
-}
-
-function noHealthyRoute(
-  model: string,
-  excluded: readonly ExcludedRoute[],
-  now: number,
-): GatewayError {
-  const recoveries = excluded
-    .map((route) => route.until)
-    .filter((until): until is number => until !== undefined);
-  const earliest = recoveries.length ? Math.min(...recoveries) : undefined;
-  const reasons = excluded.map((route) => `${route.route}: ${route.reason}`).join("; ");
-  // Every route out for its limits (usage or a 429's cooldown): the answer is a rate limit.
-  const limited =
-    excluded.length > 0 &&
-    excluded.every(
-      (route) => route.reason.startsWith("usage:") || route.reason.startsWith("rate_limited:"),
-    );
-  return new RoutesUnavailableError(
-    limited ? "usage_exhausted" : "no_healthy_route",
-    limited
-      ? `every profile for "${model}" is at its limit${earliest ? `; earliest reset ${describeReset(earliest, now)}` : ""} (${reasons})`
-      : `every allowed route for "${model}" is unavailable (${reasons})${earliest ? `; earliest recovery ${new Date(earliest).toISOString()}` : ""}`,
-    {
-      status: limited ? 429 : 503,
-      type: limited ? "rate_limit_error" : "overloaded_error",
-      retryable: true,
-      resetAt: earliest,
-      hint: limited
-        ? "wait for the reset (hedge exec --wait-for-reset), see 'hedge usage', or log in to another profile"
-        : "wait for the earliest recovery, check 'hedge gateway status', or add another route (fallbacks, another profile)",
-    },
-  );
 }

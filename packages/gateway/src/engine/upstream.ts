@@ -25,7 +25,7 @@ export function createUpstreamDispatcher(): Dispatcher {
 export interface UpstreamCall {
   attempt: Attempt;
   /** Serialized JSON body in the provider's wire. */
-  body: string;
+  body: string | Buffer;
   stream: boolean;
   /** Headers from the inbound request to forward (only meaningful for the same wire). */
   inboundHeaders?: Readonly<Record<string, string | string[] | undefined>>;

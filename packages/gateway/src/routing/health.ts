@@ -48,6 +48,9 @@ export interface HealthInput {
   ): Promise<Map<string, { reason: string; until?: number }>>;
 }
 
+/** How often a process shares its latency estimate of a route. */
+const LATENCY_SHARE_MS = 5_000;
+
 export const breakerKey = (route: string): string => `breaker:${route}`;
 export const cooldownKey = (route: string): string => `cooldown:${route}`;
 const latencyKey = (route: string): string => `latency:${route}`;
@@ -66,6 +69,7 @@ interface Latency {
  */
 export class RouteHealth {
   private readonly latency = new Map<string, Latency>();
+  private readonly latencySharedAt = new Map<string, number>();
   private readonly breakerConfig: Partial<BreakerConfig>;
   /** Stored breaker and cooldown per route as last read or written here, and when. */
   private readonly cache = new Map<
@@ -276,9 +280,13 @@ export class RouteHealth {
       ttftMs === undefined ? previous.ttftMs : (updateEwma(previous.ttftMs, ttftMs) ?? ttftMs);
     if (ttft !== undefined) next.ttftMs = ttft;
     this.latency.set(route, next);
-    // Shared occasionally so other processes rank with it too; never on every request.
-    if (next.samples % 20 === 1)
+    // Shared at most every few seconds per route so other processes rank with it too; a write
+    // per request (or per N requests) would cost the hot path at high rates.
+    const now = this.now();
+    if (now - (this.latencySharedAt.get(route) ?? 0) >= LATENCY_SHARE_MS) {
+      this.latencySharedAt.set(route, now);
       void this.store.set(latencyKey(route), next).catch(() => undefined);
+    }
   }
 
   /** Loads latency estimates other processes shared (for `fastest`), once per route. */

@@ -17,6 +17,8 @@ import { estimateBodyTokens } from "../usage/estimate.js";
 export interface InboundRequest {
   wire: WireFormat;
   body: JsonObject;
+  /** The body as received: passed through with only the model rewritten, when possible. */
+  raw?: Buffer;
   headers: IncomingHttpHeaders;
   requestId: string;
   signal: AbortSignal;
@@ -78,9 +80,11 @@ export async function forward(
     },
     (attempt, limits) => {
       const passThrough = attempt.provider.wire === inbound.wire;
-      let body: string;
+      let body: string | Buffer;
       if (passThrough) {
-        body = JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
+        body =
+          (inbound.raw && rewriteModel(inbound.raw, model, attempt.upstreamModel)) ??
+          JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
       } else {
         if (canonical === undefined) {
           canonical = inboundCodec.decodeRequest(inbound.body);
@@ -305,5 +309,34 @@ export function headerValue(
   const value = headers[name];
   if (typeof value === "string") return value;
   if (Array.isArray(value) && typeof value[0] === "string") return value[0];
+  return undefined;
+}
+
+/**
+ * The raw body with its `"model"` value replaced, without parsing and re-serialising what may be
+ * hundreds of kilobytes of conversation: only when the model appears exactly once in the common
+ * `"model":"…"` spelling; otherwise undefined (the caller re-serialises).
+ */
+export function rewriteModel(raw: Buffer, from: string, to: string): Buffer | undefined {
+  if (from === to) return raw;
+  for (const separator of [":", ": "]) {
+    const needle = Buffer.from(`"model"${separator}${JSON.stringify(from)}`);
+    const at = raw.indexOf(needle);
+    if (at < 0) continue;
+    if (raw.indexOf(needle, at + needle.length) >= 0) return undefined;
+    // A nested "model" key (e.g. in metadata) would also match: require it at the top level by
+    // checking that the same key does not appear anywhere else in any spelling.
+    if (
+      raw.indexOf(Buffer.from('"model"'), at + 1) >= 0 ||
+      raw.indexOf(Buffer.from('"model"')) !== at
+    ) {
+      return undefined;
+    }
+    return Buffer.concat([
+      raw.subarray(0, at),
+      Buffer.from(`"model"${separator}${JSON.stringify(to)}`),
+      raw.subarray(at + needle.length),
+    ]);
+  }
   return undefined;
 }

@@ -99,7 +99,7 @@ async function handle(
   }
   if (req.method === "POST" && countTokens) {
     try {
-      const counted = countTokensBody(await readJsonBody(req, options.bodyLimitBytes));
+      const counted = countTokensBody((await readJsonBody(req, options.bodyLimitBytes)).body);
       res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
       res.end(JSON.stringify(counted));
     } catch (error) {
@@ -130,13 +130,14 @@ async function handle(
     }
   });
   try {
-    const body = await readJsonBody(req, options.bodyLimitBytes);
+    const { body, raw } = await readJsonBody(req, options.bodyLimitBytes);
     const caller = callerOf(options.accounts ?? {}, key, req);
     routed = await forward(
       options.engine,
       {
         wire,
         body,
+        raw,
         headers: req.headers,
         requestId,
         signal: abort.signal,
@@ -212,7 +213,10 @@ function looksAnthropic(req: IncomingMessage): boolean {
   return req.headers["anthropic-version"] !== undefined || req.headers["x-api-key"] !== undefined;
 }
 
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+async function readJsonBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ body: Record<string, unknown>; raw: Buffer }> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) {
     req.resume();
@@ -229,8 +233,9 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record
     chunks.push(chunk as Buffer);
   }
   let parsed: unknown;
+  const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    parsed = JSON.parse(raw.toString("utf8"));
   } catch {
     throw new GatewayError("invalid_json", "the request body is not valid JSON", { status: 400 });
   }
@@ -238,7 +243,7 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record
     throw new GatewayError("invalid_json", "the request body must be a JSON object", {
       status: 400,
     });
-  return parsed;
+  return { body: parsed, raw };
 }
 
 function tooLarge(limit: number): GatewayError {

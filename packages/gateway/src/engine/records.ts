@@ -1,0 +1,167 @@
+import { randomBytes } from "node:crypto";
+import type { ResolvedProvider } from "../providers/resolve.js";
+import { costUsd, priceFor } from "../routing/prices.js";
+import type { AuditEntry, CallStats } from "../store/store.js";
+import type { ProfileSwitch } from "../usage/switch-log.js";
+import type { AttemptLog } from "./attempt-runner.js";
+import type { RequestRecord } from "./observer.js";
+import type { Attempt, RoutePlan } from "./route.js";
+
+/** Emitted first on a canonical stream: which route serves it. Never carries a secret. */
+export interface RouteSelectedEvent {
+  type: "route.selected";
+  provider: string;
+  model: string;
+  upstreamModel: string;
+  credential: string;
+  profile: string | undefined;
+  /** The profile (or route) the usage heartbeat moved this request away from, if it did. */
+  switchedFrom?: string;
+  /** Why it moved (the previous profile's window under `switch_below`, a 429, ...). */
+  switchReason?: string;
+}
+
+// A random process prefix and a counter: unique without a random draw per request.
+const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString("hex")}`;
+let requestCounter = 0;
+
+export function newRequestId(): string {
+  requestCounter += 1;
+  return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, "0")}`;
+}
+
+export function newRecord(
+  requestId: string,
+  inboundWire: RequestRecord["inboundWire"],
+  model: string,
+  stream: boolean,
+): RequestRecord {
+  return {
+    requestId,
+    inboundWire,
+    model,
+    provider: undefined,
+    upstreamModel: undefined,
+    credential: undefined,
+    status: 0,
+    outcome: "ok",
+    errorType: undefined,
+    passThrough: false,
+    stream,
+    attempts: 0,
+    latencyMs: 0,
+    ttfbMs: undefined,
+    usage: undefined,
+  };
+}
+
+export function setRoute(record: RequestRecord, attempt: Attempt): void {
+  record.provider = attempt.provider.id;
+  record.upstreamModel = attempt.upstreamModel;
+  record.credential = attempt.credential.id;
+  if (attempt.credential.profile) record.profile = attempt.credential.profile;
+}
+
+export function routeEvent(
+  attempt: Attempt,
+  model: string,
+  switched?: ProfileSwitch,
+): RouteSelectedEvent {
+  return {
+    type: "route.selected",
+    provider: attempt.provider.id,
+    model,
+    upstreamModel: attempt.upstreamModel,
+    credential: attempt.credential.id,
+    profile: attempt.credential.profile,
+    ...(switched
+      ? { switchedFrom: switched.fromProfile ?? switched.from, switchReason: switched.reason }
+      : {}),
+  };
+}
+
+/** The audit entry of a finished request: attempts, exclusions, outcome and call accounting. */
+export function auditEntryOf(
+  record: RequestRecord,
+  plan: RoutePlan | undefined,
+  log: readonly AttemptLog[] | undefined,
+  at: number,
+  providers: readonly ResolvedProvider[],
+): AuditEntry {
+  return {
+    at,
+    requestId: record.requestId,
+    model: record.model,
+    attempts: (log ?? []).map((entry) => ({
+      route: entry.route,
+      outcome: entry.reason ? `${entry.outcome}: ${entry.reason}` : entry.outcome,
+      latencyMs: Math.round(entry.latencyMs),
+      ...(entry.status === undefined ? {} : { status: entry.status }),
+    })),
+    excluded: (plan?.excluded ?? []).map((route) => ({ route: route.route, reason: route.reason })),
+    outcome:
+      record.outcome === "ok"
+        ? "ok"
+        : `${record.outcome}${record.errorType ? ` (${record.errorType})` : ""}`,
+    ...(record.provider ? { call: callStats(record, providers) } : {}),
+  };
+}
+
+/** What a routed call cost and how it went, for `hedge stats`. */
+export function callStats(
+  record: RequestRecord,
+  providers: readonly ResolvedProvider[],
+): CallStats {
+  const usage = record.usage;
+  const provider = providers.find((candidate) => candidate.id === record.provider);
+  const price =
+    provider && record.upstreamModel
+      ? priceFor(provider.type, record.upstreamModel, provider.prices)
+      : undefined;
+  return {
+    model: record.model,
+    ...(record.role ? { role: record.role } : {}),
+    ...(record.session ? { session: record.session } : {}),
+    ...(record.turn ? { turn: record.turn } : {}),
+    ...(record.provider ? { provider: record.provider } : {}),
+    ...(record.upstreamModel ? { upstream_model: record.upstreamModel } : {}),
+    ...(record.profile ? { profile: record.profile } : {}),
+    input_tokens: usage?.input_tokens ?? 0,
+    cached_input_tokens: usage?.cached_input_tokens ?? 0,
+    output_tokens: usage?.output_tokens ?? 0,
+    latency_ms: Math.round(record.latencyMs),
+    ...(record.ttfbMs === undefined ? {} : { ttft_ms: Math.round(record.ttfbMs) }),
+    tool_calls: record.toolCalls ?? 0,
+    ...(price && usage ? { cost_usd: costUsd(price, usage) } : {}),
+    outcome: record.outcome,
+  };
+}
+
+/** A QA verdict as a stats record (it has no model call of its own). */
+export function verdictEntry(
+  fields: { session?: string; turn?: string; model: string; verdict: string },
+  at: number,
+  requestId: string,
+): AuditEntry {
+  return {
+    at,
+    requestId,
+    model: fields.model,
+    attempts: [],
+    excluded: [],
+    outcome: "ok",
+    call: {
+      role: "qa",
+      model: fields.model,
+      ...(fields.session ? { session: fields.session } : {}),
+      ...(fields.turn ? { turn: fields.turn } : {}),
+      input_tokens: 0,
+      cached_input_tokens: 0,
+      output_tokens: 0,
+      latency_ms: 0,
+      tool_calls: 0,
+      outcome: "verdict",
+      qa_verdict: fields.verdict,
+    },
+  };
+}
