@@ -1,14 +1,14 @@
 // vitest globalSetup (auth and cli projects): a real Secret Service for the keychain suites.
-// CI (.ci/run) already runs everything inside dbus-run-session with an unlocked gnome-keyring;
-// elsewhere, when no session bus is set, start a private one with its own keyring in a temp
-// HOME, export its address to the tests (and the hedge processes they start), and stop it after.
+// Always a private session bus with its own gnome-keyring in a temp HOME (never the developer's
+// own keychain, and independent of any session .ci/run starts), exported to the tests and the
+// hedge processes they start, stopped after. Without dbus-daemon or gnome-keyring the run fails:
+// the keychain suites never skip.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export default function setup(): () => void {
-  if (process.env["DBUS_SESSION_BUS_ADDRESS"]) return () => undefined;
   const root = mkdtempSync(join(tmpdir(), "hedge-secret-service-"));
   let busPid: number | undefined;
   try {
@@ -38,10 +38,10 @@ export default function setup(): () => void {
     if (keyring.status !== 0) throw new Error(`gnome-keyring-daemon: ${keyring.stderr}`);
     process.env["DBUS_SESSION_BUS_ADDRESS"] = address;
   } catch (error) {
-    // No dbus/gnome-keyring here: the keychain suites report the keychain unreachable and skip.
-    process.stderr.write(`secret-service setup: no private Secret Service (${String(error)})\n`);
     stop(busPid, root);
-    return () => undefined;
+    throw new Error(
+      `the keychain tests need a Secret Service: install dbus and gnome-keyring (apt-get install dbus gnome-keyring libsecret-tools); ${String(error)}`,
+    );
   }
   return () => {
     delete process.env["DBUS_SESSION_BUS_ADDRESS"];

@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { AsyncEntry } from "@napi-rs/keyring";
-import { KEYCHAIN_OPTIONS, KEYCHAIN_SERVICE, probeKeychain } from "@hedge/auth";
+import { KEYCHAIN_OPTIONS, KEYCHAIN_SERVICE } from "@hedge/auth";
 import { describe, expect, it } from "vitest";
 import {
   NO_KEYCHAIN_ENV,
@@ -16,8 +16,6 @@ import {
   type ListedProfile,
 } from "./auth-harness.js";
 
-const keychain = await probeKeychain();
-
 function keychainSecret(name: string): Promise<string | null> {
   return new AsyncEntry(KEYCHAIN_SERVICE, name, KEYCHAIN_OPTIONS).getPassword();
 }
@@ -29,43 +27,40 @@ async function list(hedgeHome: string): Promise<ListedProfile[]> {
 }
 
 describe("hedge auth login (api-key)", () => {
-  it.runIf(keychain.reachable)(
-    "puts the key in the real OS keychain and only metadata in profiles.toml",
-    async () => {
-      const dir = home();
-      const name = uniqueName("work");
-      const key = `sk-ant-${uniqueName("key")}-wxyz`;
-      const run = await login(
-        dir,
-        ["--provider", "anthropic", "--profile", name, "--label", "team", "--region", "us"],
-        key,
-      );
-      expect(run.stderr).toBe("");
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`created profile ${name} (anthropic, api-key, keyring store)`);
-      expect(await keychainSecret(name)).toBe(key);
-      const profiles = readFileSync(join(dir, "profiles.toml"), "utf8");
-      expect(profiles).toContain(`[profiles.${name}]`);
-      expect(profiles).not.toContain(key);
-      expect(existsSync(join(dir, "credentials"))).toBe(false);
-      expect(await list(dir)).toEqual([
-        expect.objectContaining({
-          name,
-          provider: "anthropic",
-          kind: "api-key",
-          store: "keyring",
-          active: true,
-          region: "us",
-          labels: ["team"],
-        }),
-      ]);
+  it("puts the key in the real OS keychain and only metadata in profiles.toml", async () => {
+    const dir = home();
+    const name = uniqueName("work");
+    const key = `sk-ant-${uniqueName("key")}-wxyz`;
+    const run = await login(
+      dir,
+      ["--provider", "anthropic", "--profile", name, "--label", "team", "--region", "us"],
+      key,
+    );
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`created profile ${name} (anthropic, api-key, keyring store)`);
+    expect(await keychainSecret(name)).toBe(key);
+    const profiles = readFileSync(join(dir, "profiles.toml"), "utf8");
+    expect(profiles).toContain(`[profiles.${name}]`);
+    expect(profiles).not.toContain(key);
+    expect(existsSync(join(dir, "credentials"))).toBe(false);
+    expect(await list(dir)).toEqual([
+      expect.objectContaining({
+        name,
+        provider: "anthropic",
+        kind: "api-key",
+        store: "keyring",
+        active: true,
+        region: "us",
+        labels: ["team"],
+      }),
+    ]);
 
-      const logout = await hedge(dir, ["auth", "logout", name, "--yes"]);
-      expect(logout.code).toBe(0);
-      expect(await keychainSecret(name)).toBeNull();
-      expect(await list(dir)).toEqual([]);
-    },
-  );
+    const logout = await hedge(dir, ["auth", "logout", name, "--yes"]);
+    expect(logout.code).toBe(0);
+    expect(await keychainSecret(name)).toBeNull();
+    expect(await list(dir)).toEqual([]);
+  });
 
   it("rejects an unknown provider in one line naming the nearest", async () => {
     const run = await login(fileHome(), ["--provider", "antropic"], "sk-x");
@@ -165,7 +160,7 @@ describe("credentials_store when the keychain is unavailable", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain("file store");
-    if (keychain.reachable) expect(await keychainSecret(name)).toBeNull();
+    expect(await keychainSecret(name)).toBeNull();
     const offline = await login(
       dir,
       ["--provider", "openai", "--profile", "other"],
@@ -222,7 +217,6 @@ describe("profiles.toml faults", () => {
     ["file", 'credentials_store = "file"\n'],
     ["keyring", ""],
   ])("two processes logging in at once both land (%s store)", async (store, config) => {
-    if (store === "keyring" && !keychain.reachable) return;
     const dir = home(config);
     const names = [
       uniqueName("left"),
