@@ -1,5 +1,4 @@
 import { Option, type Command } from "commander";
-import { UsageError } from "@hedge/auth";
 import type { ExecOptions } from "./commands/exec.js";
 import { collect, globals } from "./program-support.js";
 
@@ -56,11 +55,13 @@ export function registerExec(program: Command): void {
         if (options.last) {
           await runExec(globals(command), first, execOptions(command), { last: true });
         } else {
-          if (!first)
-            throw new UsageError("resume needs a session id or --last", {
-              hint: 'hedge exec resume --last "continue"',
-            });
-          await runExec(globals(command), second, execOptions(command), { id: first });
+          // A missing id is reported by runExec (loaded only now, with the error types).
+          await runExec(
+            globals(command),
+            second,
+            execOptions(command),
+            first === undefined ? {} : { id: first },
+          );
         }
       },
     );

@@ -1,4 +1,3 @@
-import { isHedgeError } from "@hedge/auth";
 import { EXIT } from "./exit-codes.js";
 
 /**
@@ -7,7 +6,7 @@ import { EXIT } from "./exit-codes.js";
  * the stack instead of the stack itself.
  */
 export function reportError(error: unknown, write: (text: string) => void): number {
-  if (isHedgeError(error)) {
+  if (isForeseeable(error)) {
     write(`hedge: ${error.message}\n`);
     if (error.hint) write(`  hint: ${error.hint}\n`);
     return error.exitCode;
@@ -20,4 +19,18 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write("  hint: this is a bug in hedge; rerun with HEDGE_DEBUG=1 for details and report it\n");
   }
   return EXIT.failed;
+}
+
+/**
+ * A HedgeError, recognised by shape so that this module (on every command's path, `--help`
+ * included) does not load the packages that define it.
+ */
+function isForeseeable(
+  error: unknown,
+): error is Error & { code: string; hint?: string; exitCode: number } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    typeof (error as { exitCode?: unknown }).exitCode === "number"
+  );
 }

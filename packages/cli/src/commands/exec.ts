@@ -65,6 +65,11 @@ export async function runExec(
   options: ExecOptions,
   resume?: ResumeTarget,
 ): Promise<void> {
+  if (resume && !resume.last && resume.id === undefined) {
+    throw new UsageError("resume needs a session id or --last", {
+      hint: 'hedge exec resume --last "continue"',
+    });
+  }
   const cwd = resolve(options.cd ?? process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
     throw new UsageError(`--cd ${options.cd ?? ""}: not a directory`);
