@@ -1,9 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { makeTempHome, startScriptedUpstream, type ScriptedUpstream } from "@hedge/testkit";
 import { startGateway } from "./gateway-process.js";
-import { startRedisServer, type RedisServer } from "./routing-redis-server.js";
+import {
+  makeTempHome,
+  startRedisServer,
+  startScriptedUpstream,
+  type RedisServer,
+  type ScriptedUpstream,
+} from "@hedge/testkit";
 import { runHedge } from "./run-hedge.js";
 
 const stops: (() => Promise<void>)[] = [];

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/open-store.js";
-import { startRedisServer, type RedisServer } from "./store-redis-server.js";
+import { startRedisServer, type RedisServer } from "@hedge/testkit";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const hammer = join(packageDir, "test", "fixtures", "store", "hammer.ts");

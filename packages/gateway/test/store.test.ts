@@ -11,7 +11,7 @@ import { openStore } from "../src/store/open-store.js";
 import { RedisStore } from "../src/store/redis-store.js";
 import { SQLITE_SCHEMA_VERSION, SqliteStore } from "../src/store/sqlite-store.js";
 import { storeContract } from "./store-contract.js";
-import { startRedisServer, type RedisServer } from "./store-redis-server.js";
+import { startRedisServer, type RedisServer } from "@hedge/testkit";
 
 let redis: RedisServer | undefined;
 

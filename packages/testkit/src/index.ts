@@ -38,3 +38,4 @@ export {
   type CodexWindow,
 } from "./rate-limit-headers.js";
 export { makeTempDir, makeTempHome, type TempDir, type TempHome } from "./temp.js";
+export { startRedisServer, type RedisServer } from "./redis-server.js";

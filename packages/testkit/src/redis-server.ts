@@ -4,7 +4,7 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
-/** A real redis-server on a free loopback port, for the Redis runs of the store tests. */
+/** A real redis-server on a free loopback port (tests of the Redis store and of replicas sharing it). */
 export interface RedisServer {
   url: string;
   port: number;
