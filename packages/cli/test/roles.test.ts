@@ -387,3 +387,40 @@ describe("roles per turn", () => {
     expect(table.stdout).toContain("lab/exec");
   });
 });
+
+describe("orchestration needs an orchestrator route", () => {
+  it("a heuristic orchestration without one runs the executor alone and says so", async () => {
+    fixture = await execFixture(
+      ["[roles]", 'orchestrator = "cloud/planner"', 'executor = "lab/exec"'],
+      {},
+    );
+    fixture.upstream.push({ match: { model: "exec" }, text: "Refactored." });
+    const run = await runHedge(["exec", "--json", "refactor the parser"], {
+      env: fixture.env,
+      cwd: fixture.repo.path,
+    });
+    expect(run.code).toBe(0);
+    expect(modelsCalled(fixture)).toEqual(["exec"]);
+    const notice = items(run.stdout, "notice").map((item) => String(item["message"]));
+    expect(
+      notice.some(
+        (message) =>
+          message.startsWith("orchestration skipped") && message.includes("cloud/planner"),
+      ),
+    ).toBe(true);
+  });
+
+  it("an explicit --orchestrate without one fails before the turn", async () => {
+    fixture = await execFixture(
+      ["[roles]", 'orchestrator = "cloud/planner"', 'executor = "lab/exec"'],
+      {},
+    );
+    const run = await runHedge(["exec", "--orchestrate", "refactor the parser"], {
+      env: fixture.env,
+      cwd: fixture.repo.path,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('role orchestrator: model "cloud/planner" has no allowed route');
+    expect(fixture.upstream.requests).toHaveLength(0);
+  });
+});

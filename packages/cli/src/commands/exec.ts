@@ -104,7 +104,7 @@ export async function runExec(
     ...(options.singleModel ? { singleModel: options.singleModel } : {}),
   });
   const model = roles.executor.model;
-  const decision = decideTurn({
+  let decision = decideTurn({
     prompt,
     rules: config.roles.rules,
     ...(options.orchestrate === undefined
@@ -114,6 +114,20 @@ export async function runExec(
   const qaEnabled = options.qa && config.qa.enabled;
 
   const connection = await connectModels(config, home, options.gateway, options.waitForReset);
+  let skippedOrchestration: string | undefined;
+  if (connection.engine && decision.mode === "orchestrated" && decision.source === "heuristic") {
+    // Only a guess asked for the orchestrator: without a route for it the turn runs with the
+    // executor alone, and says so. An explicit --orchestrate or a config rule still fails below.
+    const failure = await roleFailure(connection.engine, roles.orchestrator, "orchestrator");
+    if (failure) {
+      skippedOrchestration = `orchestration skipped (${decision.reason}): role orchestrator, model "${roles.orchestrator.model}", has no allowed route: ${failure}`;
+      decision = {
+        mode: "executor",
+        source: "heuristic",
+        reason: "the orchestrator has no allowed route",
+      };
+    }
+  }
   if (connection.engine) {
     await checkRoles(connection.engine, roles, {
       orchestrator: decision.mode === "orchestrated",
@@ -198,6 +212,14 @@ export async function runExec(
         },
       });
     }
+    if (skippedOrchestration) {
+      const notice: AgentEvent = {
+        type: "item.completed",
+        item: { id: `item_${itemCounter++}`, type: "notice", message: skippedOrchestration },
+      };
+      session.appendEvent(notice);
+      printer.event(notice);
+    }
     for await (const event of runRoleTurn(
       { prompt, images },
       {
@@ -259,6 +281,24 @@ export async function runExec(
  * Every role this turn will use must have an allowed, configured route before the turn starts:
  * a clear error naming the role and the fix, never a silent fallback to another model.
  */
+/** Why a role's model has no allowed route, or undefined when it has one. */
+async function roleFailure(
+  engine: GatewayEngine,
+  role: Roles[keyof Roles],
+  name: keyof Roles,
+): Promise<string | undefined> {
+  try {
+    const { error } = await engine.explain({
+      model: role.model,
+      role: name,
+      ...(role.profiles ? { profiles: role.profiles } : {}),
+    });
+    return error?.message;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 async function checkRoles(
   engine: GatewayEngine,
   roles: Roles,
@@ -266,14 +306,8 @@ async function checkRoles(
 ): Promise<void> {
   for (const role of ["executor", "orchestrator", "qa"] as const) {
     if (!used[role]) continue;
-    const { model, profiles } = roles[role];
-    let failure: string | undefined;
-    try {
-      const { error } = await engine.explain({ model, role, ...(profiles ? { profiles } : {}) });
-      failure = error?.message;
-    } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-    }
+    const { model } = roles[role];
+    const failure = await roleFailure(engine, roles[role], role);
     if (failure) {
       const hint =
         role === "qa"
