@@ -77,7 +77,21 @@ export class GatewayMetrics implements GatewayObserver {
   }
 }
 
+/** Label strings are built once per distinct label set: recording stays a map lookup. */
+const labelCache = new Map<string, string>();
+
 function labels(values: Record<string, string>): string {
+  const key = Object.values(values).join("\u0000") + "\u0001" + Object.keys(values).join(",");
+  let text = labelCache.get(key);
+  if (text === undefined) {
+    text = formatLabels(values);
+    if (labelCache.size > 10_000) labelCache.clear();
+    labelCache.set(key, text);
+  }
+  return text;
+}
+
+function formatLabels(values: Record<string, string>): string {
   return Object.entries(values)
     .map(
       ([key, value]) =>

@@ -5,6 +5,7 @@ import {
   checkAuditLimit,
   checkIncrement,
   checkTtl,
+  auditBatch,
   deserialize,
   notANumberError,
   resolveStoreOptions,
@@ -144,7 +145,7 @@ export class MemoryStore implements Store {
   }
 
   appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
-    const batch: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
+    const batch = auditBatch(entries);
     return this.run(() => {
       const rows = this.data.audit;
       for (const entry of batch) {

@@ -15,6 +15,7 @@ import {
   checkAuditLimit,
   checkIncrement,
   checkTtl,
+  auditBatch,
   deserialize,
   notANumberError,
   redactUrl,
@@ -203,7 +204,7 @@ export class RedisStore implements Store {
   }
 
   appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
-    const batch: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
+    const batch = auditBatch(entries);
     return this.run(async () => {
       // Issued in one tick, so the client sends them as one pipeline.
       await Promise.all(

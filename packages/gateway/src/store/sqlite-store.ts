@@ -9,6 +9,7 @@ import {
   checkAuditLimit,
   checkIncrement,
   checkTtl,
+  auditBatch,
   deserialize,
   notANumberError,
   resolveStoreOptions,
@@ -183,7 +184,7 @@ export class SqliteStore implements Store {
   }
 
   appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
-    const batch: readonly AuditEntry[] = Array.isArray(entries) ? entries : [entries as AuditEntry];
+    const batch = auditBatch(entries);
     return this.run(() => {
       if (batch.length === 0) return;
       const rows = batch.map((entry) => [entry.at, serializeAudit(entry)] as const);

@@ -106,3 +106,8 @@ export function redactUrl(url: string): string {
     return url.replace(/\/\/[^@/]*@/, "//***@");
   }
 }
+
+/** `appendAudit` takes one entry or a batch; every backend works on a batch. */
+export function auditBatch(entries: AuditEntry | readonly AuditEntry[]): readonly AuditEntry[] {
+  return Array.isArray(entries) ? entries : [entries as AuditEntry];
+}

@@ -134,3 +134,25 @@ export function usedFromCounts(limit: number, remaining: number): number {
   if (!(limit > 0)) return remaining > 0 ? 0 : 1;
   return Math.round(Math.min(1, Math.max(0, 1 - remaining / limit)) * 1e9) / 1e9;
 }
+
+/** A snapshot with one request (and its estimated tokens) taken off the known remaining counts. */
+export function spend(snapshot: UsageSnapshot, tokens: number, now: number): UsageSnapshot {
+  const windows: Record<string, UsageWindow> = {};
+  for (const [name, window] of Object.entries(snapshot.windows)) {
+    const amount = window.unit === "requests" ? 1 : window.unit === "tokens" ? tokens : 0;
+    if (window.remaining === undefined || amount <= 0 || (window.resetAt ?? now + 1) <= now) {
+      windows[name] = window;
+      continue;
+    }
+    const remaining = Math.max(0, window.remaining - amount);
+    windows[name] = {
+      ...window,
+      remaining,
+      usedFraction:
+        window.limit === undefined
+          ? window.usedFraction
+          : Math.min(1, Math.max(0, 1 - remaining / window.limit)),
+    };
+  }
+  return { ...snapshot, windows };
+}

@@ -14,12 +14,14 @@ import {
   ACCOUNT_FAMILY,
   headroomOf,
   mergeSnapshot,
+  spend,
   trustedWindows,
   snapshotKey,
   type Headroom,
   type UsageSnapshot,
   type UsageWindow,
 } from "./snapshot.js";
+import { refusalOf } from "./refusal.js";
 import { appendSwitch, type ProfileSwitch } from "./switch-log.js";
 
 /** `[usage]` and `[profiles.NAME]` as the monitor needs them. */
@@ -372,71 +374,4 @@ export class UsageMonitor implements HealthInput {
   headroomOf(route: string): Headroom | undefined {
     return this.assessed.get(route)?.headroom;
   }
-}
-
-/** Whether a route's windows refuse a request: `hard` when exhausted or too small for it. */
-function refusalOf(
-  headroom: Headroom,
-  estimate: number,
-  switchBelow: number,
-): { reason: string; until?: number; hard: boolean } | undefined {
-  if (!headroom.known) return undefined;
-  const binding = headroom.binding;
-  const until = binding?.resetAt;
-  const withUntil = (reason: string, hard: boolean, at: number | undefined) => ({
-    reason,
-    hard,
-    ...(at === undefined ? {} : { until: at }),
-  });
-  if (binding && headroom.fraction <= 0) {
-    return withUntil(`usage: ${binding.name} window exhausted${resetText(until)}`, true, until);
-  }
-  if (estimate > 0 && headroom.tokensLeft !== undefined && estimate > headroom.tokensLeft) {
-    const window = headroom.tokenWindow;
-    return withUntil(
-      `usage: the request needs ~${Math.round(estimate)} tokens, ${window?.name ?? "tokens"} window has ${headroom.tokensLeft} left${resetText(window?.resetAt)}`,
-      true,
-      window?.resetAt,
-    );
-  }
-  if (binding && headroom.fraction < switchBelow) {
-    return withUntil(
-      `usage: ${binding.name} window ${percent(headroom.fraction)} left (below switch_below ${percent(switchBelow)})${resetText(until)}`,
-      false,
-      until,
-    );
-  }
-  return undefined;
-}
-
-/** A snapshot with one request (and its estimated tokens) taken off the known remaining counts. */
-function spend(snapshot: UsageSnapshot, tokens: number, now: number): UsageSnapshot {
-  const windows: Record<string, UsageWindow> = {};
-  for (const [name, window] of Object.entries(snapshot.windows)) {
-    const amount = window.unit === "requests" ? 1 : window.unit === "tokens" ? tokens : 0;
-    if (window.remaining === undefined || amount <= 0 || (window.resetAt ?? now + 1) <= now) {
-      windows[name] = window;
-      continue;
-    }
-    const remaining = Math.max(0, window.remaining - amount);
-    windows[name] = {
-      ...window,
-      remaining,
-      usedFraction:
-        window.limit === undefined
-          ? window.usedFraction
-          : Math.min(1, Math.max(0, 1 - remaining / window.limit)),
-    };
-  }
-  return { ...snapshot, windows };
-}
-
-export function percent(fraction: number): string {
-  const value = fraction * 100;
-  const rounded = value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
-  return `${rounded}%`;
-}
-
-function resetText(until: number | undefined): string {
-  return until === undefined ? "" : `, resets ${new Date(until).toISOString()}`;
 }
