@@ -1,21 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  makeTempDir,
-  makeTempHome,
-  startScriptedUpstream,
-  type ScriptedUpstream,
-  type TempHome,
-} from "@hedge/testkit";
-import { startGateway, type GatewayProcess } from "./gateway-process.js";
+import { describe, expect, it } from "vitest";
+import { makeTempDir } from "@hedge/testkit";
 import {
   CLAUDE_BIN,
   TOOL_RUN_LIMIT_MS,
-  createGatewayKey,
   describeRun,
   runTool,
-  writeInteropConfig,
+  useInteropGateway,
   type ToolRun,
 } from "./interop-tools.js";
 
@@ -24,24 +16,7 @@ import {
 // Claude Code is pointed at loopback only: ANTHROPIC_BASE_URL is the gateway, nonessential
 // traffic, telemetry and the updater are off (with these it opens no other connection, checked
 // with strace), and HOME and CLAUDE_CONFIG_DIR are temp dirs.
-let upstream: ScriptedUpstream;
-let home: TempHome;
-let gateway: GatewayProcess;
-let gatewayKey: string;
-
-beforeAll(async () => {
-  upstream = await startScriptedUpstream();
-  home = await makeTempHome();
-  writeInteropConfig(home.path, upstream);
-  gatewayKey = await createGatewayKey(home.path);
-  gateway = await startGateway({ HEDGE_HOME: home.path });
-});
-afterAll(async () => {
-  await gateway.stop();
-  await upstream.close();
-  await home.cleanup();
-});
-beforeEach(() => upstream.reset());
+const interop = useInteropGateway();
 
 /** The `--output-format json` result of `claude -p`. */
 interface ClaudeResult {
@@ -65,8 +40,8 @@ async function runClaude(
       env: {
         HOME: dir.path,
         CLAUDE_CONFIG_DIR: join(dir.path, ".claude"),
-        ANTHROPIC_BASE_URL: gateway.url,
-        ANTHROPIC_AUTH_TOKEN: gatewayKey,
+        ANTHROPIC_BASE_URL: interop.gateway.url,
+        ANTHROPIC_AUTH_TOKEN: interop.gatewayKey,
         ANTHROPIC_MODEL: `${provider}/model-x`,
         // Background calls (titles, summaries) go to the small model; scripted to repeat.
         ANTHROPIC_SMALL_FAST_MODEL: `${provider}/haiku-x`,
@@ -92,9 +67,9 @@ type Body = Record<string, unknown>;
 type ChatMessage = { role: string; content: string | null; tool_calls?: Body[] };
 type AnthropicMessage = { role: string; content: string | Body[] };
 
-/** Requests to the upstream for the main model (background small-model calls excluded). */
+/** Requests to the interop.upstream for the main model (background small-model calls excluded). */
 function mainModelRequests(path: string): Body[] {
-  return upstream
+  return interop.upstream
     .requestsTo(path)
     .map((request) => request.body as Body)
     .filter((body) => body["model"] === "model-x");
@@ -113,7 +88,7 @@ describe.each([
   it(
     "answers a prompt with the scripted text",
     async () => {
-      upstream.push(smallModelReply, {
+      interop.upstream.push(smallModelReply, {
         match: { model: "model-x" },
         text: "Hello from the scripted model.",
       });
@@ -126,11 +101,11 @@ describe.each([
         result: "Hello from the scripted model.",
       });
       const [body] = mainModelRequests(upstreamPath);
-      expect(body, "the upstream got the main-model request").toBeDefined();
+      expect(body, "the interop.upstream got the main-model request").toBeDefined();
       expect(JSON.stringify(body)).toContain("Say hello to the gateway.");
-      const recorded = upstream.requestsTo(upstreamPath)[0]!;
-      // The gateway key authenticates the client to the gateway and never travels upstream.
-      expect(JSON.stringify(recorded.headers)).not.toContain(gatewayKey);
+      const recorded = interop.upstream.requestsTo(upstreamPath)[0]!;
+      // The gateway key authenticates the client to the gateway and never travels interop.upstream.
+      expect(JSON.stringify(recorded.headers)).not.toContain(interop.gatewayKey);
       if (passThrough) {
         // Same wire: Claude Code's body and beta flags arrive as sent.
         expect(recorded.headers["anthropic-beta"]).toContain("claude-code-");
@@ -148,7 +123,7 @@ describe.each([
   it(
     "runs the Bash tool the model asks for, then answers",
     async () => {
-      upstream.push(
+      interop.upstream.push(
         smallModelReply,
         {
           match: { model: "model-x" },
@@ -195,20 +170,20 @@ describe("count_tokens", () => {
       system: "You are terse.",
       messages: [{ role: "user", content: "Count these tokens, please." }],
     };
-    const counted = await fetch(`${gateway.url}/v1/messages/count_tokens?beta=true`, {
+    const counted = await fetch(`${interop.gateway.url}/v1/messages/count_tokens?beta=true`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
         "anthropic-version": "2023-06-01",
-        authorization: `Bearer ${gatewayKey}`,
+        authorization: `Bearer ${interop.gatewayKey}`,
       },
       body: JSON.stringify(request),
     });
     expect(counted.status).toBe(200);
     expect(await counted.json()).toEqual({ input_tokens: 11 });
-    expect(upstream.requests).toHaveLength(0);
+    expect(interop.upstream.requests).toHaveLength(0);
 
-    const anonymous = await fetch(`${gateway.url}/v1/messages/count_tokens`, {
+    const anonymous = await fetch(`${interop.gateway.url}/v1/messages/count_tokens`, {
       method: "POST",
       headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
       body: JSON.stringify(request),

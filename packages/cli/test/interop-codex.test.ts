@@ -1,21 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  makeTempDir,
-  makeTempHome,
-  startScriptedUpstream,
-  type ScriptedUpstream,
-  type TempHome,
-} from "@hedge/testkit";
-import { startGateway, type GatewayProcess } from "./gateway-process.js";
+import { describe, expect, it } from "vitest";
+import { makeTempDir } from "@hedge/testkit";
 import {
   CODEX_BIN,
   TOOL_RUN_LIMIT_MS,
-  createGatewayKey,
   describeRun,
   runTool,
-  writeInteropConfig,
+  useInteropGateway,
   type ToolRun,
 } from "./interop-tools.js";
 
@@ -24,24 +16,7 @@ import {
 // Codex is pointed at loopback only: its provider is the gateway, update checks, analytics,
 // plugins and apps are off (with these settings it opens no other connection, checked with
 // strace), and its home is a temp dir.
-let upstream: ScriptedUpstream;
-let home: TempHome;
-let gateway: GatewayProcess;
-let gatewayKey: string;
-
-beforeAll(async () => {
-  upstream = await startScriptedUpstream();
-  home = await makeTempHome();
-  writeInteropConfig(home.path, upstream);
-  gatewayKey = await createGatewayKey(home.path);
-  gateway = await startGateway({ HEDGE_HOME: home.path });
-});
-afterAll(async () => {
-  await gateway.stop();
-  await upstream.close();
-  await home.cleanup();
-});
-beforeEach(() => upstream.reset());
+const interop = useInteropGateway();
 
 /** One line of `codex exec --json`. */
 interface CodexEvent {
@@ -90,12 +65,12 @@ async function runCodex(
     const work = join(dir.path, "work");
     mkdirSync(codexHome);
     mkdirSync(work);
-    writeFileSync(join(codexHome, "config.toml"), codexConfig(gateway.url));
+    writeFileSync(join(codexHome, "config.toml"), codexConfig(interop.gateway.url));
     const run = await runTool(
       CODEX_BIN,
       ["exec", "--skip-git-repo-check", "--json", "--model", model, ...extraArgs, prompt],
       {
-        env: { HOME: dir.path, CODEX_HOME: codexHome, HEDGE_GATEWAY_KEY: gatewayKey },
+        env: { HOME: dir.path, CODEX_HOME: codexHome, HEDGE_GATEWAY_KEY: interop.gatewayKey },
         cwd: work,
       },
     );
@@ -131,7 +106,7 @@ describe.each([
   it(
     "answers a prompt with the scripted text",
     async () => {
-      upstream.push({ text: "Hello from the scripted model.", usage: { outputTokens: 7 } });
+      interop.upstream.push({ text: "Hello from the scripted model.", usage: { outputTokens: 7 } });
       const { run, events } = await runCodex(model, "Say hello to the gateway.");
 
       expect(run.code, describeRun(run)).toBe(0);
@@ -139,16 +114,16 @@ describe.each([
         "Hello from the scripted model.",
       ]);
       expect(events.at(-1)?.type).toBe("turn.completed");
-      const received = upstream.requestsTo(upstreamPath);
+      const received = interop.upstream.requestsTo(upstreamPath);
       expect(received).toHaveLength(1);
       const body = received[0]!.body as Body;
-      // Translated from Responses: the upstream model name, Codex's function tools, the prompt.
+      // Translated from Responses: the interop.upstream model name, Codex's function tools, the prompt.
       expect(body["model"]).toBe("model-x");
       expect(body["stream"]).toBe(true);
       expect(JSON.stringify(body["tools"])).toContain('"exec_command"');
       expect(JSON.stringify(body)).toContain("Say hello to the gateway.");
       // The gateway key was required: the same call without it is refused.
-      const anonymous = await fetch(`${gateway.url}/v1/responses`, {
+      const anonymous = await fetch(`${interop.gateway.url}/v1/responses`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ model, input: "hi" }),
@@ -161,7 +136,7 @@ describe.each([
   it(
     "runs the shell command the model asks for, then answers",
     async () => {
-      upstream.push(
+      interop.upstream.push(
         {
           reasoning: "Run the command first.",
           reasoningSignature: "sig-interop",
@@ -186,7 +161,9 @@ describe.each([
         "The command printed hedge-42.",
       ]);
 
-      const received = upstream.requestsTo(upstreamPath).map((request) => request.body as Body);
+      const received = interop.upstream
+        .requestsTo(upstreamPath)
+        .map((request) => request.body as Body);
       expect(received).toHaveLength(2);
       if (provider === "anth") {
         // Reasoning effort became extended thinking, and the signed thinking came back before

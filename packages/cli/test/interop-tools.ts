@@ -2,7 +2,14 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ScriptedUpstream } from "@hedge/testkit";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import {
+  makeTempHome,
+  startScriptedUpstream,
+  type ScriptedUpstream,
+  type TempHome,
+} from "@hedge/testkit";
+import { startGateway, type GatewayProcess } from "./gateway-process.js";
 import { runHedge } from "./run-hedge.js";
 
 /** The vendor CLIs installed as devDependencies of @hedge/cli (native binaries behind npm shims). */
@@ -83,4 +90,35 @@ export function writeInteropConfig(home: string, upstream: ScriptedUpstream): vo
 /** The exit status and both outputs, for an assertion message that explains a failure. */
 export function describeRun(run: ToolRun): string {
   return `exit ${String(run.code)} (${String(run.signal)})\nstdout:\n${run.stdout.slice(-4000)}\nstderr:\n${run.stderr.slice(-4000)}`;
+}
+
+/** What an interop suite runs against: a scripted upstream behind `hedge gateway serve`. */
+export interface InteropGateway {
+  upstream: ScriptedUpstream;
+  home: TempHome;
+  gateway: GatewayProcess;
+  /** A gateway key the vendor CLI authenticates with. */
+  gatewayKey: string;
+}
+
+/**
+ * Starts the upstream, a HEDGE_HOME routing `anth/…` and `oai/…` to it, a gateway key and the
+ * gateway before the suite, resets the script before each test and stops everything after.
+ */
+export function useInteropGateway(): InteropGateway {
+  const state = {} as InteropGateway;
+  beforeAll(async () => {
+    state.upstream = await startScriptedUpstream();
+    state.home = await makeTempHome();
+    writeInteropConfig(state.home.path, state.upstream);
+    state.gatewayKey = await createGatewayKey(state.home.path);
+    state.gateway = await startGateway({ HEDGE_HOME: state.home.path });
+  });
+  afterAll(async () => {
+    await state.gateway.stop();
+    await state.upstream.close();
+    await state.home.cleanup();
+  });
+  beforeEach(() => state.upstream.reset());
+  return state;
 }
