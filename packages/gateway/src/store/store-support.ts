@@ -109,5 +109,5 @@ export function redactUrl(url: string): string {
 
 /** `appendAudit` takes one entry or a batch; every backend works on a batch. */
 export function auditBatch(entries: AuditEntry | readonly AuditEntry[]): readonly AuditEntry[] {
-  return Array.isArray(entries) ? entries : [entries as AuditEntry];
+  return Array.isArray(entries) ? (entries as readonly AuditEntry[]) : [entries as AuditEntry];
 }
