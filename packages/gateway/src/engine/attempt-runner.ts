@@ -1,8 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { GatewayError } from "../errors.js";
 import { backoffDelay } from "../routing/backoff.js";
 import { classifyFailure, type FailureClass } from "../routing/failure-class.js";
 import type { RouteHealth } from "../routing/health.js";
+import type { CancelSignal } from "./cancellation.js";
+import { sleepUnlessAborted } from "./cancellation.js";
 import type { Attempt, RoutePlan } from "./route.js";
 import { describeReset, RoutesUnavailableError } from "./unavailable.js";
 
@@ -53,7 +54,7 @@ export interface RunOptions {
   deadline: number;
   now: () => number;
   retry: { sameRoute: number; baseMs: number; maxMs: number };
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   log: AttemptLog[];
   /** Session to stick to the route that answers. */
   sticky?: { session: string; model: string; ttlMs: number };
@@ -188,9 +189,7 @@ export async function runAttempts<T>(
         budgetCut = true;
         break;
       }
-      await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined).catch(
-        () => undefined,
-      );
+      await sleepUnlessAborted(delay, options.signal);
     }
   }
   if (budgetCut) throw budgetSpent(plan.model, last);

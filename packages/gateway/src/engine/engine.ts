@@ -13,6 +13,7 @@ import { profileOfRoute } from "../usage/family.js";
 import type { ProfileSwitch } from "../usage/switch-log.js";
 import type { UsageMonitor, UsageRoute } from "../usage/usage-monitor.js";
 import { AuditRecorder } from "./audit.js";
+import type { CancelSignal } from "./cancellation.js";
 import {
   auditEntryOf,
   newRecord,
@@ -77,7 +78,7 @@ export interface GatewayEngineOptions {
 /** What one run of a plan needs besides the plan. */
 export interface RunContext {
   started: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   log: AttemptLog[];
   session?: string;
   /** The request's estimated tokens (reserved against local token limits). */
@@ -385,7 +386,7 @@ export class GatewayEngine {
     try {
       for await (const chunk of response.body) {
         record.ttfbMs ??= performance.now() - clock;
-        for (const message of parser.push(chunk as Uint8Array)) {
+        for (const message of parser.push(chunk)) {
           for (const event of decoder.push(message)) yield track(event);
         }
       }

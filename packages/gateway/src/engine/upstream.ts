@@ -1,7 +1,9 @@
 import { Agent, type Dispatcher } from "undici";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import type { WireFormat } from "../providers/presets.js";
+import type { CancelSignal } from "./cancellation.js";
 import type { Attempt } from "./route.js";
+import { dispatchUpstream, type UpstreamResponse } from "./upstream-body.js";
 
 const PATHS: Record<WireFormat, string> = {
   chat: "/chat/completions",
@@ -29,13 +31,13 @@ export interface UpstreamCall {
   stream: boolean;
   /** Headers from the inbound request to forward (only meaningful for the same wire). */
   inboundHeaders?: Readonly<Record<string, string | string[] | undefined>>;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   dispatcher: Dispatcher;
   /** Time to the response headers before giving up (the request's budget left; at most 120 s). */
   headersTimeoutMs?: number;
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData;
+export type { UpstreamResponse } from "./upstream-body.js";
 
 /** Origin and path of a provider's endpoint, parsed once per provider (not per request). */
 const endpoints = new WeakMap<ResolvedProvider, { origin: string; path: string }>();
@@ -72,14 +74,17 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse
     headers["authorization"] = `Bearer ${secret}`;
   }
   const { origin, path } = endpointOf(attempt.provider);
-  return call.dispatcher.request({
-    origin,
-    path,
-    method: "POST",
-    headers,
-    body: call.body,
-    ...(call.signal ? { signal: call.signal } : {}),
-    headersTimeout: Math.min(call.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, HEADERS_TIMEOUT_MS),
-    bodyTimeout: 300_000,
-  });
+  return dispatchUpstream(
+    call.dispatcher,
+    {
+      origin,
+      path,
+      method: "POST",
+      headers,
+      body: call.body,
+      headersTimeout: Math.min(call.headersTimeoutMs ?? HEADERS_TIMEOUT_MS, HEADERS_TIMEOUT_MS),
+      bodyTimeout: 300_000,
+    },
+    call.signal,
+  );
 }

@@ -3,6 +3,7 @@ import { ResponseCollector } from "../canonical/collect.js";
 import type { CanonicalRequest } from "../canonical/request.js";
 import { codecFor } from "../wire/registry.js";
 import type { AttemptLog } from "../engine/attempt-runner.js";
+import type { CancelSignal } from "../engine/cancellation.js";
 import { setRoute, tryUpstream, type GatewayEngine } from "../engine/engine.js";
 import type { RequestRecord } from "../engine/observer.js";
 import type { Attempt, Caller, RoutePlan } from "../engine/route.js";
@@ -21,7 +22,7 @@ export interface InboundRequest {
   raw?: Buffer;
   headers: IncomingHttpHeaders;
   requestId: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** performance.now() when the request arrived. */
   started: number;
   /** Epoch ms (engine clock) when the request arrived: the time budget starts here. */
@@ -158,9 +159,7 @@ async function pipeThrough(
   const tap = new UsageTap(codec, record.stream);
   if (!record.stream) {
     // A JSON body is small: gather it and send headers and body in one write.
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(chunk as Buffer);
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    const body = await response.body.bytes();
     writeHead(
       res,
       response.statusCode,
@@ -175,9 +174,8 @@ async function pipeThrough(
   writeHead(res, response.statusCode, headers, contentType);
   try {
     for await (const chunk of response.body) {
-      const bytes = chunk as Uint8Array;
-      tap.push(bytes);
-      if (!res.write(bytes)) await waitForDrain(res);
+      tap.push(chunk);
+      if (!res.write(chunk)) await waitForDrain(res);
     }
     res.end();
   } catch (error) {
@@ -222,7 +220,7 @@ async function translateStream(
     if (out && !res.write(out)) await waitForDrain(res);
   };
   try {
-    for await (const chunk of response.body) await emit(parser.push(chunk as Uint8Array));
+    for await (const chunk of response.body) await emit(parser.push(chunk));
     await emit(parser.end());
     let tail = "";
     for (const event of decoder.end()) tail += encoder.encode(event);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isHedgeError } from "@hedge/auth";
 import { codecFor } from "../wire/registry.js";
+import { Cancellation } from "../engine/cancellation.js";
 import { newRecord, newRequestId, type GatewayEngine } from "../engine/engine.js";
 import type { AttemptLog } from "../engine/attempt-runner.js";
 import type { Caller, RoutePlan } from "../engine/route.js";
@@ -122,11 +123,11 @@ async function handle(
   const startedAt = options.engine.now();
   const record = newRecord(requestId, wire, "", false);
   let routed: { plan?: RoutePlan; log: AttemptLog[] } | undefined;
-  const abort = new AbortController();
+  const cancellation = new Cancellation();
   res.on("close", () => {
     if (!res.writableFinished) {
       record.outcome = "aborted";
-      abort.abort();
+      cancellation.abort();
     }
   });
   try {
@@ -140,7 +141,7 @@ async function handle(
         raw,
         headers: req.headers,
         requestId,
-        signal: abort.signal,
+        signal: cancellation,
         started,
         startedAt,
         ...(caller ? { caller } : {}),

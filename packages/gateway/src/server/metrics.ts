@@ -18,26 +18,47 @@ export class GatewayMetrics implements GatewayObserver {
   private readonly tokens = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
   private readonly ttfb = new Map<string, Histogram>();
+  /** Label strings per distinct label set, built once: recording is string concat + lookups. */
+  private readonly labelText = new Map<string, string>();
 
   onRequest(record: RequestRecord): void {
     const provider = record.provider ?? "none";
     increment(
       this.requests,
-      labels({ provider, inbound: record.inboundWire, status: String(record.status) }),
+      this.label(`r\u0000${provider}\u0000${record.inboundWire}\u0000${record.status}`, () => ({
+        provider,
+        inbound: record.inboundWire,
+        status: String(record.status),
+      })),
     );
     if (record.outcome !== "ok")
-      increment(this.errors, labels({ provider, outcome: record.outcome }));
-    observe(this.latency, labels({ provider }), record.latencyMs / 1000);
-    if (record.ttfbMs !== undefined) observe(this.ttfb, labels({ provider }), record.ttfbMs / 1000);
-    if (record.usage) {
-      increment(this.tokens, labels({ provider, kind: "input" }), record.usage.input_tokens);
-      increment(this.tokens, labels({ provider, kind: "output" }), record.usage.output_tokens);
       increment(
-        this.tokens,
-        labels({ provider, kind: "cached_input" }),
-        record.usage.cached_input_tokens,
+        this.errors,
+        this.label(`e\u0000${provider}\u0000${record.outcome}`, () => ({
+          provider,
+          outcome: record.outcome,
+        })),
       );
+    const byProvider = this.label(`p\u0000${provider}`, () => ({ provider }));
+    observe(this.latency, byProvider, record.latencyMs / 1000);
+    if (record.ttfbMs !== undefined) observe(this.ttfb, byProvider, record.ttfbMs / 1000);
+    const usage = record.usage;
+    if (usage) {
+      const kind = (name: string): string =>
+        this.label(`t\u0000${provider}\u0000${name}`, () => ({ provider, kind: name }));
+      increment(this.tokens, kind("input"), usage.input_tokens);
+      increment(this.tokens, kind("output"), usage.output_tokens);
+      increment(this.tokens, kind("cached_input"), usage.cached_input_tokens);
     }
+  }
+
+  private label(key: string, values: () => Record<string, string>): string {
+    let text = this.labelText.get(key);
+    if (text === undefined) {
+      text = formatLabels(values());
+      this.labelText.set(key, text);
+    }
+    return text;
   }
 
   /** The Prometheus text exposition (version 0.0.4). */
@@ -75,20 +96,6 @@ export class GatewayMetrics implements GatewayObserver {
     );
     return `${lines.join("\n")}\n`;
   }
-}
-
-/** Label strings are built once per distinct label set: recording stays a map lookup. */
-const labelCache = new Map<string, string>();
-
-function labels(values: Record<string, string>): string {
-  const key = Object.values(values).join("\u0000") + "\u0001" + Object.keys(values).join(",");
-  let text = labelCache.get(key);
-  if (text === undefined) {
-    text = formatLabels(values);
-    if (labelCache.size > 10_000) labelCache.clear();
-    labelCache.set(key, text);
-  }
-  return text;
 }
 
 function formatLabels(values: Record<string, string>): string {

@@ -27,6 +27,9 @@ export interface SqliteStoreOptions extends StoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** Audit rows written per INSERT statement. */
+const AUDIT_ROWS_PER_INSERT = 100;
+
 /** Expired rows are deleted at most this often (by the store's clock); reads ignore them anyway. */
 const PURGE_INTERVAL_MS = 60_000;
 
@@ -187,15 +190,34 @@ export class SqliteStore implements Store {
     const batch = auditBatch(entries);
     return this.run(() => {
       if (batch.length === 0) return;
-      const rows = batch.map((entry) => [entry.at, serializeAudit(entry)] as const);
+      const values: (number | string)[] = [];
+      for (const entry of batch) values.push(entry.at, serializeAudit(entry));
       this.db
         .transaction(() => {
-          for (const [at, text] of rows) this.statements.auditInsert.run(at, text);
+          // Many rows per statement: one call into SQLite per AUDIT_ROWS_PER_INSERT entries.
+          for (let start = 0; start < values.length; start += 2 * AUDIT_ROWS_PER_INSERT) {
+            const rows = values.slice(start, start + 2 * AUDIT_ROWS_PER_INSERT);
+            this.auditInsert(rows.length / 2).run(...rows);
+          }
           this.statements.auditPruneAge.run(auditCutoff(this.options));
           this.statements.auditPruneCount.run(this.options.auditMaxEntries);
         })
         .immediate();
     });
+  }
+
+  private readonly auditInserts = new Map<number, BetterSqlite3.Statement<(number | string)[]>>();
+
+  /** `INSERT INTO audit` of `count` rows, prepared once per count. */
+  private auditInsert(count: number): BetterSqlite3.Statement<(number | string)[]> {
+    let statement = this.auditInserts.get(count);
+    if (!statement) {
+      statement = this.db.prepare<(number | string)[]>(
+        `INSERT INTO audit (at, json) VALUES ${Array.from({ length: count }, () => "(?, ?)").join(", ")}`,
+      );
+      this.auditInserts.set(count, statement);
+    }
+    return statement;
   }
 
   listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
@@ -288,11 +310,11 @@ function prepareStatements(db: Database) {
       )
       .pluck(),
     purge: db.prepare<[number]>("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?"),
-    auditInsert: db.prepare<[number, string]>("INSERT INTO audit (at, json) VALUES (?, ?)"),
     auditPruneAge: db.prepare<[number]>("DELETE FROM audit WHERE at < ?"),
+    // Keeps the last N rows written (ids above max(id) - N; fewer when the age prune left a gap):
+    // a range delete of what is dropped instead of a scan of every row kept.
     auditPruneCount: db.prepare<[number]>(
-      `DELETE FROM audit WHERE id IN
-         (SELECT id FROM audit ORDER BY at DESC, id DESC LIMIT -1 OFFSET ?)`,
+      "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?",
     ),
     auditList: db
       .prepare<[number, number], string>(
