@@ -363,6 +363,40 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect((await store.listAudit({ limit: 1 }))[0]).toEqual(entry(clock - 1000, "r4"));
       });
 
+      it("lists entries appended in batches (as the gateway writes them) across batches", async () => {
+        const store = await open();
+        // Times interleave across batches: listing orders by time, then append order.
+        await store.appendAudit([entry(clock - 5000, "a1"), entry(clock - 1000, "a2")]);
+        await store.appendAudit([entry(clock - 4000, "b1"), entry(clock - 2000, "b2")]);
+        await store.appendAudit([entry(clock - 3000, "c1"), entry(clock - 1000, "c2")]);
+        const ids = (entries: AuditEntry[]) => entries.map((item) => item.requestId);
+        expect(ids(await store.listAudit())).toEqual(["c2", "a2", "b2", "c1", "b1", "a1"]);
+        expect(ids(await store.listAudit({ limit: 3 }))).toEqual(["c2", "a2", "b2"]);
+        expect(ids(await store.listAudit({ since: clock - 3000, limit: 4 }))).toEqual([
+          "c2",
+          "a2",
+          "b2",
+          "c1",
+        ]);
+      });
+
+      it("keeps at most auditMaxEntries across batches, dropping the oldest", async () => {
+        const store = await open({ auditMaxEntries: 5 });
+        const batch = (from: number, count: number) =>
+          Array.from({ length: count }, (_, index) =>
+            entry(clock + from + index, `r${from + index}`),
+          );
+        await store.appendAudit(batch(0, 3));
+        await store.appendAudit(batch(3, 3));
+        await store.appendAudit(batch(6, 2));
+        const ids = (await store.listAudit()).map((item) => item.requestId);
+        expect(ids).toEqual(["r7", "r6", "r5", "r4", "r3"]);
+        expect((await store.listAudit({ limit: 2 })).map((item) => item.requestId)).toEqual([
+          "r7",
+          "r6",
+        ]);
+      });
+
       it("keeps at most auditMaxEntries, dropping the oldest", async () => {
         const store = await open({ auditMaxEntries: 3 });
         for (let index = 1; index <= 5; index++)

@@ -161,6 +161,54 @@ describe("SqliteStore errors", () => {
     }
   });
 
+  it("migrates a schema-1 file: its audit entries stay listed, newest first", async () => {
+    const directory = tempDir();
+    const path = join(directory, "state.db");
+    try {
+      const db = new Database(path);
+      db.exec(`
+        CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER);
+        CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, json TEXT NOT NULL);
+        CREATE INDEX audit_at ON audit (at, id);
+      `);
+      const now = Date.now();
+      const insert = db.prepare("INSERT INTO audit (at, json) VALUES (?, ?)");
+      for (const [at, requestId] of [
+        [now - 3000, "old"],
+        [now - 1000, "newest"],
+        [now - 2000, "middle"],
+      ] as const) {
+        const entry = { at, requestId, model: "m", attempts: [], excluded: [], outcome: "ok" };
+        insert.run(at, JSON.stringify(entry));
+      }
+      db.prepare("INSERT INTO kv (key, value) VALUES ('kept', '1')").run();
+      db.pragma("user_version = 1");
+      db.close();
+      const store = await SqliteStore.open(path);
+      expect((await store.listAudit()).map((entry) => entry.requestId)).toEqual([
+        "newest",
+        "middle",
+        "old",
+      ]);
+      expect(await store.get("kept")).toBe(1);
+      await store.appendAudit({
+        at: now,
+        requestId: "after",
+        model: "m",
+        attempts: [],
+        excluded: [],
+        outcome: "ok",
+      });
+      expect((await store.listAudit({ limit: 2 })).map((entry) => entry.requestId)).toEqual([
+        "after",
+        "newest",
+      ]);
+      await store.close();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it("reports a file locked by another writer, naming it", async () => {
     const directory = tempDir();
     const path = join(directory, "state.db");

@@ -1,7 +1,7 @@
 import { GatewayError } from "../errors.js";
 import { backoffDelay } from "../routing/backoff.js";
 import { classifyFailure, type FailureClass } from "../routing/failure-class.js";
-import type { RouteHealth } from "../routing/health.js";
+import type { MaybePromise, RouteHealth } from "../routing/health.js";
 import type { CancelSignal } from "./cancellation.js";
 import { sleepUnlessAborted } from "./cancellation.js";
 import type { Attempt, RoutePlan } from "./route.js";
@@ -62,9 +62,9 @@ export interface RunOptions {
    * Claims capacity on a route right before it is tried (declared local limits, atomically);
    * a refusal skips the route like a rate limit, without calling it.
    */
-  reserve?: (attempt: Attempt) => Promise<{ reason: string; until?: number } | undefined>;
+  reserve?: (attempt: Attempt) => MaybePromise<{ reason: string; until?: number } | undefined>;
   /** Sees every try's outcome (rate-limit headers of successes and failures alike). */
-  observe?: (attempt: Attempt, result: TryResult<unknown>) => Promise<void>;
+  observe?: (attempt: Attempt, result: TryResult<unknown>) => Promise<void> | undefined;
 }
 
 /**
@@ -89,7 +89,10 @@ export async function runAttempts<T>(
   };
   for (const attempt of plan.attempts) {
     const condition = plan.conditions.get(attempt.id);
-    if (health && !(await health.claim(attempt.id, condition))) {
+    // Health and usage answer synchronously when they need no Store call (the common case):
+    // only real work is awaited.
+    const claimed = health ? health.claim(attempt.id, condition) : true;
+    if (!(typeof claimed === "boolean" ? claimed : await claimed)) {
       options.log.push({
         route: attempt.id,
         outcome: "transient",
@@ -98,9 +101,8 @@ export async function runAttempts<T>(
       });
       continue;
     }
-    const refusal = options.reserve
-      ? await options.reserve(attempt).catch(() => undefined)
-      : undefined;
+    const reserving = settledOrUndefined(() => options.reserve?.(attempt));
+    const refusal = reserving instanceof Promise ? await reserving : reserving;
     if (refusal) {
       options.log.push({
         route: attempt.id,
@@ -121,10 +123,12 @@ export async function runAttempts<T>(
         headersTimeoutMs: Math.max(1, options.deadline - started),
       });
       const latencyMs = now() - started;
-      if (options.observe) await options.observe(attempt, result).catch(() => undefined);
+      const observing = options.observe?.(attempt, result);
+      if (observing) await observing.catch(() => undefined);
       if (result.ok) {
         options.log.push({ route: attempt.id, outcome: "ok", latencyMs });
-        await health?.succeeded(attempt.id, condition, latencyMs).catch(() => undefined);
+        const recording = health?.succeeded(attempt.id, condition, latencyMs);
+        if (recording) await recording.catch(() => undefined);
         if (options.sticky && plan.sticky !== attempt.id) {
           await health
             ?.setSticky(
@@ -196,6 +200,21 @@ export async function runAttempts<T>(
   if (limited.count > 0 && limited.count === countTried(options.log, plan))
     throw allLimited(plan.model, options.log, limited.earliest, now());
   throw exhausted(plan.model, last);
+}
+
+/**
+ * The value of a call that may answer synchronously or with a promise; a failure of either kind
+ * is undefined (usage accounting never fails a request). Awaits only a real promise.
+ */
+function settledOrUndefined<T>(
+  call: () => MaybePromise<T | undefined> | undefined,
+): MaybePromise<T | undefined> {
+  try {
+    const value = call();
+    return value instanceof Promise ? value.catch(() => undefined) : value;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How many of the plan's routes this run got to (refused ones included). */

@@ -164,9 +164,12 @@ export class GatewayEngine {
     const usage = this.options.usage;
     const outcome = await runAttempts(this.runOptions(plan, context), tryOnce);
     if (!usage || outcome.kind !== "ok") return outcome;
-    const switched = await usage
-      .served(outcome.attempt, { sticky: plan.sticky, excluded: plan.excluded, tried: context.log })
-      .catch(() => undefined);
+    let switched = usage.served(outcome.attempt, {
+      sticky: plan.sticky,
+      excluded: plan.excluded,
+      tried: context.log,
+    });
+    if (switched instanceof Promise) switched = await switched.catch(() => undefined);
     return switched ? { ...outcome, switched } : outcome;
   }
 
@@ -214,7 +217,7 @@ export class GatewayEngine {
       };
       void this.options.usage
         .settle(route, record.usage, record.estimatedTokens ?? 0)
-        .catch((error: unknown) =>
+        ?.catch((error: unknown) =>
           this.options.log?.(`gateway: usage accounting failed: ${String(error)}`),
         );
     }

@@ -209,8 +209,8 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
   const models = new Map<string, string>();
   for (const candidate of candidates)
     if (!models.has(candidate.id)) models.set(candidate.id, candidate.upstreamModel);
-  const conditions = deps.health
-    ? await deps.health.assess(
+  const assessed = deps.health
+    ? deps.health.assess(
         candidates.map((candidate) => candidate.id),
         {
           models,
@@ -220,6 +220,7 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
         },
       )
     : new Map<string, RouteCondition>();
+  const conditions = assessed instanceof Promise ? await assessed : assessed;
   const healthy: Attempt[] = [];
   for (const candidate of candidates) {
     const condition = conditions.get(candidate.id);

@@ -35,6 +35,12 @@ export interface HealthRequest {
   estimatedTokens?: number;
 }
 
+/** A value, or a promise of it: hot-path calls answer synchronously when nothing needs the Store. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Routes a health input keeps out of rotation, with the reason (and until when). */
+export type HealthVerdicts = Map<string, { reason: string; until?: number }>;
+
 /**
  * Another input to health beside breakers and cooldowns: the usage heartbeat plugs in here and
  * returns, per route id, a reason to avoid it now (or nothing).
@@ -45,7 +51,7 @@ export interface HealthInput {
     routeIds: readonly string[],
     now: number,
     request?: HealthRequest,
-  ): Promise<Map<string, { reason: string; until?: number }>>;
+  ): MaybePromise<HealthVerdicts>;
 }
 
 /** How often a process shares its latency estimate of a route. */
@@ -100,30 +106,58 @@ export class RouteHealth {
   readonly now: () => number;
   private readonly inputs: readonly HealthInput[];
 
-  /** Conditions of the given routes, read in one round trip (plus one per health input). */
-  async assess(
+  /**
+   * Conditions of the given routes, read in one round trip (plus one per health input); answered
+   * synchronously while this process's reads are fresh (`cacheMs`) and the inputs need no read.
+   */
+  assess(
     routes: readonly string[],
     request?: HealthRequest,
-  ): Promise<Map<string, RouteCondition>> {
+  ): MaybePromise<Map<string, RouteCondition>> {
     const now = this.now();
-    const stale = routes.filter((route) => {
+    let stale: string[] | undefined;
+    for (const route of routes) {
       const cached = this.cache.get(route);
-      return !cached || now - cached.readAt >= this.cacheMs;
-    });
-    if (stale.length > 0) {
-      const keys = stale.flatMap((route) => [breakerKey(route), cooldownKey(route)]);
-      const stored = await this.store.getMany<unknown>(keys);
-      for (const route of stale) {
-        this.cache.set(route, {
-          breaker: stored.get(breakerKey(route)) as BreakerState | undefined,
-          cooldown: stored.get(cooldownKey(route)) as Cooldown | undefined,
-          readAt: now,
-        });
-      }
+      if (!cached || now - cached.readAt >= this.cacheMs) (stale ??= []).push(route);
     }
-    const external = this.inputs.length
-      ? await Promise.all(this.inputs.map((input) => input.check(routes, now, request)))
-      : [];
+    if (stale === undefined) return this.withInputs(routes, now, request);
+    return this.readStored(stale, now).then(() => this.withInputs(routes, now, request));
+  }
+
+  private async readStored(routes: readonly string[], now: number): Promise<void> {
+    const keys = routes.flatMap((route) => [breakerKey(route), cooldownKey(route)]);
+    const stored = await this.store.getMany<unknown>(keys);
+    for (const route of routes) {
+      this.cache.set(route, {
+        breaker: stored.get(breakerKey(route)) as BreakerState | undefined,
+        cooldown: stored.get(cooldownKey(route)) as Cooldown | undefined,
+        readAt: now,
+      });
+    }
+  }
+
+  private withInputs(
+    routes: readonly string[],
+    now: number,
+    request: HealthRequest | undefined,
+  ): MaybePromise<Map<string, RouteCondition>> {
+    const external: HealthVerdicts[] = [];
+    let pending: Promise<void>[] | undefined;
+    for (const input of this.inputs) {
+      const verdicts = input.check(routes, now, request);
+      if (verdicts instanceof Promise)
+        (pending ??= []).push(verdicts.then((found) => void external.push(found)));
+      else external.push(verdicts);
+    }
+    if (pending === undefined) return this.conditions(routes, external, now);
+    return Promise.all(pending).then(() => this.conditions(routes, external, now));
+  }
+
+  private conditions(
+    routes: readonly string[],
+    external: readonly HealthVerdicts[],
+    now: number,
+  ): Map<string, RouteCondition> {
     const conditions = new Map<string, RouteCondition>();
     for (const route of routes) {
       const cached = this.cache.get(route);
@@ -199,8 +233,12 @@ export class RouteHealth {
    * Claims the right to call a route whose breaker is not closed (the one half-open probe).
    * Closed routes need no claim. Atomic across processes.
    */
-  async claim(route: string, condition: RouteCondition | undefined): Promise<boolean> {
+  claim(route: string, condition: RouteCondition | undefined): MaybePromise<boolean> {
     if (!condition?.breaker || condition.breaker.state === "closed") return true;
+    return this.claimProbe(route);
+  }
+
+  private async claimProbe(route: string): Promise<boolean> {
     let allowed = false;
     const now = this.now();
     const stored = await this.store.update<BreakerState>(breakerKey(route), (current) => {
@@ -212,18 +250,23 @@ export class RouteHealth {
     return allowed;
   }
 
-  async succeeded(
+  /** Records a success: synchronous unless the stored breaker has something to forget. */
+  succeeded(
     route: string,
     condition: RouteCondition | undefined,
     latencyMs: number,
     ttftMs?: number,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     this.observeLatency(route, latencyMs, ttftMs);
     const breaker = condition?.breaker;
     const dirty =
       breaker !== undefined &&
       (breaker.state !== "closed" || breaker.window.some((sample) => !sample.ok));
-    if (!dirty) return;
+    if (!dirty) return undefined;
+    return this.forgetFailures(route);
+  }
+
+  private async forgetFailures(route: string): Promise<void> {
     const now = this.now();
     const stored = await this.store.update<BreakerState>(breakerKey(route), (current) =>
       recordSuccess(current, now, this.breakerConfig),

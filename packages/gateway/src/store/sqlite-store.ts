@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { HedgeError } from "@hedge/auth";
+import { AUDIT_BATCH_MIGRATION, AUDIT_BATCH_SCHEMA, SqliteAuditLog } from "./sqlite-audit.js";
 import type { AuditEntry, AuditQuery, Store, StoreOptions } from "./store.js";
 import {
   auditCutoff,
@@ -14,21 +15,17 @@ import {
   notANumberError,
   resolveStoreOptions,
   serialize,
-  serializeAudit,
   storeClosedError,
   type ResolvedStoreOptions,
 } from "./store-support.js";
 
 /** Bumped with each migration in `migrate`; a newer file is refused rather than misread. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 export interface SqliteStoreOptions extends StoreOptions {
   /** How long a write waits for another process's write lock before failing (default 5000). */
   busyTimeoutMs?: number;
 }
-
-/** Audit rows written per INSERT statement. */
-const AUDIT_ROWS_PER_INSERT = 100;
 
 /** Expired rows are deleted at most this often (by the store's clock); reads ignore them anyway. */
 const PURGE_INTERVAL_MS = 60_000;
@@ -56,6 +53,7 @@ export class SqliteStore implements Store {
   private readonly options: ResolvedStoreOptions;
   private readonly busyTimeoutMs: number;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly audit: SqliteAuditLog;
   private purgedAt = -Infinity;
   private closed = false;
 
@@ -70,6 +68,7 @@ export class SqliteStore implements Store {
     this.options = resolveStoreOptions(options);
     this.busyTimeoutMs = busyTimeoutMs;
     this.statements = prepareStatements(db);
+    this.audit = new SqliteAuditLog(db);
   }
 
   /**
@@ -190,43 +189,22 @@ export class SqliteStore implements Store {
     const batch = auditBatch(entries);
     return this.run(() => {
       if (batch.length === 0) return;
-      const values: (number | string)[] = [];
-      for (const entry of batch) values.push(entry.at, serializeAudit(entry));
       this.db
-        .transaction(() => {
-          // Many rows per statement: one call into SQLite per AUDIT_ROWS_PER_INSERT entries.
-          for (let start = 0; start < values.length; start += 2 * AUDIT_ROWS_PER_INSERT) {
-            const rows = values.slice(start, start + 2 * AUDIT_ROWS_PER_INSERT);
-            this.auditInsert(rows.length / 2).run(...rows);
-          }
-          this.statements.auditPruneAge.run(auditCutoff(this.options));
-          this.statements.auditPruneCount.run(this.options.auditMaxEntries);
-        })
+        .transaction(() =>
+          this.audit.append(batch, auditCutoff(this.options), this.options.auditMaxEntries),
+        )
         .immediate();
     });
   }
 
-  private readonly auditInserts = new Map<number, BetterSqlite3.Statement<(number | string)[]>>();
-
-  /** `INSERT INTO audit` of `count` rows, prepared once per count. */
-  private auditInsert(count: number): BetterSqlite3.Statement<(number | string)[]> {
-    let statement = this.auditInserts.get(count);
-    if (!statement) {
-      statement = this.db.prepare<(number | string)[]>(
-        `INSERT INTO audit (at, json) VALUES ${Array.from({ length: count }, () => "(?, ?)").join(", ")}`,
-      );
-      this.auditInserts.set(count, statement);
-    }
-    return statement;
-  }
-
   listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
     return this.run(() => {
-      const limit = checkAuditLimit(query.limit) ?? -1;
-      const lowerBound = auditLowerBound(this.options, query.since);
-      return this.statements.auditList
-        .all(lowerBound, limit)
-        .map((text) => deserialize<AuditEntry>(text));
+      checkAuditLimit(query.limit);
+      return this.audit.list(
+        query,
+        auditLowerBound(this.options, query.since),
+        this.options.auditMaxEntries,
+      );
     });
   }
 
@@ -310,17 +288,6 @@ function prepareStatements(db: Database) {
       )
       .pluck(),
     purge: db.prepare<[number]>("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= ?"),
-    auditPruneAge: db.prepare<[number]>("DELETE FROM audit WHERE at < ?"),
-    // Keeps the last N rows written (ids above max(id) - N; fewer when the age prune left a gap):
-    // a range delete of what is dropped instead of a scan of every row kept.
-    auditPruneCount: db.prepare<[number]>(
-      "DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?",
-    ),
-    auditList: db
-      .prepare<[number, number], string>(
-        "SELECT json FROM audit WHERE at >= ? ORDER BY at DESC, id DESC LIMIT ?",
-      )
-      .pluck(),
   };
 }
 
@@ -346,13 +313,11 @@ function migrate(db: Database, path: string): void {
           expires_at INTEGER
         );
         CREATE INDEX IF NOT EXISTS kv_expires_at ON kv (expires_at) WHERE expires_at IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS audit (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          at INTEGER NOT NULL,
-          json TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS audit_at ON audit (at, id);
       `);
+      db.exec(AUDIT_BATCH_SCHEMA);
+    } else if (version < 2) {
+      db.exec(AUDIT_BATCH_SCHEMA);
+      db.exec(AUDIT_BATCH_MIGRATION);
     }
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();

@@ -4,6 +4,20 @@
  * `claude-sonnet-4-5` share windows. A `provider/` prefix and `-latest` are dropped too.
  */
 export function modelFamily(model: string): string {
+  let family = families.get(model);
+  if (family === undefined) {
+    family = familyOf(model);
+    // Model names come from config and requests: bounded in practice, capped anyway.
+    if (families.size >= 10_000) families.clear();
+    families.set(model, family);
+  }
+  return family;
+}
+
+/** Looked up on every routed request (several times): computed once per model name. */
+const families = new Map<string, string>();
+
+function familyOf(model: string): string {
   let name = model.trim().toLowerCase();
   const slash = name.lastIndexOf("/");
   if (slash >= 0) name = name.slice(slash + 1);

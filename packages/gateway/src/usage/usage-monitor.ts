@@ -52,6 +52,9 @@ export interface UsageRefusal {
 }
 
 /** What `check` concluded of one route, kept for ordering and switch reasons. */
+/** Routes a health input keeps out of rotation now, with the reason (and until when). */
+type Verdicts = Map<string, { reason: string; until?: number }>;
+
 interface Assessment {
   headroom: Headroom;
   family: string;
@@ -93,15 +96,22 @@ export class UsageMonitor implements HealthInput {
     }
   }
 
-  /** Reads the given keys, reusing reads younger than `cacheMs`. */
-  private async read(keys: readonly string[], now: number): Promise<void> {
-    const stale = keys.filter((key) => {
+  /**
+   * Reads the given keys, reusing reads younger than `cacheMs`: synchronous (undefined) when
+   * every key is fresh, the common case on the request path.
+   */
+  private read(keys: readonly string[], now: number): Promise<void> | undefined {
+    let stale: string[] | undefined;
+    for (const key of keys) {
       const cached = this.cache.get(key);
-      return !cached || now - cached.readAt >= this.cacheMs || cached.readAt > now;
+      if (!cached || now - cached.readAt >= this.cacheMs || cached.readAt > now)
+        (stale ??= []).push(key);
+    }
+    if (stale === undefined) return undefined;
+    const keysToRead = stale;
+    return this.store.getMany<unknown>(keysToRead).then((found) => {
+      for (const key of keysToRead) this.cache.set(key, { value: found.get(key), readAt: now });
     });
-    if (stale.length === 0) return;
-    const found = await this.store.getMany<unknown>(stale);
-    for (const key of stale) this.cache.set(key, { value: found.get(key), readAt: now });
   }
 
   private cached<T>(key: string): T | undefined {
@@ -112,22 +122,40 @@ export class UsageMonitor implements HealthInput {
     this.cache.set(key, { value, readAt: this.now() });
   }
 
-  private keysOf(route: string, family: string, now: number): string[] {
+  /** Keys of routes without declared limits never change: built once per route and family. */
+  private readonly fixedKeys = new Map<string, readonly string[]>();
+
+  private keysOf(route: string, family: string, now: number): readonly string[] {
+    const profile = profileOfRoute(route);
+    const limited = profile !== undefined && this.limits.has(profile);
+    if (!limited) {
+      const id = `${route}|${family}`;
+      let keys = this.fixedKeys.get(id);
+      if (!keys) {
+        keys = [
+          snapshotKey(route, family),
+          snapshotKey(route, ACCOUNT_FAMILY),
+          pointerKey(providerOfRoute(route), family),
+        ];
+        if (this.fixedKeys.size >= 10_000) this.fixedKeys.clear();
+        this.fixedKeys.set(id, keys);
+      }
+      return keys;
+    }
     const keys = [
       snapshotKey(route, family),
       snapshotKey(route, ACCOUNT_FAMILY),
       pointerKey(providerOfRoute(route), family),
     ];
-    const profile = profileOfRoute(route);
-    for (const limit of (profile && this.limits.get(profile)) || [])
-      keys.push(counterKey(profile as string, limit, now));
+    for (const limit of this.limits.get(profile) ?? []) keys.push(counterKey(profile, limit, now));
     return keys;
   }
 
   /** Every window known for a route and family at `now` (stale snapshots left out). */
   windowsOf(route: string, family: string, now: number): UsageWindow[] {
     const windows: UsageWindow[] = [];
-    for (const key of [snapshotKey(route, family), snapshotKey(route, ACCOUNT_FAMILY)]) {
+    const keys = this.keysOf(route, family, now);
+    for (const key of [keys[0] as string, keys[1] as string]) {
       const snapshot = this.cached<UsageSnapshot>(key);
       if (snapshot) windows.push(...trustedWindows(snapshot, now, this.settings.snapshotTtlMs));
     }
@@ -139,25 +167,36 @@ export class UsageMonitor implements HealthInput {
     return windows;
   }
 
-  async check(
+  check(
     routes: readonly string[],
     now: number,
     request: HealthRequest = {},
-  ): Promise<Map<string, { reason: string; until?: number }>> {
-    const families = new Map<string, string>();
-    const keys: string[] = [];
+  ): Verdicts | Promise<Verdicts> {
+    const families: string[] = [];
+    let keys: string[] | readonly string[] = [];
     for (const route of routes) {
       const family = modelFamily(request.models?.get(route) ?? "");
-      families.set(route, family);
-      keys.push(...this.keysOf(route, family, now));
+      families.push(family);
+      const routeKeys = this.keysOf(route, family, now);
+      keys = routes.length === 1 ? routeKeys : [...keys, ...routeKeys];
     }
-    await this.read(keys, now);
+    const reading = this.read(keys, now);
+    if (reading === undefined) return this.verdicts(routes, families, now, request);
+    return reading.then(() => this.verdicts(routes, families, now, request));
+  }
+
+  private verdicts(
+    routes: readonly string[],
+    families: readonly string[],
+    now: number,
+    request: HealthRequest,
+  ): Verdicts {
     const estimate = request.estimatedTokens ?? 0;
-    const verdicts = new Map<string, { reason: string; until?: number }>();
-    const low = new Map<string, { reason: string; until?: number }>();
-    const roomy = new Set<string>();
-    for (const route of routes) {
-      const family = families.get(route) ?? "";
+    const verdicts: Verdicts = new Map();
+    let low: Verdicts | undefined;
+    let roomyPools: Set<string> | undefined;
+    routes.forEach((route, index) => {
+      const family = families[index] ?? "";
       const headroom = headroomOf(this.windowsOf(route, family, now), now);
       const profile = profileOfRoute(route);
       this.assessed.set(route, {
@@ -168,13 +207,12 @@ export class UsageMonitor implements HealthInput {
       });
       const refusal = refusalOf(headroom, estimate, this.settings.switchBelow);
       if (refusal?.hard) verdicts.set(route, refusal);
-      else if (refusal) low.set(route, refusal);
-      else roomy.add(route);
-    }
+      else if (refusal) (low ??= new Map()).set(route, refusal);
+      else (roomyPools ??= new Set()).add(providerOfRoute(route));
+    });
     // Under the threshold is a reason to leave only while the pool has a member with room.
-    const roomyPools = new Set([...roomy].map(providerOfRoute));
-    for (const [route, refusal] of low) {
-      if (roomyPools.has(providerOfRoute(route)))
+    for (const [route, refusal] of low ?? []) {
+      if (roomyPools?.has(providerOfRoute(route)))
         verdicts.set(route, {
           reason: refusal.reason,
           ...(refusal.until === undefined ? {} : { until: refusal.until }),
@@ -230,7 +268,27 @@ export class UsageMonitor implements HealthInput {
    * across processes: an increment over the limit is taken back and the route refused), and
    * takes one request off a header snapshot's `remaining`, so parallel callers see it at once.
    */
-  async reserve(route: UsageRoute, estimatedTokens: number): Promise<UsageRefusal | undefined> {
+  reserve(
+    route: UsageRoute,
+    estimatedTokens: number,
+  ): UsageRefusal | undefined | Promise<UsageRefusal | undefined> {
+    const profile = route.credential.profile;
+    const declared = profile === undefined ? undefined : this.limits.get(profile);
+    const key = snapshotKey(route.id, modelFamily(route.upstreamModel));
+    const snapshot = this.cached<UsageSnapshot>(key);
+    const counted =
+      snapshot !== undefined &&
+      Object.values(snapshot.windows).some((window) => window.remaining !== undefined);
+    // Nothing declared and nothing counted down: the request path pays no Store call.
+    if (declared === undefined && !counted) return undefined;
+    return this.reserveCounted(route, estimatedTokens, counted ? key : undefined);
+  }
+
+  private async reserveCounted(
+    route: UsageRoute,
+    estimatedTokens: number,
+    snapshotToSpend: string | undefined,
+  ): Promise<UsageRefusal | undefined> {
     const now = this.now();
     const profile = route.credential.profile;
     const declared = (profile && this.limits.get(profile)) || [];
@@ -254,25 +312,23 @@ export class UsageMonitor implements HealthInput {
         };
       }
     }
-    const family = modelFamily(route.upstreamModel);
-    const key = snapshotKey(route.id, family);
-    const snapshot = this.cached<UsageSnapshot>(key);
-    if (
-      snapshot &&
-      Object.values(snapshot.windows).some((window) => window.remaining !== undefined)
-    ) {
+    if (snapshotToSpend !== undefined) {
       const stored = await this.store.update<UsageSnapshot>(
-        key,
+        snapshotToSpend,
         (current) => current && spend(current, estimatedTokens, now),
       );
-      this.remember(key, stored);
+      this.remember(snapshotToSpend, stored);
     }
     return undefined;
   }
 
   /** Folds the rate-limit headers of one response (any status) into the route's snapshots. */
-  async observe(route: UsageRoute, headers: ResponseHeaders | undefined): Promise<void> {
-    if (!headers || !hasUsageHeaders(headers)) return;
+  observe(route: UsageRoute, headers: ResponseHeaders | undefined): Promise<void> | undefined {
+    if (!headers || !hasUsageHeaders(headers)) return undefined;
+    return this.fold(route, headers);
+  }
+
+  private async fold(route: UsageRoute, headers: ResponseHeaders): Promise<void> {
     const now = this.now();
     const parsed = parseUsageHeaders(headers, now);
     for (const [group, windows] of parsed) {
@@ -311,14 +367,14 @@ export class UsageMonitor implements HealthInput {
    * another member of the pool (the session's route or the pool's current one), records the
    * switch and returns it, with the reason the previous member was left.
    */
-  async served(
+  served(
     route: UsageRoute,
     context: {
       sticky: string | undefined;
       excluded: readonly { route: string; reason: string }[];
       tried: readonly { route: string; outcome: string; reason?: string }[];
     },
-  ): Promise<ProfileSwitch | undefined> {
+  ): ProfileSwitch | undefined | Promise<ProfileSwitch | undefined> {
     const family = modelFamily(route.upstreamModel);
     const key = pointerKey(route.provider.id, family);
     const pointer = this.cached<string>(key);
@@ -326,6 +382,22 @@ export class UsageMonitor implements HealthInput {
       context.sticky && providerOfRoute(context.sticky) === route.provider.id
         ? context.sticky
         : pointer;
+    // Still on the pool's current member: nothing to store or report.
+    if (pointer === route.id && (previous === undefined || previous === route.id)) return undefined;
+    return this.moved(route, context, family, key, pointer, previous);
+  }
+
+  private async moved(
+    route: UsageRoute,
+    context: {
+      excluded: readonly { route: string; reason: string }[];
+      tried: readonly { route: string; outcome: string; reason?: string }[];
+    },
+    family: string,
+    key: string,
+    pointer: string | undefined,
+    previous: string | undefined,
+  ): Promise<ProfileSwitch | undefined> {
     if (pointer !== route.id) {
       await this.store.set(key, route.id, POINTER_KEEP_MS);
       this.remember(key, route.id);
@@ -351,21 +423,30 @@ export class UsageMonitor implements HealthInput {
   }
 
   /** Corrects a profile's local token counters with what a request really used. */
-  async settle(
+  settle(
     route: UsageRoute,
     usage: { input_tokens: number; output_tokens: number } | undefined,
     estimatedTokens: number,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const profile = route.credential.profile;
     const declared = (profile && this.limits.get(profile)) || [];
-    if (!usage || declared.length === 0) return;
+    if (!usage || declared.length === 0) return undefined;
+    return this.correct(profile as string, declared, usage, estimatedTokens);
+  }
+
+  private async correct(
+    profile: string,
+    declared: readonly LocalLimit[],
+    usage: { input_tokens: number; output_tokens: number },
+    estimatedTokens: number,
+  ): Promise<void> {
     const now = this.now();
     const correction =
       Math.round(usage.input_tokens + usage.output_tokens) - Math.round(estimatedTokens);
     if (correction === 0) return;
     for (const limit of declared) {
       if (limit.unit !== "tokens") continue;
-      const key = counterKey(profile as string, limit, now);
+      const key = counterKey(profile, limit, now);
       this.remember(key, await this.store.increment(key, correction, limit.windowMs * 2));
     }
   }
