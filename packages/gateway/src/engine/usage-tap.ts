@@ -1,5 +1,5 @@
 import type { CanonicalUsage } from "../canonical/events.js";
-import { parseJsonObject } from "../wire/json.js";
+import { parseJsonObject, type JsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";
 import type { WireCodec } from "../wire/registry.js";
 
@@ -30,12 +30,74 @@ export class UsageTap {
   }
 
   end(): CanonicalUsage | undefined {
-    if (!this.parser) this.take(Buffer.concat(this.buffered).toString("utf8"));
+    if (!this.parser) {
+      const body = this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered);
+      if (body) this.takeBody(Buffer.isBuffer(body) ? body : Buffer.from(body));
+    }
     return this.usage;
+  }
+
+  /**
+   * A JSON body's usage: every wire puts `usage` at the top level, near the end, so only that
+   * object is parsed (the answer itself may be many kilobytes); the whole body when the object
+   * cannot be isolated.
+   */
+  private takeBody(body: Buffer): void {
+    const usage = usageObject(body);
+    if (usage) {
+      this.usage = this.codec.tapUsage(this.usage, { usage }) ?? this.usage;
+      return;
+    }
+    this.take(body.toString("utf8"));
   }
 
   private take(text: string): void {
     const payload = parseJsonObject(text);
     if (payload) this.usage = this.codec.tapUsage(this.usage, payload) ?? this.usage;
   }
+}
+
+const USAGE_KEY = Buffer.from('"usage"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The last `"usage": {…}` of a JSON text, parsed alone: the key is found from the end (a quoted
+ * key never occurs inside a JSON string, where quotes are escaped) and its object delimited by
+ * a scan that skips strings. Undefined when there is none or it does not parse.
+ */
+export function usageObject(body: Buffer): JsonObject | undefined {
+  const key = body.lastIndexOf(USAGE_KEY);
+  if (key < 0) return undefined;
+  let at = skipSpace(body, key + USAGE_KEY.length);
+  if (body[at] !== 0x3a) return undefined; // ':'
+  at = skipSpace(body, at + 1);
+  if (body[at] !== 0x7b) return undefined; // '{'
+  const start = at;
+  let depth = 0;
+  for (; at < body.length; at += 1) {
+    const byte = body[at];
+    if (byte === QUOTE) {
+      for (at += 1; at < body.length && body[at] !== QUOTE; at += 1) {
+        if (body[at] === BACKSLASH) at += 1;
+      }
+    } else if (byte === 0x7b) depth += 1;
+    else if (byte === 0x7d) {
+      depth -= 1;
+      if (depth === 0) return parseJsonObject(body.toString("utf8", start, at + 1));
+    }
+  }
+  return undefined;
+}
+
+function skipSpace(body: Buffer, at: number): number {
+  let index = at;
+  while (
+    body[index] === 0x20 ||
+    body[index] === 0x0a ||
+    body[index] === 0x0d ||
+    body[index] === 0x09
+  )
+    index += 1;
+  return index;
 }

@@ -33,7 +33,12 @@ export interface InboundRequest {
 }
 
 /** Upstream headers a client may use (rate limits), copied on every route. */
-const COPIED_HEADER = /^(x-ratelimit-|anthropic-ratelimit-|retry-after|x-codex-)/;
+function copied(name: string): boolean {
+  const first = name.charCodeAt(0);
+  if (first === 0x78 /* x */) return name.startsWith("x-ratelimit-") || name.startsWith("x-codex-");
+  if (first === 0x61 /* a */) return name.startsWith("anthropic-ratelimit-");
+  return name === "retry-after";
+}
 
 /**
  * Serves one inbound request: route, then per attempt either stream the upstream bytes through
@@ -160,12 +165,8 @@ async function pipeThrough(
   if (!record.stream) {
     // A JSON body is small: gather it and send headers and body in one write.
     const body = await response.body.bytes();
-    writeHead(
-      res,
-      response.statusCode,
-      { ...headers, "content-length": String(body.length) },
-      contentType,
-    );
+    headers["content-length"] = String(body.length);
+    writeHead(res, response.statusCode, headers, contentType);
     res.end(body);
     tap.push(body);
     record.usage = tap.end();
@@ -267,17 +268,26 @@ function routeHeaders(
     "x-request-id": requestId,
     "x-hedge-route": routeHeader(attempt),
   };
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (typeof value === "string" && COPIED_HEADER.test(name)) headers[name] = value;
+  for (const name in response.headers) {
+    const value = response.headers[name];
+    if (typeof value === "string" && copied(name)) headers[name] = value;
   }
   return headers;
 }
 
 /** `provider=anthropic; model=claude-sonnet-4-5; profile=work` — never a secret. */
 export function routeHeader(attempt: Attempt): string {
-  const profile = attempt.credential.profile ? `; profile=${attempt.credential.profile}` : "";
-  return `provider=${attempt.provider.id}; model=${attempt.upstreamModel}${profile}`;
+  let header = routeHeaderText.get(attempt);
+  if (header === undefined) {
+    const profile = attempt.credential.profile ? `; profile=${attempt.credential.profile}` : "";
+    header = `provider=${attempt.provider.id}; model=${attempt.upstreamModel}${profile}`;
+    routeHeaderText.set(attempt, header);
+  }
+  return header;
 }
+
+/** Attempts are reused across requests (candidates are cached): their header with them. */
+const routeHeaderText = new WeakMap<Attempt, string>();
 
 function writeHead(
   res: ServerResponse,
@@ -285,7 +295,9 @@ function writeHead(
   headers: Record<string, string>,
   contentType: string,
 ): void {
-  res.writeHead(status, { ...headers, "content-type": contentType, "cache-control": "no-cache" });
+  headers["content-type"] = contentType;
+  headers["cache-control"] = "no-cache";
+  res.writeHead(status, headers);
 }
 
 function waitForDrain(res: ServerResponse): Promise<void> {
@@ -318,23 +330,36 @@ export function headerValue(
 export function rewriteModel(raw: Buffer, from: string, to: string): Buffer | undefined {
   if (from === to) return raw;
   for (const separator of [":", ": "]) {
-    const needle = Buffer.from(`"model"${separator}${JSON.stringify(from)}`);
+    const needle = modelNeedle(separator, from);
     const at = raw.indexOf(needle);
     if (at < 0) continue;
     if (raw.indexOf(needle, at + needle.length) >= 0) return undefined;
     // A nested "model" key (e.g. in metadata) would also match: require it at the top level by
     // checking that the same key does not appear anywhere else in any spelling.
-    if (
-      raw.indexOf(Buffer.from('"model"'), at + 1) >= 0 ||
-      raw.indexOf(Buffer.from('"model"')) !== at
-    ) {
+    if (raw.indexOf(MODEL_KEY, at + 1) >= 0 || raw.indexOf(MODEL_KEY) !== at) {
       return undefined;
     }
     return Buffer.concat([
       raw.subarray(0, at),
-      Buffer.from(`"model"${separator}${JSON.stringify(to)}`),
+      modelNeedle(separator, to),
       raw.subarray(at + needle.length),
     ]);
   }
   return undefined;
 }
+
+const MODEL_KEY = Buffer.from('"model"');
+
+/** `"model":"NAME"` as bytes, built once per separator and model name. */
+function modelNeedle(separator: string, model: string): Buffer {
+  const key = `${separator}${model}`;
+  let needle = needles.get(key);
+  if (needle === undefined) {
+    needle = Buffer.from(`"model"${separator}${JSON.stringify(model)}`);
+    if (needles.size >= 10_000) needles.clear();
+    needles.set(key, needle);
+  }
+  return needle;
+}
+
+const needles = new Map<string, Buffer>();

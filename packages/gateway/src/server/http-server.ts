@@ -223,18 +223,8 @@ async function readJsonBody(
     req.resume();
     throw tooLarge(limit);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit);
-    }
-    chunks.push(chunk as Buffer);
-  }
+  const raw = await readBody(req, limit);
   let parsed: unknown;
-  const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
   try {
     parsed = JSON.parse(raw.toString("utf8"));
   } catch {
@@ -245,6 +235,29 @@ async function readJsonBody(
       status: 400,
     });
   return { body: parsed, raw };
+}
+
+/** The request body, failing past `limit` bytes (with events: no async iterator per request). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
+    req.once("error", reject);
+  });
 }
 
 function tooLarge(limit: number): GatewayError {

@@ -18,47 +18,26 @@ export class GatewayMetrics implements GatewayObserver {
   private readonly tokens = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
   private readonly ttfb = new Map<string, Histogram>();
-  /** Label strings per distinct label set, built once: recording is string concat + lookups. */
-  private readonly labelText = new Map<string, string>();
+  /** Label strings per provider, built once: recording is a few map lookups, no string building. */
+  private readonly series = new Map<string, ProviderSeries>();
 
   onRequest(record: RequestRecord): void {
     const provider = record.provider ?? "none";
-    increment(
-      this.requests,
-      this.label(`r\u0000${provider}\u0000${record.inboundWire}\u0000${record.status}`, () => ({
-        provider,
-        inbound: record.inboundWire,
-        status: String(record.status),
-      })),
-    );
-    if (record.outcome !== "ok")
-      increment(
-        this.errors,
-        this.label(`e\u0000${provider}\u0000${record.outcome}`, () => ({
-          provider,
-          outcome: record.outcome,
-        })),
-      );
-    const byProvider = this.label(`p\u0000${provider}`, () => ({ provider }));
-    observe(this.latency, byProvider, record.latencyMs / 1000);
-    if (record.ttfbMs !== undefined) observe(this.ttfb, byProvider, record.ttfbMs / 1000);
+    let series = this.series.get(provider);
+    if (!series) {
+      series = new ProviderSeries(provider);
+      this.series.set(provider, series);
+    }
+    increment(this.requests, series.requestLabel(record.inboundWire, record.status));
+    if (record.outcome !== "ok") increment(this.errors, series.errorLabel(record.outcome));
+    observe(this.latency, series.label, record.latencyMs / 1000);
+    if (record.ttfbMs !== undefined) observe(this.ttfb, series.label, record.ttfbMs / 1000);
     const usage = record.usage;
     if (usage) {
-      const kind = (name: string): string =>
-        this.label(`t\u0000${provider}\u0000${name}`, () => ({ provider, kind: name }));
-      increment(this.tokens, kind("input"), usage.input_tokens);
-      increment(this.tokens, kind("output"), usage.output_tokens);
-      increment(this.tokens, kind("cached_input"), usage.cached_input_tokens);
+      increment(this.tokens, series.input, usage.input_tokens);
+      increment(this.tokens, series.output, usage.output_tokens);
+      increment(this.tokens, series.cachedInput, usage.cached_input_tokens);
     }
-  }
-
-  private label(key: string, values: () => Record<string, string>): string {
-    let text = this.labelText.get(key);
-    if (text === undefined) {
-      text = formatLabels(values());
-      this.labelText.set(key, text);
-    }
-    return text;
   }
 
   /** The Prometheus text exposition (version 0.0.4). */
@@ -95,6 +74,46 @@ export class GatewayMetrics implements GatewayObserver {
       this.ttfb,
     );
     return `${lines.join("\n")}\n`;
+  }
+}
+
+/** One provider's label strings. */
+class ProviderSeries {
+  readonly label: string;
+  readonly input: string;
+  readonly output: string;
+  readonly cachedInput: string;
+  private readonly requests = new Map<string, Map<number, string>>();
+  private readonly errors = new Map<string, string>();
+
+  constructor(private readonly provider: string) {
+    this.label = formatLabels({ provider });
+    this.input = formatLabels({ provider, kind: "input" });
+    this.output = formatLabels({ provider, kind: "output" });
+    this.cachedInput = formatLabels({ provider, kind: "cached_input" });
+  }
+
+  requestLabel(inbound: string, status: number): string {
+    let byStatus = this.requests.get(inbound);
+    if (!byStatus) {
+      byStatus = new Map();
+      this.requests.set(inbound, byStatus);
+    }
+    let text = byStatus.get(status);
+    if (text === undefined) {
+      text = formatLabels({ provider: this.provider, inbound, status: String(status) });
+      byStatus.set(status, text);
+    }
+    return text;
+  }
+
+  errorLabel(outcome: string): string {
+    let text = this.errors.get(outcome);
+    if (text === undefined) {
+      text = formatLabels({ provider: this.provider, outcome });
+      this.errors.set(outcome, text);
+    }
+    return text;
   }
 }
 
