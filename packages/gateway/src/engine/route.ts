@@ -206,9 +206,7 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
   };
   if (candidates.length === 0)
     return { plan: empty, error: noCandidate(input.model, excluded, denials) };
-  const models = new Map<string, string>();
-  for (const candidate of candidates)
-    if (!models.has(candidate.id)) models.set(candidate.id, candidate.upstreamModel);
+  const models = modelsOf(candidates);
   const assessed = deps.health
     ? deps.health.assess(
         candidates.map((candidate) => candidate.id),
@@ -283,6 +281,22 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
   };
 }
 
+/** Route id -> the upstream model it would be asked for (the first target using that route). */
+function modelsOf(candidates: readonly Attempt[]): ReadonlyMap<string, string> {
+  let models = modelMaps.get(candidates);
+  if (!models) {
+    const built = new Map<string, string>();
+    for (const candidate of candidates)
+      if (!built.has(candidate.id)) built.set(candidate.id, candidate.upstreamModel);
+    models = built;
+    modelMaps.set(candidates, models);
+  }
+  return models;
+}
+
+/** Cached candidate lists keep their model map (see `cachedCandidates`). */
+const modelMaps = new WeakMap<readonly Attempt[], ReadonlyMap<string, string>>();
+
 function cachedCandidates(input: RouteInput, deps: RouterDeps): ReturnType<typeof buildCandidates> {
   const cache = deps.candidateCache;
   if (!cache || input.caller) return buildCandidates(input, deps);
@@ -293,13 +307,8 @@ function cachedCandidates(input: RouteInput, deps: RouterDeps): ReturnType<typeo
     if (cache.size > 1000) cache.clear();
     cache.set(key, built);
   }
-  // Copies: the plan adds to `excluded`, and callers may reorder candidates.
-  return {
-    ...built,
-    candidates: [...built.candidates],
-    excluded: [...built.excluded],
-    denials: [...built.denials],
-  };
+  // `excluded` is copied: the plan adds to it. Candidates and denials are only read.
+  return { ...built, excluded: [...built.excluded] };
 }
 
 function resolveOrThrow(model: string, deps: RouterDeps): ReturnType<typeof resolveModel> {
