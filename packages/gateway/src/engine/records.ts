@@ -88,23 +88,33 @@ export function auditEntryOf(
   at: number,
   providers: readonly ResolvedProvider[],
 ): AuditEntry {
-  return {
-    at,
-    requestId: record.requestId,
-    model: record.model,
-    attempts: (log ?? []).map((entry) => ({
+  // Built field by field (no spreads): this runs for every request the gateway serves.
+  const attempts: AuditEntry["attempts"] = [];
+  for (const entry of log ?? []) {
+    const attempt: AuditEntry["attempts"][number] = {
       route: entry.route,
       outcome: entry.reason ? `${entry.outcome}: ${entry.reason}` : entry.outcome,
       latencyMs: Math.round(entry.latencyMs),
-      ...(entry.status === undefined ? {} : { status: entry.status }),
-    })),
-    excluded: (plan?.excluded ?? []).map((route) => ({ route: route.route, reason: route.reason })),
+    };
+    if (entry.status !== undefined) attempt.status = entry.status;
+    attempts.push(attempt);
+  }
+  const excluded: AuditEntry["excluded"] = [];
+  for (const route of plan?.excluded ?? [])
+    excluded.push({ route: route.route, reason: route.reason });
+  const entry: AuditEntry = {
+    at,
+    requestId: record.requestId,
+    model: record.model,
+    attempts,
+    excluded,
     outcome:
       record.outcome === "ok"
         ? "ok"
         : `${record.outcome}${record.errorType ? ` (${record.errorType})` : ""}`,
-    ...(record.provider ? { call: callStats(record, providers) } : {}),
   };
+  if (record.provider) entry.call = callStats(record, providers);
+  return entry;
 }
 
 /** What a routed call cost and how it went, for `hedge stats`. */
@@ -118,23 +128,24 @@ export function callStats(
     provider && record.upstreamModel
       ? priceFor(provider.type, record.upstreamModel, provider.prices)
       : undefined;
-  return {
+  const stats: CallStats = {
     model: record.model,
-    ...(record.role ? { role: record.role } : {}),
-    ...(record.session ? { session: record.session } : {}),
-    ...(record.turn ? { turn: record.turn } : {}),
-    ...(record.provider ? { provider: record.provider } : {}),
-    ...(record.upstreamModel ? { upstream_model: record.upstreamModel } : {}),
-    ...(record.profile ? { profile: record.profile } : {}),
     input_tokens: usage?.input_tokens ?? 0,
     cached_input_tokens: usage?.cached_input_tokens ?? 0,
     output_tokens: usage?.output_tokens ?? 0,
     latency_ms: Math.round(record.latencyMs),
-    ...(record.ttfbMs === undefined ? {} : { ttft_ms: Math.round(record.ttfbMs) }),
     tool_calls: record.toolCalls ?? 0,
-    ...(price && usage ? { cost_usd: costUsd(price, usage) } : {}),
     outcome: record.outcome,
   };
+  if (record.role) stats.role = record.role;
+  if (record.session) stats.session = record.session;
+  if (record.turn) stats.turn = record.turn;
+  if (record.provider) stats.provider = record.provider;
+  if (record.upstreamModel) stats.upstream_model = record.upstreamModel;
+  if (record.profile) stats.profile = record.profile;
+  if (record.ttfbMs !== undefined) stats.ttft_ms = Math.round(record.ttfbMs);
+  if (price && usage) stats.cost_usd = costUsd(price, usage);
+  return stats;
 }
 
 /** A QA verdict as a stats record (it has no model call of its own). */
