@@ -10,7 +10,7 @@ import {
   type ReasoningPart,
   type TextPart,
 } from "../../canonical/request.js";
-import { parseLenient } from "../codec.js";
+import { parseLenient, WireDecodeError } from "../codec.js";
 import { imageSourceFromUrl } from "../images.js";
 import { unwrapAnthropicThinking } from "./carried-thinking.js";
 import { isJsonObject, stringField, type JsonObject } from "../json.js";
@@ -81,6 +81,16 @@ const REQUIRED = ["model", "input"];
  * tools (web_search, local_shell, custom...) and unmapped items are recorded in `dropped`.
  */
 export function decodeResponsesRequest(body: unknown): CanonicalRequest {
+  const previous = isJsonObject(body) ? body["previous_response_id"] : undefined;
+  if (typeof previous === "string" && previous !== "") {
+    // The earlier turns live in OpenAI's response store; translated, they would be silently
+    // missing from the conversation. Refused, with what works instead.
+    throw new WireDecodeError(
+      "previous_response_id needs an OpenAI Responses upstream, which keeps earlier responses; " +
+        "this model is served by translation. Send the whole conversation in `input` " +
+        "(with store: false, as Codex does), or route the model to an `openai` provider",
+    );
+  }
   const dropped: string[] = [];
   const parsed = parseLenient(
     responsesRequestSchema,
