@@ -4,9 +4,9 @@ import type { CanonicalRequest } from "../canonical/request.js";
 import { codecFor } from "../wire/registry.js";
 import type { AttemptLog } from "../engine/attempt-runner.js";
 import type { CancelSignal } from "../engine/cancellation.js";
-import { setRoute, tryUpstream, type GatewayEngine } from "../engine/engine.js";
+import { setRoute, tryUpstream, type GatewayEngine, type RunContext } from "../engine/engine.js";
 import type { RequestRecord } from "../engine/observer.js";
-import type { Attempt, Caller, RoutePlan } from "../engine/route.js";
+import type { Attempt, Caller, RouteInput, RoutePlan } from "../engine/route.js";
 import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
 import { GatewayError } from "../errors.js";
@@ -67,53 +67,45 @@ export async function forward(
       )
     : undefined;
   if (estimatedTokens !== undefined) record.estimatedTokens = estimatedTokens;
-  const plan = await engine.route({
-    model,
-    ...(role ? { role } : {}),
-    ...(session ? { session } : {}),
-    ...(inbound.caller ? { caller: inbound.caller } : {}),
-    ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
-  });
+  // Built field by field (no spreads): this runs for every request.
+  const input: RouteInput = { model };
+  const context: RunContext = { started: inbound.startedAt, signal: inbound.signal, log };
+  if (role) input.role = role;
+  if (session) input.session = context.session = session;
+  if (inbound.caller) input.caller = inbound.caller;
+  if (estimatedTokens !== undefined)
+    input.estimatedTokens = context.estimatedTokens = estimatedTokens;
+  const plan = await engine.route(input);
   let canonical: CanonicalRequest | undefined;
-  const outcome = await engine.run<UpstreamResponse>(
-    plan,
-    {
-      started: inbound.startedAt,
-      signal: inbound.signal,
-      log,
-      ...(session ? { session } : {}),
-      ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
-    },
-    (attempt, limits) => {
-      const passThrough = attempt.provider.wire === inbound.wire;
-      let body: string | Buffer;
-      if (passThrough) {
-        body =
-          (inbound.raw && rewriteModel(inbound.raw, model, attempt.upstreamModel)) ??
-          JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
-      } else {
-        if (canonical === undefined) {
-          canonical = inboundCodec.decodeRequest(inbound.body);
-          if (canonical.dropped.length > 0)
-            inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
-        }
-        body = JSON.stringify(
-          codecFor(attempt.provider.wire).encodeRequest(canonical, attempt.upstreamModel),
-        );
+  const outcome = await engine.run<UpstreamResponse>(plan, context, (attempt, limits) => {
+    const passThrough = attempt.provider.wire === inbound.wire;
+    let body: string | Buffer;
+    if (passThrough) {
+      body =
+        (inbound.raw && rewriteModel(inbound.raw, model, attempt.upstreamModel)) ??
+        JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
+    } else {
+      if (canonical === undefined) {
+        canonical = inboundCodec.decodeRequest(inbound.body);
+        if (canonical.dropped.length > 0)
+          inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
       }
-      return tryUpstream(() =>
-        callUpstream({
-          attempt,
-          body,
-          stream: record.stream,
-          dispatcher: engine.dispatcher,
-          signal: inbound.signal,
-          headersTimeoutMs: limits.headersTimeoutMs,
-          ...(passThrough ? { inboundHeaders: inbound.headers } : {}),
-        }),
+      body = JSON.stringify(
+        codecFor(attempt.provider.wire).encodeRequest(canonical, attempt.upstreamModel),
       );
-    },
-  );
+    }
+    return tryUpstream(() =>
+      callUpstream({
+        attempt,
+        body,
+        stream: record.stream,
+        dispatcher: engine.dispatcher,
+        signal: inbound.signal,
+        headersTimeoutMs: limits.headersTimeoutMs,
+        ...(passThrough ? { inboundHeaders: inbound.headers } : {}),
+      }),
+    );
+  });
   const attempt = outcome.attempt;
   const passThrough = attempt.provider.wire === inbound.wire;
   setRoute(record, attempt);

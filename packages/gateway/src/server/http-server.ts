@@ -198,6 +198,7 @@ function callerOf(
     ? Object.entries(accounts).find(([, account]) => account.keys.includes(key.id))
     : undefined;
   const byokHeader = headerValue(req.headers, "x-hedge-byok");
+  if (!entry && byokHeader === undefined) return undefined;
   const byok = new Map<string, string>();
   for (const pair of byokHeader?.split(",") ?? []) {
     const equals = pair.indexOf("=");
