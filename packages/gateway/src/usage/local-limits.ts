@@ -1,3 +1,4 @@
+import type { Store } from "../store/store.js";
 import type { UsageWindow } from "./snapshot.js";
 
 /** `[profiles.NAME.limits]`: limits a profile's provider does not announce in headers. */
@@ -62,4 +63,51 @@ export function localWindow(limit: LocalLimit, used: number, now: number): Usage
     resetAt: windowStart(limit, now) + limit.windowMs,
     windowMs: limit.windowMs,
   };
+}
+
+/**
+ * Counts one request against a profile's declared limits (atomic across processes): an increment
+ * that goes over a limit is taken back, with every increment before it, and the limit returned.
+ * `remember` sees each counter's new value.
+ */
+export async function takeLocalLimits(
+  store: Store,
+  profile: string,
+  declared: readonly LocalLimit[],
+  estimatedTokens: number,
+  now: number,
+  remember: (key: string, count: number) => void,
+): Promise<LocalLimit | undefined> {
+  const taken: { key: string; amount: number; limit: LocalLimit }[] = [];
+  for (const limit of declared) {
+    const amount = limit.unit === "requests" ? 1 : Math.max(0, Math.round(estimatedTokens));
+    if (amount === 0) continue;
+    const key = counterKey(profile, limit, now);
+    const count = await store.increment(key, amount, limit.windowMs * 2);
+    taken.push({ key, amount, limit });
+    remember(key, count);
+    if (count > limit.limit) {
+      for (const done of taken)
+        remember(done.key, await store.increment(done.key, -done.amount, done.limit.windowMs * 2));
+      return limit;
+    }
+  }
+  return undefined;
+}
+
+/** Corrects a profile's token counters by what a request really used against its estimate. */
+export async function correctLocalTokens(
+  store: Store,
+  profile: string,
+  declared: readonly LocalLimit[],
+  correction: number,
+  now: number,
+  remember: (key: string, count: number) => void,
+): Promise<void> {
+  if (correction === 0) return;
+  for (const limit of declared) {
+    if (limit.unit !== "tokens") continue;
+    const key = counterKey(profile, limit, now);
+    remember(key, await store.increment(key, correction, limit.windowMs * 2));
+  }
 }

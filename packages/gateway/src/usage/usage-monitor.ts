@@ -1,14 +1,17 @@
 import type { ResponseHeaders } from "../routing/reset-time.js";
-import type { HealthInput, HealthRequest } from "../routing/health.js";
+import type { HealthInput, HealthRequest, HealthVerdicts } from "../routing/health.js";
 import type { Store } from "../store/store.js";
 import { modelFamily, profileOfRoute, providerOfRoute } from "./family.js";
 import {
+  correctLocalTokens,
   counterKey,
   localLimits,
   localWindow,
+  takeLocalLimits,
   type LocalLimit,
   type ProfileLimits,
 } from "./local-limits.js";
+import { orderPools, type PoolStanding } from "./pool-order.js";
 import { hasUsageHeaders, parseUsageHeaders, REQUEST_FAMILY } from "./parse-headers.js";
 import {
   ACCOUNT_FAMILY,
@@ -52,14 +55,8 @@ export interface UsageRefusal {
 }
 
 /** What `check` concluded of one route, kept for ordering and switch reasons. */
-/** Routes a health input keeps out of rotation now, with the reason (and until when). */
-type Verdicts = Map<string, { reason: string; until?: number }>;
-
-interface Assessment {
-  headroom: Headroom;
+interface Assessment extends PoolStanding {
   family: string;
-  pointer: string | undefined;
-  priority: number;
 }
 
 const SNAPSHOT_KEEP_MS = 8 * 86_400_000;
@@ -122,6 +119,8 @@ export class UsageMonitor implements HealthInput {
     this.cache.set(key, { value, readAt: this.now() });
   }
 
+  private readonly remembers = (key: string, value: unknown): void => this.remember(key, value);
+
   /** Keys of routes without declared limits never change: built once per route and family. */
   private readonly fixedKeys = new Map<string, readonly string[]>();
 
@@ -171,7 +170,7 @@ export class UsageMonitor implements HealthInput {
     routes: readonly string[],
     now: number,
     request: HealthRequest = {},
-  ): Verdicts | Promise<Verdicts> {
+  ): HealthVerdicts | Promise<HealthVerdicts> {
     const families: string[] = [];
     let keys: string[] | readonly string[] = [];
     for (const route of routes) {
@@ -190,10 +189,10 @@ export class UsageMonitor implements HealthInput {
     families: readonly string[],
     now: number,
     request: HealthRequest,
-  ): Verdicts {
+  ): HealthVerdicts {
     const estimate = request.estimatedTokens ?? 0;
-    const verdicts: Verdicts = new Map();
-    let low: Verdicts | undefined;
+    const verdicts: HealthVerdicts = new Map();
+    let low: HealthVerdicts | undefined;
     let roomyPools: Set<string> | undefined;
     routes.forEach((route, index) => {
       const family = families[index] ?? "";
@@ -227,40 +226,7 @@ export class UsageMonitor implements HealthInput {
    * order given. Routes of other pools keep their places.
    */
   order<T extends UsageRoute>(routes: readonly T[]): T[] {
-    const byPool = new Map<string, number[]>();
-    routes.forEach((route, index) => {
-      const slots = byPool.get(route.provider.id) ?? [];
-      slots.push(index);
-      byPool.set(route.provider.id, slots);
-    });
-    const ordered = [...routes];
-    for (const slots of byPool.values()) {
-      if (slots.length < 2) continue;
-      const members = slots.map((index) => routes[index] as T);
-      const score = (route: T): Assessment | undefined => this.assessed.get(route.id);
-      const current = score(members[0] as T)?.pointer;
-      const sorted = members
-        .map((route, index) => ({ route, index }))
-        .sort((a, b) => {
-          const left = score(a.route);
-          const right = score(b.route);
-          const switchBelow = this.settings.switchBelow;
-          const aCurrent =
-            a.route.id === current && (left?.headroom.fraction ?? 1) >= switchBelow ? 1 : 0;
-          const bCurrent =
-            b.route.id === current && (right?.headroom.fraction ?? 1) >= switchBelow ? 1 : 0;
-          return (
-            bCurrent - aCurrent ||
-            (right?.headroom.fraction ?? 1) - (left?.headroom.fraction ?? 1) ||
-            (right?.priority ?? 0) - (left?.priority ?? 0) ||
-            a.index - b.index
-          );
-        });
-      slots.forEach((slot, position) => {
-        ordered[slot] = (sorted[position] as { route: T }).route;
-      });
-    }
-    return ordered;
+    return orderPools(routes, (route) => this.assessed.get(route), this.settings.switchBelow);
   }
 
   /**
@@ -291,26 +257,17 @@ export class UsageMonitor implements HealthInput {
   ): Promise<UsageRefusal | undefined> {
     const now = this.now();
     const profile = route.credential.profile;
-    const declared = (profile && this.limits.get(profile)) || [];
-    const taken: { key: string; amount: number }[] = [];
-    for (const limit of declared) {
-      const amount = limit.unit === "requests" ? 1 : Math.max(0, Math.round(estimatedTokens));
-      if (amount === 0) continue;
-      const key = counterKey(profile as string, limit, now);
-      const count = await this.store.increment(key, amount, limit.windowMs * 2);
-      taken.push({ key, amount });
-      this.remember(key, count);
-      if (count > limit.limit) {
-        for (const done of taken) {
-          const back = await this.store.increment(done.key, -done.amount, limit.windowMs * 2);
-          this.remember(done.key, back);
-        }
-        const window = localWindow(limit, limit.limit, now);
-        return {
-          reason: `usage: ${profile ?? route.id} reached its declared ${limit.name} limit (${limit.limit})`,
-          ...(window.resetAt === undefined ? {} : { until: window.resetAt }),
-        };
-      }
+    const declared = profile === undefined ? undefined : this.limits.get(profile);
+    const reached =
+      profile !== undefined && declared !== undefined
+        ? await takeLocalLimits(this.store, profile, declared, estimatedTokens, now, this.remembers)
+        : undefined;
+    if (reached) {
+      const window = localWindow(reached, reached.limit, now);
+      return {
+        reason: `usage: ${profile ?? route.id} reached its declared ${reached.name} limit (${reached.limit})`,
+        ...(window.resetAt === undefined ? {} : { until: window.resetAt }),
+      };
     }
     if (snapshotToSpend !== undefined) {
       const stored = await this.store.update<UsageSnapshot>(
@@ -429,26 +386,18 @@ export class UsageMonitor implements HealthInput {
     estimatedTokens: number,
   ): Promise<void> | undefined {
     const profile = route.credential.profile;
-    const declared = (profile && this.limits.get(profile)) || [];
-    if (!usage || declared.length === 0) return undefined;
-    return this.correct(profile as string, declared, usage, estimatedTokens);
-  }
-
-  private async correct(
-    profile: string,
-    declared: readonly LocalLimit[],
-    usage: { input_tokens: number; output_tokens: number },
-    estimatedTokens: number,
-  ): Promise<void> {
-    const now = this.now();
+    const declared = profile === undefined ? undefined : this.limits.get(profile);
+    if (!usage || profile === undefined || declared === undefined) return undefined;
     const correction =
       Math.round(usage.input_tokens + usage.output_tokens) - Math.round(estimatedTokens);
-    if (correction === 0) return;
-    for (const limit of declared) {
-      if (limit.unit !== "tokens") continue;
-      const key = counterKey(profile, limit, now);
-      this.remember(key, await this.store.increment(key, correction, limit.windowMs * 2));
-    }
+    return correctLocalTokens(
+      this.store,
+      profile,
+      declared,
+      correction,
+      this.now(),
+      this.remembers,
+    );
   }
 
   /** The headroom `check` found for a route (for explanations and tests). */
