@@ -1,10 +1,12 @@
 import type { AuditEntry, AuditQuery, Store, StoreOptions } from "./store.js";
 import {
+  applyChange,
   auditCutoff,
   auditLowerBound,
   checkAuditLimit,
   checkIncrement,
   checkTtl,
+  compareByKey,
   auditBatch,
   deserialize,
   notANumberError,
@@ -103,7 +105,7 @@ export class MemoryStore implements Store {
       const ttl = checkTtl(ttlMs);
       this.sweep();
       const entry = this.live(key);
-      const text = serialize(change(entry === undefined ? undefined : deserialize<T>(entry.text)));
+      const text = applyChange(entry?.text, change);
       if (text === undefined) {
         this.data.entries.delete(key);
         return undefined;
@@ -140,7 +142,7 @@ export class MemoryStore implements Store {
         if (!key.startsWith(prefix) || isExpired(entry, now)) continue;
         found.push({ key, value: deserialize<T>(entry.text) });
       }
-      return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return found.sort(compareByKey);
     });
   }
 

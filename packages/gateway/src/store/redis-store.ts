@@ -10,14 +10,17 @@ import {
   type LuaScript,
 } from "./redis-scripts.js";
 import {
+  applyChange,
   auditCutoff,
   auditLowerBound,
   checkAuditLimit,
   checkIncrement,
   checkTtl,
+  compareByKey,
   auditBatch,
   deserialize,
   notANumberError,
+  oneLineMessage,
   redactUrl,
   resolveStoreOptions,
   serialize,
@@ -197,9 +200,7 @@ export class RedisStore implements Store {
       const values = await this.getMany<T>(
         [...redisKeys].map((redisKey) => redisKey.slice(keyStart)),
       );
-      return [...values]
-        .map(([key, value]) => ({ key, value }))
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return [...values].map(([key, value]) => ({ key, value })).sort(compareByKey);
     });
   }
 
@@ -255,9 +256,7 @@ export class RedisStore implements Store {
     const redisKey = this.kvKey(key);
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       const currentText = await this.client.get(redisKey);
-      const nextText = serialize(
-        change(currentText === null ? undefined : deserialize<T>(currentText)),
-      );
+      const nextText = applyChange(currentText ?? undefined, change);
       const written = await this.script(
         COMPARE_AND_SET,
         [redisKey],
@@ -317,7 +316,7 @@ export class RedisStore implements Store {
   /** Connection and authentication failures as one-line HedgeErrors naming the redacted URL. */
   private describe(error: unknown): unknown {
     if (error instanceof HedgeError || !(error instanceof Error)) return error;
-    const detail = error.message.replace(/\s+/g, " ").trim();
+    const detail = oneLineMessage(error);
     if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(detail)) {
       return new HedgeError(
         "store_auth_failed",

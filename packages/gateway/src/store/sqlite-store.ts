@@ -5,6 +5,7 @@ import { HedgeError } from "@hedge/auth";
 import { AUDIT_BATCH_MIGRATION, AUDIT_BATCH_SCHEMA, SqliteAuditLog } from "./sqlite-audit.js";
 import type { AuditEntry, AuditQuery, Store, StoreOptions } from "./store.js";
 import {
+  applyChange,
   auditCutoff,
   auditLowerBound,
   checkAuditLimit,
@@ -13,6 +14,7 @@ import {
   auditBatch,
   deserialize,
   notANumberError,
+  oneLineMessage,
   resolveStoreOptions,
   serialize,
   storeClosedError,
@@ -139,7 +141,7 @@ export class SqliteStore implements Store {
       const transaction = this.db.transaction((): T | undefined => {
         const now = this.options.now();
         const row = this.statements.getRow.get(key, now);
-        const text = serialize(change(row === undefined ? undefined : deserialize<T>(row.value)));
+        const text = applyChange(row?.value, change);
         if (text === undefined) {
           if (row !== undefined) this.statements.delete.run(key);
           return undefined;
@@ -338,7 +340,7 @@ export function describeSqliteError(error: unknown, path: string, busyTimeoutMs:
   if (error instanceof HedgeError || !(error instanceof Error)) return error;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== "string") return error;
-  const detail = error.message.replace(/\s+/g, " ").trim();
+  const detail = oneLineMessage(error);
   const options = (hint: string) => ({ hint, cause: error });
   if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
     return new HedgeError(

@@ -55,6 +55,23 @@ export function deserialize<T>(text: string): T {
   return JSON.parse(text) as T;
 }
 
+/**
+ * The read-modify-write step of `update`, on stored text: `change` sees a copy of the current
+ * value (undefined when absent) and what it returns is stored as JSON. Undefined text out means
+ * delete.
+ */
+export function applyChange<T>(
+  text: string | undefined,
+  change: (current: T | undefined) => T | undefined,
+): string | undefined {
+  return serialize(change(text === undefined ? undefined : deserialize<T>(text)));
+}
+
+/** How the memory and Redis backends sort `list`: by key in UTF-16 code-unit order, not locale. */
+export function compareByKey(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
 /** The audit entry as stored: JSON of the entry, newest-first ordering is by `at` then insertion. */
 export function serializeAudit(entry: AuditEntry): string {
   return JSON.stringify(entry);
@@ -83,6 +100,11 @@ export function storeClosedError(kind: string): HedgeError {
   return new HedgeError("store_closed", `The ${kind} store is closed.`, {
     hint: "This is a bug in hedge: a component used the state store after shutdown.",
   });
+}
+
+/** A driver's error message on one line, for the message of the HedgeError that wraps it. */
+export function oneLineMessage(error: Error): string {
+  return error.message.replace(/\s+/g, " ").trim();
 }
 
 export function notANumberError(key: string): HedgeError {
