@@ -6,13 +6,13 @@ import type { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { RouteHealth, type HealthInput } from "../routing/health.js";
 import type { Store } from "../store/store.js";
-import { SseParser } from "../wire/sse.js";
 import { codecFor } from "../wire/registry.js";
 import { estimateRequestTokens } from "../usage/estimate.js";
 import { profileOfRoute } from "../usage/family.js";
 import type { ProfileSwitch } from "../usage/switch-log.js";
 import type { UsageMonitor, UsageRoute } from "../usage/usage-monitor.js";
 import { AuditRecorder } from "./audit.js";
+import { decodeUpstream } from "./decode-upstream.js";
 import type { CancelSignal } from "./cancellation.js";
 import {
   auditEntryOf,
@@ -336,7 +336,9 @@ export class GatewayEngine {
       }
       record.status = outcome.value.statusCode;
       yield routeEvent(outcome.attempt, plan.model, outcome.switched);
-      yield* this.decodeUpstream(outcome.attempt, outcome.value, record, clock);
+      yield* decodeUpstream(outcome.attempt, outcome.value, record, clock, (route, message) =>
+        this.streamFailed(route, message),
+      );
     } catch (error) {
       const failure = error as GatewayError;
       record.status = typeof failure.status === "number" ? failure.status : 500;
@@ -369,50 +371,5 @@ export class GatewayEngine {
         ...(signal ? { signal } : {}),
       }),
     );
-  }
-
-  private async *decodeUpstream(
-    attempt: Attempt,
-    response: UpstreamResponse,
-    record: RequestRecord,
-    clock: number,
-  ): AsyncGenerator<CanonicalEvent> {
-    const decoder = codecFor(attempt.provider.wire).createStreamDecoder();
-    const parser = new SseParser();
-    let sawEnd = false;
-    const track = (event: CanonicalEvent): CanonicalEvent => {
-      if (event.type === "usage") record.usage = event.usage;
-      else if (event.type === "tool_call.start") record.toolCalls = (record.toolCalls ?? 0) + 1;
-      else if (event.type === "error") {
-        record.outcome = "stream_error";
-        record.errorType = event.error.type;
-        sawEnd = true;
-      } else if (event.type === "finish") sawEnd = true;
-      return event;
-    };
-    try {
-      for await (const chunk of response.body) {
-        record.ttfbMs ??= performance.now() - clock;
-        for (const message of parser.push(chunk)) {
-          for (const event of decoder.push(message)) yield track(event);
-        }
-      }
-      for (const message of parser.end()) {
-        for (const event of decoder.push(message)) yield track(event);
-      }
-      for (const event of decoder.end()) yield track(event);
-      if (record.outcome === "stream_error")
-        await this.streamFailed(attempt.id, record.errorType ?? "error event");
-    } catch (error) {
-      record.outcome = "stream_error";
-      const message = error instanceof Error ? error.message : String(error);
-      await this.streamFailed(attempt.id, message);
-      yield {
-        type: "error",
-        error: { type: "api_error", message: `${attempt.provider.id} stream failed: ${message}` },
-      };
-    } finally {
-      if (!sawEnd) response.body.destroy();
-    }
   }
 }
