@@ -1,5 +1,5 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, labProvider, startHarness, type Harness } from "./routing-harness.js";
 
@@ -47,6 +47,27 @@ describe("a client that hangs up", () => {
     client.abort();
     await pending;
     await eventually(() => expect(seen.closedEarly()).toBe(1));
+  });
+
+  it("before the end of its body is let go: the request is recorded, nothing is left waiting", async () => {
+    const seen = await start(() => {
+      // Never reached.
+    });
+    const url = new URL(harness?.url ?? "");
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n" +
+        'x-request-id: half-body\r\ncontent-length: 1000\r\n\r\n{"model":"lab/m"',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await eventually(async () => {
+      await harness?.engine.flush();
+      const audit = (await harness?.store.listAudit()) ?? [];
+      expect(audit.map((entry) => entry.requestId)).toContain("half-body");
+    });
+    expect(seen.received()).toBe(0);
   });
 
   it("mid-stream stops the provider's stream", async () => {
