@@ -27,6 +27,7 @@ export {
   REQUEST_HELP_TOOL,
   type PhaseContext,
   type PhaseOutcome,
+  type StepSettings,
 } from "./agent/run-steps.js";
 export {
   runRoleTurn,

@@ -30,6 +30,17 @@ export interface RouteInfo {
 }
 
 /**
+ * The entry a turn's route set keeps for a route announced for a role, so each role's route is
+ * announced once (a role's own entries start with `ROLE/`).
+ */
+export function routeKey(
+  role: string,
+  route: Pick<RouteInfo, "provider" | "upstreamModel"> & { profile?: string | undefined },
+): string {
+  return `${role}/${route.provider}/${route.upstreamModel}/${route.profile ?? ""}`;
+}
+
+/**
  * A `profile_switch` item when this call's profile differs from the one that served the
  * provider before in the turn, or when the gateway says it moved the call. The turn's route set
  * also remembers which profile served each provider (entries `profile@PROVIDER=NAME`).

@@ -9,7 +9,7 @@ import type {
 import type { SessionFile } from "../session/session-file.js";
 import { compactIfNeeded, type CompactionSettings } from "./compaction.js";
 import type { AgentEvent, ThreadItem, TurnUsage } from "./events.js";
-import { profileSwitchItem, streamModel, type ModelStep } from "./model-step.js";
+import { profileSwitchItem, routeKey, streamModel, type ModelStep } from "./model-step.js";
 import type { ToolHost } from "./tool-host.js";
 
 /** The tool an executor calls to hand a problem back to the orchestrator. */
@@ -25,22 +25,33 @@ export const REQUEST_HELP_TOOL: CanonicalTool = {
   },
 };
 
-/** One phase of a turn: one role's model working the shared conversation with its tools. */
-export interface PhaseContext {
+/**
+ * What every run of model steps needs, passed narrowly: a single-model turn (`TurnContext`), a
+ * role turn (`RoleTurnContext`) and each phase of it (`PhaseContext`) share these.
+ */
+export interface StepSettings {
   client: ModelClient;
-  model: string;
-  role: string;
-  /** Login profiles this role may use (a role's profile pool). */
-  profiles?: readonly string[];
+  /** The system prompt: base instructions plus project instructions (AGENTS.md). */
   instructions: string;
   tools: ToolHost;
   session: SessionFile;
   signal: AbortSignal;
+  /** The turn fails when the model has not answered after this many model calls. */
   maxSteps: number;
   compaction: CompactionSettings;
+  /** The final answer must match this JSON Schema (`--output-schema`). */
   outputSchema?: Record<string, unknown>;
   reasoningEffort?: "minimal" | "low" | "medium" | "high";
+  /** Item ids continue across turns of a thread. */
   nextItemId: () => string;
+}
+
+/** One phase of a turn: one role's model working the shared conversation with its tools. */
+export interface PhaseContext extends StepSettings {
+  model: string;
+  role: string;
+  /** Login profiles this role may use (a role's profile pool). */
+  profiles?: readonly string[];
   turnId?: string;
   /** Why this role runs on this model now: the reason of its first route decision. */
   decisionReason: string;
@@ -58,6 +69,15 @@ export type PhaseOutcome =
   | { status: "escalated"; reason: string }
   | { status: "failed"; message: string }
   | { status: "interrupted" };
+
+/** The `turn.failed` message for a phase that ended without an answer. */
+export function phaseFailureMessage(
+  outcome: Exclude<PhaseOutcome, { status: "answered" }>,
+): string {
+  if (outcome.status === "failed") return outcome.message;
+  if (outcome.status === "escalated") return outcome.reason;
+  return "interrupted";
+}
 
 /**
  * Runs model calls and tools until the model answers without tools, asks for help or fails.
@@ -85,7 +105,7 @@ export async function* runSteps(
           onRoute: (route) => {
             const switched = profileSwitchItem(phase.routesSeen, route, phase.nextItemId);
             if (switched) pending.push({ type: "item.completed", item: switched });
-            const key = `${phase.role}/${route.provider}/${route.upstreamModel}/${route.profile ?? ""}`;
+            const key = routeKey(phase.role, route);
             if (phase.routesSeen.has(key)) return;
             const first = ![...phase.routesSeen].some((seen) => seen.startsWith(`${phase.role}/`));
             phase.routesSeen.add(key);

@@ -1,9 +1,7 @@
-import type { ContentPart, ModelClient } from "@hedge/gateway-client";
-import type { SessionFile } from "../session/session-file.js";
-import type { CompactionSettings } from "./compaction.js";
+import type { ContentPart } from "@hedge/gateway-client";
 import { emptyTurnUsage, type AgentEvent } from "./events.js";
-import { runSteps } from "./run-steps.js";
-import type { ToolHost } from "./tool-host.js";
+import { failureMessage } from "./failure-message.js";
+import { phaseFailureMessage, runSteps, type StepSettings } from "./run-steps.js";
 
 /** What the user asks in this turn. */
 export interface TurnInput {
@@ -13,24 +11,10 @@ export interface TurnInput {
 }
 
 /** Everything one single-model turn needs, passed narrowly (no config object). */
-export interface TurnContext {
-  client: ModelClient;
+export interface TurnContext extends StepSettings {
   model: string;
-  /** The system prompt: base instructions plus project instructions (AGENTS.md). */
-  instructions: string;
-  tools: ToolHost;
-  session: SessionFile;
-  signal: AbortSignal;
-  /** The turn fails when the model has not answered after this many model calls. */
-  maxSteps: number;
-  compaction: CompactionSettings;
-  /** The final answer must match this JSON Schema (`--output-schema`). */
-  outputSchema?: Record<string, unknown>;
-  reasoningEffort?: "minimal" | "low" | "medium" | "high";
   /** The role this turn's model calls are made for (routing and accounting). */
   role?: string;
-  /** Item ids continue across turns of a thread. */
-  nextItemId: () => string;
 }
 
 /**
@@ -71,24 +55,16 @@ export async function* runTurn(input: TurnInput, context: TurnContext): AsyncGen
           });
           yield record({ type: "turn.completed", usage });
         } else {
-          const message =
-            outcome.status === "failed"
-              ? outcome.message
-              : outcome.status === "interrupted"
-                ? "interrupted"
-                : outcome.reason;
-          yield record({ type: "turn.failed", error: { message } });
+          yield record({ type: "turn.failed", error: { message: phaseFailureMessage(outcome) } });
         }
         return;
       }
       yield record(next.value);
     }
   } catch (error) {
-    const message = context.signal.aborted
-      ? "interrupted"
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    yield record({ type: "turn.failed", error: { message } });
+    yield record({
+      type: "turn.failed",
+      error: { message: failureMessage(error, context.signal) },
+    });
   }
 }

@@ -4,6 +4,7 @@ import type {
   CanonicalUsage,
   ModelClient,
 } from "@hedge/gateway-client";
+import { failureMessage } from "../agent/failure-message.js";
 import { streamModel, type ModelStep, type RouteInfo } from "../agent/model-step.js";
 import { toModelJsonSchema } from "../tools/registry.js";
 import { QA_SYSTEM_PROMPT, renderQaMaterial, type QaMaterial } from "./qa-prompt.js";
@@ -55,11 +56,7 @@ export async function runQa(input: QaInput, deps: QaDeps): Promise<QaResult> {
       },
     });
   } catch (error) {
-    const message = deps.signal.aborted
-      ? "interrupted"
-      : error instanceof Error
-        ? error.message
-        : String(error);
+    const message = failureMessage(error, deps.signal);
     return withExtras({ ok: false, error: `QA model call failed: ${message}` }, undefined, route);
   }
   if (step.error) {

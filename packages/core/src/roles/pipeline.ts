@@ -1,7 +1,14 @@
-import type { ContentPart, ModelClient } from "@hedge/gateway-client";
-import type { CompactionSettings } from "../agent/compaction.js";
 import { emptyTurnUsage, type AgentEvent, type ThreadItem } from "../agent/events.js";
-import { runSteps, type PhaseContext, type PhaseOutcome } from "../agent/run-steps.js";
+import { failureMessage } from "../agent/failure-message.js";
+import { routeKey } from "../agent/model-step.js";
+import {
+  phaseFailureMessage,
+  runSteps,
+  type PhaseContext,
+  type PhaseOutcome,
+  type StepSettings,
+} from "../agent/run-steps.js";
+import type { TurnInput } from "../agent/run-turn.js";
 import type { ToolHost } from "../agent/tool-host.js";
 import type { SessionFile } from "../session/session-file.js";
 import type { TurnDecision } from "./turn-router.js";
@@ -45,22 +52,12 @@ export interface QaSettings {
   verify: (request: QaRequest, signal: AbortSignal) => Promise<QaResult>;
 }
 
-export interface RoleTurnContext {
-  client: ModelClient;
+/** Everything a role turn needs; `tools` are the executor's. */
+export interface RoleTurnContext extends StepSettings {
   roles: Roles;
   decision: TurnDecision;
-  instructions: string;
-  /** The executor's tools. */
-  tools: ToolHost;
   /** The orchestrator's tools: read-only ones and update_plan. */
   orchestratorTools: ToolHost;
-  session: SessionFile;
-  signal: AbortSignal;
-  maxSteps: number;
-  compaction: CompactionSettings;
-  outputSchema?: Record<string, unknown>;
-  reasoningEffort?: "minimal" | "low" | "medium" | "high";
-  nextItemId: () => string;
   turnId: string;
   escalateAfter: number;
   maxEscalations: number;
@@ -80,7 +77,7 @@ Explore the code with the read-only tools, write the plan with update_plan (shor
  * the QA verifier, which may add tasks or block the agent from declaring victory.
  */
 export async function* runRoleTurn(
-  input: { prompt: string; images?: ContentPart[] },
+  input: TurnInput,
   context: RoleTurnContext,
 ): AsyncGenerator<AgentEvent> {
   const { session } = context;
@@ -147,7 +144,7 @@ export async function* runRoleTurn(
     if (orchestrated) {
       const planned = yield* run("orchestrator", `turn is orchestrated: ${why}`);
       if (planned.status !== "answered") {
-        yield terminal(planned, fail);
+        yield fail(phaseFailureMessage(planned));
         return;
       }
       handOver(
@@ -176,7 +173,7 @@ export async function* runRoleTurn(
         );
         const replanned = yield* run("orchestrator", `re-plan after escalation: ${outcome.reason}`);
         if (replanned.status !== "answered") {
-          yield terminal(replanned, fail);
+          yield fail(phaseFailureMessage(replanned));
           return;
         }
         handOver(
@@ -186,7 +183,7 @@ export async function* runRoleTurn(
         continue;
       }
       if (outcome.status !== "answered") {
-        yield terminal(outcome, fail);
+        yield fail(phaseFailureMessage(outcome));
         return;
       }
 
@@ -225,7 +222,7 @@ export async function* runRoleTurn(
         return;
       }
       if (result.route) {
-        const key = `qa/${result.route.provider}/${result.route.upstreamModel}/${result.route.profile ?? ""}`;
+        const key = routeKey("qa", result.route);
         if (!routesSeen.has(key)) {
           routesSeen.add(key);
           yield record({
@@ -279,12 +276,7 @@ export async function* runRoleTurn(
       }
     }
   } catch (error) {
-    const message = context.signal.aborted
-      ? "interrupted"
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    yield fail(message);
+    yield fail(failureMessage(error, context.signal));
   }
 
   function* finish(text: string): Generator<AgentEvent> {
@@ -294,13 +286,6 @@ export async function* runRoleTurn(
     });
     yield record({ type: "turn.completed", usage });
   }
-}
-
-function terminal(outcome: PhaseOutcome, fail: (message: string) => AgentEvent): AgentEvent {
-  if (outcome.status === "failed") return fail(outcome.message);
-  if (outcome.status === "interrupted") return fail("interrupted");
-  if (outcome.status === "escalated") return fail(outcome.reason);
-  return fail("unexpected end of phase");
 }
 
 function handOver(session: SessionFile, text: string): void {

@@ -1,21 +1,13 @@
 import type { CanonicalTool } from "@hedge/gateway-client";
 import type { ThreadItem } from "../agent/events.js";
 import type { ToolCallOutcome, ToolCallRequest, ToolHost } from "../agent/tool-host.js";
-import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
 import { createDefaultToolRegistry } from "./default-tools.js";
 import type { ToolRegistry } from "./registry.js";
-import type { ApprovalPolicy, SandboxMode, ToolResult } from "./tool.js";
+import type { ToolContext, ToolResult } from "./tool.js";
 
-export interface ToolHostOptions {
-  workspace: string;
-  cwd: string;
-  writableRoots: readonly string[];
-  sandboxMode: SandboxMode;
-  network: boolean;
-  approvalPolicy: ApprovalPolicy;
-  approve: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+/** What the tools need for every call of a session; each call adds its signal and output sink. */
+export interface ToolHostOptions extends Omit<ToolContext, "signal" | "onOutput"> {
   registry?: ToolRegistry;
-  bwrapPath?: string;
 }
 
 /**
