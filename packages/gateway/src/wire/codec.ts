@@ -1,8 +1,10 @@
 import { HedgeError } from "@hedge/auth";
 import type { z } from "zod";
-import type { CanonicalEvent } from "../canonical/events.js";
+import type { CanonicalError, CanonicalEvent } from "../canonical/events.js";
+import type { CanonicalMessage, CanonicalRequest } from "../canonical/request.js";
 import type { SseMessage } from "./sse.js";
-import { isJsonObject, type JsonObject } from "./json.js";
+import { newWireId } from "./ids.js";
+import { isJsonObject, stringField, type JsonObject } from "./json.js";
 
 /**
  * Turns an upstream SSE stream into canonical events. Stateful: one instance per response.
@@ -35,6 +37,37 @@ export class WireDecodeError extends HedgeError {
 
 /** Shared empty result so chunks that yield nothing allocate nothing. */
 export const NO_EVENTS: readonly CanonicalEvent[] = Object.freeze([]);
+
+/** One text or reasoning delta, or `NO_EVENTS` when the upstream sent no text or empty text. */
+export function textDeltaEvents(
+  type: "text.delta" | "reasoning.delta",
+  text: string | undefined,
+): readonly CanonicalEvent[] {
+  return text === undefined || text.length === 0 ? NO_EVENTS : [{ type, text }];
+}
+
+/**
+ * `response.start` of an upstream object carrying `id` and `model`; a fresh id with the wire's
+ * `idPrefix` when it has none.
+ */
+export function responseStartOf(
+  upstream: JsonObject | undefined,
+  idPrefix: string,
+): Extract<CanonicalEvent, { type: "response.start" }> {
+  return {
+    type: "response.start",
+    id: stringField(upstream, "id") ?? newWireId(idPrefix),
+    model: stringField(upstream, "model") ?? "",
+  };
+}
+
+/**
+ * The error a stream gets when the upstream body ended before `finish` or `error`; `type` is
+ * the wire's own server-error type.
+ */
+export function truncatedStreamError(type: string): CanonicalError {
+  return { status: 502, type, message: "the upstream stream ended before it finished" };
+}
 
 /**
  * Validate a request body leniently: required fields must be valid, an optional field that
@@ -71,6 +104,27 @@ export function parseLenient<Schema extends z.ZodType>(
     }
   }
   throw new WireDecodeError("the request body could not be validated");
+}
+
+/**
+ * The canonical request a wire decoder starts from, before its options are assigned. Top-level
+ * instruction parts become `system`, separated by blank lines.
+ */
+export function newCanonicalRequest(
+  parsed: { model: string; stream?: boolean | null | undefined },
+  messages: CanonicalMessage[],
+  systemParts: readonly string[],
+  dropped: string[],
+): CanonicalRequest {
+  const request: CanonicalRequest = {
+    model: parsed.model,
+    messages,
+    stream: parsed.stream ?? false,
+    metadata: {},
+    dropped,
+  };
+  if (systemParts.length > 0) request.system = systemParts.join("\n\n");
+  return request;
 }
 
 /** Anthropic error `type` for a status, used when the canonical type is not an Anthropic one. */

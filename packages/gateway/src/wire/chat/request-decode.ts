@@ -10,7 +10,7 @@ import type {
   ToolChoice,
 } from "../../canonical/request.js";
 import { reasoningEffortSchema } from "../../canonical/request.js";
-import { parseLenient } from "../codec.js";
+import { newCanonicalRequest, parseLenient } from "../codec.js";
 import { imageSourceFromUrl } from "../images.js";
 import { objectField, stringField, type JsonObject } from "../json.js";
 
@@ -108,14 +108,7 @@ export function decodeChatRequest(body: unknown): CanonicalRequest {
     const decoded = decodeMessage(message, `messages[${index}]`, dropped);
     if (decoded !== undefined) messages.push(decoded);
   });
-  const request: CanonicalRequest = {
-    model: parsed.model,
-    messages,
-    stream: parsed.stream ?? false,
-    metadata: {},
-    dropped,
-  };
-  if (systemParts.length > 0) request.system = systemParts.join("\n\n");
+  const request = newCanonicalRequest(parsed, messages, systemParts, dropped);
   assignOptions(request, parsed, dropped);
   return request;
 }

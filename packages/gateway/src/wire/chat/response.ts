@@ -1,5 +1,6 @@
 import type { CanonicalResponse } from "../../canonical/collect.js";
 import type { CanonicalEvent } from "../../canonical/events.js";
+import { responseStartOf } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { isJsonObject, objectField, stringField, type JsonObject } from "../json.js";
 import { decodeOpenAIError, encodeOpenAIError } from "../openai-error.js";
@@ -11,13 +12,7 @@ export function decodeChatResponse(json: unknown): CanonicalEvent[] {
   const body = isJsonObject(json) ? json : {};
   if (isJsonObject(body["error"]))
     return [{ type: "error", error: decodeOpenAIError(body["error"]) }];
-  const events: CanonicalEvent[] = [
-    {
-      type: "response.start",
-      id: stringField(body, "id") ?? newWireId("chatcmpl-"),
-      model: stringField(body, "model") ?? "",
-    },
-  ];
+  const events: CanonicalEvent[] = [responseStartOf(body, "chatcmpl-")];
   const choices = body["choices"];
   const choice = Array.isArray(choices) && isJsonObject(choices[0]) ? choices[0] : undefined;
   const message = objectField(choice, "message");

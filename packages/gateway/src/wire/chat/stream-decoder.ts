@@ -1,5 +1,5 @@
 import type { CanonicalEvent, FinishReason } from "../../canonical/events.js";
-import { NO_EVENTS, type StreamDecoder } from "../codec.js";
+import { NO_EVENTS, responseStartOf, truncatedStreamError, type StreamDecoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import {
   isJsonObject,
@@ -47,11 +47,7 @@ export class ChatStreamDecoder implements StreamDecoder {
     }
     if (!this.started) {
       this.started = true;
-      events.push({
-        type: "response.start",
-        id: stringField(chunk, "id") ?? newWireId("chatcmpl-"),
-        model: stringField(chunk, "model") ?? "",
-      });
+      events.push(responseStartOf(chunk, "chatcmpl-"));
     }
     const choices = chunk["choices"];
     const choice = Array.isArray(choices) && isJsonObject(choices[0]) ? choices[0] : undefined;
@@ -68,16 +64,7 @@ export class ChatStreamDecoder implements StreamDecoder {
     if (this.done) return NO_EVENTS;
     if (this.pendingFinish !== undefined) return this.finish([]);
     this.done = true;
-    return [
-      {
-        type: "error",
-        error: {
-          status: 502,
-          type: "api_error",
-          message: "the upstream stream ended before it finished",
-        },
-      },
-    ];
+    return [{ type: "error", error: truncatedStreamError("api_error") }];
   }
 
   private decodeChoice(choice: JsonObject, events: CanonicalEvent[]): void {

@@ -1,5 +1,5 @@
 import type { CanonicalEvent, CanonicalUsage } from "../../canonical/events.js";
-import type { StreamEncoder } from "../codec.js";
+import { truncatedStreamError, type StreamEncoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { encodeOpenAIError } from "../openai-error.js";
 import { encodeChatFinishReason } from "./finish.js";
@@ -87,14 +87,7 @@ export class ChatStreamEncoder implements StreamEncoder {
 
   end(): string {
     if (this.closed) return "";
-    return this.encode({
-      type: "error",
-      error: {
-        status: 502,
-        type: "server_error",
-        message: "the upstream stream ended before it finished",
-      },
-    });
+    return this.encode({ type: "error", error: truncatedStreamError("server_error") });
   }
 
   private start(id: string, model: string): string {

@@ -9,7 +9,7 @@ import type {
   ToolChoice,
   ToolResultPart,
 } from "../../canonical/request.js";
-import { parseLenient } from "../codec.js";
+import { newCanonicalRequest, parseLenient } from "../codec.js";
 import { objectField, parseJsonObject, stringField, type JsonObject } from "../json.js";
 
 const blockSchema = z.looseObject({ type: z.string() });
@@ -82,17 +82,8 @@ export function decodeMessagesRequest(body: unknown): CanonicalRequest {
       messages.push({ role: "system", content: decodeSystemBlocks(blocks, where, context) });
     } else decodeUserBlocks(blocks, where, context, messages);
   });
-  const request: CanonicalRequest = {
-    model: parsed.model,
-    messages,
-    stream: parsed.stream ?? false,
-    metadata: {},
-    dropped,
-  };
-  if (parsed.system !== undefined) {
-    const system = decodeSystem(parsed.system, context);
-    if (system !== undefined) request.system = system;
-  }
+  const systemParts = parsed.system === undefined ? [] : decodeSystem(parsed.system, context);
+  const request = newCanonicalRequest(parsed, messages, systemParts, dropped);
   assignOptions(request, parsed, context);
   if (context.sawCacheControl) dropped.push("cache_control");
   return request;
@@ -102,7 +93,7 @@ export function decodeMessagesRequest(body: unknown): CanonicalRequest {
 const BILLING_HEADER_PREFIX = "x-anthropic-billing-header:";
 
 /**
- * Top-level system text. Claude Code's `x-anthropic-billing-header: …; cch=…;` block is no
+ * Top-level system text parts. Claude Code's `x-anthropic-billing-header: …; cch=…;` block is no
  * instruction, and its hash changes with every request: kept, it would sit at the very start of
  * the translated prompt and defeat the upstream's prefix cache, so it is dropped (pass-through
  * still sends it untouched).
@@ -110,7 +101,7 @@ const BILLING_HEADER_PREFIX = "x-anthropic-billing-header:";
 function decodeSystem(
   system: NonNullable<MessagesRequestBody["system"]>,
   context: DecodeContext,
-): string | undefined {
+): string[] {
   const blocks: Block[] = typeof system === "string" ? [{ type: "text", text: system }] : system;
   const texts: string[] = [];
   blocks.forEach((block, index) => {
@@ -119,7 +110,7 @@ function decodeSystem(
       context.dropped.push(`system[${index}] (x-anthropic-billing-header)`);
     } else texts.push(text);
   });
-  return texts.length > 0 ? texts.join("\n\n") : undefined;
+  return texts;
 }
 
 interface DecodeContext {

@@ -1,5 +1,6 @@
 import type { CanonicalResponse } from "../../canonical/collect.js";
 import { emptyUsage, type CanonicalEvent } from "../../canonical/events.js";
+import { responseStartOf } from "../codec.js";
 import { newWireId } from "../ids.js";
 import {
   isJsonObject,
@@ -16,13 +17,7 @@ import { encodeMessagesUsage, mergeMessagesUsage } from "./usage.js";
 export function decodeMessagesResponse(json: unknown): CanonicalEvent[] {
   const body = isJsonObject(json) ? json : {};
   if (body["type"] === "error") return [{ type: "error", error: decodeMessagesError(body) }];
-  const events: CanonicalEvent[] = [
-    {
-      type: "response.start",
-      id: stringField(body, "id") ?? newWireId("msg_"),
-      model: stringField(body, "model") ?? "",
-    },
-  ];
+  const events: CanonicalEvent[] = [responseStartOf(body, "msg_")];
   const content = body["content"];
   let toolIndex = 0;
   for (const block of Array.isArray(content) ? content : []) {

@@ -1,5 +1,11 @@
 import { emptyUsage, type CanonicalEvent, type CanonicalUsage } from "../../canonical/events.js";
-import { NO_EVENTS, type StreamDecoder } from "../codec.js";
+import {
+  NO_EVENTS,
+  responseStartOf,
+  textDeltaEvents,
+  truncatedStreamError,
+  type StreamDecoder,
+} from "../codec.js";
 import { newWireId } from "../ids.js";
 import { objectField, parseJsonObject, stringField, type JsonObject } from "../json.js";
 import type { SseMessage } from "../sse.js";
@@ -55,16 +61,7 @@ export class MessagesStreamDecoder implements StreamDecoder {
   end(): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
     this.done = true;
-    return [
-      {
-        type: "error",
-        error: {
-          status: 502,
-          type: "api_error",
-          message: "the upstream stream ended before it finished",
-        },
-      },
-    ];
+    return [{ type: "error", error: truncatedStreamError("api_error") }];
   }
 
   private start(message: JsonObject | undefined): readonly CanonicalEvent[] {
@@ -72,13 +69,7 @@ export class MessagesStreamDecoder implements StreamDecoder {
     this.started = true;
     const usage = objectField(message, "usage");
     if (usage !== undefined) this.usage = mergeMessagesUsage(this.usage, usage);
-    return [
-      {
-        type: "response.start",
-        id: stringField(message, "id") ?? newWireId("msg_"),
-        model: stringField(message, "model") ?? "",
-      },
-    ];
+    return [responseStartOf(message, "msg_")];
   }
 
   private blockStart(body: JsonObject): readonly CanonicalEvent[] {
@@ -104,16 +95,10 @@ export class MessagesStreamDecoder implements StreamDecoder {
           },
         ];
       }
-      case "text": {
-        const text = stringField(block, "text");
-        return text === undefined || text.length === 0 ? NO_EVENTS : [{ type: "text.delta", text }];
-      }
-      case "thinking": {
-        const text = stringField(block, "thinking");
-        return text === undefined || text.length === 0
-          ? NO_EVENTS
-          : [{ type: "reasoning.delta", text }];
-      }
+      case "text":
+        return textDeltaEvents("text.delta", stringField(block, "text"));
+      case "thinking":
+        return textDeltaEvents("reasoning.delta", stringField(block, "thinking"));
       default:
         return NO_EVENTS;
     }
@@ -122,16 +107,10 @@ export class MessagesStreamDecoder implements StreamDecoder {
   private blockDelta(body: JsonObject): readonly CanonicalEvent[] {
     const delta = objectField(body, "delta");
     switch (delta?.["type"]) {
-      case "text_delta": {
-        const text = stringField(delta, "text");
-        return text === undefined || text.length === 0 ? NO_EVENTS : [{ type: "text.delta", text }];
-      }
-      case "thinking_delta": {
-        const text = stringField(delta, "thinking");
-        return text === undefined || text.length === 0
-          ? NO_EVENTS
-          : [{ type: "reasoning.delta", text }];
-      }
+      case "text_delta":
+        return textDeltaEvents("text.delta", stringField(delta, "text"));
+      case "thinking_delta":
+        return textDeltaEvents("reasoning.delta", stringField(delta, "thinking"));
       case "signature_delta": {
         const signature = stringField(delta, "signature");
         return signature === undefined

@@ -4,7 +4,7 @@ import {
   type CanonicalUsage,
   type FinishReason,
 } from "../../canonical/events.js";
-import type { StreamEncoder } from "../codec.js";
+import { truncatedStreamError, type StreamEncoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { encodeMessagesErrorFrame } from "./error.js";
 import { encodeMessagesStopReason } from "./finish.js";
@@ -105,14 +105,7 @@ export class MessagesStreamEncoder implements StreamEncoder {
 
   end(): string {
     if (this.closed) return "";
-    return this.encode({
-      type: "error",
-      error: {
-        status: 502,
-        type: "api_error",
-        message: "the upstream stream ended before it finished",
-      },
-    });
+    return this.encode({ type: "error", error: truncatedStreamError("api_error") });
   }
 
   private start(): string {

@@ -10,7 +10,7 @@ import {
   type ReasoningPart,
   type TextPart,
 } from "../../canonical/request.js";
-import { parseLenient, WireDecodeError } from "../codec.js";
+import { newCanonicalRequest, parseLenient, WireDecodeError } from "../codec.js";
 import { imageSourceFromUrl } from "../images.js";
 import { unwrapAnthropicThinking } from "./carried-thinking.js";
 import { isJsonObject, stringField, type JsonObject } from "../json.js";
@@ -113,14 +113,7 @@ export function decodeResponsesRequest(body: unknown): CanonicalRequest {
     }
     decodeItem(item, where, dropped, messages);
   });
-  const request: CanonicalRequest = {
-    model: parsed.model,
-    messages,
-    stream: parsed.stream ?? false,
-    metadata: {},
-    dropped,
-  };
-  if (systemParts.length > 0) request.system = systemParts.join("\n\n");
+  const request = newCanonicalRequest(parsed, messages, systemParts, dropped);
   assignOptions(request, parsed, dropped);
   return request;
 }

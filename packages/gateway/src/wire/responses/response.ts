@@ -1,6 +1,7 @@
 import type { CanonicalResponse } from "../../canonical/collect.js";
 import type { CanonicalEvent } from "../../canonical/events.js";
 import { NAMESPACE_SEPARATOR } from "../../canonical/request.js";
+import { responseStartOf } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { isJsonObject, stringField, type JsonObject } from "../json.js";
 import { decodeOpenAIError, encodeOpenAIError } from "../openai-error.js";
@@ -14,13 +15,7 @@ export function decodeResponsesResponse(json: unknown): CanonicalEvent[] {
   if (isJsonObject(body["error"]) && body["object"] !== "response") {
     return [{ type: "error", error: decodeOpenAIError(body["error"]) }];
   }
-  const events: CanonicalEvent[] = [
-    {
-      type: "response.start",
-      id: stringField(body, "id") ?? newWireId("resp_"),
-      model: stringField(body, "model") ?? "",
-    },
-  ];
+  const events: CanonicalEvent[] = [responseStartOf(body, "resp_")];
   const output = body["output"];
   let toolIndex = 0;
   for (const item of Array.isArray(output) ? output : []) {

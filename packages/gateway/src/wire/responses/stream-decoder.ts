@@ -1,6 +1,13 @@
 import type { CanonicalError, CanonicalEvent } from "../../canonical/events.js";
 import { NAMESPACE_SEPARATOR } from "../../canonical/request.js";
-import { NO_EVENTS, statusForErrorType, type StreamDecoder } from "../codec.js";
+import {
+  NO_EVENTS,
+  responseStartOf,
+  statusForErrorType,
+  textDeltaEvents,
+  truncatedStreamError,
+  type StreamDecoder,
+} from "../codec.js";
 import { newWireId } from "../ids.js";
 import {
   numberField,
@@ -40,10 +47,10 @@ export class ResponsesStreamDecoder implements StreamDecoder {
         return this.start(objectField(event, "response"));
       case "response.output_text.delta":
       case "response.refusal.delta":
-        return this.text(event, "text.delta");
+        return textDeltaEvents("text.delta", stringField(event, "delta"));
       case "response.reasoning_summary_text.delta":
       case "response.reasoning_text.delta":
-        return this.text(event, "reasoning.delta");
+        return textDeltaEvents("reasoning.delta", stringField(event, "delta"));
       case "response.output_item.added":
         return this.itemAdded(event);
       case "response.function_call_arguments.delta":
@@ -65,36 +72,13 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   end(): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
     this.done = true;
-    return [
-      {
-        type: "error",
-        error: {
-          status: 502,
-          type: "server_error",
-          message: "the upstream stream ended before it finished",
-        },
-      },
-    ];
+    return [{ type: "error", error: truncatedStreamError("server_error") }];
   }
 
   private start(response: JsonObject | undefined): readonly CanonicalEvent[] {
     if (this.started) return NO_EVENTS;
     this.started = true;
-    return [
-      {
-        type: "response.start",
-        id: stringField(response, "id") ?? newWireId("resp_"),
-        model: stringField(response, "model") ?? "",
-      },
-    ];
-  }
-
-  private text(
-    event: JsonObject,
-    type: "text.delta" | "reasoning.delta",
-  ): readonly CanonicalEvent[] {
-    const text = stringField(event, "delta");
-    return text === undefined || text.length === 0 ? NO_EVENTS : [{ type, text }];
+    return [responseStartOf(response, "resp_")];
   }
 
   private itemAdded(event: JsonObject): readonly CanonicalEvent[] {

@@ -4,7 +4,7 @@ import type {
   CanonicalUsage,
   FinishReason,
 } from "../../canonical/events.js";
-import type { StreamEncoder } from "../codec.js";
+import { truncatedStreamError, type StreamEncoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import type { JsonObject } from "../json.js";
 import { wrapAnthropicThinking } from "./carried-thinking.js";
@@ -114,14 +114,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   end(): string {
     if (this.closed) return "";
-    return this.encode({
-      type: "error",
-      error: {
-        status: 502,
-        type: "server_error",
-        message: "the upstream stream ended before it finished",
-      },
-    });
+    return this.encode({ type: "error", error: truncatedStreamError("server_error") });
   }
 
   private start(): string {
