@@ -9,6 +9,7 @@ import { startRedisServer, type RedisServer } from "@hedge/testkit";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const hammer = join(packageDir, "test", "fixtures", "store", "hammer.ts");
+const opener = join(packageDir, "test", "fixtures", "store", "opener.ts");
 const PER_PROCESS = 150;
 
 let redis: RedisServer | undefined;
@@ -97,6 +98,57 @@ describe("two processes on one store lose no update", () => {
     }
   });
 });
+
+describe("processes starting together on a fresh home", () => {
+  it("all open the SQLite store (none fails as locked while another creates it)", async () => {
+    const openers = [0, 1, 2].map(() => startOpener());
+    try {
+      await Promise.all(openers.map((opener) => opener.next()));
+      const failures: string[] = [];
+      for (let round = 0; round < 20; round++) {
+        const freshHome = mkdtempSync(join(home, "fresh-"));
+        const answers = openers.map((opener) => opener.next());
+        for (const opener of openers) opener.child.stdin?.write(`${freshHome}\n`);
+        for (const answer of await Promise.all(answers)) if (answer !== "ok") failures.push(answer);
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      for (const opener of openers) opener.child.kill();
+    }
+  });
+});
+
+/** An opener child and a way to await its next output line. */
+function startOpener(): { child: ChildProcess; next: () => Promise<string> } {
+  const child = spawn(process.execPath, ["--import", "tsx", opener], {
+    cwd: packageDir,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  let buffered = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let end: number;
+    while ((end = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      const waiter = waiting.shift();
+      if (waiter === undefined) lines.push(line);
+      else waiter(line);
+    }
+  });
+  child.once("exit", (code) => {
+    for (const waiter of waiting.splice(0)) waiter(`exited (${code})`);
+  });
+  const next = () => {
+    const line = lines.shift();
+    return line === undefined
+      ? new Promise<string>((resolve) => waiting.push(resolve))
+      : Promise.resolve(line);
+  };
+  return { child, next };
+}
 
 describe("a corrupt state.db", () => {
   it("fails with one clear line naming the file, and leaves the file as it was", async () => {

@@ -88,7 +88,7 @@ export class SqliteStore implements Store {
       db = new Database(path, { timeout: busyTimeoutMs });
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
       // Before anything else reads the file: a non-database fails here, untouched.
-      db.pragma("journal_mode = WAL");
+      await enableWal(db, busyTimeoutMs);
       db.pragma("synchronous = NORMAL");
       migrate(db, path);
       return new SqliteStore(path, db, options, busyTimeoutMs);
@@ -323,6 +323,27 @@ function migrate(db: Database, path: string): void {
     }
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/**
+ * Switches the file to WAL. SQLite answers this switch with an immediate SQLITE_BUSY, without
+ * calling the busy handler, while another connection is opening or switching the same file (two
+ * hedge processes starting at once on a fresh home), so it is retried here until the busy
+ * timeout, with a short random pause so the two do not collide again in step.
+ */
+async function enableWal(db: Database, busyTimeoutMs: number): Promise<void> {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const busy = typeof code === "string" && code.startsWith("SQLITE_BUSY");
+      if (!busy || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
+  }
 }
 
 /** Parent directory 0700 and the file 0600 before SQLite creates it with the umask's mode. */
