@@ -1,8 +1,14 @@
-/**
- * Response headers as Node and undici hand them over: lower- or mixed-case names, a value that
- * may repeat (an array) or be absent.
- */
-export type ResponseHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+import {
+  epochOrDelta,
+  finiteDate,
+  lowerCaseHeaders,
+  nonNegativeNumber,
+  PLAIN_NUMBER,
+  rfc3339Time,
+  type ResponseHeaders,
+} from "./header-values.js";
+
+export type { ResponseHeaders } from "./header-values.js";
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
@@ -15,15 +21,8 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   h: 3_600_000,
 };
 const DURATION = /^(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h)/;
-const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
-// RFC 3339 needs a full date and a time; Date.parse alone accepts "1" or "May" as dates.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 // HTTP-date (IMF-fixdate and the obsolete RFC 850 / asctime forms) always names a month.
 const HTTP_DATE = /^[A-Za-z]{3},? |^[A-Za-z]+day, /;
-// Epoch values at or above this are milliseconds (year 2001 in ms; year 33658 in seconds).
-const EPOCH_MS_FLOOR = 1e12;
-// Epoch values at or above this are seconds (2001-09-09); below, a delta in seconds.
-const EPOCH_S_FLOOR = 1e9;
 
 /**
  * A Go-style duration as OpenAI sends in `x-ratelimit-reset-*`: `6m0s`, `1s`, `12ms`,
@@ -124,8 +123,7 @@ function resetWindow(
   // Anthropic API limits: anthropic-ratelimit-input-tokens-reset: 2025-10-01T12:00:00Z.
   match = /^anthropic-ratelimit-(.+)-reset$/.exec(name);
   if (match) {
-    const trimmed = value.trim();
-    const resetAt = RFC3339.test(trimmed) ? finiteDate(trimmed) : undefined;
+    const resetAt = rfc3339Time(value);
     if (resetAt === undefined) return undefined;
     return {
       resetAt,
@@ -146,37 +144,6 @@ function resetWindow(
   return undefined;
 }
 
-/** `x-ratelimit-reset` is epoch seconds in most APIs, epoch ms in some, a delta in a few. */
-function epochOrDelta(value: string, now: number): number | undefined {
-  const number = nonNegativeNumber(value);
-  if (number === undefined) return undefined;
-  if (number >= EPOCH_MS_FLOOR) return number;
-  if (number >= EPOCH_S_FLOOR) return number * 1000;
-  return now + number * 1000;
-}
-
 function remainingIsZero(value: string | undefined): boolean {
   return nonNegativeNumber(value) === 0;
-}
-
-function nonNegativeNumber(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (!PLAIN_NUMBER.test(trimmed)) return undefined;
-  const number = Number(trimmed);
-  return Number.isFinite(number) ? number : undefined;
-}
-
-function finiteDate(value: string): number | undefined {
-  const time = Date.parse(value);
-  return Number.isFinite(time) ? time : undefined;
-}
-
-function lowerCaseHeaders(headers: ResponseHeaders): Map<string, string> {
-  const lookup = new Map<string, string>();
-  for (const [name, value] of Object.entries(headers)) {
-    const first = typeof value === "string" ? value : value?.[0];
-    if (first !== undefined) lookup.set(name.toLowerCase(), first);
-  }
-  return lookup;
 }

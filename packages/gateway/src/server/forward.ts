@@ -11,6 +11,7 @@ import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
 import { GatewayError } from "../errors.js";
 import type { WireFormat } from "../providers/presets.js";
+import { isRateLimitHeader } from "../routing/header-values.js";
 import type { JsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";
 import { estimateBodyTokens } from "../usage/estimate.js";
@@ -34,10 +35,7 @@ export interface InboundRequest {
 
 /** Upstream headers a client may use (rate limits), copied on every route. */
 function copied(name: string): boolean {
-  const first = name.charCodeAt(0);
-  if (first === 0x78 /* x */) return name.startsWith("x-ratelimit-") || name.startsWith("x-codex-");
-  if (first === 0x61 /* a */) return name.startsWith("anthropic-ratelimit-");
-  return name === "retry-after";
+  return isRateLimitHeader(name) || name === "retry-after";
 }
 
 /**

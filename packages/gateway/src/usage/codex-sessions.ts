@@ -1,8 +1,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { windowLabel } from "./parse-headers.js";
-import { modelFamily } from "./family.js";
-import { ACCOUNT_FAMILY, type UsageWindow } from "./snapshot.js";
+import { codexFamily, codexWindow, type CodexWindowValues } from "./parse-headers.js";
+import type { UsageWindow } from "./snapshot.js";
 
 /** What a Codex home's newest session file says of the login's plan limits. */
 export interface CodexLimits {
@@ -64,14 +63,13 @@ function limitsIn(file: string): CodexLimits | undefined {
     if (!limits) continue;
     const windows: UsageWindow[] = [];
     for (const slot of ["primary", "secondary"] as const) {
-      const window = codexWindow(object(limits[slot]), slot, capturedAt);
+      const window = codexWindow(slot, windowValues(object(limits[slot])), capturedAt);
       if (window) windows.push(window);
     }
     if (windows.length === 0) continue;
     const limitId = typeof limits["limit_id"] === "string" ? limits["limit_id"] : "codex";
     const limitName = typeof limits["limit_name"] === "string" ? limits["limit_name"] : undefined;
-    const family =
-      limitId === "codex" ? ACCOUNT_FAMILY : limitName ? modelFamily(limitName) : limitId;
+    const family = codexFamily(limitId, limitName);
     if (limitReached && limitReached.resetAt === undefined) {
       const reset = Math.max(0, ...windows.map((window) => window.resetAt ?? 0));
       if (reset > 0) limitReached.resetAt = reset;
@@ -86,29 +84,20 @@ function limitsIn(file: string): CodexLimits | undefined {
   return undefined;
 }
 
-function codexWindow(
-  raw: Record<string, unknown> | undefined,
-  slot: string,
-  capturedAt: number,
-): UsageWindow | undefined {
+/** A `rate_limits` slot's numbers; a used percent only when finite. */
+function windowValues(raw: Record<string, unknown> | undefined): CodexWindowValues {
   const used = raw?.["used_percent"];
-  if (typeof used !== "number" || !Number.isFinite(used)) return undefined;
-  const minutes = typeof raw?.["window_minutes"] === "number" ? raw["window_minutes"] : undefined;
-  const resetsAt = raw?.["resets_at"];
-  const resetsIn = raw?.["resets_in_seconds"];
-  const resetAt =
-    typeof resetsAt === "number"
-      ? resetsAt * 1000
-      : typeof resetsIn === "number"
-        ? capturedAt + resetsIn * 1000
-        : undefined;
   return {
-    name: minutes === undefined ? slot : windowLabel(minutes),
-    unit: "usage",
-    usedFraction: Math.min(1, Math.max(0, used / 100)),
-    ...(resetAt === undefined ? {} : { resetAt }),
-    ...(minutes === undefined ? {} : { windowMs: minutes * 60_000 }),
+    usedPercent: typeof used === "number" && Number.isFinite(used) ? used : undefined,
+    windowMinutes: numberField(raw, "window_minutes"),
+    resetsAt: numberField(raw, "resets_at"),
+    resetsInSeconds: numberField(raw, "resets_in_seconds"),
   };
+}
+
+function numberField(raw: Record<string, unknown> | undefined, key: string): number | undefined {
+  const value = raw?.[key];
+  return typeof value === "number" ? value : undefined;
 }
 
 /**

@@ -1,3 +1,10 @@
+import {
+  epochOrDelta,
+  isRateLimitHeader,
+  lowerCaseHeaders,
+  nonNegativeNumber,
+  rfc3339Time,
+} from "../routing/header-values.js";
 import { parseDuration, type ResponseHeaders } from "../routing/reset-time.js";
 import { modelFamily } from "./family.js";
 import { ACCOUNT_FAMILY, usedFromCounts, type UsageWindow } from "./snapshot.js";
@@ -7,9 +14,6 @@ export const REQUEST_FAMILY = "";
 
 /** Windows read from one response, grouped by the family they hold for. */
 export type ParsedUsage = Map<string, UsageWindow[]>;
-
-const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 
 /**
  * Every rate-limit window the headers of one response describe:
@@ -26,7 +30,7 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|
  *   family.
  */
 export function parseUsageHeaders(headers: ResponseHeaders, now: number): ParsedUsage {
-  const lookup = lowerCase(headers);
+  const lookup = lowerCaseHeaders(headers);
   const parsed: ParsedUsage = new Map();
   const add = (family: string, window: UsageWindow | undefined): void => {
     if (!window) return;
@@ -61,7 +65,7 @@ export function parseUsageHeaders(headers: ResponseHeaders, now: number): Parsed
       countWindow(kind, kind === "requests" ? "requests" : "tokens", {
         limit: lookup.get(`${prefix}-limit`),
         remaining: lookup.get(`${prefix}-remaining`),
-        reset: rfc3339(lookup.get(`${prefix}-reset`)),
+        reset: rfc3339Time(lookup.get(`${prefix}-reset`)),
       }),
     );
   }
@@ -77,8 +81,8 @@ function countWindow(
   unit: UsageWindow["unit"],
   values: { limit: string | undefined; remaining: string | undefined; reset: number | undefined },
 ): UsageWindow | undefined {
-  const limit = number(values.limit);
-  const remaining = number(values.remaining);
+  const limit = nonNegativeNumber(values.limit);
+  const remaining = nonNegativeNumber(values.remaining);
   if (remaining === undefined) return undefined;
   return {
     name,
@@ -97,7 +101,7 @@ function unifiedWindows(lookup: ReadonlyMap<string, string>): UsageWindow[] {
   for (const [name, value] of lookup) {
     const match = /^anthropic-ratelimit-unified-(.+)-utilization$/.exec(name);
     if (!match?.[1]) continue;
-    let used = number(value);
+    let used = nonNegativeNumber(value);
     if (used === undefined) continue;
     // Fractions (0..1) as sent today; a percentage from an older or newer sender still reads.
     if (used > 1) used /= 100;
@@ -148,32 +152,72 @@ function codexWindows(
     if (match?.[1]) prefixes.add(match[1]);
   }
   for (const prefix of prefixes) {
-    const limitName = lookup.get(`${prefix}-limit-name`)?.trim();
-    const family =
-      prefix === "x-codex"
-        ? ACCOUNT_FAMILY
-        : limitName
-          ? modelFamily(limitName)
-          : prefix.slice("x-".length);
+    // `x-codex` is the default `codex` limit, `x-codex-NAME` the `codex-NAME` one.
+    const family = codexFamily(
+      prefix.slice("x-".length),
+      lookup.get(`${prefix}-limit-name`)?.trim(),
+    );
     const windows: UsageWindow[] = [];
     for (const slot of ["primary", "secondary"] as const) {
-      const used = number(lookup.get(`${prefix}-${slot}-used-percent`));
-      if (used === undefined) continue;
-      const minutes = number(lookup.get(`${prefix}-${slot}-window-minutes`));
-      const resetAt =
-        epochSeconds(lookup.get(`${prefix}-${slot}-reset-at`)) ??
-        delaySeconds(lookup.get(`${prefix}-${slot}-reset-after-seconds`), now);
-      windows.push({
-        name: minutes === undefined ? slot : windowLabel(minutes),
-        unit: "usage",
-        usedFraction: Math.min(1, used / 100),
-        ...(resetAt === undefined ? {} : { resetAt }),
-        ...(minutes === undefined ? {} : { windowMs: minutes * 60_000 }),
-      });
+      const window = codexWindow(
+        slot,
+        {
+          usedPercent: nonNegativeNumber(lookup.get(`${prefix}-${slot}-used-percent`)),
+          windowMinutes: nonNegativeNumber(lookup.get(`${prefix}-${slot}-window-minutes`)),
+          resetsAt: nonNegativeNumber(lookup.get(`${prefix}-${slot}-reset-at`)),
+          resetsInSeconds: nonNegativeNumber(lookup.get(`${prefix}-${slot}-reset-after-seconds`)),
+        },
+        now,
+      );
+      if (window) windows.push(window);
     }
     if (windows.length) families.set(family, windows);
   }
   return families;
+}
+
+/**
+ * The family a Codex limit holds for: the default `codex` limit is the whole account, a named
+ * one the family of the model its name gives, else its own id (`codex-NAME`).
+ */
+export function codexFamily(limitId: string, limitName: string | undefined): string {
+  return limitId === "codex" ? ACCOUNT_FAMILY : limitName ? modelFamily(limitName) : limitId;
+}
+
+/** One Codex limit window's numbers, as headers or a session file give them. */
+export interface CodexWindowValues {
+  usedPercent: number | undefined;
+  windowMinutes: number | undefined;
+  /** The reset in epoch seconds; wins over `resetsInSeconds`. */
+  resetsAt: number | undefined;
+  /** The reset in seconds from `now`. */
+  resetsInSeconds: number | undefined;
+}
+
+/**
+ * A Codex plan window: used percent as a fraction (clamped to 0..1), named by its length
+ * (`5h`, `7d`) when known, else by its slot; undefined without a used percent.
+ */
+export function codexWindow(
+  slot: string,
+  values: CodexWindowValues,
+  now: number,
+): UsageWindow | undefined {
+  const { usedPercent, windowMinutes: minutes, resetsAt, resetsInSeconds } = values;
+  if (usedPercent === undefined) return undefined;
+  const resetAt =
+    resetsAt !== undefined
+      ? resetsAt * 1000
+      : resetsInSeconds !== undefined
+        ? now + resetsInSeconds * 1000
+        : undefined;
+  return {
+    name: minutes === undefined ? slot : windowLabel(minutes),
+    unit: "usage",
+    usedFraction: Math.min(1, Math.max(0, usedPercent / 100)),
+    ...(resetAt === undefined ? {} : { resetAt }),
+    ...(minutes === undefined ? {} : { windowMs: minutes * 60_000 }),
+  };
 }
 
 /** `300` minutes -> `5h`, `10080` -> `7d`, `60` -> `1h`, `45` -> `45m`. */
@@ -188,58 +232,15 @@ function durationReset(value: string | undefined, now: number): number | undefin
   return duration === undefined ? undefined : now + duration;
 }
 
-function rfc3339(value: string | undefined): number | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed || !RFC3339.test(trimmed)) return undefined;
-  const time = Date.parse(trimmed);
-  return Number.isFinite(time) ? time : undefined;
-}
-
 function epochSeconds(value: string | undefined): number | undefined {
-  const seconds = number(value);
+  const seconds = nonNegativeNumber(value);
   return seconds === undefined ? undefined : seconds * 1000;
-}
-
-function delaySeconds(value: string | undefined, now: number): number | undefined {
-  const seconds = number(value);
-  return seconds === undefined ? undefined : now + seconds * 1000;
-}
-
-/** Epoch ms, epoch seconds, or a delta in seconds, told apart by size. */
-function epochOrDelta(value: string | undefined, now: number): number | undefined {
-  const found = number(value);
-  if (found === undefined) return undefined;
-  if (found >= 1e12) return found;
-  if (found >= 1e9) return found * 1000;
-  return now + found * 1000;
-}
-
-function number(value: string | undefined): number | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed || !PLAIN_NUMBER.test(trimmed)) return undefined;
-  const parsed = Number(trimmed);
-  return Number.isFinite(parsed) ? parsed : undefined;
-}
-
-function lowerCase(headers: ResponseHeaders): Map<string, string> {
-  const lookup = new Map<string, string>();
-  for (const [name, value] of Object.entries(headers)) {
-    const first = typeof value === "string" ? value : value?.[0];
-    if (first !== undefined) lookup.set(name.toLowerCase(), first);
-  }
-  return lookup;
 }
 
 /** Whether headers carry anything the usage parser reads (a cheap test for the hot path). */
 export function hasUsageHeaders(headers: ResponseHeaders): boolean {
   for (const name in headers) {
-    const lower = name.toLowerCase();
-    if (
-      lower.startsWith("x-ratelimit-") ||
-      lower.startsWith("anthropic-ratelimit-") ||
-      lower.startsWith("x-codex-")
-    )
-      return true;
+    if (isRateLimitHeader(name.toLowerCase())) return true;
   }
   return false;
 }
