@@ -126,4 +126,5 @@ export {
   formatWait,
   describeReset,
 } from "./engine/unavailable.js";
+export { sleepUnlessAborted } from "./engine/cancellation.js";
 export { usageSchema, profileSettingsSchema } from "./config-schema.js";

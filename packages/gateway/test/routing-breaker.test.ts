@@ -45,6 +45,7 @@ describe("circuit breaker", () => {
     expect(explained.plan.excluded).toContainEqual({
       route: "lab-a:none",
       provider: "lab-a",
+      kind: "unavailable",
       reason: "circuit open after 3 consecutive failure(s)",
       until: START + COOLDOWN,
     });

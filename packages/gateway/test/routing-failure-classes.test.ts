@@ -30,7 +30,7 @@ async function twoRoutes(keyed = false): Promise<Harness<Ups>> {
       "lab-b": labProvider(urls.b),
       anth: { type: "anthropic", base_url: `${urls.a}/v1` },
     }),
-    aliases: { m: "lab-a/m", claude: "anth/claude-x" },
+    aliases: { m: "lab-a/m", claude: "anth/claude-x", solo: "lab-a/solo" },
     routing: {
       retry: FAST_RETRY,
       models: {
@@ -163,6 +163,21 @@ describe("quota and billing", () => {
     expect((await h.explain(model)).plan.excluded.map((excluded) => excluded.route)).toContain(
       route,
     );
+  });
+
+  it("with no other route: a 429 naming the reset, the same on the next request", async () => {
+    const h = await twoRoutes();
+    h.up.a.push({ status: 402, error: { message: "Payment required." } });
+
+    for (const _request of ["the one that hits the quota", "one while it cools down"]) {
+      const response = await h.chat("solo");
+      expect(response.status).toBe(429);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("usage_exhausted");
+      expect(body.error.message).toContain("lab-a:none");
+      expect(body.error.message).toContain("earliest reset");
+    }
+    expect(h.up.a.requests).toHaveLength(1);
   });
 });
 

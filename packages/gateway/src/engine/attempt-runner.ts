@@ -5,7 +5,7 @@ import type { MaybePromise, RouteHealth } from "../routing/health.js";
 import type { CancelSignal } from "./cancellation.js";
 import { sleepUnlessAborted } from "./cancellation.js";
 import type { Attempt, RoutePlan } from "./route.js";
-import { describeReset, RoutesUnavailableError } from "./unavailable.js";
+import { usageExhausted } from "./unavailable.js";
 
 /** What one try of one route gave: a usable response, or a failure to classify. */
 export type TryResult<T> =
@@ -234,17 +234,7 @@ function allLimited(
   now: number,
 ): GatewayError {
   const reasons = log.map((entry) => `${entry.route}: ${entry.reason ?? entry.outcome}`).join("; ");
-  return new RoutesUnavailableError(
-    "usage_exhausted",
-    `every profile for "${model}" is at its limit${earliest === undefined ? "" : `; earliest reset ${describeReset(earliest, now)}`} (${reasons})`,
-    {
-      status: 429,
-      type: "rate_limit_error",
-      retryable: true,
-      resetAt: earliest,
-      hint: "wait for the reset (hedge exec --wait-for-reset), see 'hedge usage', or log in to another profile",
-    },
-  );
+  return usageExhausted(model, reasons, earliest, now);
 }
 
 function aborted(): GatewayError {

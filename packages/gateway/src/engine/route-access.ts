@@ -1,16 +1,13 @@
 import { createHash } from "node:crypto";
 import type { GatewayAccount } from "../config-schema.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
-import { evaluatePolicy } from "../routing/policy.js";
+import { evaluatePolicy, type PolicyVerdict } from "../routing/policy.js";
 import type { Credential, CredentialResolver } from "./credentials.js";
 import type { Caller, RouterDeps } from "./route.js";
 
-export type RouteVerdict = { allowed: true } | { allowed: false; rule: string; regional: boolean };
-
 /**
  * Global policy, then the account's narrower lists: an account can only take away. `region` is
- * the route's (a profile's region, else the provider's). `regional` marks a denial by region
- * only, which another region (a profile's) may not share.
+ * the route's (a profile's region, else the provider's).
  */
 export function allowed(
   provider: ResolvedProvider,
@@ -18,15 +15,12 @@ export function allowed(
   account: GatewayAccount | undefined,
   accountName: string | undefined,
   region: string,
-): RouteVerdict {
+): PolicyVerdict {
   const verdict = evaluatePolicy(provider, deps.policy, {
     region,
     ...(deps.deliberate ? { deliberate: deps.deliberate } : {}),
   });
-  if (!verdict.allowed) {
-    return { ...verdict, regional: verdict.rule.startsWith("policy.allow_regions") };
-  }
-  if (!account) return verdict;
+  if (!verdict.allowed || !account) return verdict;
   const where = `gateway.accounts.${accountName ?? "?"}`;
   if (account.allow_classes && !account.allow_classes.includes(provider.providerClass)) {
     return {

@@ -1,6 +1,6 @@
 import { GatewayError } from "../errors.js";
 import type { ExcludedRoute } from "./route.js";
-import { describeReset, RoutesUnavailableError } from "./unavailable.js";
+import { RoutesUnavailableError, usageExhausted } from "./unavailable.js";
 
 /** Why a request has no candidate at all: policy (names the rule), no credential, or no route. */
 export function noCandidate(
@@ -10,8 +10,8 @@ export function noCandidate(
 ): GatewayError {
   if (
     denials.length > 0 &&
-    denials.length === excluded.filter((route) => route.reason.startsWith("policy:")).length &&
-    excluded.every((route) => route.reason.startsWith("policy:"))
+    denials.length === excluded.filter((route) => route.kind === "policy").length &&
+    excluded.every((route) => route.kind === "policy")
   ) {
     return new GatewayError(
       "policy_denied",
@@ -25,9 +25,7 @@ export function noCandidate(
   }
   const providers = [
     ...new Set(
-      excluded
-        .filter((route) => route.reason.startsWith("no credential"))
-        .map((route) => route.provider),
+      excluded.filter((route) => route.kind === "no_credential").map((route) => route.provider),
     ),
   ];
   if (providers.length > 0) {
@@ -62,25 +60,18 @@ export function noHealthyRoute(
     .filter((until): until is number => until !== undefined);
   const earliest = recoveries.length ? Math.min(...recoveries) : undefined;
   const reasons = excluded.map((route) => `${route.route}: ${route.reason}`).join("; ");
-  // Every route out for its limits (usage or a 429's cooldown): the answer is a rate limit.
-  const limited =
-    excluded.length > 0 &&
-    excluded.every(
-      (route) => route.reason.startsWith("usage:") || route.reason.startsWith("rate_limited:"),
-    );
+  // Every route out for its limits (usage, a 429's or a quota's cooldown): a rate limit.
+  if (excluded.length > 0 && excluded.every((route) => route.kind === "limited"))
+    return usageExhausted(model, reasons, earliest, now);
   return new RoutesUnavailableError(
-    limited ? "usage_exhausted" : "no_healthy_route",
-    limited
-      ? `every profile for "${model}" is at its limit${earliest ? `; earliest reset ${describeReset(earliest, now)}` : ""} (${reasons})`
-      : `every allowed route for "${model}" is unavailable (${reasons})${earliest ? `; earliest recovery ${new Date(earliest).toISOString()}` : ""}`,
+    "no_healthy_route",
+    `every allowed route for "${model}" is unavailable (${reasons})${earliest ? `; earliest recovery ${new Date(earliest).toISOString()}` : ""}`,
     {
-      status: limited ? 429 : 503,
-      type: limited ? "rate_limit_error" : "overloaded_error",
+      status: 503,
+      type: "overloaded_error",
       retryable: true,
       resetAt: earliest,
-      hint: limited
-        ? "wait for the reset (hedge exec --wait-for-reset), see 'hedge usage', or log in to another profile"
-        : "wait for the earliest recovery, check 'hedge gateway status', or add another route (fallbacks, another profile)",
+      hint: "wait for the earliest recovery, check 'hedge gateway status', or add another route (fallbacks, another profile)",
     },
   );
 }

@@ -23,9 +23,18 @@ export interface Attempt {
 }
 
 /** A route that was considered and left out, with the reason. */
+/**
+ * Why a route was left out, for the error when none is left: denied by policy, no credential,
+ * a fallback nobody serves, out for its limits (usage, a 429's or a quota's cooldown), or
+ * otherwise unavailable (breaker, a failure's cooldown).
+ */
+export type ExclusionKind = "policy" | "no_credential" | "unserved" | "limited" | "unavailable";
+
 export interface ExcludedRoute {
   route: string;
   provider: string;
+  kind: ExclusionKind;
+  /** Readable: shown by `hedge route explain` and recorded in the audit log. */
   reason: string;
   /** When it may become usable again (epoch ms), when known. */
   until?: number;
@@ -101,6 +110,7 @@ export function buildCandidates(
       excluded.push({
         route: fallback,
         provider: fallback.split("/")[0] ?? fallback,
+        kind: "unserved",
         reason: `fallback "${fallback}": no configured provider serves it`,
       });
     }
@@ -127,6 +137,7 @@ export function buildCandidates(
       excluded.push({
         route: `${provider.id}:*`,
         provider: provider.id,
+        kind: "policy",
         reason: `policy: ${verdict.rule}`,
       });
       denials.push(verdict.rule);
@@ -136,6 +147,7 @@ export function buildCandidates(
       excluded.push({
         route: `${provider.id}:*`,
         provider: provider.id,
+        kind: "no_credential",
         reason: pool ? `no credential in the profile pool [${pool.join(", ")}]` : "no credential",
       });
       continue;
@@ -154,7 +166,12 @@ export function buildCandidates(
           ? verdict
           : allowed(provider, deps, account, input.caller?.account, region);
       if (!routeVerdict.allowed) {
-        excluded.push({ route: id, provider: provider.id, reason: `policy: ${routeVerdict.rule}` });
+        excluded.push({
+          route: id,
+          provider: provider.id,
+          kind: "policy",
+          reason: `policy: ${routeVerdict.rule}`,
+        });
         denials.push(routeVerdict.rule);
         continue;
       }
@@ -225,6 +242,7 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
       excluded.push({
         route: candidate.id,
         provider: candidate.provider.id,
+        kind: condition.limited ? "limited" : "unavailable",
         reason: condition.reason ?? "unhealthy",
         ...(condition.until === undefined ? {} : { until: condition.until }),
       });

@@ -23,6 +23,8 @@ export interface RouteCondition {
   reason?: string;
   /** When it may recover, when known (epoch ms). */
   until?: number;
+  /** Unavailable for its limits (usage, a 429's or a quota's cooldown), not for a fault. */
+  limited?: boolean;
   breaker: BreakerState | undefined;
   cooldown: Cooldown | undefined;
 }
@@ -38,8 +40,11 @@ export interface HealthRequest {
 /** A value, or a promise of it: hot-path calls answer synchronously when nothing needs the Store. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Routes a health input keeps out of rotation, with the reason (and until when). */
-export type HealthVerdicts = Map<string, { reason: string; until?: number }>;
+/**
+ * Routes a health input keeps out of rotation, with the reason (and until when); `limited` when
+ * the route is out for its limits rather than broken.
+ */
+export type HealthVerdicts = Map<string, { reason: string; until?: number; limited?: boolean }>;
 
 /**
  * Another input to health beside breakers and cooldowns: the usage heartbeat plugs in here and
@@ -186,7 +191,7 @@ export class RouteHealth {
     route: string,
     breaker: BreakerState | undefined,
     cooldown: Cooldown | undefined,
-    external: readonly Map<string, { reason: string; until?: number }>[],
+    external: readonly HealthVerdicts[],
     now: number,
   ): RouteCondition {
     const base = { breaker, cooldown };
@@ -196,6 +201,7 @@ export class RouteHealth {
         available: false,
         reason: `${cooldown.kind}: ${cooldown.reason}`,
         until: cooldown.until,
+        limited: cooldown.kind === "rate_limited" || cooldown.kind === "quota",
       };
     }
     if (breaker && breaker.state !== "closed") {
@@ -224,6 +230,7 @@ export class RouteHealth {
           available: false,
           reason: verdict.reason,
           ...(verdict.until ? { until: verdict.until } : {}),
+          ...(verdict.limited ? { limited: true } : {}),
         };
     }
     return { ...base, available: true };

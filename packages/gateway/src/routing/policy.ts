@@ -1,8 +1,11 @@
 import type { PolicyConfig } from "../config-schema.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 
-/** Whether policy allows a provider, and if not, the rule that denies it. */
-export type PolicyVerdict = { allowed: true } | { allowed: false; rule: string };
+/**
+ * Whether policy allows a provider, and if not, the rule that denies it; `regional` marks a
+ * denial by region only, which another region (a profile's) may not share.
+ */
+export type PolicyVerdict = { allowed: true } | { allowed: false; rule: string; regional: boolean };
 
 export interface PolicyContext {
   /**
@@ -25,14 +28,19 @@ export function evaluatePolicy(
   context: PolicyContext = {},
 ): PolicyVerdict {
   if (!provider.enabled)
-    return { allowed: false, rule: `providers.${provider.id}.enabled = false` };
+    return { allowed: false, regional: false, rule: `providers.${provider.id}.enabled = false` };
   if (policy.deny_providers.includes(provider.id)) {
-    return { allowed: false, rule: `policy.deny_providers includes "${provider.id}"` };
+    return {
+      allowed: false,
+      regional: false,
+      rule: `policy.deny_providers includes "${provider.id}"`,
+    };
   }
   const deliberate = provider.providerClass === "hosted" && context.deliberate?.has(provider.id);
   if (!policy.allow_classes.includes(provider.providerClass) && deliberate !== true) {
     return {
       allowed: false,
+      regional: false,
       rule: `policy.allow_classes = ${JSON.stringify(policy.allow_classes)} excludes ${provider.providerClass} provider "${provider.id}"`,
     };
   }
@@ -44,6 +52,7 @@ export function evaluatePolicy(
   ) {
     return {
       allowed: false,
+      regional: true,
       rule: `policy.allow_regions = ${JSON.stringify(policy.allow_regions)} excludes region "${region}" of "${provider.id}"`,
     };
   }

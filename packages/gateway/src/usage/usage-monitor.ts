@@ -205,7 +205,7 @@ export class UsageMonitor implements HealthInput {
         priority: (profile && this.settings.profiles?.[profile]?.priority) || 0,
       });
       const refusal = refusalOf(headroom, estimate, this.settings.switchBelow);
-      if (refusal?.hard) verdicts.set(route, refusal);
+      if (refusal?.hard) verdicts.set(route, { ...refusal, limited: true });
       else if (refusal) (low ??= new Map()).set(route, refusal);
       else (roomyPools ??= new Set()).add(providerOfRoute(route));
     });
@@ -214,6 +214,7 @@ export class UsageMonitor implements HealthInput {
       if (roomyPools?.has(providerOfRoute(route)))
         verdicts.set(route, {
           reason: refusal.reason,
+          limited: true,
           ...(refusal.until === undefined ? {} : { until: refusal.until }),
         });
     }
