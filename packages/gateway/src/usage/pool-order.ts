@@ -15,7 +15,7 @@ export interface PoolStanding {
  */
 export function orderPools<T extends { id: string; provider: { id: string } }>(
   routes: readonly T[],
-  standing: (route: string) => PoolStanding | undefined,
+  standing: (route: T) => PoolStanding | undefined,
   switchBelow: number,
 ): T[] {
   const byPool = new Map<string, number[]>();
@@ -28,8 +28,8 @@ export function orderPools<T extends { id: string; provider: { id: string } }>(
   for (const slots of byPool.values()) {
     if (slots.length < 2) continue;
     const members = slots.map((index) => routes[index] as T);
-    const current = standing((members[0] as T).id)?.pointer;
-    const fraction = (route: T): number => standing(route.id)?.headroom.fraction ?? 1;
+    const current = standing(members[0] as T)?.pointer;
+    const fraction = (route: T): number => standing(route)?.headroom.fraction ?? 1;
     const stays = (route: T): number =>
       route.id === current && fraction(route) >= switchBelow ? 1 : 0;
     const sorted = members
@@ -38,7 +38,7 @@ export function orderPools<T extends { id: string; provider: { id: string } }>(
         (a, b) =>
           stays(b.route) - stays(a.route) ||
           fraction(b.route) - fraction(a.route) ||
-          (standing(b.route.id)?.priority ?? 0) - (standing(a.route.id)?.priority ?? 0) ||
+          (standing(b.route)?.priority ?? 0) - (standing(a.route)?.priority ?? 0) ||
           a.index - b.index,
       );
     slots.forEach((slot, position) => {

@@ -20,7 +20,6 @@ import {
   spend,
   trustedWindows,
   snapshotKey,
-  type Headroom,
   type UsageSnapshot,
   type UsageWindow,
 } from "./snapshot.js";
@@ -54,11 +53,6 @@ export interface UsageRefusal {
   until?: number;
 }
 
-/** What `check` concluded of one route, kept for ordering and switch reasons. */
-interface Assessment extends PoolStanding {
-  family: string;
-}
-
 const SNAPSHOT_KEEP_MS = 8 * 86_400_000;
 const POINTER_KEEP_MS = 86_400_000;
 export const pointerKey = (provider: string, family: string): string =>
@@ -77,7 +71,12 @@ export const pointerKey = (provider: string, family: string): string =>
 export class UsageMonitor implements HealthInput {
   readonly name = "usage";
   private readonly cache = new Map<string, { value: unknown; readAt: number }>();
-  private readonly assessed = new Map<string, Assessment>();
+  /**
+   * What `check` last concluded of each route for each model family (`standingKey`), for
+   * `order`: keyed by family too, so requests for two families on one profile, routed at the
+   * same time, each order their pool by their own family's headroom.
+   */
+  private readonly assessed = new Map<string, PoolStanding>();
   private readonly cacheMs: number;
   private readonly limits = new Map<string, LocalLimit[]>();
 
@@ -198,9 +197,8 @@ export class UsageMonitor implements HealthInput {
       const family = families[index] ?? "";
       const headroom = headroomOf(this.windowsOf(route, family, now), now);
       const profile = profileOfRoute(route);
-      this.assessed.set(route, {
+      this.assessed.set(standingKey(route, family), {
         headroom,
-        family,
         pointer: this.cached<string>(pointerKey(providerOfRoute(route), family)),
         priority: (profile && this.settings.profiles?.[profile]?.priority) || 0,
       });
@@ -227,7 +225,11 @@ export class UsageMonitor implements HealthInput {
    * order given. Routes of other pools keep their places.
    */
   order<T extends UsageRoute>(routes: readonly T[]): T[] {
-    return orderPools(routes, (route) => this.assessed.get(route), this.settings.switchBelow);
+    return orderPools(
+      routes,
+      (route) => this.assessed.get(standingKey(route.id, modelFamily(route.upstreamModel))),
+      this.settings.switchBelow,
+    );
   }
 
   /**
@@ -400,9 +402,6 @@ export class UsageMonitor implements HealthInput {
       this.remembers,
     );
   }
-
-  /** The headroom `check` found for a route (for explanations and tests). */
-  headroomOf(route: string): Headroom | undefined {
-    return this.assessed.get(route)?.headroom;
-  }
 }
+
+const standingKey = (route: string, family: string): string => `${route}|${family}`;
