@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_BREAKER_CONFIG as BREAKER } from "./routing/breaker.js";
 
 const wireSchema = z.enum(["chat", "responses", "messages"]);
 const classSchema = z.enum(["local", "hosted"]);
@@ -51,11 +52,11 @@ export const routeRuleSchema = z.strictObject({
 
 export const breakerSchema = z
   .strictObject({
-    failure_threshold: z.number().int().min(1).default(5),
-    failure_ratio: z.number().gt(0).max(1).default(0.5),
-    min_calls: z.number().int().min(1).default(10),
-    window_ms: z.number().int().positive().default(60_000),
-    cooldown_ms: z.number().int().positive().default(30_000),
+    failure_threshold: z.number().int().min(1).default(BREAKER.failureThreshold),
+    failure_ratio: z.number().gt(0).max(1).default(BREAKER.failureRatio),
+    min_calls: z.number().int().min(1).default(BREAKER.minCalls),
+    window_ms: z.number().int().positive().default(BREAKER.windowMs),
+    cooldown_ms: z.number().int().positive().default(BREAKER.cooldownMs),
   })
   .prefault({});
 

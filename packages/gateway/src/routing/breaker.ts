@@ -74,6 +74,8 @@ export interface BreakerDecision {
   allowed: boolean;
   /** The attempt is the half-open probe: its outcome closes or re-opens the breaker. */
   probe: boolean;
+  /** When refused: when an attempt may be allowed again (epoch ms), when known. */
+  until?: number;
   /**
    * The state to store: the input object itself when nothing changed (skip the write), a new
    * object when the breaker moved to half-open or reserved a probe.
@@ -103,14 +105,17 @@ export function canAttempt(
       return { allowed: true, probe: false, state: current };
     case "open": {
       // A state without `openedAt` (written by hand, or by an older version) may probe now.
-      if (current.openedAt !== undefined && now < current.openedAt + settings.cooldownMs) {
-        return { allowed: false, probe: false, state: current };
+      const until =
+        current.openedAt === undefined ? undefined : current.openedAt + settings.cooldownMs;
+      if (until !== undefined && now < until) {
+        return { allowed: false, probe: false, state: current, until };
       }
       return { allowed: true, probe: true, state: reserveProbe(current, now, settings) };
     }
     case "half_open": {
-      if (current.probeInFlightUntil !== undefined && now < current.probeInFlightUntil) {
-        return { allowed: false, probe: false, state: current };
+      const until = current.probeInFlightUntil;
+      if (until !== undefined && now < until) {
+        return { allowed: false, probe: false, state: current, until };
       }
       return { allowed: true, probe: true, state: reserveProbe(current, now, settings) };
     }

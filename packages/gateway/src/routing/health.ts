@@ -207,10 +207,6 @@ export class RouteHealth {
     if (breaker && breaker.state !== "closed") {
       const decision = canAttempt(breaker, now, this.breakerConfig);
       if (!decision.allowed) {
-        const until =
-          breaker.state === "open" && breaker.openedAt !== undefined
-            ? breaker.openedAt + (this.breakerConfig.cooldownMs ?? 30_000)
-            : breaker.probeInFlightUntil;
         return {
           ...base,
           available: false,
@@ -218,7 +214,7 @@ export class RouteHealth {
             breaker.state === "open"
               ? `circuit open after ${breaker.consecutiveFailures} consecutive failure(s)`
               : "circuit half-open, probe in flight",
-          ...(until === undefined ? {} : { until }),
+          ...(decision.until === undefined ? {} : { until: decision.until }),
         };
       }
     }
