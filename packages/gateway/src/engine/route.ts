@@ -261,8 +261,6 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
   let attempts: Attempt[];
   if (strategy === "priority" || healthy.length < 2) {
     attempts = [...healthy].sort((a, b) => a.declaredIndex - b.declaredIndex);
-    const at = sticky === undefined ? -1 : attempts.findIndex((attempt) => attempt.id === sticky);
-    if (at > 0) attempts.unshift(...attempts.splice(at, 1));
   } else {
     const ranked = rankRoutes(
       healthy.map((attempt) => ({
@@ -272,7 +270,6 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
         ...(strategy === "weighted" ? weighted(attempt, rule?.weights) : {}),
       })),
       strategy,
-      sticky ? { sticky } : {},
     );
     attempts = ranked.map(
       (ranking) =>
@@ -281,13 +278,11 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
         ) as Attempt,
     );
   }
-  if (deps.usage) {
-    // Within a profile pool, usage decides (current member, then headroom); a session's route
-    // still goes first: its prompt cache is warm.
-    attempts = deps.usage.order(attempts);
-    const at = sticky === undefined ? -1 : attempts.findIndex((attempt) => attempt.id === sticky);
-    if (at > 0) attempts.unshift(...attempts.splice(at, 1));
-  }
+  // Within a profile pool, usage decides (current member, then headroom).
+  if (deps.usage) attempts = deps.usage.order(attempts);
+  // Whatever the strategy and usage say, a session's route goes first: its prompt cache is warm.
+  const at = sticky === undefined ? -1 : attempts.findIndex((attempt) => attempt.id === sticky);
+  if (at > 0) attempts.unshift(...attempts.splice(at, 1));
   const plan = { model, strategy, candidates, excluded, attempts, conditions, sticky };
   return {
     plan,
