@@ -77,8 +77,8 @@ export type { AttemptLog } from "./engine/attempt-runner.js";
 // Routing and shared state.
 export {
   RouteHealth,
-  breakerKey,
-  cooldownKey,
+  listBreakers,
+  listCooldowns,
   type HealthInput,
   type RouteCondition,
   type Cooldown,

@@ -62,8 +62,26 @@ export interface HealthInput {
 /** How often a process shares its latency estimate of a route. */
 const LATENCY_SHARE_MS = 5_000;
 
-export const breakerKey = (route: string): string => `breaker:${route}`;
-export const cooldownKey = (route: string): string => `cooldown:${route}`;
+const BREAKER_PREFIX = "breaker:";
+const COOLDOWN_PREFIX = "cooldown:";
+export const breakerKey = (route: string): string => `${BREAKER_PREFIX}${route}`;
+export const cooldownKey = (route: string): string => `${COOLDOWN_PREFIX}${route}`;
+
+/** Every stored breaker, with its route (for status reports). */
+export async function listBreakers(store: Store): Promise<(BreakerState & { route: string })[]> {
+  return (await store.list<BreakerState>(BREAKER_PREFIX)).map(({ key, value }) => ({
+    ...value,
+    route: key.slice(BREAKER_PREFIX.length),
+  }));
+}
+
+/** Every stored cooldown, with its route; ended ones too, until the heartbeat clears them. */
+export async function listCooldowns(store: Store): Promise<(Cooldown & { route: string })[]> {
+  return (await store.list<Cooldown>(COOLDOWN_PREFIX)).map(({ key, value }) => ({
+    ...value,
+    route: key.slice(COOLDOWN_PREFIX.length),
+  }));
+}
 const latencyKey = (route: string): string => `latency:${route}`;
 const stickyKey = (session: string, model: string): string => `sticky:${model}:${session}`;
 

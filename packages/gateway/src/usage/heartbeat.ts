@@ -1,4 +1,4 @@
-import type { Cooldown } from "../routing/health.js";
+import { cooldownKey, listCooldowns } from "../routing/health.js";
 import type { Store } from "../store/store.js";
 import { formatWait } from "../engine/unavailable.js";
 import { readSwitches, type ProfileSwitch } from "./switch-log.js";
@@ -6,6 +6,7 @@ import {
   isStale,
   mergeSnapshot,
   snapshotKey,
+  SNAPSHOT_KEEP_MS,
   SNAPSHOT_PREFIX,
   trustedWindows,
   type UsageSnapshot,
@@ -19,8 +20,6 @@ export interface HeartbeatOptions {
   /** One line per event: an expired snapshot, a cleared cooldown, a switch. */
   log: (line: string) => void;
 }
-
-const SNAPSHOT_KEEP_MS = 8 * 86_400_000;
 
 /**
  * The usage heartbeat's housekeeping, one `tick` at a time (`hedge heartbeat` runs it in the
@@ -69,10 +68,10 @@ export class Heartbeat {
 
   private async clearCooldowns(now: number): Promise<void> {
     const live = new Set<string>();
-    for (const { key, value } of await this.store.list<Cooldown>("cooldown:")) {
-      const route = key.slice("cooldown:".length);
+    for (const value of await listCooldowns(this.store)) {
+      const route = value.route;
       if (value.until <= now) {
-        await this.store.delete(key);
+        await this.store.delete(cooldownKey(route));
         continue;
       }
       live.add(route);

@@ -38,6 +38,8 @@ export const ACCOUNT_FAMILY = "*";
 export const snapshotKey = (route: string, family: string): string =>
   `usage:snap:${route}|${family}`;
 export const SNAPSHOT_PREFIX = "usage:snap:";
+/** How long a snapshot stays in the Store after its last write (its windows expire sooner). */
+export const SNAPSHOT_KEEP_MS = 8 * 86_400_000;
 
 /** Merges a partial update into a snapshot: its windows win, windows past their reset go. */
 export function mergeSnapshot(

@@ -20,6 +20,7 @@ import {
   spend,
   trustedWindows,
   snapshotKey,
+  SNAPSHOT_KEEP_MS,
   type UsageSnapshot,
   type UsageWindow,
 } from "./snapshot.js";
@@ -53,7 +54,6 @@ export interface UsageRefusal {
   until?: number;
 }
 
-const SNAPSHOT_KEEP_MS = 8 * 86_400_000;
 const POINTER_KEEP_MS = 86_400_000;
 export const pointerKey = (provider: string, family: string): string =>
   `usage:current:${provider}|${family}`;

@@ -1,4 +1,4 @@
-import type { Cooldown } from "../routing/health.js";
+import { listCooldowns, type Cooldown } from "../routing/health.js";
 import type { Store } from "../store/store.js";
 import { readCodexLimits } from "./codex-sessions.js";
 import { profileOfRoute } from "./family.js";
@@ -58,7 +58,7 @@ export async function usageReport(
 ): Promise<ProfileUsage[]> {
   const { now, snapshotTtlMs } = options;
   const snapshots = await store.list<UsageSnapshot>(SNAPSHOT_PREFIX);
-  const cooldowns = await store.list<Cooldown>("cooldown:");
+  const cooldowns = await listCooldowns(store);
   const switches = await readSwitches(store);
   const report: ProfileUsage[] = [];
   for (const profile of profiles) {
@@ -107,8 +107,7 @@ export async function usageReport(
     const fresh = windows.filter((window) => !window.stale);
     const left = Math.min(1, ...fresh.map((window) => 1 - window.usedFraction));
     const cooldown = cooldowns
-      .filter(({ key, value }) => profileOfRoute(key) === profile.name && value.until > now)
-      .map(({ key, value }) => ({ ...value, route: key.slice("cooldown:".length) }))
+      .filter((cooldown) => profileOfRoute(cooldown.route) === profile.name && cooldown.until > now)
       .sort((a, b) => b.until - a.until)[0];
     const lastSwitch = [...switches]
       .reverse()
