@@ -4,11 +4,14 @@ import { SseParser } from "../wire/sse.js";
 import type { WireCodec } from "../wire/registry.js";
 
 /**
- * Watches pass-through bytes for usage without re-encoding them: SSE framing is parsed, but a
- * payload is JSON-parsed only when it mentions usage (a handful per response).
+ * Watches pass-through bytes for usage and tool calls without re-encoding them: SSE framing is
+ * parsed, but a payload is JSON-parsed only when it mentions usage or may start a tool call (a
+ * handful per response).
  */
 export class UsageTap {
   usage: CanonicalUsage | undefined;
+  /** Tool calls the response started. */
+  toolCalls = 0;
   private readonly parser: SseParser | undefined;
   private readonly buffered: Uint8Array[] = [];
 
@@ -24,8 +27,16 @@ export class UsageTap {
       this.buffered.push(chunk);
       return;
     }
+    const mark = this.codec.toolCallMark;
     for (const message of this.parser.push(chunk)) {
       if (message.data.includes('"usage"')) this.take(message.data);
+      if (
+        (mark.event === undefined || message.event === mark.event) &&
+        message.data.includes(mark.text)
+      ) {
+        const payload = parseJsonObject(message.data);
+        if (payload) this.toolCalls += this.codec.toolCallsIn(payload);
+      }
     }
   }
 
@@ -43,6 +54,15 @@ export class UsageTap {
    * cannot be isolated.
    */
   private takeBody(body: Buffer): void {
+    // An answer with tool calls is parsed whole (they are spread through it), usage with it.
+    if (body.includes(this.codec.toolCallMark.text)) {
+      const payload = parseJsonObject(body.toString("utf8"));
+      if (payload) {
+        this.usage = this.codec.tapUsage(this.usage, payload) ?? this.usage;
+        this.toolCalls += countToolCalls(this.codec, payload);
+        return;
+      }
+    }
     const usage = usageObject(body);
     if (usage) {
       this.usage = this.codec.tapUsage(this.usage, { usage }) ?? this.usage;
@@ -54,6 +74,15 @@ export class UsageTap {
   private take(text: string): void {
     const payload = parseJsonObject(text);
     if (payload) this.usage = this.codec.tapUsage(this.usage, payload) ?? this.usage;
+  }
+}
+
+/** Tool calls in a whole JSON answer, by the codec's own decoding; 0 when it does not decode. */
+function countToolCalls(codec: WireCodec, payload: JsonObject): number {
+  try {
+    return codec.decodeResponse(payload).filter((event) => event.type === "tool_call.start").length;
+  } catch {
+    return 0;
   }
 }
 

@@ -160,6 +160,7 @@ async function pipeThrough(
     res.end(body);
     tap.push(body);
     record.usage = tap.end();
+    record.toolCalls = tap.toolCalls;
     return;
   }
   writeHead(res, response.statusCode, headers, contentType);
@@ -177,6 +178,7 @@ async function pipeThrough(
     res.end(codec.encodeErrorFrame(502, "api_error", `upstream stream failed: ${message}`));
   }
   record.usage = tap.end();
+  record.toolCalls = tap.toolCalls;
 }
 
 async function translateStream(
@@ -200,7 +202,8 @@ async function translateStream(
         if (event.type === "response.start") out += encoder.encode({ ...event, model });
         else {
           if (event.type === "usage") record.usage = event.usage;
-          if (event.type === "error") {
+          else if (event.type === "tool_call.start") record.toolCalls = (record.toolCalls ?? 0) + 1;
+          else if (event.type === "error") {
             record.outcome = "stream_error";
             record.errorType = event.error.type;
           }
@@ -245,6 +248,7 @@ async function translateJson(
   for (const event of codecFor(attempt.provider.wire).decodeResponse(json)) collector.push(event);
   const collected = collector.response();
   record.usage = collected.usage;
+  record.toolCalls = collected.tool_calls.length;
   writeHead(res, 200, headers, "application/json");
   res.end(JSON.stringify(codecFor(inboundWire).encodeResponse(collected, model)));
 }

@@ -16,7 +16,13 @@ import {
 import { ChatStreamDecoder } from "./chat/stream-decoder.js";
 import { ChatStreamEncoder } from "./chat/stream-encoder.js";
 import { decodeChatUsage } from "./chat/usage.js";
-import { objectField, parseJsonObject, type JsonObject } from "./json.js";
+import {
+  isJsonObject,
+  objectField,
+  parseJsonObject,
+  stringField,
+  type JsonObject,
+} from "./json.js";
 import {
   decodeMessagesError,
   encodeMessagesError,
@@ -65,6 +71,14 @@ export interface WireCodec {
    * response), merged into what was seen before; undefined when it carries none.
    */
   tapUsage(previous: CanonicalUsage | undefined, payload: JsonObject): CanonicalUsage | undefined;
+  /**
+   * Pass-through tap of tool calls: a stream message can start one only when its data contains
+   * `toolCallMark.text` and, when `event` is set, its SSE event is that (a cheap test, so other
+   * messages are never parsed); `toolCallsIn` counts the calls a parsed one starts. A JSON body
+   * holds tool calls only when it contains the text too.
+   */
+  toolCallMark: { event?: string; text: string };
+  toolCallsIn(payload: JsonObject): number;
 }
 
 function decodeOpenAIErrorBody(status: number, body: string): CanonicalError {
@@ -93,6 +107,18 @@ const chat: WireCodec = {
     const usage = objectField(payload, "usage");
     return usage ? decodeChatUsage(usage) : undefined;
   },
+  // Also matches `"finish_reason":"tool_calls"`, which counts none.
+  toolCallMark: { text: '"tool_calls"' },
+  toolCallsIn: (payload) => {
+    // A call's first delta carries its id; the argument deltas after it do not.
+    let count = 0;
+    for (const choice of arrayOf(payload["choices"])) {
+      const calls = isJsonObject(choice) ? objectField(choice, "delta")?.["tool_calls"] : undefined;
+      for (const call of arrayOf(calls))
+        if (isJsonObject(call) && typeof call["id"] === "string") count += 1;
+    }
+    return count;
+  },
 };
 
 const responses: WireCodec = {
@@ -116,6 +142,9 @@ const responses: WireCodec = {
     const usage = objectField(objectField(payload, "response") ?? payload, "usage");
     return usage ? decodeResponsesUsage(usage) : undefined;
   },
+  toolCallMark: { event: "response.output_item.added", text: '"function_call"' },
+  toolCallsIn: (payload) =>
+    stringField(objectField(payload, "item"), "type") === "function_call" ? 1 : 0,
 };
 
 const messages: WireCodec = {
@@ -142,6 +171,9 @@ const messages: WireCodec = {
     if (!usage) return undefined;
     return mergeMessagesUsage(previous ?? emptyUsage(), usage);
   },
+  toolCallMark: { event: "content_block_start", text: '"tool_use"' },
+  toolCallsIn: (payload) =>
+    stringField(objectField(payload, "content_block"), "type") === "tool_use" ? 1 : 0,
 };
 
 /** The codec of each wire format. */
@@ -149,4 +181,8 @@ export const WIRE_CODECS: Readonly<Record<WireFormat, WireCodec>> = { chat, resp
 
 export function codecFor(wire: WireFormat): WireCodec {
   return WIRE_CODECS[wire];
+}
+
+function arrayOf(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
 }
