@@ -21,7 +21,6 @@ export {
   type QaVerdictItem,
   type ProfileSwitchItem,
 } from "./agent/events.js";
-export { runTurn, type TurnInput, type TurnContext } from "./agent/run-turn.js";
 export {
   runSteps,
   REQUEST_HELP_TOOL,
@@ -31,11 +30,11 @@ export {
 } from "./agent/run-steps.js";
 export {
   runRoleTurn,
+  type TurnInput,
   type RoleTurnContext,
   type Roles,
   type RoleModel,
   type QaRequest,
-  type QaResult,
   type QaSettings,
 } from "./roles/pipeline.js";
 export {
@@ -96,6 +95,8 @@ export {
   REPORT_VERDICT_TOOL,
   type QaInput,
   type QaDeps,
+  type QaRoute,
+  type QaResult,
   type QaResult as QaRunResult,
 } from "./qa/verifier.js";
 export { qaVerdictSchema, type QaVerdict } from "./qa/verdict.js";
@@ -103,7 +104,6 @@ export {
   snapshotWorktree,
   changesSince,
   changesAgainstHead,
-  DEFAULT_QA_DIFF_BUDGET_TOKENS,
   type ChangedFile,
   type ChangeSet,
 } from "./qa/changes.js";

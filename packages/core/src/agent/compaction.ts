@@ -1,6 +1,6 @@
-import type { CanonicalMessage, ModelClient } from "@hedge/gateway-client";
+import type { CanonicalMessage, ContentPart, ModelClient } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
-import type { ThreadItem, TurnUsage } from "./events.js";
+import { addUsage, type ThreadItem, type TurnUsage } from "./events.js";
 import { streamModel } from "./model-step.js";
 
 export interface CompactionSettings {
@@ -10,11 +10,31 @@ export interface CompactionSettings {
   threshold: number;
 }
 
-/** A rough token estimate (about 4 characters a token) that needs no tokenizer. */
+const CHARS_PER_TOKEN = 4;
+/**
+ * Tokens counted for an image, as the gateway's token count does: about what Anthropic charges
+ * for a large one. Its base64 bytes say nothing about its tokens.
+ */
+const TOKENS_PER_IMAGE = 1600;
+
+/**
+ * A rough token estimate (about 4 characters a token, a flat cost per image) that needs no
+ * tokenizer.
+ */
 export function estimateTokens(messages: readonly CanonicalMessage[]): number {
   let characters = 0;
-  for (const message of messages) characters += JSON.stringify(message.content).length;
-  return Math.ceil(characters / 4);
+  let images = 0;
+  const count = (parts: readonly ContentPart[]): void => {
+    for (const part of parts) {
+      if (part.type === "image") images += 1;
+      else if (part.type === "tool_result" && typeof part.content !== "string") {
+        characters += JSON.stringify({ ...part, content: [] }).length;
+        count(part.content);
+      } else characters += JSON.stringify(part).length;
+    }
+  };
+  for (const message of messages) count(message.content);
+  return Math.ceil(characters / CHARS_PER_TOKEN) + images * TOKENS_PER_IMAGE;
 }
 
 interface CompactionContext {
@@ -86,10 +106,7 @@ export async function compactIfNeeded(
     },
     context.signal,
   );
-  if (result.usage) {
-    usage.input_tokens += result.usage.input_tokens;
-    usage.output_tokens += result.usage.output_tokens;
-  }
+  addUsage(usage, result.usage);
   if (result.error || !result.text.trim()) {
     return {
       id: context.nextItemId(),

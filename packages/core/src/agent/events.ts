@@ -4,6 +4,8 @@
  * profile switches, QA verdicts, other tools) comes as extra item types a Codex consumer ignores.
  */
 
+import type { CanonicalUsage } from "@hedge/gateway-client";
+
 export type CommandStatus = "in_progress" | "completed" | "failed" | "declined";
 
 export interface AgentMessageItem {
@@ -129,4 +131,13 @@ export function emptyTurnUsage(): TurnUsage {
     output_tokens: 0,
     reasoning_output_tokens: 0,
   };
+}
+
+/** Adds one model call's usage to the turn's total (every field: the turn reports them all). */
+export function addUsage(total: TurnUsage, usage: CanonicalUsage | undefined): void {
+  if (!usage) return;
+  total.input_tokens += usage.input_tokens;
+  total.cached_input_tokens += usage.cached_input_tokens;
+  total.output_tokens += usage.output_tokens;
+  total.reasoning_output_tokens += usage.reasoning_tokens;
 }

@@ -8,8 +8,9 @@ import type {
 } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
 import { compactIfNeeded, type CompactionSettings } from "./compaction.js";
-import type { AgentEvent, ThreadItem, TurnUsage } from "./events.js";
-import { profileSwitchItem, routeKey, streamModel, type ModelStep } from "./model-step.js";
+import { addUsage, type AgentEvent, type TurnUsage } from "./events.js";
+import { streamModel, type ModelStep } from "./model-step.js";
+import type { RouteAnnouncer } from "./route-announcer.js";
 import type { ToolHost } from "./tool-host.js";
 
 /** The tool an executor calls to hand a problem back to the orchestrator. */
@@ -26,8 +27,8 @@ export const REQUEST_HELP_TOOL: CanonicalTool = {
 };
 
 /**
- * What every run of model steps needs, passed narrowly: a single-model turn (`TurnContext`), a
- * role turn (`RoleTurnContext`) and each phase of it (`PhaseContext`) share these.
+ * What every run of model steps needs, passed narrowly: a role turn (`RoleTurnContext`) and each
+ * phase of it (`PhaseContext`) share these.
  */
 export interface StepSettings {
   client: ModelClient;
@@ -59,8 +60,8 @@ export interface PhaseContext extends StepSettings {
   escalateAfter?: number;
   /** Offer the `request_help` tool (orchestrated turns). */
   allowHelpRequest?: boolean;
-  /** Routes already announced in this turn (shared across phases). */
-  routesSeen: Set<string>;
+  /** The turn's route announcements (shared across phases and QA passes). */
+  routes: RouteAnnouncer;
 }
 
 /** How a phase ended. */
@@ -103,23 +104,14 @@ export async function* runSteps(
         phase.signal,
         {
           onRoute: (route) => {
-            const switched = profileSwitchItem(phase.routesSeen, route, phase.nextItemId);
-            if (switched) pending.push({ type: "item.completed", item: switched });
-            const key = routeKey(phase.role, route);
-            if (phase.routesSeen.has(key)) return;
-            const first = ![...phase.routesSeen].some((seen) => seen.startsWith(`${phase.role}/`));
-            phase.routesSeen.add(key);
-            const item: ThreadItem = {
-              id: phase.nextItemId(),
-              type: "route_decision",
+            const items = phase.routes.announce({
               role: phase.role,
               model: route.model,
-              provider: route.provider,
-              upstream_model: route.upstreamModel,
-              profile: route.profile ?? null,
-              reason: first ? phase.decisionReason : "the gateway moved this role to another route",
-            };
-            pending.push({ type: "item.completed", item });
+              route,
+              reason: phase.decisionReason,
+              movedReason: "the gateway moved this role to another route",
+            });
+            for (const item of items) pending.push({ type: "item.completed", item });
           },
         },
       );
@@ -128,7 +120,7 @@ export async function* runSteps(
       throw error;
     }
     yield* pending;
-    addUsage(usage, result);
+    addUsage(usage, result.usage);
     if (result.error) return { status: "failed", message: result.error };
     if (result.reasoning) {
       yield {
@@ -233,12 +225,4 @@ function assistantMessage(result: ModelStep): CanonicalMessage {
     content.push({ type: "tool_call", id: call.id, name: call.name, arguments: call.arguments });
   }
   return { role: "assistant", content };
-}
-
-function addUsage(total: TurnUsage, step: ModelStep): void {
-  if (!step.usage) return;
-  total.input_tokens += step.usage.input_tokens;
-  total.cached_input_tokens += step.usage.cached_input_tokens;
-  total.output_tokens += step.usage.output_tokens;
-  total.reasoning_output_tokens += step.usage.reasoning_tokens;
 }

@@ -28,9 +28,6 @@ export interface ChangeBudget {
   budgetTokens: number;
 }
 
-/** Default diff budget of a QA pass (config `qa.diff_budget_tokens` has the same default). */
-export const DEFAULT_QA_DIFF_BUDGET_TOKENS = 8_000;
-
 const CHARS_PER_TOKEN = 4;
 /** A diff cut shorter than this says too little; it is left out instead. */
 const MIN_KEPT_CHARS = 240;

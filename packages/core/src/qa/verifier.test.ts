@@ -111,6 +111,23 @@ describe("runQa", () => {
     expect(body).toContain("<note>\ndiff omitted: docs/guide.md (diff budget 10 tokens)\n</note>");
   });
 
+  it("passes on a profile switch the gateway made for the QA call", async () => {
+    const [, ...rest] = verdictCall('{"verdict":"pass","tasks":[],"reason":"Fine."}');
+    const { client } = scriptedClient([
+      { ...route, switchedFrom: "home", switchReason: "home is near its rate limit" },
+      ...rest,
+    ]);
+    const result = await runQa(input, deps(client));
+    expect(result.route).toEqual({
+      provider: "anthropic",
+      model: "anthropic/claude-haiku-4-5",
+      upstreamModel: "claude-haiku-4-5",
+      profile: "work",
+      switchedFrom: "home",
+      switchReason: "home is near its rate limit",
+    });
+  });
+
   it("returns add_tasks and block verdicts with their tasks", async () => {
     const tasks = scriptedClient(
       verdictCall(

@@ -5,7 +5,8 @@ import type {
   ModelClient,
 } from "@hedge/gateway-client";
 import { failureMessage } from "../agent/failure-message.js";
-import { streamModel, type ModelStep, type RouteInfo } from "../agent/model-step.js";
+import { streamModel, type ModelStep } from "../agent/model-step.js";
+import type { AnnouncedRoute } from "../agent/route-announcer.js";
 import { toModelJsonSchema } from "../tools/registry.js";
 import { QA_SYSTEM_PROMPT, renderQaMaterial, type QaMaterial } from "./qa-prompt.js";
 import { qaVerdictSchema, type QaVerdict } from "./verdict.js";
@@ -22,10 +23,16 @@ export interface QaDeps {
   sessionId?: string;
 }
 
+/**
+ * The route that served a QA pass. {@link runQa} reports all of it; a caller that passes a result
+ * on may leave out `model` (a role turn announces the QA role's configured model).
+ */
+export type QaRoute = AnnouncedRoute & { model?: string };
+
 /** The verdict, or why there is none (the caller applies `qa.on_error`). */
 export type QaResult =
-  | { ok: true; verdict: QaVerdict; usage?: CanonicalUsage; route?: RouteInfo }
-  | { ok: false; error: string; usage?: CanonicalUsage; route?: RouteInfo };
+  | { ok: true; verdict: QaVerdict; usage?: CanonicalUsage; route?: QaRoute }
+  | { ok: false; error: string; usage?: CanonicalUsage; route?: QaRoute };
 
 /** The tool the QA model must call: its parameters are the verdict schema. */
 export const REPORT_VERDICT_TOOL = "report_verdict";
@@ -47,12 +54,19 @@ const QA_MAX_TOKENS = 4096;
  */
 export async function runQa(input: QaInput, deps: QaDeps): Promise<QaResult> {
   const request = buildQaRequest(input, deps);
-  let route: RouteInfo | undefined;
+  let route: QaRoute | undefined;
   let step: ModelStep;
   try {
     step = await streamModel(deps.client, request, deps.signal, {
-      onRoute: ({ provider, model, upstreamModel, profile }) => {
-        route = { provider, model, upstreamModel, profile };
+      onRoute: ({ provider, model, upstreamModel, profile, switchedFrom, switchReason }) => {
+        route = {
+          provider,
+          model,
+          upstreamModel,
+          profile,
+          ...(switchedFrom === undefined ? {} : { switchedFrom }),
+          ...(switchReason === undefined ? {} : { switchReason }),
+        };
       },
     });
   } catch (error) {
@@ -117,7 +131,7 @@ export function buildQaRequest(
 function withExtras<T extends QaResult>(
   result: T,
   usage: CanonicalUsage | undefined,
-  route: RouteInfo | undefined,
+  route: QaRoute | undefined,
 ): T {
   return {
     ...result,

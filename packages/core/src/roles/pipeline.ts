@@ -1,6 +1,7 @@
-import { emptyTurnUsage, type AgentEvent, type ThreadItem } from "../agent/events.js";
+import type { ContentPart } from "@hedge/gateway-client";
+import { addUsage, emptyTurnUsage, type AgentEvent } from "../agent/events.js";
 import { failureMessage } from "../agent/failure-message.js";
-import { routeKey } from "../agent/model-step.js";
+import { RouteAnnouncer } from "../agent/route-announcer.js";
 import {
   phaseFailureMessage,
   runSteps,
@@ -8,10 +9,17 @@ import {
   type PhaseOutcome,
   type StepSettings,
 } from "../agent/run-steps.js";
-import type { TurnInput } from "../agent/run-turn.js";
 import type { ToolHost } from "../agent/tool-host.js";
+import type { QaResult } from "../qa/verifier.js";
 import type { SessionFile } from "../session/session-file.js";
 import type { TurnDecision } from "./turn-router.js";
+
+/** What the user asks in this turn. */
+export interface TurnInput {
+  prompt: string;
+  /** Images to show the model with the prompt. */
+  images?: ContentPart[];
+}
 
 /** A role's model and, optionally, the login profiles it may use. */
 export interface RoleModel {
@@ -31,19 +39,6 @@ export interface QaRequest {
   lastMessage: string;
   plan: { text: string; completed: boolean }[];
 }
-
-export type QaResult =
-  | {
-      ok: true;
-      verdict: { verdict: "pass" | "add_tasks" | "block"; tasks: string[]; reason: string };
-      route?: { provider: string; upstreamModel: string; profile?: string | undefined };
-      usage?: { input_tokens: number; output_tokens: number; cached_input_tokens: number };
-    }
-  | {
-      ok: false;
-      error: string;
-      usage?: { input_tokens: number; output_tokens: number; cached_input_tokens: number };
-    };
 
 export interface QaSettings {
   maxRounds: number;
@@ -87,7 +82,7 @@ export async function* runRoleTurn(
     return event;
   };
   const plan: { text: string; completed: boolean }[] = [];
-  const routesSeen = new Set<string>();
+  const routes = new RouteAnnouncer(context.nextItemId);
   const orchestrated = context.decision.mode === "orchestrated";
   const why = `${context.decision.reason} (${context.decision.source})`;
   const phase = (role: "orchestrator" | "executor", reason: string): PhaseContext => ({
@@ -112,7 +107,7 @@ export async function* runRoleTurn(
     ...(role === "executor" && orchestrated
       ? { escalateAfter: context.escalateAfter, allowHelpRequest: true }
       : {}),
-    routesSeen,
+    routes,
   });
   /** Runs a phase, recording its events and tracking the plan; returns how it ended. */
   async function* run(
@@ -196,21 +191,15 @@ export async function* runRoleTurn(
         { prompt: input.prompt, lastMessage: outcome.text, plan: [...plan] },
         context.signal,
       );
-      if (result.usage) {
-        usage.input_tokens += result.usage.input_tokens;
-        usage.cached_input_tokens += result.usage.cached_input_tokens;
-        usage.output_tokens += result.usage.output_tokens;
-      }
+      addUsage(usage, result.usage);
       if (!result.ok) {
         if (context.qa.onError === "closed") {
           yield record({
             type: "item.completed",
             item: { id: context.nextItemId(), type: "agent_message", text: outcome.text },
           });
-          {
-            yield fail(`QA could not verify the turn (qa.on_error = "closed"): ${result.error}`);
-            return;
-          }
+          yield fail(`QA could not verify the turn (qa.on_error = "closed"): ${result.error}`);
+          return;
         }
         yield record(
           notice(
@@ -222,14 +211,13 @@ export async function* runRoleTurn(
         return;
       }
       if (result.route) {
-        const key = routeKey("qa", result.route);
-        if (!routesSeen.has(key)) {
-          routesSeen.add(key);
-          yield record({
-            type: "item.completed",
-            item: routeItem(context, result.route, "qa pass after the executor's answer"),
-          });
-        }
+        const announced = routes.announce({
+          role: "qa",
+          model: context.roles.qa.model,
+          route: result.route,
+          reason: "qa pass after the executor's answer",
+        });
+        for (const item of announced) yield record({ type: "item.completed", item });
       }
       const verdict = result.verdict;
       context.onVerdict?.(verdict.verdict);
@@ -294,21 +282,4 @@ function handOver(session: SessionFile, text: string): void {
 
 function notice(context: RoleTurnContext, message: string): AgentEvent {
   return { type: "item.completed", item: { id: context.nextItemId(), type: "notice", message } };
-}
-
-function routeItem(
-  context: RoleTurnContext,
-  route: { provider: string; upstreamModel: string; profile?: string | undefined },
-  reason: string,
-): ThreadItem {
-  return {
-    id: context.nextItemId(),
-    type: "route_decision",
-    role: "qa",
-    model: context.roles.qa.model,
-    provider: route.provider,
-    upstream_model: route.upstreamModel,
-    profile: route.profile ?? null,
-    reason,
-  };
 }
