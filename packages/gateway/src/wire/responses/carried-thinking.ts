@@ -18,6 +18,22 @@ export function wrapAnthropicThinking(thinking: string, signature: string): stri
   return MARKER + Buffer.from(JSON.stringify({ thinking, signature })).toString("base64url");
 }
 
+/**
+ * The `encrypted_content` of a reasoning item: OpenAI's own encrypted reasoning as it came, else
+ * Anthropic thinking wrapped when it has a signature, else none. The JSON answer and the stream
+ * both build it here, so they carry thinking alike.
+ */
+export function reasoningEncryptedContent(reasoning: {
+  text: string;
+  encrypted?: string | undefined;
+  signature?: string | undefined;
+}): string | undefined {
+  if (reasoning.encrypted !== undefined) return reasoning.encrypted;
+  return reasoning.signature === undefined
+    ? undefined
+    : wrapAnthropicThinking(reasoning.text, reasoning.signature);
+}
+
 /** The thinking and signature inside a value made by `wrapAnthropicThinking`, else undefined. */
 export function unwrapAnthropicThinking(
   encrypted: string,

@@ -5,7 +5,7 @@ import { responseStartOf } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { isJsonObject, stringField, type JsonObject } from "../json.js";
 import { decodeOpenAIError, encodeOpenAIError } from "../openai-error.js";
-import { wrapAnthropicThinking } from "./carried-thinking.js";
+import { reasoningEncryptedContent } from "./carried-thinking.js";
 import { decodeResponsesTerminal } from "./stream-decoder.js";
 import { responseObject } from "./response-object.js";
 
@@ -71,11 +71,11 @@ export function encodeResponsesResponse(response: CanonicalResponse, model: stri
       type: "reasoning",
       summary: reasoning.text.length > 0 ? [{ type: "summary_text", text: reasoning.text }] : [],
     };
-    const encrypted =
-      reasoning.encrypted_content ??
-      (reasoning.signature === undefined
-        ? undefined
-        : wrapAnthropicThinking(reasoning.text, reasoning.signature));
+    const encrypted = reasoningEncryptedContent({
+      text: reasoning.text,
+      encrypted: reasoning.encrypted_content,
+      signature: reasoning.signature,
+    });
     if (encrypted !== undefined) item["encrypted_content"] = encrypted;
     output.push(item);
   }

@@ -7,7 +7,7 @@ import type {
 import { truncatedStreamError, type StreamEncoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import type { JsonObject } from "../json.js";
-import { wrapAnthropicThinking } from "./carried-thinking.js";
+import { reasoningEncryptedContent } from "./carried-thinking.js";
 import { responseObject } from "./response-object.js";
 
 /** Options of a Responses stream to a client. */
@@ -248,11 +248,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       );
     }
     const item: JsonObject = { id: reasoning.itemId, type: "reasoning", summary };
-    const encrypted =
-      reasoning.encrypted ??
-      (reasoning.signature === undefined
-        ? undefined
-        : wrapAnthropicThinking(reasoning.text, reasoning.signature));
+    const encrypted = reasoningEncryptedContent(reasoning);
     if (encrypted !== undefined) item["encrypted_content"] = encrypted;
     this.output[reasoning.outputIndex] = item;
     return (
