@@ -9,7 +9,6 @@ export {
   GatewayError,
   collectResponse,
   ResponseCollector,
-  canonicalRequestSchema,
   type CanonicalEvent,
   type CanonicalResponse,
   type ContentPart,

@@ -32,7 +32,6 @@ export type {
   ResponseFormat,
   RequestMetadata,
 } from "./canonical/request.js";
-export { canonicalRequestSchema } from "./canonical/request.js";
 export {
   emptyUsage,
   type CanonicalEvent,
@@ -76,7 +75,6 @@ export type { AttemptLog } from "./engine/attempt-runner.js";
 
 // Routing and shared state.
 export {
-  RouteHealth,
   listBreakers,
   listCooldowns,
   type HealthInput,
@@ -84,11 +82,9 @@ export {
   type Cooldown,
 } from "./routing/health.js";
 export type { BreakerState } from "./routing/breaker.js";
-export { parseResetTime, parseDuration } from "./routing/reset-time.js";
-export { classifyFailure, type FailureClass } from "./routing/failure-class.js";
-export { priceFor, costUsd, PRICE_TABLE_DATE } from "./routing/prices.js";
+export type { FailureClass } from "./routing/failure-class.js";
 export type { Store, StoreOptions, AuditEntry, AuditQuery, CallStats } from "./store/store.js";
-export { openStore, stateDbPath, type OpenStoreOptions } from "./store/open-store.js";
+export { openStore, type OpenStoreOptions } from "./store/open-store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { GatewayObserver, RequestRecord } from "./engine/observer.js";
 export { createGatewayServer, type GatewayServerOptions } from "./server/http-server.js";
@@ -102,16 +98,7 @@ export {
   type UsageRoute,
   type UsageRefusal,
 } from "./usage/usage-monitor.js";
-export {
-  type UsageWindow,
-  type UsageSnapshot,
-  ACCOUNT_FAMILY,
-  snapshotKey,
-  headroomOf,
-} from "./usage/snapshot.js";
-export { parseUsageHeaders } from "./usage/parse-headers.js";
-export { readCodexLimits, type CodexLimits } from "./usage/codex-sessions.js";
-export { modelFamily } from "./usage/family.js";
+export type { UsageWindow, UsageSnapshot } from "./usage/snapshot.js";
 export { readSwitches, type ProfileSwitch } from "./usage/switch-log.js";
 export {
   usageReport,
@@ -120,11 +107,6 @@ export {
   type ReportWindow,
 } from "./usage/usage-report.js";
 export { Heartbeat, describeSwitch, type HeartbeatOptions } from "./usage/heartbeat.js";
-export {
-  RoutesUnavailableError,
-  resetAtOf,
-  formatWait,
-  describeReset,
-} from "./engine/unavailable.js";
+export { RoutesUnavailableError, formatWait } from "./engine/unavailable.js";
 export { sleepUnlessAborted } from "./engine/cancellation.js";
-export { usageSchema, profileSettingsSchema } from "./config-schema.js";
+export { usageSchema } from "./config-schema.js";

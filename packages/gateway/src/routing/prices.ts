@@ -15,18 +15,17 @@ export interface PricedUsage {
 export const PRICE_TABLE_DATE = "2025-10-20";
 
 /**
- * Where the numbers come from. Standard (non-batch, default-tier) list prices; long-context
+ * Built-in prices by provider preset (`ResolvedProvider.type`) and model, in USD per million
+ * tokens. Standard (non-batch, default-tier) list prices; long-context
  * surcharges, cache writes, thinking-mode output of Qwen and regional price lists (Qwen and GLM
  * mainland China, billed in CNY) are not modelled. Override any of them with
  * `[providers.NAME.prices]`.
+ *
+ * Sources: list prices of openai.com/api/pricing, docs.anthropic.com (models overview /
+ * pricing), api-docs.deepseek.com (V3.2-Exp prices from 2025-09-29), Alibaba Cloud Model Studio
+ * (international, Singapore; non-thinking output; implicit cache at 20% of input) and docs.z.ai,
+ * as known on PRICE_TABLE_DATE.
  */
-export const PRICE_TABLE_SOURCE =
-  "list prices of openai.com/api/pricing, docs.anthropic.com (models overview / pricing), " +
-  "api-docs.deepseek.com (V3.2-Exp prices from 2025-09-29), Alibaba Cloud Model Studio " +
-  "(international, Singapore; non-thinking output; implicit cache at 20% of input) and " +
-  "docs.z.ai, as known on PRICE_TABLE_DATE";
-
-/** Built-in prices by provider preset (`ResolvedProvider.type`) and model. */
 export const BUILT_IN_PRICES: Readonly<Record<string, Readonly<Record<string, ModelPrice>>>> = {
   openai: {
     "gpt-5": { input: 1.25, output: 10, cached_input: 0.125 },

@@ -1,7 +1,6 @@
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { HedgeError } from "@hedge/auth";
+import { createPrivateFile, describeSqliteError, enableWal } from "./sqlite-file.js";
 import { AUDIT_BATCH_MIGRATION, AUDIT_BATCH_SCHEMA, SqliteAuditLog } from "./sqlite-audit.js";
 import type { AuditEntry, AuditQuery, Store, StoreOptions } from "./store.js";
 import {
@@ -14,7 +13,6 @@ import {
   auditBatch,
   deserialize,
   notANumberError,
-  oneLineMessage,
   resolveStoreOptions,
   serialize,
   storeClosedError,
@@ -85,8 +83,8 @@ export class SqliteStore implements Store {
     let db: Database | undefined;
     try {
       createPrivateFile(path);
-      db = new Database(path, { timeout: busyTimeoutMs });
-      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      // `timeout` is SQLite's busy timeout: how long a statement waits for another's lock.
+      db = new Database(path, { timeout: Math.max(0, Math.floor(busyTimeoutMs)) });
       // Before anything else reads the file: a non-database fails here, untouched.
       await enableWal(db, busyTimeoutMs);
       db.pragma("synchronous = NORMAL");
@@ -323,82 +321,4 @@ function migrate(db: Database, path: string): void {
     }
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();
-}
-
-/**
- * Switches the file to WAL. SQLite answers this switch with an immediate SQLITE_BUSY, without
- * calling the busy handler, while another connection is opening or switching the same file (two
- * hedge processes starting at once on a fresh home), so it is retried here until the busy
- * timeout, with a short random pause so the two do not collide again in step.
- */
-async function enableWal(db: Database, busyTimeoutMs: number): Promise<void> {
-  const deadline = Date.now() + busyTimeoutMs;
-  for (;;) {
-    try {
-      db.pragma("journal_mode = WAL");
-      return;
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const busy = typeof code === "string" && code.startsWith("SQLITE_BUSY");
-      if (!busy || Date.now() >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-    }
-  }
-}
-
-/** Parent directory 0700 and the file 0600 before SQLite creates it with the umask's mode. */
-function createPrivateFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  try {
-    closeSync(openSync(path, "wx", 0o600));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  }
-}
-
-/** Turns SQLite and file-system failures into one-line HedgeErrors that name the file. */
-export function describeSqliteError(error: unknown, path: string, busyTimeoutMs: number): unknown {
-  if (error instanceof HedgeError || !(error instanceof Error)) return error;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== "string") return error;
-  const detail = oneLineMessage(error);
-  const options = (hint: string) => ({ hint, cause: error });
-  if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
-    return new HedgeError(
-      "store_corrupt",
-      `${path} is not a usable SQLite database (${detail}).`,
-      options(
-        `Move it aside (mv "${path}" "${path}.broken"); hedge creates a fresh one and gateway state (breakers, cooldowns, usage windows) starts over.`,
-      ),
-    );
-  }
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new HedgeError(
-      "store_locked",
-      `${path} is locked by another process (waited ${busyTimeoutMs} ms).`,
-      options(`Retry; if it persists, find the process holding it with: fuser "${path}"`),
-    );
-  }
-  if (
-    code.startsWith("SQLITE_READONLY") ||
-    code.startsWith("SQLITE_CANTOPEN") ||
-    code === "SQLITE_PERM" ||
-    code === "SQLITE_AUTH" ||
-    // EEXIST: mkdir met a file where the directory should be.
-    ["EACCES", "EPERM", "EROFS", "ENOTDIR", "EISDIR", "EEXIST"].includes(code)
-  ) {
-    return new HedgeError(
-      "store_unwritable",
-      `Cannot open ${path} for writing (${detail}).`,
-      options(`Make ${dirname(path)} a writable directory of yours, or point HEDGE_HOME at one.`),
-    );
-  }
-  if (code === "SQLITE_FULL" || code === "ENOSPC") {
-    return new HedgeError(
-      "store_disk_full",
-      `No space left to write ${path}.`,
-      options("Free disk space, then retry."),
-    );
-  }
-  return error;
 }

@@ -49,7 +49,6 @@ export function windowStart(limit: LocalLimit, now: number): number {
 export function counterKey(profile: string, limit: LocalLimit, now: number): string {
   return `usage:count:${profile}:${limit.name}:${windowStart(limit, now)}`;
 }
-export const COUNTER_PREFIX = "usage:count:";
 
 /** A counter read as a usage window. */
 export function localWindow(limit: LocalLimit, used: number, now: number): UsageWindow {
