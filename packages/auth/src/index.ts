@@ -20,11 +20,13 @@ export {
   type SecretLocation,
 } from "./profile-schema.js";
 export { profilesPath, readProfilesFile } from "./profiles-file.js";
+export { readTomlFile, type TomlFileErrors } from "./toml-file.js";
 export {
   assertProfileName,
   listProfiles,
   getProfile,
   saveProfile,
+  profileExistsError,
   removeProfile,
   switchProfile,
   touchProfile,

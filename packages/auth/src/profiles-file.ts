@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseToml, stringify as stringifyToml, TomlError } from "smol-toml";
+import { stringify as stringifyToml } from "smol-toml";
 import { writeFileAtomic } from "./atomic-write.js";
 import { HedgeError } from "./errors.js";
 import { withFileLock } from "./lock.js";
 import { profilesFileSchema, type ProfileRecord, type ProfilesFile } from "./profile-schema.js";
+import { readTomlFile } from "./toml-file.js";
 
 const HEADER =
   '# hedge profiles: metadata only. Secrets live in the OS keychain (service "hedge") or in\n' +
@@ -18,28 +19,12 @@ export function profilesPath(home: string): string {
 /** Reads and validates profiles.toml; a missing file is an empty one. */
 export function readProfilesFile(home: string): ProfilesFile {
   const file = profilesPath(home);
-  if (!existsSync(file)) return profilesFileSchema.parse({});
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
-    throw new HedgeError("profiles_unreadable", `cannot read ${file} (${code})`, {
-      hint: "check the file's permissions",
-    });
-  }
-  let data: unknown;
-  try {
-    data = parseToml(text);
-  } catch (error) {
-    if (!(error instanceof TomlError)) throw error;
-    const first = (error.message.split("\n")[0] ?? "syntax error").replace(
-      /^Invalid TOML document: /,
-      "",
-    );
-    throw invalid(`${file}:${error.line}:${error.column}: invalid TOML: ${first}`);
-  }
-  const result = profilesFileSchema.safeParse(data);
+  const data = readTomlFile(file, {
+    unreadable: (message) =>
+      new HedgeError("profiles_unreadable", message, { hint: "check the file's permissions" }),
+    invalid,
+  });
+  const result = profilesFileSchema.safeParse(data ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? issue.path.map(String).join(".") : "(top level)";

@@ -81,6 +81,16 @@ export interface SavedProfile {
   poolSize: number;
 }
 
+/** Creating a profile whose name is taken, without `force`. */
+export function profileExistsError(
+  existing: Pick<Profile, "name" | "provider" | "kind">,
+): UsageError {
+  return new UsageError(`a profile named "${existing.name}" already exists`, {
+    code: "profile_exists",
+    hint: `pick another --profile name, or add --force to replace it (${existing.provider}, ${existing.kind})`,
+  });
+}
+
 /**
  * Creates (or with `force` replaces) a profile: the secret goes to `store` first, then the
  * metadata, all under the profiles lock. The first profile of a provider becomes its active one.
@@ -94,12 +104,7 @@ export async function saveProfile(
   return updateProfiles(home, async (data) => {
     const existing = data.profiles[input.name];
     const replaced = existing ? toProfile(input.name, existing, data) : undefined;
-    if (replaced && options.force !== true) {
-      throw new UsageError(`a profile named "${input.name}" already exists`, {
-        code: "profile_exists",
-        hint: `pick another --profile name, or add --force to replace it (${replaced.provider}, ${replaced.kind})`,
-      });
-    }
+    if (replaced && options.force !== true) throw profileExistsError(replaced);
     const location = options.secret === undefined ? "none" : (options.store?.location ?? "none");
     if (options.secret !== undefined) {
       if (!options.store) throw new Error("saveProfile: a secret needs a store");

@@ -2,11 +2,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { afterEach } from "vitest";
 
-/** A temp HEDGE_HOME removed by the returned cleanup. */
-export function tempHome(): { path: string; cleanup: () => void } {
-  const path = mkdtempSync(join(tmpdir(), "hedge-auth-"));
-  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+/**
+ * Registers cleanup after each test of the calling file and returns a function that creates a
+ * temp HEDGE_HOME, removed after the test that created it.
+ */
+export function useTempHomes(): () => string {
+  const created: string[] = [];
+  afterEach(() => {
+    for (const path of created.splice(0)) rmSync(path, { recursive: true, force: true });
+  });
+  return () => {
+    const path = mkdtempSync(join(tmpdir(), "hedge-auth-"));
+    created.push(path);
+    return path;
+  };
 }
 
 /**

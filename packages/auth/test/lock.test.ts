@@ -1,18 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { withFileLock } from "../src/lock.js";
-import { tempHome } from "./helpers.js";
+import { useTempHomes } from "./helpers.js";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
+const home = useTempHomes();
 function lockPath(): string {
-  const created = tempHome();
-  cleanups.push(created.cleanup);
-  return join(created.path, "x.lock");
+  return join(home(), "x.lock");
 }
 
 describe("withFileLock", () => {

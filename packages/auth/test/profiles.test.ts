@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { profilesPath } from "../src/profiles-file.js";
 import {
   getProfile,
@@ -11,17 +11,9 @@ import {
 } from "../src/profiles.js";
 import { loadProfilePools } from "../src/pools.js";
 import { fileStore } from "../src/secret-store.js";
-import { tempHome } from "./helpers.js";
+import { useTempHomes } from "./helpers.js";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function home(): string {
-  const created = tempHome();
-  cleanups.push(created.cleanup);
-  return created.path;
-}
+const home = useTempHomes();
 
 async function login(dir: string, name: string, provider: string, secret: string, extra = {}) {
   return saveProfile(

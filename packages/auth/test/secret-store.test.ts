@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probeKeychain } from "../src/keychain.js";
 import {
   credentialsFilePath,
@@ -8,18 +8,10 @@ import {
   keyringStore,
   type SecretStore,
 } from "../src/secret-store.js";
-import { tempHome, uniqueName } from "./helpers.js";
+import { uniqueName, useTempHomes } from "./helpers.js";
 
 const keychain = await probeKeychain();
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function home(): string {
-  const created = tempHome();
-  cleanups.push(created.cleanup);
-  return created.path;
-}
+const home = useTempHomes();
 
 const stores: { name: string; open: () => SecretStore }[] = [
   { name: "keyring (real Secret Service)", open: keyringStore },

@@ -1,20 +1,14 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { HedgeError } from "../src/errors.js";
 import { execEnvironment, profileVariables } from "../src/exec-env.js";
 import { maskSecret } from "../src/mask.js";
 import { selectSecretStore } from "../src/store-select.js";
-import { tempHome } from "./helpers.js";
+import { readTomlFile } from "../src/toml-file.js";
+import { useTempHomes } from "./helpers.js";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function home(): string {
-  const created = tempHome();
-  cleanups.push(created.cleanup);
-  return created.path;
-}
+const home = useTempHomes();
 
 describe("maskSecret", () => {
   it("shows at most the last 4 characters and a conventional prefix", () => {
@@ -116,5 +110,44 @@ describe("exec environment", () => {
         keyEnv,
       ),
     ).toEqual({ CODEX_HOME: "/h/x" });
+  });
+});
+
+describe("readTomlFile", () => {
+  const thrown = (read: () => unknown): unknown => {
+    try {
+      read();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  const errors = {
+    unreadable: (message: string) => new HedgeError("unreadable", message),
+    invalid: (message: string) => new HedgeError("invalid", message),
+  };
+
+  it("parses a file, and a missing one is undefined", () => {
+    const dir = home();
+    const file = join(dir, "x.toml");
+    expect(readTomlFile(file, errors)).toBeUndefined();
+    writeFileSync(file, 'a = 1\n[b]\nc = "d"\n');
+    expect(readTomlFile(file, errors)).toEqual({ a: 1, b: { c: "d" } });
+  });
+
+  it("names the file, line and column of bad TOML, and the read error", () => {
+    const dir = home();
+    const file = join(dir, "x.toml");
+    writeFileSync(file, "a = 1\nb = = 2\n");
+    expect(thrown(() => readTomlFile(file, errors))).toMatchObject({
+      code: "invalid",
+      message: expect.stringMatching(
+        new RegExp(`^${file}:2:\\d+: invalid TOML: (?!Invalid)`),
+      ) as unknown,
+    });
+    expect(thrown(() => readTomlFile(dir, errors))).toMatchObject({
+      code: "unreadable",
+      message: `cannot read ${dir} (EISDIR)`,
+    });
   });
 });

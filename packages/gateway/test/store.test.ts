@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -11,7 +10,7 @@ import { openStore } from "../src/store/open-store.js";
 import { RedisStore } from "../src/store/redis-store.js";
 import { SQLITE_SCHEMA_VERSION, SqliteStore } from "../src/store/sqlite-store.js";
 import { storeContract } from "./store-contract.js";
-import { startRedisServer, type RedisServer } from "@hedge/testkit";
+import { freePort, startRedisServer, type RedisServer } from "@hedge/testkit";
 
 let redis: RedisServer | undefined;
 
@@ -112,7 +111,7 @@ describe("openStore", () => {
   });
 
   it("fails fast on an unreachable Redis, naming the URL without its password", async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens on it
     const error: unknown = await openStore(`redis://:hunter2@127.0.0.1:${port}`, {
       home: "/x",
     }).catch((caught: unknown) => caught);
@@ -245,16 +244,3 @@ describe("SqliteStore errors", () => {
     }
   });
 });
-
-/** A loopback port with nothing listening on it. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

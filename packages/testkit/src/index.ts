@@ -39,3 +39,4 @@ export {
 } from "./rate-limit-headers.js";
 export { makeTempDir, makeTempHome, type TempDir, type TempHome } from "./temp.js";
 export { startRedisServer, type RedisServer } from "./redis-server.js";
+export { freePort } from "./free-port.js";

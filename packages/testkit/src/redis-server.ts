@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { freePort } from "./free-port.js";
 
 /** A real redis-server on a free loopback port (tests of the Redis store and of replicas sharing it). */
 export interface RedisServer {
@@ -67,18 +68,6 @@ function findRedisServer(): string {
     "redis-server is not installed, and the Redis store tests need a real one (they never skip). " +
       "Install it: sudo apt-get install redis-server",
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPong(port: number, child: ChildProcess, output: () => string): Promise<void> {

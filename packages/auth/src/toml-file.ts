@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseToml, TomlError } from "smol-toml";
+import type { HedgeError } from "./errors.js";
+
+/** The errors a caller raises when its TOML file cannot be used (its own code, hint, exit code). */
+export interface TomlFileErrors {
+  /** The file exists but cannot be read: `cannot read FILE (EACCES)`. */
+  unreadable: (message: string) => HedgeError;
+  /** The file is not TOML: `FILE:LINE:COLUMN: invalid TOML: what the parser said`. */
+  invalid: (message: string) => HedgeError;
+}
+
+/**
+ * Reads and parses a TOML file; `undefined` when it does not exist. Validating the data is the
+ * caller's: each file has its own schema.
+ */
+export function readTomlFile(
+  file: string,
+  errors: TomlFileErrors,
+): Record<string, unknown> | undefined {
+  if (!existsSync(file)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+    throw errors.unreadable(`cannot read ${file} (${code})`);
+  }
+  try {
+    return parseToml(text);
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const first = (error.message.split("\n")[0] ?? "syntax error").replace(
+      /^Invalid TOML document: /,
+      "",
+    );
+    throw errors.invalid(`${file}:${error.line}:${error.column}: invalid TOML: ${first}`);
+  }
+}
