@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import {
 } from "@hedge/testkit";
 import { execFixture, parseJsonl } from "./exec-helpers.js";
 import { startGateway } from "./gateway-process.js";
-import { runHedge } from "./run-hedge.js";
+import { HEDGE_BIN, runHedge } from "./run-hedge.js";
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -143,5 +144,32 @@ describe("the usage heartbeat through the hedge binary", () => {
     expect(
       refused.every((result) => result.status === 429 && result.code === "usage_exhausted"),
     ).toBe(true);
+  });
+
+  it("usage --watch redraws many times without a listener leak warning", async () => {
+    const home = await makeTempHome();
+    stops.push(() => home.cleanup());
+    const child = spawn(
+      process.execPath,
+      [HEDGE_BIN, "usage", "--watch", "--json", "--interval", "0.2"],
+      { env: { PATH: process.env["PATH"], NO_COLOR: "1", ...home.env } },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    // Past the 10 listeners Node warns about: each report on the pipe is one wait behind it.
+    const reports = 15;
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise<void>((resolve) => {
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk;
+        if (stdout.split('"switch_below"').length > reports) resolve();
+      });
+      child.on("close", () => resolve());
+    });
+    child.kill("SIGINT");
+    expect(await exited, stderr).toBe(0);
+    expect(stdout.split('"switch_below"').length).toBeGreaterThan(reports);
+    expect(stderr).not.toContain("MaxListenersExceededWarning");
   });
 });

@@ -1,7 +1,6 @@
-import { Heartbeat } from "@hedge/gateway";
-import { loadConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
-import { openConfiguredStore } from "../engine-factory.js";
+import { Heartbeat, sleepUnlessAborted } from "@hedge/gateway";
+import { commandContext, withStore } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
 import { reportProfiles } from "./usage.js";
 
 /**
@@ -14,41 +13,35 @@ export async function runHeartbeat(
   globals: GlobalOptions,
   options: { intervalSeconds: number; once: boolean },
 ): Promise<void> {
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides });
-  const store = await openConfiguredStore(config, home);
-  const write = (line: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  };
-  const heartbeat = new Heartbeat(store, {
-    profiles: reportProfiles(config, home),
-    snapshotTtlMs: config.usage.snapshot_ttl_s * 1000,
-    log: write,
-  });
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  try {
-    if (!options.once)
-      write(
-        `heartbeat: every ${options.intervalSeconds}s on the ${store.kind} store (Ctrl-C stops)`,
-      );
-    while (!stop.signal.aborted) {
-      await heartbeat.tick();
-      if (options.once) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0.2, options.intervalSeconds) * 1000);
-        stop.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+  const context = commandContext(globals);
+  const { config } = context.loaded;
+  await withStore(context, async (store) => {
+    const write = (line: string): void => {
+      process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+    };
+    const heartbeat = new Heartbeat(store, {
+      profiles: reportProfiles(config, context.home),
+      snapshotTtlMs: config.usage.snapshot_ttl_s * 1000,
+      log: write,
+    });
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      if (!options.once)
+        write(
+          `heartbeat: every ${options.intervalSeconds}s on the ${store.kind} store (Ctrl-C stops)`,
+        );
+      while (!stop.signal.aborted) {
+        await heartbeat.tick();
+        if (options.once) break;
+        await sleepUnlessAborted(Math.max(0.2, options.intervalSeconds) * 1000, stop.signal);
+      }
+      if (!options.once) write("heartbeat: stopped");
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
-    if (!options.once) write("heartbeat: stopped");
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    await store.close();
-  }
+  });
 }

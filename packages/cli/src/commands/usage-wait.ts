@@ -1,4 +1,4 @@
-import { formatWait } from "@hedge/gateway";
+import { formatWait, sleepUnlessAborted } from "@hedge/gateway";
 
 /**
  * `--wait-for-reset`: waits until `resetAt` (plus a second, so the window really turned over)
@@ -25,13 +25,7 @@ export async function waitForReset(
       write(`  resets in ${formatWait(left)}\n`);
       lastLine = Date.now();
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(1000, left));
-      signal?.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await sleepUnlessAborted(Math.min(1000, left), signal);
   }
   if (tty) write("\r\u001b[2K");
 }

@@ -2,15 +2,15 @@ import { listProfiles } from "@hedge/auth";
 import {
   describeSwitch,
   formatWait,
+  sleepUnlessAborted,
   usageReport,
   type ProfileUsage,
   type ReportProfile,
   type ReportWindow,
 } from "@hedge/gateway";
-import { loadConfig } from "../config/load.js";
+import { commandContext, withStore } from "../command-context.js";
 import type { HedgeConfig } from "../config/schema.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
-import { openConfiguredStore } from "../engine-factory.js";
+import type { GlobalOptions } from "../context.js";
 import { paint } from "../terminal.js";
 
 /** Profiles with their `[profiles.NAME]` settings, as the usage report needs them. */
@@ -35,13 +35,12 @@ export async function runUsage(
   globals: GlobalOptions,
   options: { json: boolean; watch: boolean; intervalSeconds: number },
 ): Promise<void> {
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides });
-  const store = await openConfiguredStore(config, home);
-  try {
+  const context = commandContext(globals);
+  const { config } = context.loaded;
+  await withStore(context, async (store) => {
     const render = async (): Promise<string> => {
       const now = Date.now();
-      const report = await usageReport(store, reportProfiles(config, home), {
+      const report = await usageReport(store, reportProfiles(config, context.home), {
         now,
         snapshotTtlMs: config.usage.snapshot_ttl_s * 1000,
       });
@@ -54,9 +53,7 @@ export async function runUsage(
       return;
     }
     await watch(render, options.intervalSeconds, options.json);
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 async function watch(
@@ -73,13 +70,7 @@ async function watch(
       const text = await render();
       // A terminal is redrawn in place; a pipe gets one report after another.
       process.stdout.write(json || !process.stdout.isTTY ? text : `\u001b[H\u001b[2J${text}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0.2, intervalSeconds) * 1000);
-        stop.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await sleepUnlessAborted(Math.max(0.2, intervalSeconds) * 1000, stop.signal);
     }
   } finally {
     process.off("SIGINT", onSignal);
