@@ -20,8 +20,9 @@ function dir(): string {
 }
 async function doctor(
   home: string,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; report: DoctorReport; stdout: string }> {
-  const run = await runHedge(["doctor", "--json"], { env: { HEDGE_HOME: home } });
+  const run = await runHedge(["doctor", "--json"], { env: { HEDGE_HOME: home, ...env } });
   return { code: run.code, report: JSON.parse(run.stdout) as DoctorReport, stdout: run.stdout };
 }
 function check(report: DoctorReport, id: string) {
@@ -95,5 +96,29 @@ describe("hedge doctor", () => {
     for (const id of ["node", "home", "config", "keychain", "sandbox", "providers"]) {
       expect(run.stdout).toMatch(new RegExp(`^[✓!✗] ${id}\\b`, "m"));
     }
+  });
+
+  it("probes the sandbox as exec does: a bwrap that cannot mount /proc is not 'works'", async () => {
+    const bin = dir();
+    // Creates the namespaces the old doctor probe asked for, refuses the pid namespace and /proc.
+    writeFileSync(
+      join(bin, "bwrap"),
+      [
+        "#!/bin/sh",
+        'if [ "$1" = "--version" ]; then echo "bubblewrap 0.0-test"; exit 0; fi',
+        'for arg in "$@"; do',
+        '  case "$arg" in --proc|--unshare-pid) echo "bwrap: Can\'t mount proc on /newroot/proc: Operation not permitted" >&2; exit 1;; esac',
+        "done",
+        "exit 0",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(join(bin, "bwrap"), 0o755);
+    const { report } = await doctor(dir(), { PATH: `${bin}:${process.env["PATH"] ?? ""}` });
+    expect(check(report, "sandbox")).toMatchObject({
+      status: "warn",
+      summary:
+        "bubblewrap 0.0-test is installed but cannot create a sandbox: bwrap: Can't mount proc on /newroot/proc: Operation not permitted",
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { probeKeychain, isHedgeError, listProfiles, type Profile } from "@hedge/auth";
+import { SandboxUnavailableError, ensureBwrapWorks, findBwrap } from "@hedge/core";
 import { evaluatePolicy, resolveProviders, type ResolvedProvider } from "@hedge/gateway";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { deliberateProviders, withLoggedInPresets } from "../engine-factory.js";
@@ -131,9 +132,16 @@ export async function checkKeychain(mode: string | undefined): Promise<Check> {
   };
 }
 
-export function checkSandbox(): Check {
-  const version = spawnSync("bwrap", ["--version"], { encoding: "utf8", timeout: 3000 });
-  if (version.error || version.status !== 0) {
+/**
+ * Finds and probes bubblewrap with core's own functions, so "works" means a sandboxed command
+ * would run (the probe creates the same namespaces the sandbox does).
+ */
+export async function checkSandbox(): Promise<Check> {
+  let bwrap: string;
+  try {
+    bwrap = findBwrap();
+  } catch (error) {
+    if (!(error instanceof SandboxUnavailableError)) throw error;
     return {
       id: "sandbox",
       status: "warn",
@@ -141,22 +149,19 @@ export function checkSandbox(): Check {
       hint: "install it: apt-get install bubblewrap (Debian/Ubuntu), dnf install bubblewrap (Fedora)",
     };
   }
-  const name = version.stdout.trim() || "bubblewrap";
-  const trial = spawnSync(
-    "bwrap",
-    ["--ro-bind", "/", "/", "--dev", "/dev", "--unshare-net", "true"],
-    {
-      encoding: "utf8",
-      timeout: 5000,
-    },
-  );
-  if (trial.status !== 0) {
-    const reason = (trial.stderr || "").trim().split("\n")[0] || "unknown reason";
+  const version = spawnSync(bwrap, ["--version"], { encoding: "utf8", timeout: 3000 });
+  const name = (version.stdout ?? "").trim() || "bubblewrap";
+  try {
+    await ensureBwrapWorks(bwrap);
+  } catch (error) {
+    if (!(error instanceof SandboxUnavailableError)) throw error;
     return {
       id: "sandbox",
       status: "warn",
-      summary: `${name} is installed but cannot create a sandbox: ${reason}`,
-      hint: "enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)",
+      summary: `${name} is installed but cannot create a sandbox: ${error.detail ?? "unknown reason"}`,
+      hint:
+        error.hint ??
+        "enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)",
     };
   }
   return { id: "sandbox", status: "ok", summary: `${name} works` };

@@ -24,7 +24,7 @@ export async function runDoctor(globals: GlobalOptions, options: { json: boolean
     checkHome(home),
     config.check,
     await checkKeychain(config.loaded?.config.credentials_store),
-    checkSandbox(),
+    await checkSandbox(),
     profiles.check,
     providers.check,
   ];

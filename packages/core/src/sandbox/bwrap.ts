@@ -9,8 +9,11 @@ const INSTALL_HINT =
 /** A sandboxed mode was asked for but cannot be provided. Commands never fall back to running unsandboxed. */
 export class SandboxUnavailableError extends HedgeError {
   override name = "SandboxUnavailableError";
-  constructor(message: string, hint: string) {
+  /** What bubblewrap said when it was found but could not create a sandbox (its first line). */
+  readonly detail: string | undefined;
+  constructor(message: string, hint: string, detail?: string) {
     super("sandbox_unavailable", message, { hint });
+    this.detail = detail;
   }
 }
 
@@ -97,5 +100,6 @@ function unusable(bwrapPath: string, detail: string): SandboxUnavailableError {
   return new SandboxUnavailableError(
     `bubblewrap (${bwrapPath}) cannot create a sandbox here: ${detail}; the command was not run`,
     "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, or in a container run it with the needed privileges)",
+    detail.split("\n")[0]?.trim() || "unknown reason",
   );
 }
