@@ -3,10 +3,8 @@ import { join, resolve } from "node:path";
 
 /** Options every command accepts (set on the program, usable after the subcommand). */
 export interface GlobalOptions {
-  /** `-c key=value` overrides, in order. */
+  /** `-c key=value` overrides, in order. The global `--profile` travels as HEDGE_PROFILE. */
   configOverrides: string[];
-  /** The pinned profile: `--profile NAME`, else `HEDGE_PROFILE`. */
-  profile?: string;
 }
 
 /** `$HEDGE_HOME`, default `~/.hedge`. */

@@ -11,9 +11,8 @@ export function allCommands(command: Command): Command[] {
 }
 
 export function globals(command: Command): GlobalOptions {
-  const options = command.optsWithGlobals<{ config?: string[]; profile?: string }>();
-  const profile = options.profile ?? (process.env["HEDGE_PROFILE"] || undefined);
-  return { configOverrides: options.config ?? [], ...(profile ? { profile } : {}) };
+  const options = command.optsWithGlobals<{ config?: string[] }>();
+  return { configOverrides: options.config ?? [] };
 }
 
 /** `error: unknown command 'x'\n(Did you mean y?)` -> one line plus the next step. */

@@ -27,7 +27,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .hook("preAction", (_program, action) => {
       // The pin reaches every engine this process builds (they read HEDGE_PROFILE).
-      const profile = globals(action).profile;
+      const { profile } = action.optsWithGlobals<{ profile?: string }>();
       if (profile) process.env["HEDGE_PROFILE"] = profile;
     });
 

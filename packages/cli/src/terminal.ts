@@ -13,3 +13,16 @@ export const paint = {
   dim: style(2, 22),
   bold: style(1, 22),
 };
+
+/** Left-aligned columns two spaces apart, the header first; trailing blanks trimmed. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}

@@ -5,6 +5,7 @@ import {
   makeTempDir,
   makeTempHome,
   startScriptedUpstream,
+  type ScriptReply,
   type ScriptedUpstream,
   type TempDir,
   type TempHome,
@@ -84,4 +85,39 @@ export function parseJsonl(stdout: string): { type: string; [key: string]: unkno
 export function threadIdOf(stdout: string): string {
   const first = parseJsonl(stdout)[0];
   return typeof first?.["thread_id"] === "string" ? first["thread_id"] : "";
+}
+
+// Three distinct models on one scripted upstream: which model got which request, in order.
+const ROLES = ["[roles]", 'orchestrator = "lab/orch"', 'executor = "lab/exec"', 'qa = "lab/qa"'];
+
+/** An exec fixture whose roles use `lab/orch`, `lab/exec` and `lab/qa`, with QA on. */
+export function rolesFixture(extraConfig: string[] = []): Promise<ExecFixture> {
+  return execFixture([...extraConfig, ...ROLES], { qa: true });
+}
+
+/** The QA model's scripted verdict. */
+export function verdict(
+  value: "pass" | "add_tasks" | "block",
+  reason: string,
+  tasks: string[] = [],
+): ScriptReply {
+  return {
+    match: { model: "qa" },
+    toolCalls: [{ name: "report_verdict", arguments: { verdict: value, tasks, reason } }],
+  };
+}
+
+/** The model of each upstream request, in order. */
+export function modelsCalled(fixture: ExecFixture): string[] {
+  return fixture.upstream.requests.map((request) => (request.body as { model: string }).model);
+}
+
+/** The completed items of one type in `--json` output. */
+export function items(stdout: string, type: string): Record<string, unknown>[] {
+  return parseJsonl(stdout)
+    .filter(
+      (event) =>
+        event.type === "item.completed" && (event["item"] as { type: string }).type === type,
+    )
+    .map((event) => event["item"] as Record<string, unknown>);
 }

@@ -1,49 +1,11 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  makeTempHome,
-  startScriptedUpstream,
-  type ScriptedUpstream,
-  type TempHome,
-} from "@hedge/testkit";
-import { startGateway, type GatewayProcess } from "./gateway-process.js";
+import { describe, expect, it } from "vitest";
+import { useScriptedGateway } from "./interop-tools.js";
 
 // The official clients against `hedge gateway serve`, routed to an Anthropic-format upstream
 // (`anth/…`) and to OpenAI-format upstreams (`oai/…` Chat, `resp/…` Responses).
-let upstream: ScriptedUpstream;
-let home: TempHome;
-let gateway: GatewayProcess;
-
-beforeAll(async () => {
-  upstream = await startScriptedUpstream();
-  home = await makeTempHome();
-  writeFileSync(
-    join(home.path, "config.toml"),
-    [
-      "[providers.anth]",
-      'type = "anthropic"',
-      `base_url = "${upstream.url}/v1"`,
-      "[providers.oai]",
-      'type = "openai-compatible"',
-      `base_url = "${upstream.url}/v1"`,
-      'wire = "chat"',
-      "[providers.resp]",
-      'type = "openai-compatible"',
-      `base_url = "${upstream.url}/v1"`,
-      'wire = "responses"',
-    ].join("\n"),
-  );
-  gateway = await startGateway({ HEDGE_HOME: home.path });
-});
-afterAll(async () => {
-  await gateway.stop();
-  await upstream.close();
-  await home.cleanup();
-});
-beforeEach(() => upstream.reset());
+const suite = useScriptedGateway({ providers: ["anth", "oai", "resp"] });
 
 const weather = {
   name: "get_weather",
@@ -60,10 +22,14 @@ const toolReply = {
 };
 
 function openai(): OpenAI {
-  return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused-on-loopback", maxRetries: 0 });
+  return new OpenAI({
+    baseURL: `${suite.gateway.url}/v1`,
+    apiKey: "unused-on-loopback",
+    maxRetries: 0,
+  });
 }
 function anthropic(): Anthropic {
-  return new Anthropic({ baseURL: gateway.url, apiKey: "unused-on-loopback", maxRetries: 0 });
+  return new Anthropic({ baseURL: suite.gateway.url, apiKey: "unused-on-loopback", maxRetries: 0 });
 }
 
 describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) => {
@@ -73,7 +39,7 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
   ]!;
 
   it("openai Chat, not streaming, with parallel tool calls", async () => {
-    upstream.push(toolReply);
+    suite.upstream.push(toolReply);
     const completion = await openai().chat.completions.create({
       model,
       messages: [{ role: "user", content: "weather in Paris and Oslo?" }],
@@ -89,13 +55,16 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
     );
     expect(args).toEqual([{ city: "Paris" }, { city: "Oslo" }]);
     expect(completion.usage?.completion_tokens).toBe(12);
-    const received = upstream.requestsTo(upstreamPath);
+    const received = suite.upstream.requestsTo(upstreamPath);
     expect(received).toHaveLength(1);
     expect((received[0]!.body as { model: string }).model).toBe("model-x");
   });
 
   it("openai Chat, streaming, text and usage", async () => {
-    upstream.push({ text: "Hello there, friend.", usage: { inputTokens: 9, outputTokens: 4 } });
+    suite.upstream.push({
+      text: "Hello there, friend.",
+      usage: { inputTokens: 9, outputTokens: 4 },
+    });
     const stream = openai().chat.completions.stream({
       model,
       messages: [{ role: "user", content: "hi" }],
@@ -104,11 +73,11 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
     const final = await stream.finalChatCompletion();
     expect(final.choices[0]!.message.content).toBe("Hello there, friend.");
     expect(final.usage?.completion_tokens).toBe(4);
-    expect(upstream.requestsTo(upstreamPath)).toHaveLength(1);
+    expect(suite.upstream.requestsTo(upstreamPath)).toHaveLength(1);
   });
 
   it("openai Responses, streaming, with a function call", async () => {
-    upstream.push(toolReply);
+    suite.upstream.push(toolReply);
     const stream = openai().responses.stream({
       model,
       input: "weather in Paris and Oslo?",
@@ -127,13 +96,13 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
   });
 
   it("openai Responses, not streaming", async () => {
-    upstream.push({ text: "Plain answer." });
+    suite.upstream.push({ text: "Plain answer." });
     const response = await openai().responses.create({ model, input: "hi" });
     expect(response.output_text).toBe("Plain answer.");
   });
 
   it("anthropic Messages, streaming, with tool_use", async () => {
-    upstream.push(toolReply);
+    suite.upstream.push(toolReply);
     const message = await anthropic()
       .messages.stream({
         model,
@@ -158,7 +127,7 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
   });
 
   it("anthropic Messages, not streaming", async () => {
-    upstream.push({ text: "Short reply.", usage: { inputTokens: 7, outputTokens: 2 } });
+    suite.upstream.push({ text: "Short reply.", usage: { inputTokens: 7, outputTokens: 2 } });
     const message = await anthropic().messages.create({
       model,
       max_tokens: 64,
@@ -170,7 +139,7 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
   });
 
   it("returns upstream errors in the caller's wire format", async () => {
-    upstream.push({ status: 400, error: { message: "bad thing in request" } });
+    suite.upstream.push({ status: 400, error: { message: "bad thing in request" } });
     const error = await openai()
       .chat.completions.create({ model, messages: [{ role: "user", content: "x" }] })
       .catch((caught: unknown) => caught);
@@ -178,7 +147,7 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(
       "bad thing in request",
     );
-    upstream.push({ status: 400, error: { message: "bad thing again" } });
+    suite.upstream.push({ status: 400, error: { message: "bad thing again" } });
     const anthropicError = await anthropic()
       .messages.create({ model, max_tokens: 8, messages: [{ role: "user", content: "x" }] })
       .catch((caught: unknown) => caught);
@@ -188,7 +157,7 @@ describe.each(["anth", "oai", "resp"])("through the gateway to %s", (provider) =
 
 describe("gateway HTTP surface", () => {
   it("names the route in x-hedge-route and answers health, HEAD / and metrics", async () => {
-    upstream.push({ text: "ok" });
+    suite.upstream.push({ text: "ok" });
     const { response } = await openai()
       .chat.completions.create({
         model: "anth/claude-x",
@@ -197,9 +166,9 @@ describe("gateway HTTP surface", () => {
       .withResponse();
     expect(response.headers.get("x-hedge-route")).toBe("provider=anth; model=claude-x");
     expect(response.headers.get("x-request-id")).toMatch(/^req_/);
-    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
-    expect((await fetch(gateway.url, { method: "HEAD" })).status).toBe(200);
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect((await fetch(`${suite.gateway.url}/healthz`)).status).toBe(200);
+    expect((await fetch(suite.gateway.url, { method: "HEAD" })).status).toBe(200);
+    const metrics = await (await fetch(`${suite.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(
       /hedge_gateway_requests_total\{provider="anth",inbound="chat",status="200"\} \d+/,
     );
@@ -207,7 +176,7 @@ describe("gateway HTTP surface", () => {
   });
 
   it("rejects an unknown model with 404 and a hosted provider by policy with 403", async () => {
-    const missing = await fetch(`${gateway.url}/v1/chat/completions`, {
+    const missing = await fetch(`${suite.gateway.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ model: "nowhere/model", messages: [{ role: "user", content: "x" }] }),
@@ -216,11 +185,11 @@ describe("gateway HTTP surface", () => {
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain(
       "nowhere/model",
     );
-    expect(upstream.requests).toHaveLength(0);
+    expect(suite.upstream.requests).toHaveLength(0);
   });
 
   it("limits the body size with 413 in the inbound format", async () => {
-    const response = await fetch(`${gateway.url}/v1/messages`, {
+    const response = await fetch(`${suite.gateway.url}/v1/messages`, {
       method: "POST",
       headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
       body: JSON.stringify({

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +9,7 @@ import {
   type TempHome,
 } from "@hedge/testkit";
 import { startGateway, type GatewayProcess } from "./gateway-process.js";
-import { runHedge } from "./run-hedge.js";
+import { runHedge, runProcess, type ProcessRun } from "./run-hedge.js";
 
 /** The vendor CLIs installed as devDependencies of @hedge/cli (native binaries behind npm shims). */
 export const CODEX_BIN = fileURLToPath(new URL("../node_modules/.bin/codex", import.meta.url));
@@ -19,12 +18,7 @@ export const CLAUDE_BIN = fileURLToPath(new URL("../node_modules/.bin/claude", i
 /** Generous: both binaries start slowly; the limit only keeps a stuck tool from hanging the run. */
 export const TOOL_RUN_LIMIT_MS = 150_000;
 
-export interface ToolRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type ToolRun = ProcessRun;
 
 /**
  * Runs a vendor CLI with exactly `env` (nothing inherited but PATH, so no real key or home
@@ -35,27 +29,7 @@ export function runTool(
   args: readonly string[],
   options: { env: NodeJS.ProcessEnv; cwd: string },
 ): Promise<ToolRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      cwd: options.cwd,
-      env: { PATH: process.env["PATH"], NO_COLOR: "1", ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const killer = setTimeout(() => child.kill("SIGKILL"), TOOL_RUN_LIMIT_MS);
-    child.on("error", (error) => {
-      clearTimeout(killer);
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    child.stdin.end();
-  });
+  return runProcess(bin, args, { ...options, limitMs: TOOL_RUN_LIMIT_MS });
 }
 
 /** Creates a gateway key in `home` with the real `hedge gateway key create --json`. */
@@ -67,21 +41,32 @@ export async function createGatewayKey(home: string): Promise<string> {
   return (JSON.parse(run.stdout) as { key: string }).key;
 }
 
-/**
- * `$HEDGE_HOME/config.toml` with two providers on the scripted upstream: `anth` speaks
- * Anthropic Messages, `oai` speaks Chat Completions.
- */
-export function writeInteropConfig(home: string, upstream: ScriptedUpstream): void {
+/** Providers on the scripted upstream, by the wire each speaks. */
+const INTEROP_PROVIDERS = {
+  /** Anthropic Messages. */
+  anth: ['type = "anthropic"'],
+  /** Chat Completions. */
+  oai: ['type = "openai-compatible"', 'wire = "chat"'],
+  /** Responses. */
+  resp: ['type = "openai-compatible"', 'wire = "responses"'],
+} as const;
+
+export type InteropProvider = keyof typeof INTEROP_PROVIDERS;
+
+/** `$HEDGE_HOME/config.toml` with `providers` (default `anth` and `oai`) on the scripted upstream. */
+export function writeInteropConfig(
+  home: string,
+  upstream: ScriptedUpstream,
+  providers: readonly InteropProvider[] = ["anth", "oai"],
+): void {
   writeFileSync(
     join(home, "config.toml"),
     [
-      "[providers.anth]",
-      'type = "anthropic"',
-      `base_url = "${upstream.url}/v1"`,
-      "[providers.oai]",
-      'type = "openai-compatible"',
-      `base_url = "${upstream.url}/v1"`,
-      'wire = "chat"',
+      ...providers.flatMap((id) => [
+        `[providers.${id}]`,
+        ...INTEROP_PROVIDERS[id],
+        `base_url = "${upstream.url}/v1"`,
+      ]),
       "",
     ].join("\n"),
   );
@@ -92,26 +77,36 @@ export function describeRun(run: ToolRun): string {
   return `exit ${String(run.code)} (${String(run.signal)})\nstdout:\n${run.stdout.slice(-4000)}\nstderr:\n${run.stderr.slice(-4000)}`;
 }
 
-/** What an interop suite runs against: a scripted upstream behind `hedge gateway serve`. */
-export interface InteropGateway {
+/** A scripted upstream behind `hedge gateway serve`. */
+export interface ScriptedGateway {
   upstream: ScriptedUpstream;
   home: TempHome;
   gateway: GatewayProcess;
+}
+
+/** What an interop suite runs against: the scripted gateway and a key for the vendor CLI. */
+export interface InteropGateway extends ScriptedGateway {
   /** A gateway key the vendor CLI authenticates with. */
   gatewayKey: string;
 }
 
 /**
- * Starts the upstream, a HEDGE_HOME routing `anth/…` and `oai/…` to it, a gateway key and the
- * gateway before the suite, resets the script before each test and stops everything after.
+ * Starts the upstream, a HEDGE_HOME routing `providers` to it and the gateway before the suite,
+ * resets the script before each test and stops everything after. `prepare` runs on the home
+ * before the gateway starts; what it returns joins the suite's state.
  */
-export function useInteropGateway(): InteropGateway {
-  const state = {} as InteropGateway;
+export function useScriptedGateway<Extra extends object = Record<never, never>>(
+  options: {
+    providers?: readonly InteropProvider[];
+    prepare?: (home: string) => Promise<Extra>;
+  } = {},
+): ScriptedGateway & Extra {
+  const state = {} as ScriptedGateway & Extra;
   beforeAll(async () => {
     state.upstream = await startScriptedUpstream();
     state.home = await makeTempHome();
-    writeInteropConfig(state.home.path, state.upstream);
-    state.gatewayKey = await createGatewayKey(state.home.path);
+    writeInteropConfig(state.home.path, state.upstream, options.providers);
+    if (options.prepare) Object.assign(state, await options.prepare(state.home.path));
     state.gateway = await startGateway({ HEDGE_HOME: state.home.path });
   });
   afterAll(async () => {
@@ -121,4 +116,11 @@ export function useInteropGateway(): InteropGateway {
   });
   beforeEach(() => state.upstream.reset());
   return state;
+}
+
+/** The scripted gateway routing `anth/…` and `oai/…`, with a gateway key for the vendor CLI. */
+export function useInteropGateway(): InteropGateway {
+  return useScriptedGateway({
+    prepare: async (home) => ({ gatewayKey: await createGatewayKey(home) }),
+  });
 }

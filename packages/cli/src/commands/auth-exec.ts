@@ -9,8 +9,9 @@ import {
   readProfileSecret,
   touchProfile,
 } from "@hedge/auth";
+import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
-import { authContext, identityVariables, keyEnvOf } from "./auth-providers.js";
+import { identityVariables, keyEnvOf } from "./auth-providers.js";
 
 const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 
@@ -30,7 +31,7 @@ export async function runAuthExec(
       hint: `hedge auth exec ${name} -- env`,
     });
   }
-  const context = authContext(globals);
+  const context = commandContext(globals);
   const providers = context.loaded.config.providers;
   const profile = getProfile(context.home, name);
   const secret = await readProfileSecret(context.home, profile);

@@ -6,8 +6,9 @@ import {
   type Profile,
   type SecretStore,
 } from "@hedge/auth";
+import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
-import { authContext, policyChangeLine } from "./auth-providers.js";
+import { policyChangeLine } from "./auth-providers.js";
 
 /** The variables `import --from-env` reads, explicitly, and the provider each belongs to. */
 export const IMPORTABLE_VARIABLES: readonly (readonly [variable: string, provider: string])[] = [
@@ -34,7 +35,7 @@ export async function runAuthImport(
   globals: GlobalOptions,
   options: { json: boolean },
 ): Promise<void> {
-  const context = authContext(globals);
+  const context = commandContext(globals);
   const before = listProfiles(context.home);
   const imported: Imported[] = [];
   const skipped: { variable: string; reason: string }[] = [];

@@ -8,7 +8,7 @@ import {
   type Profile,
 } from "@hedge/auth";
 import { hedgeHome } from "../context.js";
-import { table } from "./route-explain.js";
+import { table } from "../terminal.js";
 
 /** A profile as printed by list and status: metadata, never a secret. */
 interface ProfileView {

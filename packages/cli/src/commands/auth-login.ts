@@ -9,6 +9,7 @@ import {
   cliLoginHome,
   hasLoginFile,
   listProfiles,
+  profileExistsError,
   readSecret,
   saveProfile,
   selectSecretStore,
@@ -17,15 +18,14 @@ import {
   type Profile,
   type SavedProfile,
 } from "@hedge/auth";
+import { commandContext, type CommandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import {
   assertKnownProvider,
-  authContext,
   gatewayProvider,
   kindOf,
   knownProviders,
   policyChangeLine,
-  type AuthContext,
 } from "./auth-providers.js";
 
 export interface LoginOptions {
@@ -41,19 +41,14 @@ export interface LoginOptions {
 
 /** `hedge auth login --provider P`: creates a profile (api-key, cli-login or gateway). */
 export async function runAuthLogin(globals: GlobalOptions, options: LoginOptions): Promise<void> {
-  const context = authContext(globals);
+  const context = commandContext(globals);
   const providers = context.loaded.config.providers;
   assertKnownProvider(options.provider, knownProviders(providers));
   const name = options.profile ?? options.provider;
   assertProfileName(name);
   const before = listProfiles(context.home);
   const existing = before.find((profile) => profile.name === name);
-  if (existing && !options.force) {
-    throw new UsageError(`a profile named "${name}" already exists`, {
-      code: "profile_exists",
-      hint: `pick another --profile name, or add --force to replace it (${existing.provider}, ${existing.kind})`,
-    });
-  }
+  if (existing && !options.force) throw profileExistsError(existing);
   const kind = kindOf(options.provider);
   if (options.home !== undefined && kind !== "cli-login") {
     throw new UsageError(`--home is for cli-login providers (codex, claude-code)`);
@@ -101,7 +96,7 @@ export async function runAuthLogin(globals: GlobalOptions, options: LoginOptions
   report(context, saved, before);
 }
 
-function report(context: AuthContext, saved: SavedProfile, before: readonly Profile[]): void {
+function report(context: CommandContext, saved: SavedProfile, before: readonly Profile[]): void {
   const { profile } = saved;
   const where =
     profile.kind === "cli-login" ? `home ${profile.home ?? "?"}` : `${profile.store} store`;
@@ -147,7 +142,7 @@ function gatewayUrl(url: string | undefined): string {
 
 /** One cheap call, only when asked (it may be a hosted call): GET {base_url}/models. */
 async function verify(
-  context: AuthContext,
+  context: CommandContext,
   provider: string,
   url: string | undefined,
   secret: string,
@@ -193,7 +188,7 @@ async function verify(
 
 /** cli-login: adopt `--home DIR`, or create the isolated home and run the vendor's own login. */
 async function loginCliVendor(
-  context: AuthContext,
+  context: CommandContext,
   input: NewProfile,
   options: LoginOptions,
 ): Promise<SavedProfile> {

@@ -1,9 +1,9 @@
 import { createInterface } from "node:readline/promises";
 import { HedgeError, UsageError, listProfiles, removeProfile, switchProfile } from "@hedge/auth";
-import type { GlobalOptions } from "../context.js";
-import { hedgeHome } from "../context.js";
+import { commandContext } from "../command-context.js";
+import { hedgeHome, type GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { authContext, policyChangeLine } from "./auth-providers.js";
+import { policyChangeLine } from "./auth-providers.js";
 
 /** `hedge auth switch NAME`: makes NAME the active profile of its provider's pool. */
 export async function runAuthSwitch(name: string): Promise<void> {
@@ -18,7 +18,7 @@ export async function runAuthLogout(
   name: string,
   options: { yes: boolean },
 ): Promise<void> {
-  const context = authContext(globals);
+  const context = commandContext(globals);
   const before = listProfiles(context.home);
   const target = before.find((profile) => profile.name === name);
   if (!target) {

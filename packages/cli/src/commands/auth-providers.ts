@@ -14,23 +14,8 @@ import {
   type ProviderConfig,
   type ResolvedProvider,
 } from "@hedge/gateway";
-import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
+import type { CommandContext } from "../command-context.js";
 import { deliberateProviders } from "../engine-factory.js";
-
-/** What `hedge auth` commands share: HEDGE_HOME and the resolved config. */
-export interface AuthContext {
-  home: string;
-  loaded: LoadedConfig;
-}
-
-export function authContext(globals: GlobalOptions): AuthContext {
-  const home = hedgeHome();
-  return {
-    home,
-    loaded: loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides }),
-  };
-}
 
 /** Every provider a profile may be for: gateway presets, configured providers, vendor CLIs. */
 export function knownProviders(providers: Readonly<Record<string, ProviderConfig>>): string[] {
@@ -100,7 +85,7 @@ export function identityVariables(providers: Readonly<Record<string, ProviderCon
  * changed nothing worth saying. Logging in to a hosted provider deliberately configures it.
  */
 export function policyChangeLine(
-  context: AuthContext,
+  context: CommandContext,
   provider: string,
   before: readonly Profile[],
   region: string | undefined,

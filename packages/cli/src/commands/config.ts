@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { stringify as stringifyToml } from "smol-toml";
+import { commandContext } from "../command-context.js";
 import { hedgeHome, type GlobalOptions } from "../context.js";
-import { configFiles, loadConfig } from "../config/load.js";
+import { configFiles } from "../config/load.js";
 import { redactConfig } from "../config/redact.js";
 
 interface OutputOptions {
@@ -10,11 +11,7 @@ interface OutputOptions {
 
 /** `hedge config show`: the resolved config, secrets redacted. */
 export function runConfigShow(globals: GlobalOptions, options: OutputOptions): void {
-  const loaded = loadConfig({
-    home: hedgeHome(),
-    cwd: process.cwd(),
-    overrides: globals.configOverrides,
-  });
+  const { loaded } = commandContext(globals);
   const config = redactConfig(loaded.config) as Record<string, unknown>;
   const sources = loaded.layers.filter((layer) => layer.present).map((layer) => layer.source);
   if (options.json) {

@@ -11,15 +11,17 @@ import {
   loadProjectInstructions,
   resolveRoles,
   runRoleTurn,
+  sandboxModeSchema,
   type AgentEvent,
   type ContentPart,
   type Roles,
+  type SandboxMode,
 } from "@hedge/core";
 import type { GatewayEngine } from "@hedge/gateway";
 import { HedgeError, UsageError } from "@hedge/auth";
 import { createQaVerifier } from "./exec-qa.js";
-import { loadConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
+import { commandContext } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { connectModels } from "../model-connection.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
@@ -52,9 +54,6 @@ export interface ResumeTarget {
   last?: boolean;
 }
 
-const SANDBOX_MODES = ["read-only", "workspace-write", "danger-full-access"] as const;
-type SandboxMode = (typeof SANDBOX_MODES)[number];
-
 /**
  * `hedge exec [PROMPT | -]`: one non-interactive turn, following `codex exec` so scripts and the
  * Codex SDK work unchanged. Exit 0 on a completed turn, 1 on failure or interruption.
@@ -74,23 +73,27 @@ export async function runExec(
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
     throw new UsageError(`--cd ${options.cd ?? ""}: not a directory`);
   }
-  if (!options.skipGitRepoCheck && !gitRoot(cwd)) {
+  const repo = gitRoot(cwd);
+  if (!options.skipGitRepoCheck && !repo) {
     throw new UsageError(`${cwd} is not inside a git repository`, {
       hint: "run hedge exec inside a git repository so changes can be reviewed, or pass --skip-git-repo-check",
     });
   }
   const sandboxOverride = options.sandbox ?? (options.fullAuto ? "workspace-write" : undefined);
-  if (sandboxOverride !== undefined && !SANDBOX_MODES.includes(sandboxOverride as SandboxMode)) {
+  if (
+    sandboxOverride !== undefined &&
+    !sandboxModeSchema.options.includes(sandboxOverride as SandboxMode)
+  ) {
     throw new UsageError(
-      `--sandbox expects one of ${SANDBOX_MODES.join(", ")}, got "${sandboxOverride}"`,
+      `--sandbox expects one of ${sandboxModeSchema.options.join(", ")}, got "${sandboxOverride}"`,
     );
   }
   const prompt = await readPrompt(promptArgument);
   const images = options.image.map(readImage);
   const outputSchema = options.outputSchema ? readSchema(options.outputSchema) : undefined;
 
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd, overrides: globals.configOverrides });
+  const { home, loaded } = commandContext(globals, cwd);
+  const { config } = loaded;
   const sandboxMode = (sandboxOverride ??
     config.sandbox_mode ??
     config.sandbox.mode) as SandboxMode;
@@ -115,10 +118,12 @@ export async function runExec(
 
   const connection = await connectModels(config, home, options.gateway, options.waitForReset);
   let skippedOrchestration: string | undefined;
+  let orchestratorRouted = false;
   if (connection.engine && decision.mode === "orchestrated" && decision.source === "heuristic") {
     // Only a guess asked for the orchestrator: without a route for it the turn runs with the
     // executor alone, and says so. An explicit --orchestrate or a config rule still fails below.
     const failure = await roleFailure(connection.engine, roles.orchestrator, "orchestrator");
+    orchestratorRouted = failure === undefined;
     if (failure) {
       skippedOrchestration = `orchestration skipped (${decision.reason}): role orchestrator, model "${roles.orchestrator.model}", has no allowed route: ${failure}`;
       decision = {
@@ -130,7 +135,7 @@ export async function runExec(
   }
   if (connection.engine) {
     await checkRoles(connection.engine, roles, {
-      orchestrator: decision.mode === "orchestrated",
+      orchestrator: decision.mode === "orchestrated" && !orchestratorRouted,
       executor: true,
       qa: qaEnabled,
     }).catch(async (error: unknown) => {
@@ -141,7 +146,7 @@ export async function runExec(
   const session = resume
     ? SessionFile.open(findSession(home, resume))
     : SessionFile.create(home, { cwd, model });
-  const workspace = gitRoot(cwd) ?? cwd;
+  const workspace = repo ?? cwd;
   const toolOptions = {
     workspace,
     cwd,
@@ -166,7 +171,7 @@ export async function runExec(
         client: connection.client,
         model: roles.qa.model,
         ...(roles.qa.profiles ? { profiles: roles.qa.profiles } : {}),
-        repo: gitRoot(cwd),
+        repo,
         budgetTokens: config.qa.diff_budget_tokens,
         sessionId: session.id,
         turnId,
@@ -195,7 +200,8 @@ export async function runExec(
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  let itemCounter = countItems(session);
+  // Item ids continue across turns of a resumed session.
+  let itemCounter = session.itemCount();
   let lastMessage = "";
   let outcome: "completed" | "failed" = "failed";
   try {
@@ -277,10 +283,6 @@ export async function runExec(
   process.exitCode = outcome === "completed" ? EXIT.ok : EXIT.failed;
 }
 
-/**
- * Every role this turn will use must have an allowed, configured route before the turn starts:
- * a clear error naming the role and the fix, never a silent fallback to another model.
- */
 /** Why a role's model has no allowed route, or undefined when it has one. */
 async function roleFailure(
   engine: GatewayEngine,
@@ -299,6 +301,10 @@ async function roleFailure(
   }
 }
 
+/**
+ * Every role this turn will use must have an allowed, configured route before the turn starts:
+ * a clear error naming the role and the fix, never a silent fallback to another model.
+ */
 async function checkRoles(
   engine: GatewayEngine,
   roles: Roles,
@@ -373,9 +379,4 @@ function readSchema(path: string): Record<string, unknown> {
     throw new UsageError(`--output-schema ${path}: expected a JSON Schema object`);
   }
   return parsed as Record<string, unknown>;
-}
-
-/** Item ids continue across turns of a resumed session. */
-function countItems(session: SessionFile): number {
-  return session.itemCount();
 }

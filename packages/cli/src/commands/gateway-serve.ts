@@ -6,8 +6,8 @@ import {
   UsageError,
   createGatewayServer,
 } from "@hedge/gateway";
-import { loadConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
+import { commandContext } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
 import { buildEngine } from "../engine-factory.js";
 
 export interface ServeOptions {
@@ -20,8 +20,8 @@ export async function runGatewayServe(
   globals: GlobalOptions,
   options: ServeOptions,
 ): Promise<void> {
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides });
+  const { home, loaded } = commandContext(globals);
+  const { config } = loaded;
   const host = options.host ?? config.gateway.host;
   const port = options.port === undefined ? config.gateway.port : parsePort(options.port);
   const keys = new GatewayKeyStore(home);

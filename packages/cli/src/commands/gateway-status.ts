@@ -1,31 +1,27 @@
-import type { BreakerState, Cooldown } from "@hedge/gateway";
-import { loadConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
-import { openConfiguredStore } from "../engine-factory.js";
-import { table } from "./route-explain.js";
+import { listBreakers, listCooldowns } from "@hedge/gateway";
+import { commandContext, withStore } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
+import { table } from "../terminal.js";
 
 /** `hedge gateway status`: breakers, cooldowns and recent errors per route, from the Store. */
 export async function runGatewayStatus(
   globals: GlobalOptions,
   options: { json: boolean; limit: number },
 ): Promise<void> {
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides });
-  const store = await openConfiguredStore(config, home);
-  try {
+  await withStore(commandContext(globals), async (store) => {
     const now = Date.now();
-    const breakers = (await store.list<BreakerState>("breaker:")).map(({ key, value }) => ({
-      route: key.slice("breaker:".length),
+    const breakers = (await listBreakers(store)).map((value) => ({
+      route: value.route,
       state: value.state,
       consecutive_failures: value.consecutiveFailures,
       recent_calls: value.window.length,
       recent_failures: value.window.filter((sample) => !sample.ok).length,
       ...(value.openedAt ? { opened_at: new Date(value.openedAt).toISOString() } : {}),
     }));
-    const cooldowns = (await store.list<Cooldown>("cooldown:"))
-      .filter(({ value }) => value.until > now)
-      .map(({ key, value }) => ({
-        route: key.slice("cooldown:".length),
+    const cooldowns = (await listCooldowns(store))
+      .filter((value) => value.until > now)
+      .map((value) => ({
+        route: value.route,
         kind: value.kind,
         until: new Date(value.until).toISOString(),
         reason: value.reason,
@@ -95,7 +91,5 @@ export async function runGatewayStatus(
         : ["  none"]),
     );
     process.stdout.write(`${lines.join("\n")}\n`);
-  } finally {
-    await store.close();
-  }
+  });
 }

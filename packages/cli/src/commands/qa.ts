@@ -10,8 +10,8 @@ import {
   type QaRunResult,
 } from "@hedge/core";
 import { UsageError } from "@hedge/auth";
-import { loadConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
+import { commandContext } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { connectModels } from "../model-connection.js";
 import { hookInputError, parseHookPayload, type HookPayload } from "./qa-payload.js";
@@ -50,8 +50,8 @@ export async function runQaHook(
     throw hookInputError(`the payload's cwd ${payload.cwd} is not a directory`);
   }
   const turn = gatherTurn(payload);
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd, overrides: globals.configOverrides });
+  const { home, loaded } = commandContext(globals, cwd);
+  const { config } = loaded;
   if (!config.qa.enabled) {
     process.stderr.write("hedge qa: skipped, QA is off (qa.enabled = false)\n");
     return;

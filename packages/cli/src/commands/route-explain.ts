@@ -1,8 +1,8 @@
-import { loadConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
+import { commandContext } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
 import { buildEngine } from "../engine-factory.js";
 import { EXIT } from "../exit-codes.js";
-import { paint } from "../terminal.js";
+import { paint, table } from "../terminal.js";
 
 /** `hedge route explain MODEL`: the routing decision for a dry run; nothing is called. */
 export async function runRouteExplain(
@@ -10,9 +10,8 @@ export async function runRouteExplain(
   model: string,
   options: { role?: string; session?: string; json: boolean },
 ): Promise<void> {
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides });
-  const { engine, close } = await buildEngine(config, home);
+  const { home, loaded } = commandContext(globals);
+  const { engine, close } = await buildEngine(loaded.config, home);
   try {
     const { plan, error } = await engine.explain({
       model,
@@ -80,16 +79,4 @@ export async function runRouteExplain(
   } finally {
     await close();
   }
-}
-
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }

@@ -1,8 +1,7 @@
 import { UsageError, type AuditEntry } from "@hedge/gateway";
-import { loadConfig } from "../config/load.js";
-import { hedgeHome, type GlobalOptions } from "../context.js";
-import { openConfiguredStore } from "../engine-factory.js";
-import { table } from "./route-explain.js";
+import { commandContext, withStore } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
+import { table } from "../terminal.js";
 
 const GROUPINGS = ["role", "model", "profile", "provider"] as const;
 type Grouping = (typeof GROUPINGS)[number];
@@ -32,15 +31,7 @@ export async function runStats(
     throw new UsageError(`--by expects one of ${GROUPINGS.join(", ")}, got "${options.by}"`);
   }
   const since = parseSince(options.since, Date.now());
-  const home = hedgeHome();
-  const { config } = loadConfig({ home, cwd: process.cwd(), overrides: globals.configOverrides });
-  const store = await openConfiguredStore(config, home);
-  let entries: AuditEntry[];
-  try {
-    entries = await store.listAudit({ since });
-  } finally {
-    await store.close();
-  }
+  const entries = await withStore(commandContext(globals), (store) => store.listAudit({ since }));
   const rows = summarize(entries, options.by as Grouping);
   if (options.json) {
     process.stdout.write(

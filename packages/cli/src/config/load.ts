@@ -1,7 +1,6 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parse as parseToml, TomlError } from "smol-toml";
-import { HedgeError } from "@hedge/auth";
+import { HedgeError, readTomlFile } from "@hedge/auth";
 import { EXIT } from "../exit-codes.js";
 import { describeIssue } from "./describe-issue.js";
 import { mergeConfig } from "./merge.js";
@@ -82,27 +81,13 @@ export function findProjectConfig(cwd: string, userFile: string): string | undef
 }
 
 function readLayer(kind: "user" | "project", file: string): ConfigLayer {
-  let text: string;
-  try {
-    if (!existsSync(file)) return { kind, source: file, present: false, data: {} };
-    if (statSync(file).isDirectory()) throw configError(`${file} is a directory, not a file`);
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if (error instanceof HedgeError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
-    throw configError(`cannot read ${file} (${code})`, "check the file's permissions");
-  }
-  try {
-    return { kind, source: file, present: true, data: parseToml(text) };
-  } catch (error) {
-    if (error instanceof TomlError) {
-      const first = error.message.split("\n")[0] ?? "syntax error";
-      throw configError(
-        `${file}:${error.line}:${error.column}: invalid TOML: ${first.replace(/^Invalid TOML document: /, "")}`,
-      );
-    }
-    throw error;
-  }
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw configError(`${file} is a directory, not a file`);
+  const data = readTomlFile(file, {
+    unreadable: (message) => configError(message, "check the file's permissions"),
+    invalid: (message) => configError(message),
+  });
+  return { kind, source: file, present: data !== undefined, data: data ?? {} };
 }
 
 function validate(data: Record<string, unknown>, source: string): HedgeConfig {
