@@ -23,7 +23,7 @@ export async function createQaVerifier(options: {
       options.repo && snapshot
         ? await changesSince(options.repo, snapshot, { budgetTokens: options.budgetTokens })
         : { changes: [] };
-    const result = await runQa(
+    return runQa(
       {
         prompt: request.prompt,
         lastMessage: request.lastMessage,
@@ -39,23 +39,8 @@ export async function createQaVerifier(options: {
         model: options.model,
         signal,
         sessionId: options.sessionId,
+        ...(options.profiles ? { profiles: options.profiles } : {}),
       },
     );
-    if (!result.ok)
-      return { ok: false, error: result.error, ...(result.usage ? { usage: result.usage } : {}) };
-    return {
-      ok: true,
-      verdict: result.verdict,
-      ...(result.route
-        ? {
-            route: {
-              provider: result.route.provider,
-              upstreamModel: result.route.upstreamModel,
-              profile: result.route.profile,
-            },
-          }
-        : {}),
-      ...(result.usage ? { usage: result.usage } : {}),
-    };
   };
 }

@@ -58,13 +58,12 @@ export async function runQaHook(
   }
   const changes = await gatherChanges(cwd, budgetFlag ?? config.qa.diff_budget_tokens);
   // The same resolution as exec's QA role: [roles] qa, then `model`, then the built-in default.
-  const model =
-    options.model ??
-    resolveRoles({
-      config: config.roles,
-      ...(config.model ? { model: config.model } : {}),
-      roleFlags: [],
-    }).qa.model;
+  const role = resolveRoles({
+    config: config.roles,
+    ...(config.model ? { model: config.model } : {}),
+    roleFlags: [],
+  }).qa;
+  const model = options.model ?? role.model;
 
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
@@ -80,6 +79,7 @@ export async function runQaHook(
         model,
         signal: abort.signal,
         ...(payload.sessionId ? { sessionId: payload.sessionId } : {}),
+        ...(role.profiles ? { profiles: role.profiles } : {}),
       },
     );
   } finally {

@@ -111,6 +111,14 @@ describe("runQa", () => {
     expect(body).toContain("<note>\ndiff omitted: docs/guide.md (diff budget 10 tokens)\n</note>");
   });
 
+  it("asks the gateway for the QA role's profile pool only", async () => {
+    const { client, requests } = scriptedClient(
+      verdictCall('{"verdict":"pass","tasks":[],"reason":"Fine."}'),
+    );
+    await runQa(input, { ...deps(client), profiles: ["spare"] });
+    expect(requests[0]?.metadata).toEqual({ role: "qa", session_id: "s-1", profiles: ["spare"] });
+  });
+
   it("passes on a profile switch the gateway made for the QA call", async () => {
     const [, ...rest] = verdictCall('{"verdict":"pass","tasks":[],"reason":"Fine."}');
     const { client } = scriptedClient([

@@ -21,6 +21,8 @@ export interface QaDeps {
   signal: AbortSignal;
   /** Keeps routing sticky with the session's other calls and ties accounting to it. */
   sessionId?: string;
+  /** The QA role's login profile pool (`[roles] profiles.qa`): only these may serve the pass. */
+  profiles?: readonly string[];
 }
 
 /**
@@ -109,7 +111,7 @@ export async function runQa(input: QaInput, deps: QaDeps): Promise<QaResult> {
 /** The model request of a QA pass (exported for tests and for `route explain`-style tooling). */
 export function buildQaRequest(
   input: QaInput,
-  deps: Pick<QaDeps, "model" | "sessionId">,
+  deps: Pick<QaDeps, "model" | "sessionId" | "profiles">,
 ): CanonicalRequest {
   return {
     model: deps.model,
@@ -123,6 +125,7 @@ export function buildQaRequest(
     metadata: {
       role: "qa",
       ...(deps.sessionId === undefined ? {} : { session_id: deps.sessionId }),
+      ...(deps.profiles === undefined ? {} : { profiles: [...deps.profiles] }),
     },
     dropped: [],
   };

@@ -2,11 +2,15 @@ import { GatewayError } from "../errors.js";
 import type { ExcludedRoute } from "./route.js";
 import { RoutesUnavailableError, usageExhausted } from "./unavailable.js";
 
-/** Why a request has no candidate at all: policy (names the rule), no credential, or no route. */
+/**
+ * Why a request has no candidate at all: policy (names the rule), no credential (in the role's
+ * profile `pool`, when it has one), or no route.
+ */
 export function noCandidate(
   model: string,
   excluded: readonly ExcludedRoute[],
   denials: readonly string[],
+  pool?: readonly string[],
 ): GatewayError {
   if (
     denials.length > 0 &&
@@ -29,13 +33,18 @@ export function noCandidate(
     ),
   ];
   if (providers.length > 0) {
+    const provider = providers[0] ?? "PROVIDER";
     return new GatewayError(
       "no_credential",
-      `no credential for ${providers.join(", ")} (model "${model}")`,
+      pool
+        ? `no credential for ${providers.join(", ")} in the profile pool [${pool.join(", ")}] (model "${model}")`
+        : `no credential for ${providers.join(", ")} (model "${model}")`,
       {
         status: 401,
         type: "authentication_error",
-        hint: `run 'hedge auth login --provider ${providers[0] ?? "PROVIDER"}' or set its api_key_env variable`,
+        hint: pool
+          ? `log in one of them (hedge auth login --provider ${provider} --profile ${pool[0] ?? "NAME"}) or change the role's pool ([roles] profiles)`
+          : `run 'hedge auth login --provider ${provider}' or set its api_key_env variable`,
       },
     );
   }

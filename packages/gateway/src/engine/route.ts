@@ -221,7 +221,7 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
     sticky: undefined,
   };
   if (candidates.length === 0)
-    return { plan: empty, error: noCandidate(input.model, excluded, denials) };
+    return { plan: empty, error: noCandidate(input.model, excluded, denials, input.profiles) };
   const models = modelsOf(candidates);
   const assessed = deps.health
     ? deps.health.assess(
