@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ResolvedProvider } from "../providers/resolve.js";
-import { costUsd, priceFor } from "../routing/prices.js";
+import { costUsd, priceFor, type ModelPrice } from "../routing/prices.js";
 import type { AuditEntry, CallStats } from "../store/store.js";
 import type { ProfileSwitch } from "../usage/switch-log.js";
 import type { AttemptLog } from "./attempt-runner.js";
@@ -125,9 +125,7 @@ export function callStats(
   const usage = record.usage;
   const provider = providers.find((candidate) => candidate.id === record.provider);
   const price =
-    provider && record.upstreamModel
-      ? priceFor(provider.type, record.upstreamModel, provider.prices)
-      : undefined;
+    provider && record.upstreamModel ? priceOf(provider, record.upstreamModel) : undefined;
   const stats: CallStats = {
     model: record.model,
     input_tokens: usage?.input_tokens ?? 0,
@@ -146,6 +144,25 @@ export function callStats(
   if (record.ttfbMs !== undefined) stats.ttft_ms = Math.round(record.ttfbMs);
   if (price && usage) stats.cost_usd = costUsd(price, usage);
   return stats;
+}
+
+/** Each provider's price per model as `priceFor` found it: looked up once, not per request. */
+const prices = new WeakMap<ResolvedProvider, Map<string, ModelPrice | null>>();
+
+function priceOf(provider: ResolvedProvider, model: string): ModelPrice | undefined {
+  let known = prices.get(provider);
+  if (!known) {
+    known = new Map<string, ModelPrice | null>();
+    prices.set(provider, known);
+  }
+  let price = known.get(model);
+  if (price === undefined) {
+    price = priceFor(provider.type, model, provider.prices) ?? null;
+    // Model names come from config and upstream answers: bounded in practice, capped anyway.
+    if (known.size >= 1_000) known.clear();
+    known.set(model, price);
+  }
+  return price ?? undefined;
 }
 
 /** A QA verdict as a stats record (it has no model call of its own). */

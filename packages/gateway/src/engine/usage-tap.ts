@@ -55,7 +55,7 @@ export class UsageTap {
    */
   private takeBody(body: Buffer): void {
     // An answer with tool calls is parsed whole (they are spread through it), usage with it.
-    if (body.includes(this.codec.toolCallMark.text)) {
+    if (body.includes(toolCallBytes(this.codec))) {
       const payload = parseJsonObject(body.toString("utf8"));
       if (payload) {
         this.usage = this.codec.tapUsage(this.usage, payload) ?? this.usage;
@@ -75,6 +75,18 @@ export class UsageTap {
     const payload = parseJsonObject(text);
     if (payload) this.usage = this.codec.tapUsage(this.usage, payload) ?? this.usage;
   }
+}
+
+/** Each codec's tool-call mark as bytes, made once (a body is searched as bytes). */
+const markBytes = new WeakMap<WireCodec, Buffer>();
+
+function toolCallBytes(codec: WireCodec): Buffer {
+  let bytes = markBytes.get(codec);
+  if (!bytes) {
+    bytes = Buffer.from(codec.toolCallMark.text);
+    markBytes.set(codec, bytes);
+  }
+  return bytes;
 }
 
 /** Tool calls in a whole JSON answer, by the codec's own decoding; 0 when it does not decode. */
