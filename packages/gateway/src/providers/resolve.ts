@@ -1,5 +1,6 @@
 import { HedgeError } from "@hedge/auth";
 import type { ProviderConfig } from "../config-schema.js";
+import type { ModelPrice } from "../routing/prices.js";
 import {
   PROVIDER_PRESETS,
   classifyBaseUrl,
@@ -25,9 +26,7 @@ export interface ResolvedProvider {
   models: readonly string[] | undefined;
   headers: Readonly<Record<string, string>>;
   /** Per-model price overrides from config (USD per million tokens). */
-  prices: Readonly<
-    Record<string, { input: number; output: number; cached_input?: number | undefined }>
-  >;
+  prices: Readonly<Record<string, ModelPrice>>;
   enabled: boolean;
 }
 

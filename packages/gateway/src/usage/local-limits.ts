@@ -1,14 +1,10 @@
+import type { z } from "zod";
+import type { profileLimitsSchema } from "../config-schema.js";
 import type { Store } from "../store/store.js";
 import type { UsageWindow } from "./snapshot.js";
 
 /** `[profiles.NAME.limits]`: limits a profile's provider does not announce in headers. */
-export interface ProfileLimits {
-  requests_per_minute?: number | undefined;
-  requests_per_day?: number | undefined;
-  tokens_per_minute?: number | undefined;
-  tokens_per_5h?: number | undefined;
-  tokens_per_week?: number | undefined;
-}
+export type ProfileLimits = z.infer<typeof profileLimitsSchema>;
 
 /** One declared limit, counted locally in fixed windows aligned to the epoch. */
 export interface LocalLimit {
