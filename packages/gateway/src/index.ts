@@ -72,6 +72,7 @@ export type {
   RouteExplanation,
 } from "./engine/route.js";
 export type { AttemptLog } from "./engine/attempt-runner.js";
+export { addAuthHeaders } from "./engine/upstream.js";
 
 // Routing and shared state.
 export {

@@ -18,6 +18,7 @@ import {
   type Profile,
   type SavedProfile,
 } from "@hedge/auth";
+import { addAuthHeaders } from "@hedge/gateway";
 import { commandContext, type CommandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import {
@@ -150,10 +151,8 @@ async function verify(
   const resolved = url ? undefined : gatewayProvider(provider, context.loaded.config.providers);
   const baseUrl = url ?? resolved?.baseUrl;
   if (!baseUrl) throw new UsageError(`--verify: no base URL known for ${provider}`);
-  const headers: Record<string, string> =
-    resolved?.wire === "messages"
-      ? { "x-api-key": secret, "anthropic-version": "2023-06-01" }
-      : { authorization: `Bearer ${secret}` };
+  const headers: Record<string, string> = {};
+  addAuthHeaders(headers, resolved?.wire ?? "chat", secret);
   let status: number;
   try {
     const response = await fetch(`${baseUrl}/models`, {

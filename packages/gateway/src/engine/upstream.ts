@@ -66,13 +66,7 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse
       if (typeof value === "string") headers[name] = value;
     }
   }
-  const secret = attempt.credential.secret;
-  if (attempt.provider.wire === "messages") {
-    headers["anthropic-version"] ??= ANTHROPIC_VERSION;
-    if (secret) headers["x-api-key"] = secret;
-  } else if (secret) {
-    headers["authorization"] = `Bearer ${secret}`;
-  }
+  addAuthHeaders(headers, attempt.provider.wire, attempt.credential.secret);
   const { origin, path } = endpointOf(attempt.provider);
   return dispatchUpstream(
     call.dispatcher,
@@ -87,4 +81,21 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse
     },
     call.signal,
   );
+}
+
+/**
+ * Adds what authenticates `secret` to a provider speaking `wire`: Anthropic's `x-api-key` (and
+ * its API version, unless the provider's headers set one), else a Bearer token.
+ */
+export function addAuthHeaders(
+  headers: Record<string, string>,
+  wire: WireFormat,
+  secret: string | undefined,
+): void {
+  if (wire === "messages") {
+    headers["anthropic-version"] ??= ANTHROPIC_VERSION;
+    if (secret) headers["x-api-key"] = secret;
+  } else if (secret) {
+    headers["authorization"] = `Bearer ${secret}`;
+  }
 }
