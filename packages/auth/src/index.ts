@@ -20,7 +20,7 @@ export {
   type SecretLocation,
 } from "./profile-schema.js";
 export { profilesPath, readProfilesFile } from "./profiles-file.js";
-export { readTomlFile, type TomlFileErrors } from "./toml-file.js";
+export { parseTomlText, readTomlFile, type TomlFileErrors } from "./toml-file.js";
 export {
   assertProfileName,
   listProfiles,

@@ -26,6 +26,15 @@ export function readTomlFile(
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     throw errors.unreadable(`cannot read ${file} (${code})`);
   }
+  return parseTomlText(text, file, errors);
+}
+
+/** Parses TOML already read from `file` (named in errors), e.g. when the caller hashes the bytes. */
+export function parseTomlText(
+  text: string,
+  file: string,
+  errors: Pick<TomlFileErrors, "invalid">,
+): Record<string, unknown> {
   try {
     return parseToml(text);
   } catch (error) {

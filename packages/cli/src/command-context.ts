@@ -1,5 +1,6 @@
 import type { Store } from "@hedge/gateway";
-import { loadConfig, type LoadedConfig } from "./config/load.js";
+import { configFiles, loadConfig, type LoadedConfig } from "./config/load.js";
+import { overlayNotice } from "./config/overlay-notice.js";
 import { hedgeHome, type GlobalOptions } from "./context.js";
 import { openConfiguredStore } from "./engine-factory.js";
 
@@ -14,7 +15,26 @@ export interface CommandContext {
 
 export function commandContext(globals: GlobalOptions, cwd = process.cwd()): CommandContext {
   const home = hedgeHome();
-  return { home, loaded: loadConfig({ home, cwd, overrides: globals.configOverrides }) };
+  const loaded = loadConfig({ home, cwd, overrides: globals.configOverrides });
+  noticeIgnoredKeys(loaded, home);
+  return { home, loaded };
+}
+
+/** Overlays already named on stderr by this process: one line per run, however often loaded. */
+const noticed = new Set<string>();
+
+/**
+ * Names on stderr, once, what an untrusted project overlay could not set. Always stderr: stdout
+ * may carry `--json` data.
+ */
+function noticeIgnoredKeys(loaded: LoadedConfig, home: string): void {
+  const project = loaded.project;
+  if (!project || noticed.has(project.path)) return;
+  const fromCwd = configFiles(home, process.cwd()).some((file) => file.path === project.path);
+  const line = overlayNotice(project, fromCwd);
+  if (!line) return;
+  noticed.add(project.path);
+  process.stderr.write(`${line}\n`);
 }
 
 /** Opens the Store the config names, runs `use` with it and closes it, also when `use` throws. */

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { HEDGE_VERSION } from "./version.js";
 import { registerExec } from "./program-exec.js";
+import { registerTrust } from "./program-trust.js";
 import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
 
 /**
@@ -135,6 +136,7 @@ export function buildProgram(): Command {
     );
 
   registerExec(program);
+  registerTrust(program);
 
   const auth = program
     .command("auth")

@@ -88,16 +88,22 @@ export function checkConfig(
   try {
     const loaded = loadConfig({ home, cwd, overrides });
     const files = loaded.layers.filter((layer) => layer.present).map((layer) => layer.source);
-    return {
-      check: {
-        id: "config",
-        status: "ok",
-        summary: files.length
-          ? `valid (${files.join(", ")})`
-          : "no config files; built-in defaults",
-      },
-      loaded,
-    };
+    const summary = files.length
+      ? `valid (${files.join(", ")})`
+      : "no config files; built-in defaults";
+    const ignored = loaded.project?.ignored.length ?? 0;
+    if (loaded.project && ignored > 0) {
+      return {
+        check: {
+          id: "config",
+          status: "warn",
+          summary: `${summary}; ${loaded.project.path} is not trusted: ${ignored} key${ignored === 1 ? "" : "s"} ignored`,
+          hint: "see them with 'hedge config show'; 'hedge trust' in the project applies them",
+        },
+        loaded,
+      };
+    }
+    return { check: { id: "config", status: "ok", summary }, loaded };
   } catch (error) {
     if (!isHedgeError(error)) throw error;
     return {

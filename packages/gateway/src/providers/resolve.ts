@@ -4,6 +4,7 @@ import type { ModelPrice } from "../routing/prices.js";
 import {
   PROVIDER_PRESETS,
   classifyBaseUrl,
+  type ProviderPreset,
   type ProviderClass,
   type WireFormat,
 } from "./presets.js";
@@ -72,11 +73,28 @@ export function resolveProvider(id: string, config: ProviderConfig): ResolvedPro
     providerClass,
     region: config.region ?? (providerClass === "local" ? "local" : (preset?.region ?? "unknown")),
     classSource: config.class ? "config" : "url",
-    apiKeyEnv: config.api_key_env ?? preset?.keyEnv,
+    apiKeyEnv:
+      config.api_key_env ?? (presetEndpoint(id, config, preset) ? preset?.keyEnv : undefined),
     apiKey: config.api_key,
     models: config.models,
     headers: config.headers ?? {},
     prices: config.prices ?? {},
     enabled: config.enabled ?? true,
   };
+}
+
+/**
+ * Whether a provider entry is the preset's own endpoint: the preset's table (`[providers.anthropic]`,
+ * wherever the user points it) or another table of its type left on the preset's URL. Only then
+ * does the preset's conventional key variable (ANTHROPIC_API_KEY...) apply: the Anthropic key
+ * never goes to `[providers.other] type = "anthropic" base_url = ...` unless that table names it.
+ */
+function presetEndpoint(
+  id: string,
+  config: ProviderConfig,
+  preset: ProviderPreset | undefined,
+): boolean {
+  if (!preset) return false;
+  if (id === preset.name || config.base_url === undefined) return true;
+  return config.base_url.replace(/\/+$/, "") === preset.baseUrl.replace(/\/+$/, "");
 }
