@@ -5,6 +5,7 @@ import { hedgeHome } from "../context.js";
 import { findProjectConfig, loadConfig } from "../config/load.js";
 import {
   currentDigest,
+  projectDirOf,
   readTrustFile,
   trustFilePath,
   updateTrustFile,
@@ -23,9 +24,7 @@ export async function runTrust(
   dirArgument: string | undefined,
   options: OutputOptions,
 ): Promise<void> {
-  const home = hedgeHome();
-  const start = existingDir(dirArgument);
-  const overlay = findProjectConfig(start, join(home, "config.toml"));
+  const { home, start, overlay } = locate(dirArgument);
   if (!overlay) {
     throw new UsageError(`no .hedge/config.toml in ${start} or above it (up to the git root)`, {
       hint: "hedge trust applies to a project's .hedge/config.toml: run it in that project, or name its directory",
@@ -59,11 +58,9 @@ export async function runUntrust(
   dirArgument: string | undefined,
   options: OutputOptions,
 ): Promise<void> {
-  const home = hedgeHome();
-  const start = existingDir(dirArgument);
-  const overlay = findProjectConfig(start, join(home, "config.toml"));
+  const { home, start, overlay } = locate(dirArgument);
   // Without an overlay (deleted since), the project is the directory named.
-  const dir = overlay ? realpathSync(resolve(overlay, "..", "..")) : start;
+  const dir = overlay ? projectDirOf(overlay) : start;
   const removed = await updateTrustFile(home, (trust) => {
     const had = Object.hasOwn(trust.projects, dir);
     delete trust.projects[dir];
@@ -116,10 +113,14 @@ function describe(
   return { dir, config, status, trusted_at: record.trusted_at };
 }
 
-function existingDir(argument: string | undefined): string {
+/** HEDGE_HOME, the directory named (default: cwd; symlinks resolved) and the overlay found from it. */
+function locate(argument: string | undefined): { home: string; start: string; overlay?: string } {
+  const home = hedgeHome();
   const dir = resolve(argument ?? process.cwd());
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new UsageError(`${argument ?? dir}: not a directory`);
   }
-  return realpathSync(dir);
+  const start = realpathSync(dir);
+  const overlay = findProjectConfig(start, join(home, "config.toml"));
+  return { home, start, ...(overlay ? { overlay } : {}) };
 }
