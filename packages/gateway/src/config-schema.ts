@@ -125,13 +125,17 @@ export type GatewayAccount = z.infer<typeof gatewayAccountSchema>;
 
 /** At most an hour: a body slower than that is not a client worth a socket. */
 const MAX_BODY_TIMEOUT_MS = 3_600_000;
-const bodyTimeoutSchema = z.union([z.number(), z.string()]).refine(
-  (value) => {
-    const ms = durationMs(value);
-    return ms !== undefined && ms > 0 && ms <= MAX_BODY_TIMEOUT_MS;
-  },
-  { error: 'expected seconds (up to 3600) or a duration such as "30s", "2m", "500ms"' },
-);
+const BODY_TIMEOUT_EXPECTED =
+  'expected seconds (up to 3600) or a duration such as "30s", "2m", "500ms"';
+const bodyTimeoutSchema = z
+  .union([z.number(), z.string()], { error: BODY_TIMEOUT_EXPECTED })
+  .refine(
+    (value) => {
+      const ms = durationMs(value);
+      return ms !== undefined && ms > 0 && ms <= MAX_BODY_TIMEOUT_MS;
+    },
+    { error: BODY_TIMEOUT_EXPECTED },
+  );
 
 /** `gateway.body_timeout` in milliseconds: a number is seconds, a string a duration. */
 export function durationMs(value: number | string): number | undefined {
