@@ -1,4 +1,6 @@
 import { writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -176,5 +178,109 @@ describe("pass-through", () => {
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toContain('hedge_gateway_tokens_total{provider="lab",kind="input"} 21');
     expect(metrics).toContain('hedge_gateway_tokens_total{provider="lab",kind="output"} 3');
+  });
+});
+
+/** A POST over node:http, which (unlike fetch) sends the Host header it is given. */
+function postAs(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; allowOrigin: string | undefined }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: "POST",
+        path: "/v1/chat/completions",
+        headers,
+      },
+      (incoming) => {
+        incoming.resume();
+        incoming.once("end", () => {
+          const allowOrigin = incoming.headers["access-control-allow-origin"];
+          resolve({ status: incoming.statusCode ?? 0, allowOrigin });
+        });
+      },
+    );
+    outgoing.once("error", reject);
+    outgoing.end(body);
+  });
+}
+
+describe("gateway in a browser's reach (gateway.allowed_origins, gateway.body_timeout)", () => {
+  const body = JSON.stringify({ model: "lab/m", messages: [{ role: "user", content: "hi" }] });
+  const configured = (url: string): string[] => [
+    "[gateway]",
+    'allowed_origins = ["http://LOCALHOST:5173/"]',
+    'body_timeout = "300ms"',
+    ...local(url),
+  ];
+
+  it("without keys refuses a web page and a rebinding Host, and serves the configured origin", async () => {
+    const { upstream, home } = await setup(configured);
+    const gateway = await gatewayFor(home);
+    upstream.push({ text: "a", repeat: true });
+    const json = { "content-type": "application/json" };
+
+    const page = await postAs(
+      gateway.url,
+      {
+        host: "evil.example:4141",
+        origin: "http://evil.example:4141",
+        "content-type": "text/plain",
+      },
+      body,
+    );
+    expect(page.status).toBe(403);
+    const rebound = await postAs(gateway.url, { ...json, host: "evil.example:4141" }, body);
+    expect(rebound.status).toBe(403);
+    const foreign = await postAs(gateway.url, { ...json, origin: "http://localhost:3000" }, body);
+    expect(foreign.status).toBe(403);
+    expect(upstream.requests).toHaveLength(0);
+
+    const allowed = await postAs(gateway.url, { ...json, origin: "http://localhost:5173" }, body);
+    expect(allowed).toEqual({ status: 200, allowOrigin: "http://localhost:5173" });
+    expect((await chat(gateway.url, "lab/m")).status).toBe(200);
+    expect(upstream.requests).toHaveLength(2);
+  });
+
+  it("answers a body that does not arrive within body_timeout with 408 and closes the connection", async () => {
+    const { upstream, home } = await setup(configured);
+    const gateway = await gatewayFor(home);
+    const target = new URL(gateway.url);
+    const socket = connect(Number(target.port), target.hostname);
+    let received = "";
+    socket.setEncoding("utf8").on("data", (chunk: string) => (received += chunk));
+    socket.on("error", () => undefined);
+    socket.write(
+      "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n" +
+        'content-length: 5000\r\n\r\n{"model":"lab/m"',
+    );
+    const trickle = setInterval(() => socket.writable && socket.write(" "), 20);
+    await new Promise((resolve) => socket.once("close", resolve));
+    clearInterval(trickle);
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(received).toContain("body_timeout");
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it("rejects an allowed origin that is not an origin, and a body_timeout that is not a duration", async () => {
+    const { home } = await setup((url) => [
+      "[gateway]",
+      'allowed_origins = ["http://localhost:5173/app"]',
+      ...local(url),
+    ]);
+    const origin = await runHedge(["config", "show"], { env: home.env });
+    expect(origin.code).toBe(3);
+    expect(origin.stderr).toContain("gateway.allowed_origins[0]: expected an origin");
+    writeFileSync(join(home.path, "config.toml"), "");
+    const timeout = await runHedge(["config", "show", "-c", "gateway.body_timeout=soon"], {
+      env: home.env,
+    });
+    expect(timeout.code).toBe(3);
+    expect(timeout.stderr).toContain("gateway.body_timeout: expected seconds");
   });
 });

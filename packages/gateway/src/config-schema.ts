@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_BREAKER_CONFIG as BREAKER } from "./routing/breaker.js";
+import { parseDuration } from "./routing/reset-time.js";
+import { normalizeOrigin } from "./server/request-guard.js";
 
 const wireSchema = z.enum(["chat", "responses", "messages"]);
 const classSchema = z.enum(["local", "hosted"]);
@@ -121,11 +123,47 @@ export const gatewayAccountSchema = z.strictObject({
 });
 export type GatewayAccount = z.infer<typeof gatewayAccountSchema>;
 
+/** At most an hour: a body slower than that is not a client worth a socket. */
+const MAX_BODY_TIMEOUT_MS = 3_600_000;
+const BODY_TIMEOUT_EXPECTED =
+  'expected seconds (up to 3600) or a duration such as "30s", "2m", "500ms"';
+const bodyTimeoutSchema = z
+  .union([z.number(), z.string()], { error: BODY_TIMEOUT_EXPECTED })
+  .refine(
+    (value) => {
+      const ms = durationMs(value);
+      return ms !== undefined && ms > 0 && ms <= MAX_BODY_TIMEOUT_MS;
+    },
+    { error: BODY_TIMEOUT_EXPECTED },
+  );
+
+/** `gateway.body_timeout` in milliseconds: a number is seconds, a string a duration. */
+export function durationMs(value: number | string): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value * 1000 : undefined;
+  return parseDuration(value);
+}
+
 export const gatewayServerSchema = z
   .strictObject({
     host: z.string().min(1).default("127.0.0.1"),
     port: z.number().int().min(0).max(65535).default(4141),
     body_limit_mb: z.number().positive().default(32),
+    /**
+     * How long a request's body may take to arrive after its headers (and its headers to
+     * arrive): seconds, or a duration such as "30s", "2m", "500ms". Past it: 408, connection closed.
+     */
+    body_timeout: bodyTimeoutSchema.default(30),
+    /**
+     * Browser origins (`http://localhost:5173`) allowed to call the gateway: CORS for them, and
+     * without gateway keys, a request carrying any other `Origin` is refused.
+     */
+    allowed_origins: z
+      .array(
+        z.string().refine((text) => normalizeOrigin(text) !== undefined, {
+          error: 'expected an origin: scheme, host and port only, such as "http://localhost:5173"',
+        }),
+      )
+      .default([]),
     /** Audit entries kept (by age and by count). */
     audit_retention_days: z.number().positive().default(7),
     audit_max_entries: z.number().int().positive().default(100_000),

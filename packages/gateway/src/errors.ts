@@ -11,6 +11,8 @@ export class GatewayError extends HedgeError {
   readonly type: string;
   readonly retryable: boolean;
   readonly requestId: string | undefined;
+  /** Epoch ms when the same request may succeed (a rate limit's reset), when known. */
+  readonly retryAt: number | undefined;
 
   constructor(
     code: string,
@@ -21,6 +23,7 @@ export class GatewayError extends HedgeError {
       hint?: string;
       retryable?: boolean;
       requestId?: string;
+      retryAt?: number | undefined;
       cause?: unknown;
     },
   ) {
@@ -32,6 +35,7 @@ export class GatewayError extends HedgeError {
     this.type = options.type ?? defaultType(options.status);
     this.retryable = options.retryable ?? false;
     this.requestId = options.requestId;
+    this.retryAt = options.retryAt;
   }
 }
 

@@ -10,6 +10,7 @@ export {
 } from "./providers/presets.js";
 export {
   gatewayConfigShape,
+  durationMs,
   providerConfigSchema,
   policySchema,
   routingSchema,

@@ -57,7 +57,7 @@ describe("a client that hangs up", () => {
     const socket = connect(Number(url.port), url.hostname);
     await new Promise((resolve) => socket.once("connect", resolve));
     socket.write(
-      "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n" +
+      "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n" +
         'x-request-id: half-body\r\ncontent-length: 1000\r\n\r\n{"model":"lab/m"',
     );
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -54,6 +54,8 @@ export interface HarnessOptions<U extends string> {
   keys?: readonly string[];
   /** A real clock instead of the injected one (for the time budget). */
   realClock?: boolean;
+  /** `gateway.allowed_origins` and `gateway.body_timeout` (ms) of the server. */
+  server?: { allowedOrigins?: readonly string[]; bodyTimeoutMs?: number };
 }
 
 export interface Harness<U extends string> {
@@ -123,6 +125,7 @@ export async function startHarness<U extends string>(
     metrics: new GatewayMetrics(),
     requireKey: false,
     bodyLimitBytes: 2 ** 20,
+    ...options.server,
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,6 +5,7 @@ import {
   HedgeError,
   UsageError,
   createGatewayServer,
+  durationMs,
 } from "@hedge/gateway";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
@@ -45,6 +46,8 @@ export async function runGatewayServe(
     metrics,
     requireKey: !loopback,
     bodyLimitBytes: Math.round(config.gateway.body_limit_mb * 2 ** 20),
+    bodyTimeoutMs: durationMs(config.gateway.body_timeout) ?? 30_000,
+    allowedOrigins: config.gateway.allowed_origins,
     log,
   });
   await new Promise<void>((resolve, reject) => {

@@ -199,7 +199,7 @@ export async function runAttempts<T>(
   if (budgetCut) throw budgetSpent(plan.model, last);
   if (limited.count > 0 && limited.count === countTried(options.log, plan))
     throw allLimited(plan.model, options.log, limited.earliest, now());
-  throw exhausted(plan.model, last);
+  throw exhausted(plan.model, last, limited.earliest);
 }
 
 /**
@@ -263,6 +263,7 @@ function budgetSpent(
 function exhausted(
   model: string,
   last: { failure: FailureClass; status?: number; message: string } | undefined,
+  limitedUntil: number | undefined,
 ): GatewayError {
   if (!last) {
     return new GatewayError("no_healthy_route", `no route for "${model}" could be tried`, {
@@ -289,6 +290,8 @@ function exhausted(
       type:
         status === 429 ? "rate_limit_error" : status === 401 ? "authentication_error" : "api_error",
       retryable: last.failure.kind !== "credential",
+      // A 429 says when the earliest rate-limited route recovers (the server's Retry-After).
+      ...(status === 429 && limitedUntil !== undefined ? { retryAt: limitedUntil } : {}),
     },
   );
 }

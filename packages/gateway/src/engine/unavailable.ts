@@ -13,7 +13,7 @@ export class RoutesUnavailableError extends GatewayError {
     message: string,
     options: ConstructorParameters<typeof GatewayError>[2] & { resetAt?: number | undefined },
   ) {
-    super(code, message, options);
+    super(code, message, { ...options, retryAt: options.resetAt });
     this.resetAt = options.resetAt;
   }
 }

@@ -8,13 +8,17 @@ import type { Caller, RoutePlan } from "../engine/route.js";
 import type { GatewayAccount } from "../config-schema.js";
 import { GatewayError } from "../errors.js";
 import type { WireFormat } from "../providers/presets.js";
-import { isJsonObject } from "../wire/json.js";
+import { DEFAULT_FAILURE_COOLDOWNS } from "../routing/failure-class.js";
 import { countTokensBody } from "./count-tokens.js";
+import { allowOrigin, answerPreflight } from "./cors.js";
 import { droppedFieldLogger, type DroppedLogger } from "./dropped-log.js";
 import { forward, headerValue } from "./forward.js";
 import type { GatewayKeyRecord, GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
 import type { GatewayMetrics } from "./metrics.js";
+import { readJsonBody, type BodyLimits } from "./read-body.js";
+import { isJsonContentType, keylessRefusal, normalizeOrigin, notJson } from "./request-guard.js";
+import { shapeError } from "./request-shape.js";
 
 export interface GatewayServerOptions {
   engine: GatewayEngine;
@@ -25,6 +29,16 @@ export interface GatewayServerOptions {
   /** When false, requests need no key while no key exists (loopback only; checked at start). */
   requireKey: boolean;
   bodyLimitBytes: number;
+  /**
+   * `gateway.body_timeout` in ms (default 30 s): a request body must have arrived this long after
+   * its headers (408 and the connection closes), and headers this long after they began.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * `gateway.allowed_origins`: browser origins that may call (CORS). Without keys, a request
+   * with any other `Origin` is refused; requests without one (CLIs, SDKs) are not.
+   */
+  allowedOrigins?: readonly string[];
   /** Receives one line per problem worth a log (never a secret). */
   log?: (line: string) => void;
 }
@@ -41,24 +55,51 @@ const ROUTES: Record<string, WireFormat> = {
 /** Anthropic's token counting endpoint, answered by the gateway itself (see `countTokensBody`). */
 const COUNT_TOKENS_PATHS = new Set(["/v1/messages/count_tokens", "/messages/count_tokens"]);
 
+/** What a request handler reads besides the options, computed once per server. */
+interface ServerState {
+  noteDropped: DroppedLogger;
+  body: BodyLimits;
+  allowedOrigins: ReadonlySet<string>;
+}
+
+const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
 /** The gateway's HTTP face: OpenAI and Anthropic inbound formats, models, health, metrics. */
 export function createGatewayServer(options: GatewayServerOptions): Server {
-  const noteDropped = droppedFieldLogger(options.log);
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(options, noteDropped, req, res).catch((error: unknown) => {
-      options.log?.(`gateway: unhandled ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end();
-    });
-  });
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const state: ServerState = {
+    noteDropped: droppedFieldLogger(options.log),
+    body: { bytes: options.bodyLimitBytes, timeoutMs: bodyTimeoutMs },
+    allowedOrigins: new Set(
+      (options.allowedOrigins ?? []).flatMap((origin) => normalizeOrigin(origin) ?? []),
+    ),
+  };
+  // Node's own limits are the backstop for what the handler never reads: headers must arrive
+  // within the body timeout, a whole request within twice that (a refused request's body too),
+  // checked at least every 15 s. Node answers those with a bare 408 and closes the connection.
+  const server = createServer(
+    {
+      keepAliveTimeout: 65_000,
+      headersTimeout: bodyTimeoutMs,
+      requestTimeout: 2 * bodyTimeoutMs,
+      connectionsCheckingInterval: Math.min(15_000, Math.max(100, Math.round(bodyTimeoutMs / 2))),
+    },
+    (req, res) => {
+      handle(options, state, req, res).catch((error: unknown) => {
+        options.log?.(
+          `gateway: unhandled ${error instanceof Error ? error.message : String(error)}`,
+        );
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end();
+      });
+    },
+  );
   return server;
 }
 
 async function handle(
   options: GatewayServerOptions,
-  noteDropped: DroppedLogger,
+  state: ServerState,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -73,26 +114,47 @@ async function handle(
     res.end(req.method === "HEAD" ? undefined : JSON.stringify({ status: "ok" }));
     return;
   }
+  const countTokens = COUNT_TOKENS_PATHS.has(path);
+  const errorWire: WireFormat = wire ?? (countTokens || looksAnthropic(req) ? "messages" : "chat");
+  const fail = (error: GatewayError): void =>
+    sendError(res, errorWire, error, requestId, options.engine);
+
+  const keyless = !options.requireKey && options.keys.count() === 0;
+  const origin = req.headers.origin;
+  if (keyless) {
+    // No key stands between a web page and the gateway: only loopback names, no foreign page.
+    const refusal = keylessRefusal(req.headers.host, origin, state.allowedOrigins);
+    if (refusal) return refuse(req, res, fail, refusal);
+  }
+  if (origin !== undefined && state.allowedOrigins.has(origin)) {
+    if (req.method === "OPTIONS") return answerPreflight(req, res, origin);
+    allowOrigin(res, origin);
+  }
   if (req.method === "GET" && path === "/metrics") {
     res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
     res.end(options.metrics.render());
     return;
   }
-  const countTokens = COUNT_TOKENS_PATHS.has(path);
-  const errorWire: WireFormat = wire ?? (countTokens || looksAnthropic(req) ? "messages" : "chat");
-  const fail = (error: GatewayError): void => sendError(res, errorWire, error, requestId);
 
-  const key = authorize(options, req);
+  const key = keyless ? undefined : authorize(options.keys, req);
   if (key === false) {
-    fail(
+    // A key-guessing client pays a new connection per try.
+    return refuse(
+      req,
+      res,
+      fail,
       new GatewayError("unauthorized", "missing or invalid gateway key", {
         status: 401,
         type: "authentication_error",
       }),
     );
-    req.resume();
-    return;
   }
+  if (
+    req.method === "POST" &&
+    (wire !== undefined || countTokens) &&
+    !isJsonContentType(req.headers["content-type"])
+  )
+    return refuse(req, res, fail, notJson(req.headers["content-type"]));
   if (req.method === "GET" && (path === "/v1/models" || path === "/models")) {
     res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
     res.end(JSON.stringify(listModelsBody(options.engine.listModels(), looksAnthropic(req))));
@@ -100,7 +162,7 @@ async function handle(
   }
   if (req.method === "POST" && countTokens) {
     try {
-      const counted = countTokensBody((await readJsonBody(req, options.bodyLimitBytes)).body);
+      const counted = countTokensBody((await readJsonBody(req, state.body)).body);
       res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
       res.end(JSON.stringify(counted));
     } catch (error) {
@@ -131,7 +193,9 @@ async function handle(
     }
   });
   try {
-    const { body, raw } = await readJsonBody(req, options.bodyLimitBytes);
+    const { body, raw } = await readJsonBody(req, state.body);
+    const malformed = shapeError(wire, body);
+    if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);
     routed = await forward(
       options.engine,
@@ -145,7 +209,7 @@ async function handle(
         started,
         startedAt,
         ...(caller ? { caller } : {}),
-        onDropped: (dropped, upstreamWire) => noteDropped(wire, upstreamWire, dropped),
+        onDropped: (dropped, upstreamWire) => state.noteDropped(wire, upstreamWire, dropped),
       },
       res,
       record,
@@ -172,17 +236,25 @@ async function handle(
   }
 }
 
-/** The caller's key record, `undefined` when no key is needed (loopback, no keys), or false. */
-function authorize(
-  options: GatewayServerOptions,
+/** Answers a request refused before its body is read, and closes the connection (no draining). */
+function refuse(
   req: IncomingMessage,
-): GatewayKeyRecord | undefined | false {
-  if (!options.requireKey && options.keys.count() === 0) return undefined;
+  res: ServerResponse,
+  fail: (error: GatewayError) => void,
+  error: GatewayError,
+): void {
+  res.setHeader("connection", "close");
+  fail(error);
+  req.resume();
+}
+
+/** The caller's key record, or false. */
+function authorize(keys: GatewayKeyStore, req: IncomingMessage): GatewayKeyRecord | false {
   const bearer = headerValue(req.headers, "authorization");
   const presented = bearer?.toLowerCase().startsWith("bearer ")
     ? bearer.slice(7).trim()
     : headerValue(req.headers, "x-api-key");
-  return options.keys.verify(presented) ?? false;
+  return keys.verify(presented) ?? false;
 }
 
 /**
@@ -215,63 +287,6 @@ function looksAnthropic(req: IncomingMessage): boolean {
   return req.headers["anthropic-version"] !== undefined || req.headers["x-api-key"] !== undefined;
 }
 
-async function readJsonBody(
-  req: IncomingMessage,
-  limit: number,
-): Promise<{ body: Record<string, unknown>; raw: Buffer }> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    throw tooLarge(limit);
-  }
-  const raw = await readBody(req, limit);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString("utf8"));
-  } catch {
-    throw new GatewayError("invalid_json", "the request body is not valid JSON", { status: 400 });
-  }
-  if (!isJsonObject(parsed))
-    throw new GatewayError("invalid_json", "the request body must be a JSON object", {
-      status: 400,
-    });
-  return { body: parsed, raw };
-}
-
-/** The request body, failing past `limit` bytes (with events: no async iterator per request). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off("data", onData);
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on("data", onData);
-    req.once("end", () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-    );
-    req.once("error", reject);
-  });
-}
-
-function tooLarge(limit: number): GatewayError {
-  return new GatewayError(
-    "body_too_large",
-    `the request body exceeds ${Math.round(limit / 2 ** 20)} MiB`,
-    {
-      status: 413,
-      type: "request_too_large",
-    },
-  );
-}
-
 function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   if (isHedgeError(error)) {
@@ -290,10 +305,30 @@ function sendError(
   wire: WireFormat,
   error: GatewayError,
   requestId: string,
+  clock: { now(): number },
 ): void {
-  res.writeHead(error.status, { "content-type": "application/json", "x-request-id": requestId });
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-request-id": requestId,
+  };
+  const retryAfter = retryAfterSeconds(error, clock);
+  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+  // A body that did not arrive in time is not waited for on this connection again.
+  if (error.status === 408) headers["connection"] = "close";
+  res.writeHead(error.status, headers);
   const message = error.hint ? `${error.message} (${error.hint})` : error.message;
   res.end(
     JSON.stringify(codecFor(wire).encodeError(error.status, error.type, message, error.code)),
   );
+}
+
+/**
+ * Seconds until the same request may succeed: the earliest reset the gateway knows (a
+ * cooldown, a usage window, a declared limit); for a 429 without one, the default cooldown the
+ * gateway itself applies to a 429 without a reset.
+ */
+function retryAfterSeconds(error: GatewayError, clock: { now(): number }): number | undefined {
+  if (error.retryAt !== undefined)
+    return Math.max(1, Math.ceil((error.retryAt - clock.now()) / 1000));
+  return error.status === 429 ? DEFAULT_FAILURE_COOLDOWNS.rateLimitMs / 1000 : undefined;
 }
