@@ -1,0 +1,200 @@
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ScriptReply } from "@hedge/testkit";
+import { execFixture, parseJsonl, type ExecFixture } from "./exec-helpers.js";
+import { runHedge, tempDir, type HedgeRun } from "./run-hedge.js";
+
+// A hostile model (the scripted upstream sends its tool calls) goes after the keys hedge holds:
+// the key logged in for the provider, a provider key only in the environment, the user's SSH key.
+// None of them may reach the model, the session file or the --json output.
+
+/** Logged in with `hedge auth login` (0600 file store). */
+const LOGIN_KEY = "sk-login-5f3a9c1e7b2d4f60a8c1";
+/** Only in hedge's environment, as `api_key_env` of a second provider. Its name matches no default exclude. */
+const ENV_KEY = "env-only-91c4e7a2b6d83f05e1aa";
+const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmU";
+
+let fixture: ExecFixture | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+  while (cleanups.length) cleanups.pop()?.();
+});
+
+interface Attack {
+  fixture: ExecFixture;
+  /** The user's HOME, with a fake `~/.ssh/id_rsa`. */
+  userHome: string;
+  run: HedgeRun;
+}
+
+/**
+ * Logs LOGIN_KEY in for `lab`, puts ENV_KEY in hedge's environment, gives the user a HOME with an
+ * SSH key, then runs `hedge exec --json` with the model's tool calls `steps(...)`.
+ */
+async function attack(
+  steps: (paths: { hedgeHome: string; userHome: string }) => ScriptReply[],
+  extraConfig: string[] = [],
+): Promise<Attack> {
+  fixture = await execFixture([
+    'credentials_store = "file"',
+    ...extraConfig,
+    "[providers.other]",
+    'type = "openai-compatible"',
+    'base_url = "http://127.0.0.1:9/v1"',
+    'api_key_env = "OTHER_ACCESS"',
+  ]);
+  const home = tempDir("hedge-user-home-");
+  cleanups.push(home.cleanup);
+  mkdirSync(join(home.path, ".ssh"));
+  writeFileSync(join(home.path, ".ssh", "id_rsa"), `${SSH_KEY}\n`);
+  const env = { ...fixture.env, HOME: home.path, OTHER_ACCESS: ENV_KEY };
+  const login = await runHedge(["auth", "login", "--provider", "lab", "--profile", "work"], {
+    env,
+    input: `${LOGIN_KEY}\n`,
+  });
+  expect(login.code).toBe(0);
+  fixture.upstream.push(...steps({ hedgeHome: fixture.home.path, userHome: home.path }), {
+    text: "done",
+  });
+  const run = await runHedge(["exec", "--json", "look around"], {
+    env,
+    cwd: fixture.repo.path,
+  });
+  return { fixture, userHome: home.path, run };
+}
+
+/** Every place a secret must not reach: what the model was sent, the session file, --json output. */
+function exposures(result: Attack): { requests: string; session: string; stdout: string } {
+  const sessionsDir = join(result.fixture.home.path, "sessions");
+  const sessionFiles = readdirSync(sessionsDir, { recursive: true, encoding: "utf8" }).filter(
+    (name) => name.endsWith(".jsonl"),
+  );
+  return {
+    // Bodies only: the logged-in key rightly goes to the provider in its Authorization header.
+    requests: result.fixture.upstream.requests.map((request) => request.rawBody).join("\n"),
+    session: sessionFiles.map((name) => readFileSync(join(sessionsDir, name), "utf8")).join("\n"),
+    stdout: result.run.stdout,
+  };
+}
+
+function expectNoSecret(result: Attack): void {
+  expect(result.run.code).toBe(0);
+  const places = exposures(result);
+  // The model's later requests carry each tool result back: the run really happened.
+  expect(result.fixture.upstream.requests.length).toBeGreaterThan(1);
+  for (const [place, text] of Object.entries(places)) {
+    for (const secret of [LOGIN_KEY, ENV_KEY, SSH_KEY]) {
+      expect({ place, leaked: text.includes(secret) }).toEqual({ place, leaked: false });
+    }
+  }
+}
+
+/** The output of each completed tool item, in order (tool results as the model saw them). */
+function toolOutputs(stdout: string): string[] {
+  return parseJsonl(stdout)
+    .filter((event) => event.type === "item.completed")
+    .map((event) => event["item"] as Record<string, string | undefined>)
+    .filter((item) => item["type"] === "tool_call" || item["type"] === "command_execution")
+    .map((item) => item["output"] ?? item["error"] ?? item["aggregated_output"] ?? "");
+}
+
+describe("hedge exec keeps secrets from a hostile model", () => {
+  it("read_file and grep refuse $HEDGE_HOME, /proc/self/environ and a workspace symlink to ~/.ssh", async () => {
+    const result = await attack(({ hedgeHome, userHome }) => {
+      symlinkSync(join(userHome, ".ssh", "id_rsa"), join(fixture?.repo.path ?? "", "key.txt"));
+      return [
+        {
+          toolCalls: [
+            {
+              name: "read_file",
+              arguments: { path: join(hedgeHome, "credentials", "credentials.json") },
+            },
+          ],
+        },
+        { toolCalls: [{ name: "grep", arguments: { pattern: "=", path: "/proc/self/environ" } }] },
+        { toolCalls: [{ name: "grep", arguments: { pattern: "sk-|BEGIN", path: hedgeHome } }] },
+        { toolCalls: [{ name: "read_file", arguments: { path: "key.txt" } }] },
+        { toolCalls: [{ name: "list_dir", arguments: { path: join(userHome, ".ssh") } }] },
+      ];
+    });
+    expectNoSecret(result);
+    const outputs = toolOutputs(result.run.stdout);
+    expect(outputs).toHaveLength(5);
+    for (const output of outputs) expect(output).toMatch(/^path_denied: /);
+  });
+
+  it("sandboxed commands see neither hedge's keys in their environment nor ~/.ssh and $HEDGE_HOME", async () => {
+    const result = await attack(
+      ({ hedgeHome, userHome }) => [
+        { toolCalls: [{ name: "shell", arguments: { command: ["env"] } }] },
+        {
+          toolCalls: [
+            { name: "shell", arguments: { command: ["cat", join(userHome, ".ssh", "id_rsa")] } },
+          ],
+        },
+        {
+          toolCalls: [
+            {
+              name: "shell",
+              arguments: {
+                command: ["cat", join(hedgeHome, "credentials", "credentials.json")],
+              },
+            },
+          ],
+        },
+        { toolCalls: [{ name: "shell", arguments: { command: ["ls", "-a", hedgeHome] } }] },
+      ],
+      // The widest policy the user can write: keys hedge holds are still kept out.
+      ["[shell_environment_policy]", 'inherit = "all"', "ignore_default_excludes = true"],
+    );
+    expectNoSecret(result);
+    const [env, ssh, credentials, listing] = toolOutputs(result.run.stdout);
+    // The policy really was "all": the rest of hedge's environment is there.
+    expect(env).toContain("HEDGE_HOME=");
+    expect(ssh).toMatch(/No such file/);
+    expect(credentials).toMatch(/No such file/);
+    expect(listing?.split("\n").filter(Boolean).sort()).toEqual([".", ".."]);
+  });
+
+  it("a key value found anywhere else is [redacted] in tool output, also when printed in two pieces", async () => {
+    const half = ENV_KEY.length / 2;
+    const result = await attack(() => {
+      writeFileSync(
+        join(fixture?.repo.path ?? "", "notes.txt"),
+        `login=${LOGIN_KEY}\nother=${ENV_KEY}\n`,
+      );
+      return [
+        { toolCalls: [{ name: "read_file", arguments: { path: "notes.txt" } }] },
+        { toolCalls: [{ name: "grep", arguments: { pattern: "login=" } }] },
+        {
+          toolCalls: [
+            {
+              name: "shell",
+              arguments: {
+                command: [
+                  "sh",
+                  "-c",
+                  `printf '%s' '${ENV_KEY.slice(0, half)}'; sleep 0.3; printf '%s\\n' '${ENV_KEY.slice(half)}'`,
+                ],
+              },
+            },
+          ],
+        },
+      ];
+    });
+    expectNoSecret(result);
+    const [read, grep, printed] = toolOutputs(result.run.stdout);
+    expect(read).toBe("     1\tlogin=[redacted]\n     2\tother=[redacted]");
+    expect(grep).toBe("notes.txt:1:login=[redacted]");
+    expect(printed).toBe("[redacted]\n");
+    // Streamed updates never showed the first piece on its own (the command line has both).
+    const streamed = parseJsonl(result.run.stdout)
+      .filter((event) => event.type === "item.updated")
+      .map((event) => (event["item"] as { aggregated_output: string }).aggregated_output);
+    expect(streamed.length).toBeGreaterThan(0);
+    for (const output of streamed) expect(output).not.toContain(ENV_KEY.slice(0, half));
+  });
+});
