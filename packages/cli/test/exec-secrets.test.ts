@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -14,6 +15,8 @@ const LOGIN_KEY = "sk-login-5f3a9c1e7b2d4f60a8c1";
 /** Only in hedge's environment, as `api_key_env` of a second provider. Its name matches no default exclude. */
 const ENV_KEY = "env-only-91c4e7a2b6d83f05e1aa";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmU";
+/** In `~/private`, which the user's `sandbox.deny_read` adds. */
+const PRIVATE_NOTE = "private-note-0c1d2e3f4a5b";
 
 let fixture: ExecFixture | undefined;
 const cleanups: (() => void)[] = [];
@@ -40,6 +43,8 @@ async function attack(
 ): Promise<Attack> {
   fixture = await execFixture([
     'credentials_store = "file"',
+    "[sandbox]",
+    'deny_read = ["~/private"]',
     ...extraConfig,
     "[providers.other]",
     'type = "openai-compatible"',
@@ -50,6 +55,8 @@ async function attack(
   cleanups.push(home.cleanup);
   mkdirSync(join(home.path, ".ssh"));
   writeFileSync(join(home.path, ".ssh", "id_rsa"), `${SSH_KEY}\n`);
+  mkdirSync(join(home.path, "private"));
+  writeFileSync(join(home.path, "private", "plan.txt"), `${PRIVATE_NOTE}\n`);
   const env = { ...fixture.env, HOME: home.path, OTHER_ACCESS: ENV_KEY };
   const login = await runHedge(["auth", "login", "--provider", "lab", "--profile", "work"], {
     env,
@@ -86,7 +93,7 @@ function expectNoSecret(result: Attack): void {
   // The model's later requests carry each tool result back: the run really happened.
   expect(result.fixture.upstream.requests.length).toBeGreaterThan(1);
   for (const [place, text] of Object.entries(places)) {
-    for (const secret of [LOGIN_KEY, ENV_KEY, SSH_KEY]) {
+    for (const secret of [LOGIN_KEY, ENV_KEY, SSH_KEY, PRIVATE_NOTE]) {
       expect({ place, leaked: text.includes(secret) }).toEqual({ place, leaked: false });
     }
   }
@@ -118,11 +125,16 @@ describe("hedge exec keeps secrets from a hostile model", () => {
         { toolCalls: [{ name: "grep", arguments: { pattern: "sk-|BEGIN", path: hedgeHome } }] },
         { toolCalls: [{ name: "read_file", arguments: { path: "key.txt" } }] },
         { toolCalls: [{ name: "list_dir", arguments: { path: join(userHome, ".ssh") } }] },
+        {
+          toolCalls: [
+            { name: "read_file", arguments: { path: join(userHome, "private", "plan.txt") } },
+          ],
+        },
       ];
     });
     expectNoSecret(result);
     const outputs = toolOutputs(result.run.stdout);
-    expect(outputs).toHaveLength(5);
+    expect(outputs).toHaveLength(6);
     for (const output of outputs) expect(output).toMatch(/^path_denied: /);
   });
 
@@ -146,17 +158,26 @@ describe("hedge exec keeps secrets from a hostile model", () => {
           ],
         },
         { toolCalls: [{ name: "shell", arguments: { command: ["ls", "-a", hedgeHome] } }] },
+        {
+          toolCalls: [
+            {
+              name: "shell",
+              arguments: { command: ["cat", join(userHome, "private", "plan.txt")] },
+            },
+          ],
+        },
       ],
       // The widest policy the user can write: keys hedge holds are still kept out.
       ["[shell_environment_policy]", 'inherit = "all"', "ignore_default_excludes = true"],
     );
     expectNoSecret(result);
-    const [env, ssh, credentials, listing] = toolOutputs(result.run.stdout);
+    const [env, ssh, credentials, listing, denied] = toolOutputs(result.run.stdout);
     // The policy really was "all": the rest of hedge's environment is there.
     expect(env).toContain("HEDGE_HOME=");
     expect(ssh).toMatch(/No such file/);
     expect(credentials).toMatch(/No such file/);
     expect(listing?.split("\n").filter(Boolean).sort()).toEqual([".", ".."]);
+    expect(denied).toMatch(/No such file/);
   });
 
   it("a key value found anywhere else is [redacted] in tool output, also when printed in two pieces", async () => {
@@ -196,5 +217,17 @@ describe("hedge exec keeps secrets from a hostile model", () => {
       .map((event) => (event["item"] as { aggregated_output: string }).aggregated_output);
     expect(streamed.length).toBeGreaterThan(0);
     for (const output of streamed) expect(output).not.toContain(ENV_KEY.slice(0, half));
+  });
+
+  it("refuses to run with the workspace inside $HEDGE_HOME, before any model call", async () => {
+    fixture = await execFixture();
+    fixture.upstream.push({ text: "never asked" });
+    const inside = join(fixture.home.path, "project");
+    mkdirSync(inside);
+    execFileSync("git", ["init", "-q"], { cwd: inside });
+    const run = await runHedge(["exec", "look around"], { env: fixture.env, cwd: inside });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${inside} is inside ${fixture.home.path}, which hedge hides`);
+    expect(fixture.upstream.requests).toHaveLength(0);
   });
 });
