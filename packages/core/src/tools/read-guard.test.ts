@@ -1,6 +1,7 @@
-import { symlink } from "node:fs/promises";
+import { readdir, symlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { applyPatchTool } from "./apply-patch.js";
 import { createGrepTool } from "./grep.js";
 import { listDirTool } from "./list-dir.js";
 import { findHiddenRoot, resolveDenyRead } from "./read-guard.js";
@@ -112,6 +113,25 @@ describe("read tools refuse denied paths", () => {
         output: `${relative(workspace, join(home, "projects", "notes.txt"))}:1:nothing to hide`,
       });
     });
+  });
+
+  it("apply_patch refuses to read, move or add files in a denied path, also through a symlink", async () => {
+    await symlink(join(workspace, "private"), join(workspace, "private-link"));
+    const patches = [
+      "*** Update File: private/plan.txt\n*** Move to: leaked.txt",
+      "*** Update File: src/a.txt\n*** Move to: private/a.txt",
+      "*** Add File: private-link/new.txt\n+planted",
+      "*** Delete File: private-link/plan.txt",
+    ];
+    for (const patch of patches) {
+      const result = await applyPatchTool.execute(
+        { input: `*** Begin Patch\n${patch}\n*** End Patch` },
+        context,
+      );
+      expect(denied(result)).toBe("path_denied");
+    }
+    expect(await readdir(workspace)).not.toContain("leaked.txt");
+    expect((await readdir(join(workspace, "private"))).sort()).toEqual(["plan.txt"]);
   });
 
   it("findHiddenRoot names a workspace inside a denied path (hedge run inside $HEDGE_HOME)", () => {

@@ -1,8 +1,7 @@
 import { realpathSync } from "node:fs";
-import { realpath } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
-import { isInside } from "./paths.js";
+import { isInside, resolveExistingPrefix } from "./paths.js";
 import { toolError, type ToolResult } from "./tool.js";
 
 /**
@@ -79,9 +78,9 @@ export interface ReadScope {
 }
 
 /**
- * Checks a path a read tool (read_file, list_dir, grep) was asked for: refused when it lies in a
- * denied path or under /proc, as written or after resolving every symlink (a workspace link to
- * `~/.ssh/id_rsa` is refused). A path that does not exist passes; the tool reports it missing.
+ * Checks a path a tool was asked for (read_file, list_dir, grep, and apply_patch, which reads what
+ * it updates and could move a file out): refused when it lies in a denied path or under /proc, as
+ * written or after resolving every symlink (a workspace link to `~/.ssh/id_rsa` is refused).
  */
 export async function openReadScope(
   requested: string,
@@ -90,7 +89,8 @@ export async function openReadScope(
 ): Promise<{ ok: true; scope: ReadScope } | { ok: false; result: ToolResult }> {
   const denied = [...denyRead, PROCESS_FILESYSTEM];
   const path = resolve(cwd, requested);
-  const real = await realpath(path).catch(() => undefined);
+  // A path that does not exist yet (a file a patch adds) is checked where it would be created.
+  const real = await resolveExistingPrefix(path);
   for (const form of real === undefined ? [path] : [path, real]) {
     const within = denied.find((root) => isInside(form, root));
     if (within !== undefined) return { ok: false, result: refusal(requested, within) };
@@ -126,7 +126,7 @@ function refusal(requested: string, root: string): ToolResult {
   }
   return toolError(
     "path_denied",
-    `${requested}: inside ${root}, where credentials are kept; hedge's tools may not read it`,
+    `${requested}: inside ${root}, where credentials are kept; hedge's tools may not read or change it`,
   );
 }
 
