@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ScriptReply } from "@hedge/testkit";
+import { SECRET_SERVICE_ENV, uniqueName } from "./auth-harness.js";
 import { execFixture, parseJsonl, type ExecFixture } from "./exec-helpers.js";
 import { runHedge, tempDir, type HedgeRun } from "./run-hedge.js";
 
@@ -40,9 +41,13 @@ interface Attack {
 async function attack(
   steps: (paths: { hedgeHome: string; userHome: string }) => ScriptReply[],
   extraConfig: string[] = [],
+  store: { credentials: "file" | "keyring"; profile: string } = {
+    credentials: "file",
+    profile: "work",
+  },
 ): Promise<Attack> {
   fixture = await execFixture([
-    'credentials_store = "file"',
+    `credentials_store = "${store.credentials}"`,
     "[sandbox]",
     'deny_read = ["~/private"]',
     ...extraConfig,
@@ -57,8 +62,8 @@ async function attack(
   writeFileSync(join(home.path, ".ssh", "id_rsa"), `${SSH_KEY}\n`);
   mkdirSync(join(home.path, "private"));
   writeFileSync(join(home.path, "private", "plan.txt"), `${PRIVATE_NOTE}\n`);
-  const env = { ...fixture.env, HOME: home.path, OTHER_ACCESS: ENV_KEY };
-  const login = await runHedge(["auth", "login", "--provider", "lab", "--profile", "work"], {
+  const env = { ...fixture.env, ...SECRET_SERVICE_ENV, HOME: home.path, OTHER_ACCESS: ENV_KEY };
+  const login = await runHedge(["auth", "login", "--provider", "lab", "--profile", store.profile], {
     env,
     input: `${LOGIN_KEY}\n`,
   });
@@ -229,5 +234,38 @@ describe("hedge exec keeps secrets from a hostile model", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${inside} is inside ${fixture.home.path}, which hedge hides`);
     expect(fixture.upstream.requests).toHaveLength(0);
+  });
+
+  it("a sandboxed command cannot ask the OS keychain for the logged-in key over the session bus", async () => {
+    const bus = SECRET_SERVICE_ENV["DBUS_SESSION_BUS_ADDRESS"] ?? "";
+    expect(bus).toMatch(/^unix:path=/);
+    const reversed = [...LOGIN_KEY].reverse().join("");
+    const result = await attack(
+      () => [
+        {
+          toolCalls: [
+            {
+              name: "shell",
+              // Reversed, so that redaction (the last line) cannot be what stops it.
+              arguments: {
+                command: [
+                  "sh",
+                  "-c",
+                  `DBUS_SESSION_BUS_ADDRESS='${bus}' secret-tool search --all service hedge 2>&1 | rev`,
+                ],
+              },
+            },
+          ],
+        },
+      ],
+      [],
+      { credentials: "keyring", profile: uniqueName("bus") },
+    );
+    expectNoSecret(result);
+    const [searched] = toolOutputs(result.run.stdout);
+    expect(searched).not.toContain(reversed);
+    expect(
+      JSON.stringify(result.fixture.upstream.requests.map((request) => request.body)),
+    ).not.toContain(reversed);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveDenyRead } from "../tools/read-guard.js";
@@ -81,5 +82,39 @@ describe.each(["workspace-write", "read-only"] as const)("sandbox masks (%s)", (
 
   it("leaves everything else readable", async () => {
     expect(output(await run(`cat src/a.txt`, mode))).toBe("public\n");
+  });
+});
+
+describe("sandbox masks of secret sockets", () => {
+  it("a sandboxed command cannot reach the session bus (the keychain), the ssh agent or the runtime dir", async () => {
+    const runtime = join(home, "run");
+    await mkdir(runtime);
+    const sockets = {
+      bus: join(home, "dbus-session"),
+      agent: join(home, "ssh-agent.sock"),
+      keyring: join(runtime, "keyring"),
+    };
+    const servers = Object.values(sockets).map((path) =>
+      createServer((socket) => socket.end(`${SECRET}\n`)).listen(path),
+    );
+    try {
+      const env = {
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${sockets.bus},guid=0123`,
+        SSH_AUTH_SOCK: sockets.agent,
+        XDG_RUNTIME_DIR: runtime,
+      };
+      const connect = (path: string): string =>
+        `${process.execPath} -e 'require("net").connect(${JSON.stringify(path)}).on("data", (d) => process.stdout.write(String(d))).on("error", (e) => console.log(e.code))'`;
+      const script = Object.values(sockets).map(connect).join("; ");
+      const open = output(await run(script, "workspace-write"));
+      // The servers answer when nothing is masked (the test is able to see a leak).
+      expect(open).toContain(SECRET);
+      denyRead = resolveDenyRead([], home, env);
+      const masked = output(await run(script, "workspace-write"));
+      expect(masked).not.toContain(SECRET);
+      expect(masked.split("\n").filter(Boolean)).toHaveLength(3);
+    } finally {
+      for (const server of servers) server.close();
+    }
   });
 });

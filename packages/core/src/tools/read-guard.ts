@@ -29,6 +29,25 @@ export const DEFAULT_DENY_READ = [
  */
 export const PROCESS_FILESYSTEM = "/proc";
 
+/**
+ * Sockets that hand secrets to whoever connects, masked like the files: the D-Bus session bus
+ * (the OS keychain, where hedge keeps profile keys, answers there), the ssh agent, and the
+ * user's runtime directory (`$XDG_RUNTIME_DIR`: keyring, gpg-agent, docker and podman sockets).
+ * Abstract sockets need no mask: without network the sandbox has its own namespace for them.
+ */
+export function secretSockets(env: NodeJS.ProcessEnv = process.env): string[] {
+  const uid = process.getuid?.();
+  const runtime = env["XDG_RUNTIME_DIR"] || (uid === undefined ? undefined : `/run/user/${uid}`);
+  const bus = (env["DBUS_SESSION_BUS_ADDRESS"] ?? "").split(";").flatMap((address) => {
+    const path = /^unix:(?:.*,)?path=([^,]+)/.exec(address)?.[1];
+    return path === undefined ? [] : [decodeURIComponent(path)];
+  });
+  const agent = env["SSH_AUTH_SOCK"];
+  return [...(runtime ? [runtime] : []), ...bus, ...(agent ? [agent] : [])].filter((path) =>
+    path.startsWith("/"),
+  );
+}
+
 /** `~` and `~/...` against `home`; other paths resolved to absolute. */
 export function expandHome(path: string, home = homedir()): string {
   if (path === "~") return home;
@@ -37,12 +56,17 @@ export function expandHome(path: string, home = homedir()): string {
 }
 
 /**
- * The deny list a tool host enforces: the defaults and `extra`, `~` expanded, each path both as
- * written and with symlinks resolved (a denied `~/.ssh` that links elsewhere hides both).
+ * The deny list a tool host enforces: the defaults, the secret sockets of `env` and `extra`, `~`
+ * expanded, each path both as written and with symlinks resolved (a denied `~/.ssh` that links
+ * elsewhere hides both).
  */
-export function resolveDenyRead(extra: readonly string[], home = homedir()): string[] {
+export function resolveDenyRead(
+  extra: readonly string[],
+  home = homedir(),
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const paths = new Set<string>();
-  for (const path of [...DEFAULT_DENY_READ, ...extra]) {
+  for (const path of [...DEFAULT_DENY_READ, ...secretSockets(env), ...extra]) {
     const absolute = expandHome(path, home);
     paths.add(absolute);
     try {
