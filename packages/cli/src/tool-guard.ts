@@ -55,9 +55,13 @@ export function keyVariables(config: HedgeConfig): string[] {
   ];
 }
 
+/** Request headers whose values are credentials (`Authorization`, `X-Api-Key`, ...). */
+const SECRET_HEADER = /authorization|key|token|secret|cookie/i;
+
 /**
  * The guard options of a session's tool host. `heldSecrets` are the keys hedge loaded itself
- * (profile pools); the config's literal `api_key`s and the values of every key variable are added.
+ * (profile pools); added are the config's literal `api_key`s and credential headers (with and
+ * without their `Bearer ` scheme) and the values of every key variable.
  */
 export function toolGuardOptions(
   config: HedgeConfig,
@@ -66,9 +70,12 @@ export function toolGuardOptions(
   env: NodeJS.ProcessEnv = process.env,
 ): ToolGuardOptions {
   const variables = keyVariables(config);
-  const configured = Object.values(config.providers).flatMap((provider) =>
-    provider.api_key ? [provider.api_key] : [],
-  );
+  const configured = Object.values(config.providers).flatMap((provider) => [
+    ...(provider.api_key ? [provider.api_key] : []),
+    ...Object.entries(provider.headers ?? {})
+      .filter(([name]) => SECRET_HEADER.test(name))
+      .flatMap(([, value]) => [value, value.replace(/^\S+\s+/, "")]),
+  ]);
   const fromEnv = variables.flatMap((name) => {
     const value = env[name];
     return value ? [value] : [];
