@@ -19,6 +19,12 @@ const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5
 /** In `~/private`, which the user's `sandbox.deny_read` adds. */
 const PRIVATE_NOTE = "private-note-0c1d2e3f4a5b";
 
+/** One model step: a single tool call. */
+type ToolArguments = NonNullable<ScriptReply["toolCalls"]>[number]["arguments"];
+const call = (name: string, args: ToolArguments): ScriptReply => ({
+  toolCalls: [{ name, arguments: args }],
+});
+
 let fixture: ExecFixture | undefined;
 const cleanups: (() => void)[] = [];
 afterEach(async () => {
@@ -118,23 +124,12 @@ describe("hedge exec keeps secrets from a hostile model", () => {
     const result = await attack(({ hedgeHome, userHome }) => {
       symlinkSync(join(userHome, ".ssh", "id_rsa"), join(fixture?.repo.path ?? "", "key.txt"));
       return [
-        {
-          toolCalls: [
-            {
-              name: "read_file",
-              arguments: { path: join(hedgeHome, "credentials", "credentials.json") },
-            },
-          ],
-        },
-        { toolCalls: [{ name: "grep", arguments: { pattern: "=", path: "/proc/self/environ" } }] },
-        { toolCalls: [{ name: "grep", arguments: { pattern: "sk-|BEGIN", path: hedgeHome } }] },
-        { toolCalls: [{ name: "read_file", arguments: { path: "key.txt" } }] },
-        { toolCalls: [{ name: "list_dir", arguments: { path: join(userHome, ".ssh") } }] },
-        {
-          toolCalls: [
-            { name: "read_file", arguments: { path: join(userHome, "private", "plan.txt") } },
-          ],
-        },
+        call("read_file", { path: join(hedgeHome, "credentials", "credentials.json") }),
+        call("grep", { pattern: "=", path: "/proc/self/environ" }),
+        call("grep", { pattern: "sk-|BEGIN", path: hedgeHome }),
+        call("read_file", { path: "key.txt" }),
+        call("list_dir", { path: join(userHome, ".ssh") }),
+        call("read_file", { path: join(userHome, "private", "plan.txt") }),
       ];
     });
     expectNoSecret(result);
@@ -144,33 +139,14 @@ describe("hedge exec keeps secrets from a hostile model", () => {
   });
 
   it("sandboxed commands see neither hedge's keys in their environment nor ~/.ssh and $HEDGE_HOME", async () => {
+    const shell = (...command: string[]): ScriptReply => call("shell", { command });
     const result = await attack(
       ({ hedgeHome, userHome }) => [
-        { toolCalls: [{ name: "shell", arguments: { command: ["env"] } }] },
-        {
-          toolCalls: [
-            { name: "shell", arguments: { command: ["cat", join(userHome, ".ssh", "id_rsa")] } },
-          ],
-        },
-        {
-          toolCalls: [
-            {
-              name: "shell",
-              arguments: {
-                command: ["cat", join(hedgeHome, "credentials", "credentials.json")],
-              },
-            },
-          ],
-        },
-        { toolCalls: [{ name: "shell", arguments: { command: ["ls", "-a", hedgeHome] } }] },
-        {
-          toolCalls: [
-            {
-              name: "shell",
-              arguments: { command: ["cat", join(userHome, "private", "plan.txt")] },
-            },
-          ],
-        },
+        shell("env"),
+        shell("cat", join(userHome, ".ssh", "id_rsa")),
+        shell("cat", join(hedgeHome, "credentials", "credentials.json")),
+        shell("ls", "-a", hedgeHome),
+        shell("cat", join(userHome, "private", "plan.txt")),
       ],
       // The widest policy the user can write: keys hedge holds are still kept out.
       ["[shell_environment_policy]", 'inherit = "all"', "ignore_default_excludes = true"],
@@ -187,28 +163,18 @@ describe("hedge exec keeps secrets from a hostile model", () => {
 
   it("a key value found anywhere else is [redacted] in tool output, also when printed in two pieces", async () => {
     const half = ENV_KEY.length / 2;
+    const [first, second] = [ENV_KEY.slice(0, half), ENV_KEY.slice(half)];
     const result = await attack(() => {
       writeFileSync(
         join(fixture?.repo.path ?? "", "notes.txt"),
         `login=${LOGIN_KEY}\nother=${ENV_KEY}\n`,
       );
       return [
-        { toolCalls: [{ name: "read_file", arguments: { path: "notes.txt" } }] },
-        { toolCalls: [{ name: "grep", arguments: { pattern: "login=" } }] },
-        {
-          toolCalls: [
-            {
-              name: "shell",
-              arguments: {
-                command: [
-                  "sh",
-                  "-c",
-                  `printf '%s' '${ENV_KEY.slice(0, half)}'; sleep 0.3; printf '%s\\n' '${ENV_KEY.slice(half)}'`,
-                ],
-              },
-            },
-          ],
-        },
+        call("read_file", { path: "notes.txt" }),
+        call("grep", { pattern: "login=" }),
+        call("shell", {
+          command: ["sh", "-c", `printf '%s' '${first}'; sleep 0.3; printf '%s\\n' '${second}'`],
+        }),
       ];
     });
     expectNoSecret(result);
@@ -221,7 +187,7 @@ describe("hedge exec keeps secrets from a hostile model", () => {
       .filter((event) => event.type === "item.updated")
       .map((event) => (event["item"] as { aggregated_output: string }).aggregated_output);
     expect(streamed.length).toBeGreaterThan(0);
-    for (const output of streamed) expect(output).not.toContain(ENV_KEY.slice(0, half));
+    for (const output of streamed) expect(output).not.toContain(first);
   });
 
   it("refuses to run with the workspace inside $HEDGE_HOME, before any model call", async () => {
@@ -240,24 +206,10 @@ describe("hedge exec keeps secrets from a hostile model", () => {
     const bus = SECRET_SERVICE_ENV["DBUS_SESSION_BUS_ADDRESS"] ?? "";
     expect(bus).toMatch(/^unix:path=/);
     const reversed = [...LOGIN_KEY].reverse().join("");
+    const search = `DBUS_SESSION_BUS_ADDRESS='${bus}' secret-tool search --all service hedge 2>&1 | rev`;
     const result = await attack(
-      () => [
-        {
-          toolCalls: [
-            {
-              name: "shell",
-              // Reversed, so that redaction (the last line) cannot be what stops it.
-              arguments: {
-                command: [
-                  "sh",
-                  "-c",
-                  `DBUS_SESSION_BUS_ADDRESS='${bus}' secret-tool search --all service hedge 2>&1 | rev`,
-                ],
-              },
-            },
-          ],
-        },
-      ],
+      // Reversed, so that redaction (the last line) cannot be what stops it.
+      () => [call("shell", { command: ["sh", "-c", search] })],
       [],
       { credentials: "keyring", profile: uniqueName("bus") },
     );

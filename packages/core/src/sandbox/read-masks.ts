@@ -1,5 +1,5 @@
 import { realpathSync, statSync } from "node:fs";
-import { isAbsolute, relative, sep } from "node:path";
+import { isInside } from "../tools/paths.js";
 
 /**
  * bubblewrap arguments that make each denied path invisible to a sandboxed command: an empty
@@ -23,7 +23,7 @@ export function readMaskArgs(denyRead: readonly string[]): string[] {
   const paths = [...existing.keys()];
   const args: string[] = [];
   for (const [path, kind] of existing) {
-    if (paths.some((other) => other !== path && isUnder(path, other))) continue;
+    if (paths.some((other) => other !== path && isInside(path, other))) continue;
     if (kind === "directory") args.push("--tmpfs", path, "--remount-ro", path);
     else args.push("--ro-bind", "/dev/null", path);
   }
@@ -36,9 +36,4 @@ function realOrUndefined(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isUnder(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
 }
