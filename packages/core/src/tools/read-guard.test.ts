@@ -72,6 +72,7 @@ describe("read tools refuse denied paths", () => {
     ["hedge's command line", () => "/proc/self/cmdline"],
     ["hedge's memory", () => "/proc/self/mem"],
     ["hedge's environment via the thread", () => "/proc/thread-self/environ"],
+    ["one of hedge's open files", () => "/dev/fd/0"],
     ["hedge's root link", () => `/proc/self/root${join(home, ".ssh", "id_rsa")}`],
   ])("read_file: %s", async (_what, path) => {
     expect(denied(await readFileTool.execute({ path: path() }, context))).toBe("path_denied");

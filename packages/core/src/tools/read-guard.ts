@@ -24,10 +24,10 @@ export const DEFAULT_DENY_READ = [
 /**
  * Refused by the read tools on top of the deny list. They run inside hedge's own process, so
  * `/proc/self/environ`, `/proc/self/mem`, `/proc/<pid>/cmdline` and the rest describe hedge
- * itself (its environment holds keys) or the user's other processes; no file under /proc is
- * project data. Sandboxed commands have a /proc of their own and may read it.
+ * itself (its environment holds keys) or the user's other processes, and `/dev/fd/N` is one of
+ * hedge's open files; none of it is project data. Sandboxed commands have a /proc of their own.
  */
-export const PROCESS_FILESYSTEM = "/proc";
+export const PROCESS_PATHS = ["/proc", "/dev/fd"] as const;
 
 /**
  * Sockets that hand secrets to whoever connects, masked like the files: the D-Bus session bus
@@ -111,7 +111,7 @@ export async function openReadScope(
   cwd: string,
   denyRead: readonly string[],
 ): Promise<{ ok: true; scope: ReadScope } | { ok: false; result: ToolResult }> {
-  const denied = [...denyRead, PROCESS_FILESYSTEM];
+  const denied = [...denyRead, ...PROCESS_PATHS];
   const path = resolve(cwd, requested);
   // A path that does not exist yet (a file a patch adds) is checked where it would be created.
   const real = await resolveExistingPrefix(path);
@@ -142,10 +142,10 @@ export async function openReadScope(
 }
 
 function refusal(requested: string, root: string): ToolResult {
-  if (root === PROCESS_FILESYSTEM) {
+  if ((PROCESS_PATHS as readonly string[]).includes(root)) {
     return toolError(
       "path_denied",
-      `${requested}: /proc is not readable with read_file, list_dir or grep (it would show hedge's own process: its environment, memory and open files); run the command with shell, which has a /proc of its own`,
+      `${requested}: ${root} is not readable with hedge's file tools (it would show hedge's own process: its environment, memory and open files); run the command with shell, which has a /proc of its own`,
     );
   }
   return toolError(
