@@ -30,8 +30,6 @@ export interface ToolHostOptions extends Omit<
    * profiles, `sandbox.deny_read` (`~` expanded).
    */
   denyRead?: readonly string[];
-  /** The environment tools' children start from (default `process.env`). */
-  parentEnv?: NodeJS.ProcessEnv;
 }
 
 /** The parts of every call's context that keep secrets from the model, built once per host. */
@@ -41,7 +39,7 @@ function secretGuard(options: ToolHostOptions): Pick<ToolContext, "env" | "denyR
     redactor,
     denyRead: resolveDenyRead(options.denyRead ?? []),
     env: buildToolEnvironment(
-      options.parentEnv ?? process.env,
+      process.env,
       options.shellEnvironment ?? shellEnvironmentPolicySchema.parse({}),
       { variables: options.keyVariables ?? [], redactor },
     ),
