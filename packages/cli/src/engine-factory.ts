@@ -17,6 +17,8 @@ import type { HedgeConfig } from "./config/schema.js";
 export interface EngineSetup {
   engine: GatewayEngine;
   store: Store;
+  /** The profile keys loaded for routing (tools redact them from their output). */
+  secrets: string[];
   close: () => Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function buildEngine(
   return {
     engine,
     store,
+    secrets: [...pools.values()].flatMap((members) => members.map((member) => member.secret)),
     close: async () => {
       await engine.flush();
       await store.close();

@@ -8,6 +8,8 @@ export interface ModelConnection {
   client: ModelClient;
   /** The in-process engine (absent for a remote gateway). */
   engine?: GatewayEngine;
+  /** The keys this connection holds (profile keys loaded for routing; none for a remote gateway). */
+  secrets: readonly string[];
   close: () => Promise<void>;
 }
 
@@ -28,13 +30,13 @@ export async function connectModels(
       url,
       key: process.env[config.client.gateway_key_env],
     });
-    return { client, close: () => Promise.resolve() };
+    return { client, secrets: [], close: () => Promise.resolve() };
   }
   // --wait-for-reset: when every profile is exhausted, wait (with a countdown) instead of failing.
-  const { engine, close } = await buildEngine(
+  const { engine, secrets, close } = await buildEngine(
     config,
     home,
     waitForReset ? { waitForReset: waitUntilReset } : {},
   );
-  return { client: createModelClient({ mode: "embedded", engine }), engine, close };
+  return { client: createModelClient({ mode: "embedded", engine }), engine, secrets, close };
 }

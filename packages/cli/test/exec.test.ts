@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { execFixture, parseJsonl, threadIdOf, type ExecFixture } from "./exec-helpers.js";
-import { runHedge } from "./run-hedge.js";
+import { runHedge, tempDir } from "./run-hedge.js";
 
 let fixture: ExecFixture | undefined;
 afterEach(async () => {
@@ -158,14 +158,16 @@ describe("hedge exec", () => {
   it("refuses outside a git repository unless --skip-git-repo-check", async () => {
     fixture = await execFixture();
     fixture.upstream.push({ text: "ok" });
-    const refused = await runHedge(["exec", "hi"], { env: fixture.env, cwd: fixture.home.path });
+    const plain = tempDir("hedge-not-a-repo-");
+    const refused = await runHedge(["exec", "hi"], { env: fixture.env, cwd: plain.path });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("not inside a git repository");
     expect(fixture.upstream.requests).toHaveLength(0);
     const allowed = await runHedge(["exec", "--skip-git-repo-check", "hi"], {
       env: fixture.env,
-      cwd: fixture.home.path,
+      cwd: plain.path,
     });
+    plain.cleanup();
     expect(allowed.code).toBe(0);
   });
 

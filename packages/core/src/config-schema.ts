@@ -57,6 +57,40 @@ export const sandboxSchema = z
   .strictObject({
     mode: sandboxModeSchema.default("workspace-write"),
     network: z.boolean().default(false),
+    /**
+     * More paths (`~` expanded) hidden from sandboxed commands and refused by the read tools, on
+     * top of `$HEDGE_HOME`, the vendor CLI homes of profiles and the usual secret places.
+     */
+    deny_read: z
+      .array(
+        z
+          .string()
+          .refine(
+            (path) => path === "~" || path.startsWith("~/") || path.startsWith("/"),
+            "expected an absolute path or one starting with ~/",
+          ),
+      )
+      .default([]),
+  })
+  .prefault({});
+
+/**
+ * `[shell_environment_policy]` (Codex's table): the environment of every child process a tool
+ * starts. Patterns are case-insensitive globs (`*`, `?`) over variable names. hedge's own keys
+ * are removed after all of these steps, whatever they say.
+ */
+export const shellEnvironmentPolicySchema = z
+  .strictObject({
+    /** The start: `core` (HOME, PATH, USER, locale, ...), `all` of hedge's environment, or `none`. */
+    inherit: z.enum(["all", "core", "none"]).default("core"),
+    /** false: drop names matching `*KEY*`, `*SECRET*`, `*TOKEN*`, `*PASSWORD*` first. */
+    ignore_default_excludes: z.boolean().default(false),
+    /** Names to drop, after the default excludes. */
+    exclude: z.array(z.string().min(1)).default([]),
+    /** Variables to add or override. */
+    set: z.record(z.string().min(1), z.string()).default({}),
+    /** When not empty, only names matching one of these are kept (`set` ones included). */
+    include_only: z.array(z.string().min(1)).default([]),
   })
   .prefault({});
 
@@ -104,5 +138,6 @@ export const coreConfigShape = {
   roles: rolesSchema,
   qa: qaSchema,
   sandbox: sandboxSchema,
+  shell_environment_policy: shellEnvironmentPolicySchema,
   approval_policy: approvalPolicySchema.default("on-request"),
 };

@@ -3,6 +3,7 @@ export {
   rolesSchema,
   qaSchema,
   sandboxSchema,
+  shellEnvironmentPolicySchema,
   sandboxModeSchema,
   approvalPolicySchema,
   turnRuleSchema,
@@ -62,6 +63,9 @@ export {
 export { BASE_INSTRUCTIONS, composeInstructions } from "./instructions/base-instructions.js";
 export type { ContentPart } from "@hedge/gateway-client";
 export { createToolHost, type ToolHostOptions } from "./tools/host.js";
+export { findHiddenRoot, resolveDenyRead, DEFAULT_DENY_READ } from "./tools/read-guard.js";
+export { REDACTED, MIN_SECRET_LENGTH } from "./tools/redact.js";
+export type { ShellEnvironmentPolicy } from "./tools/tool-environment.js";
 export {
   defineTool,
   toolError,

@@ -24,6 +24,7 @@ import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { connectModels } from "../model-connection.js";
+import { assertToolRootsVisible, toolDenyRead, toolGuardOptions } from "../tool-guard.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
 
 export interface ExecOptions {
@@ -115,6 +116,12 @@ export async function runExec(
       : { override: options.orchestrate ? "orchestrated" : "executor" }),
   });
   const qaEnabled = options.qa && config.qa.enabled;
+  const workspace = repo ?? cwd;
+  const writableRoots = [
+    ...options.addDir.map((dir) => resolve(cwd, dir)),
+    ...(config.sandbox_workspace_write?.writable_roots ?? []),
+  ];
+  assertToolRootsVisible([workspace, cwd, ...writableRoots], toolDenyRead(config, home));
 
   const connection = await connectModels(config, home, options.gateway, options.waitForReset);
   let skippedOrchestration: string | undefined;
@@ -146,19 +153,17 @@ export async function runExec(
   const session = resume
     ? SessionFile.open(findSession(home, resume))
     : SessionFile.create(home, { cwd, model });
-  const workspace = repo ?? cwd;
   const toolOptions = {
     workspace,
     cwd,
-    writableRoots: [
-      ...options.addDir.map((dir) => resolve(cwd, dir)),
-      ...(config.sandbox_workspace_write?.writable_roots ?? []),
-    ],
+    writableRoots,
     sandboxMode,
     network,
     approvalPolicy,
     // Nobody can answer in exec: anything that needs approval is declined and the model told.
     approve: () => Promise.resolve("denied" as const),
+    // hedge's keys stay out of tools' children and output; secret stores stay hidden.
+    ...toolGuardOptions(config, home, connection.secrets),
   };
   const tools = createToolHost(toolOptions);
   const orchestratorTools = createToolHost({

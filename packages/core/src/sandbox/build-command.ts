@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { SandboxMode } from "../tools/tool.js";
 import { findBwrap } from "./bwrap.js";
+import { readMaskArgs } from "./read-masks.js";
 
 /** Paths inside a writable root that stay read-only, so a sandboxed command cannot rewrite history or hedge's project config. */
 export const PROTECTED_SUBPATHS = [".git", ".hedge"] as const;
@@ -20,6 +21,8 @@ export interface SandboxOptions {
   bwrapPath?: string;
   /** `$TMPDIR` to keep writable in `workspace-write` (defaults to the environment's). */
   tmpdir?: string;
+  /** Paths the command must not see (`$HEDGE_HOME`, `~/.ssh`, ...): masked in every sandboxed mode. */
+  denyRead?: readonly string[];
 }
 
 /** The process to spawn for a sandboxed command. */
@@ -81,6 +84,8 @@ export function buildSandboxedCommand(
       }
     }
   }
+  // Last: the masks hide denied paths even inside the binds above.
+  args.push(...readMaskArgs(options.denyRead ?? []));
   args.push("--chdir", options.cwd, "--", program, ...rest);
   return { command: bwrap, args };
 }

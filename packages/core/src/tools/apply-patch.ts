@@ -2,6 +2,7 @@ import { z } from "zod";
 import { approvalDenied } from "./approval.js";
 import { commitPatch, planPatch } from "./patch-apply.js";
 import { parsePatch } from "./patch-parser.js";
+import { openReadScope } from "./read-guard.js";
 import { defineTool, toolError, type ToolContext, type ToolResult } from "./tool.js";
 
 const description = `Edit files with a patch. The patch language is a file-oriented diff:
@@ -45,6 +46,14 @@ export async function runApplyPatch(patchText: string, context: ToolContext): Pr
   }
   const parsed = parsePatch(patchText);
   if (!parsed.ok) return toolError("invalid_patch", `invalid patch: ${parsed.message}`);
+  // A patch reads what it updates and can move it: denied paths are refused like for read_file.
+  for (const path of parsed.operations.flatMap((operation) => [
+    operation.path,
+    ...(operation.type === "update" && operation.moveTo !== undefined ? [operation.moveTo] : []),
+  ])) {
+    const opened = await openReadScope(path, context.cwd, context.denyRead);
+    if (!opened.ok) return opened.result;
+  }
   const planned = await planPatch(parsed.operations, context);
   if (!planned.ok) {
     return toolError(

@@ -61,7 +61,7 @@ export async function grepWithFallback(query: GrepQuery): Promise<GrepOutcome> {
     for (const entry of entries) {
       if (truncated || query.signal.aborted) return;
       const path = join(directory, entry.name);
-      if (entry.name.startsWith(".")) continue;
+      if (entry.name.startsWith(".") || query.denies(path)) continue;
       if (entry.isDirectory()) {
         if (SKIPPED_DIRECTORIES.includes(entry.name) || isIgnored(path, true, ownRules)) continue;
         await walk(path, ownRules);

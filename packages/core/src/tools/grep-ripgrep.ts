@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { relative } from "node:path";
+import { statSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { GrepMatch, GrepOutcome, GrepQuery } from "./grep-types.js";
@@ -15,9 +16,15 @@ const matchEventSchema = z.object({
   }),
 });
 
-/** Searches with ripgrep (`rg --json`), in ripgrep's own path order. */
+/**
+ * Searches with ripgrep (`rg --json`), in ripgrep's own path order. ripgrep runs in the searched
+ * directory so that each denied path inside it is excluded by an anchored glob (given last, so it
+ * wins over the model's `glob`); matches in a denied path are also dropped afterwards.
+ */
 export function grepWithRipgrep(query: GrepQuery, ripgrepPath: string): Promise<GrepOutcome> {
-  const target = relative(query.cwd, query.searchPath) || ".";
+  const isDirectory = statSync(query.searchPath, { throwIfNoEntry: false })?.isDirectory() === true;
+  const directory = isDirectory ? query.searchPath : dirname(query.searchPath);
+  const target = isDirectory ? "." : basename(query.searchPath);
   const args = [
     "--json",
     "--sort", "path",
@@ -26,12 +33,14 @@ export function grepWithRipgrep(query: GrepQuery, ripgrepPath: string): Promise<
     CASE_FLAGS[query.caseMode],
     "-g", "!node_modules/",
     ...(query.glob === undefined ? [] : ["-g", query.glob]),
+    ...query.deniedInside.flatMap((path) => ["-g", `!/${escapeGlob(path)}`]),
     "-e", query.pattern,
     "--", target,
   ]; // prettier-ignore
   return new Promise((resolve) => {
     const child = spawn(ripgrepPath, args, {
-      cwd: query.cwd,
+      cwd: directory,
+      env: query.env,
       stdio: ["ignore", "pipe", "pipe"],
       signal: query.signal,
     });
@@ -51,8 +60,10 @@ export function grepWithRipgrep(query: GrepQuery, ripgrepPath: string): Promise<
         return;
       }
       const { path, lines: text, line_number: lineNumber } = event.data.data;
+      const found = join(directory, path.text);
+      if (query.denies(found)) return;
       matches.push({
-        path: path.text.replace(/^\.\//, ""),
+        path: relative(query.cwd, found).split(sep).join("/"),
         line: lineNumber,
         text: text.text.replace(/\r?\n$/, ""),
       });
@@ -75,6 +86,11 @@ export function grepWithRipgrep(query: GrepQuery, ripgrepPath: string): Promise<
       resolve({ ok: false, error: { type, message } });
     });
   });
+}
+
+/** A path as a literal ripgrep glob. */
+function escapeGlob(path: string): string {
+  return path.replace(/[\\*?[\]{}!]/g, "\\$&");
 }
 
 function parseJson(text: string): unknown {

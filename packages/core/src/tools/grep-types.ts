@@ -12,6 +12,12 @@ export interface GrepQuery {
   caseMode: "sensitive" | "insensitive" | "smart";
   maxResults: number;
   signal: AbortSignal;
+  /** The environment of a search child process (ripgrep). */
+  env: Readonly<Record<string, string>>;
+  /** Whether a file or directory found under `searchPath` (symlinks not followed) is denied. */
+  denies: (path: string) => boolean;
+  /** Denied paths inside `searchPath`, relative to it with `/` separators: never entered. */
+  deniedInside: readonly string[];
 }
 
 export interface GrepMatch {

@@ -1,10 +1,11 @@
 import { accessSync, constants } from "node:fs";
+import { stat } from "node:fs/promises";
 import { delimiter, isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { grepWithFallback } from "./grep-fallback.js";
 import { grepWithRipgrep } from "./grep-ripgrep.js";
 import type { GrepMatch, GrepQuery } from "./grep-types.js";
-import { resolveReadPath } from "./paths.js";
+import { openReadScope } from "./read-guard.js";
 import { defineTool, toolError, type Tool, type ToolResult } from "./tool.js";
 
 export const DEFAULT_MAX_RESULTS = 100;
@@ -57,10 +58,19 @@ export function createGrepTool(
       "Search file contents with a regular expression. Returns matching lines as path:line:text, skipping hidden, .gitignored and binary files and node_modules.",
     parameters: grepParameters,
     async execute(params, context): Promise<ToolResult> {
+      const opened = await openReadScope(params.path ?? ".", context.cwd, context.denyRead);
+      if (!opened.ok) return opened.result;
+      const { scope } = opened;
+      if ((await stat(scope.path).catch(() => undefined)) === undefined) {
+        return toolError("not_found", `grep: ${params.path ?? "."}: no such file or directory`);
+      }
       const query: GrepQuery = {
         pattern: params.pattern,
-        searchPath: resolveReadPath(params.path ?? ".", context.cwd),
+        searchPath: scope.path,
         cwd: context.cwd,
+        env: context.env,
+        denies: scope.denies,
+        deniedInside: scope.deniedInside,
         caseMode:
           params.case_sensitive === undefined
             ? "smart"

@@ -1,13 +1,71 @@
 import type { CanonicalTool } from "@hedge/gateway-client";
 import type { ThreadItem } from "../agent/events.js";
 import type { ToolCallOutcome, ToolCallRequest, ToolHost } from "../agent/tool-host.js";
+import { shellEnvironmentPolicySchema } from "../config-schema.js";
 import { createDefaultToolRegistry } from "./default-tools.js";
+import { resolveDenyRead } from "./read-guard.js";
+import { SecretRedactor } from "./redact.js";
 import type { ToolRegistry } from "./registry.js";
 import type { ToolContext, ToolResult } from "./tool.js";
+import { buildToolEnvironment, type ShellEnvironmentPolicy } from "./tool-environment.js";
 
 /** What the tools need for every call of a session; each call adds its signal and output sink. */
-export interface ToolHostOptions extends Omit<ToolContext, "signal" | "onOutput"> {
+export interface ToolHostOptions extends Omit<
+  ToolContext,
+  "signal" | "onOutput" | "env" | "denyRead" | "redactor"
+> {
   registry?: ToolRegistry;
+  /**
+   * The secrets hedge holds (profile keys loaded for routing, `api_key_env` values, the gateway
+   * key): replaced by `[redacted]` in every tool result and update, and never in a child's
+   * environment.
+   */
+  secrets?: readonly string[];
+  /** Variables that hold hedge's keys: never passed to a tool's child, whatever the policy says. */
+  keyVariables?: readonly string[];
+  /** `[shell_environment_policy]` (default: the `core` variables minus the default excludes). */
+  shellEnvironment?: ShellEnvironmentPolicy;
+  /**
+   * Paths hidden from tools on top of DEFAULT_DENY_READ: `$HEDGE_HOME`, the vendor CLI homes of
+   * profiles, `sandbox.deny_read` (`~` expanded).
+   */
+  denyRead?: readonly string[];
+}
+
+/** The parts of every call's context that keep secrets from the model, built once per host. */
+function secretGuard(options: ToolHostOptions): Pick<ToolContext, "env" | "denyRead" | "redactor"> {
+  const redactor = new SecretRedactor(options.secrets ?? []);
+  return {
+    redactor,
+    denyRead: resolveDenyRead(options.denyRead ?? []),
+    env: buildToolEnvironment(
+      process.env,
+      options.shellEnvironment ?? shellEnvironmentPolicySchema.parse({}),
+      { variables: options.keyVariables ?? [], redactor },
+    ),
+  };
+}
+
+/** The result with every known secret replaced, as the model, the session and events get it. */
+function redactResult(result: ToolResult, redactor: SecretRedactor): ToolResult {
+  if (!result.ok) {
+    return {
+      ok: false,
+      error: { ...result.error, message: redactor.redact(result.error.message) },
+    };
+  }
+  const metadata =
+    result.metadata?.kind === "exec"
+      ? {
+          ...result.metadata,
+          aggregated_output: redactor.redact(result.metadata.aggregated_output),
+        }
+      : result.metadata;
+  return {
+    ok: true,
+    output: redactor.redact(result.output),
+    ...(metadata === undefined ? {} : { metadata }),
+  };
 }
 
 /**
@@ -18,6 +76,7 @@ export interface ToolHostOptions extends Omit<ToolContext, "signal" | "onOutput"
 export function createToolHost(options: ToolHostOptions): ToolHost {
   const registry = options.registry ?? createDefaultToolRegistry();
   const specs: CanonicalTool[] = registry.definitions();
+  const guard = secretGuard(options);
   return {
     specs: () => specs,
     async run(call, report, nextItemId, signal): Promise<ToolCallOutcome> {
@@ -25,7 +84,8 @@ export function createToolHost(options: ToolHostOptions): ToolHost {
       const started = startedItem(call, id);
       if (started) report("started", started);
       let output = "";
-      const result = await registry.call(call.name, call.arguments, {
+      const streamed = guard.redactor.stream();
+      const raw = await registry.call(call.name, call.arguments, {
         workspace: options.workspace,
         cwd: options.cwd,
         writableRoots: options.writableRoots,
@@ -35,12 +95,16 @@ export function createToolHost(options: ToolHostOptions): ToolHost {
         approve: options.approve,
         signal,
         ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+        ...guard,
         onOutput: (chunk) => {
           if (started?.type !== "command_execution") return;
-          output += chunk;
+          const shown = streamed.push(chunk);
+          if (shown === "") return;
+          output += shown;
           report("updated", { ...started, aggregated_output: output });
         },
       });
+      const result = redactResult(raw, guard.redactor);
       report("completed", completedItem(call, id, result, started));
       return result.ok
         ? { content: result.output, isError: false }

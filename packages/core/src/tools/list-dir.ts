@@ -2,7 +2,7 @@ import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { resolveReadPath } from "./paths.js";
+import { openReadScope } from "./read-guard.js";
 import { defineTool, toolError, type ToolResult } from "./tool.js";
 
 export const MAX_ENTRIES = 500;
@@ -24,13 +24,19 @@ export const listDirParameters = z.strictObject({
     .describe("How many levels to show, 1 to 3 (default 1)."),
 });
 
-/** `list_dir`: a sorted tree of a directory; `/` marks directories, `@` symlinks. */
+/**
+ * `list_dir`: a sorted tree of a directory; `/` marks directories, `@` symlinks. A denied path
+ * (`~/.ssh`, `$HEDGE_HOME`, ...) is refused, and shown but never expanded inside a listing.
+ */
 export const listDirTool = defineTool({
   name: "list_dir",
   description: `List a directory as an indented tree (directories end with "/", symlinks with "@"). .git and node_modules are shown but not expanded. At most ${MAX_ENTRIES} entries.`,
   parameters: listDirParameters,
   async execute(params, context): Promise<ToolResult> {
-    const root = resolveReadPath(params.path, context.cwd);
+    const opened = await openReadScope(params.path, context.cwd, context.denyRead);
+    if (!opened.ok) return opened.result;
+    const { scope } = opened;
+    const root = scope.path;
     const stats = await stat(root).catch(() => undefined);
     if (stats === undefined) return toolError("not_found", `${params.path}: no such directory`);
     if (!stats.isDirectory())
@@ -58,7 +64,8 @@ export const listDirTool = defineTool({
         if (
           entry.isDirectory() &&
           level + 1 < params.depth &&
-          !OPAQUE_DIRECTORIES.has(entry.name)
+          !OPAQUE_DIRECTORIES.has(entry.name) &&
+          !scope.denies(join(directory, entry.name))
         ) {
           await walk(join(directory, entry.name), level + 1);
         }

@@ -85,11 +85,6 @@ export async function resolveWritablePath(
   };
 }
 
-/** Resolves a path for reading: relative to `cwd`, absolute paths as they are. */
-export function resolveReadPath(requested: string, cwd: string): string {
-  return resolve(cwd, requested);
-}
-
 /** `path` relative to the workspace with `/` separators, or absolute when outside it. */
 export function displayPath(path: string, workspace: string): string {
   const rel = relative(workspace, path);
@@ -111,7 +106,7 @@ async function canonicalRoots(roots: WriteRoots): Promise<string[]> {
  * The real path of `path`: symlinks of its longest existing prefix resolved, the rest appended.
  * Undefined when a component is a dangling symlink (where it leads cannot be checked).
  */
-async function resolveExistingPrefix(path: string): Promise<string | undefined> {
+export async function resolveExistingPrefix(path: string): Promise<string | undefined> {
   const missing: string[] = [];
   let current = path;
   for (;;) {

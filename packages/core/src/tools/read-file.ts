@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import { resolveReadPath } from "./paths.js";
+import { openReadScope } from "./read-guard.js";
 import { defineTool, toolError, type ToolResult } from "./tool.js";
 
 export const MAX_LINES = 2000;
@@ -32,16 +32,18 @@ export const readFileParameters = z
   );
 
 /**
- * `read_file`: numbered lines of a text file. Reads are not confined to the workspace: the
- * sandboxed shell can read the whole filesystem anyway (it is mounted read-only), so a
- * restriction here would add friction without protection.
+ * `read_file`: numbered lines of a text file. Reads are not confined to the workspace (the
+ * sandboxed shell sees the filesystem read-only anyway), but the places the sandbox hides
+ * (`$HEDGE_HOME`, login homes, `~/.ssh`, ...) and /proc are refused, also through symlinks.
  */
 export const readFileTool = defineTool({
   name: "read_file",
   description: `Read a text file. Returns numbered lines (line number, a tab, the line). At most ${MAX_LINES} lines per call; use start_line/end_line for longer files.`,
   parameters: readFileParameters,
   async execute(params, context): Promise<ToolResult> {
-    const path = resolveReadPath(params.path, context.cwd);
+    const opened = await openReadScope(params.path, context.cwd, context.denyRead);
+    if (!opened.ok) return opened.result;
+    const { path } = opened.scope;
     const stats = await stat(path).catch(() => undefined);
     if (stats === undefined) return toolError("not_found", `${params.path}: no such file`);
     if (stats.isDirectory())

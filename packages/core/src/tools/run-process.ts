@@ -2,15 +2,21 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { StringDecoder } from "node:string_decoder";
 import { HeadTailBuffer } from "./output-buffer.js";
+import type { SecretRedactor } from "./redact.js";
 
 export interface RunProcessOptions {
   command: string;
   args: readonly string[];
   cwd: string;
-  env?: NodeJS.ProcessEnv;
+  env: NodeJS.ProcessEnv;
   timeoutMs: number;
   signal: AbortSignal;
   onOutput?: (chunk: string) => void;
+  /**
+   * Replaces secrets as output arrives, before it is kept or streamed: a secret cut in two by
+   * the kept head and tail, or by two reads, never shows in part.
+   */
+  redactor?: SecretRedactor;
   /** Bytes kept from the start and from the end of the output. */
   headBytes?: number;
   tailBytes?: number;
@@ -48,7 +54,7 @@ export function runProcess(options: RunProcessOptions): Promise<RunProcessResult
 
     const child = spawn(options.command, [...options.args], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: options.env,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -72,9 +78,27 @@ export function runProcess(options: RunProcessOptions): Promise<RunProcessResult
     options.signal.addEventListener("abort", onAbort, { once: true });
     if (options.signal.aborted) onAbort();
 
+    const redacting = options.redactor?.stream();
+    const decoders: StringDecoder[] = [];
+    const take = (text: string): void => {
+      const shown = redacting === undefined ? text : redacting.push(text);
+      if (shown === "") return;
+      buffer.push(Buffer.from(shown, "utf8"));
+      options.onOutput?.(shown);
+    };
+
     const finish = (): void => {
       if (settled) return;
       settled = true;
+      for (const decoder of decoders) {
+        const rest = decoder.end();
+        if (rest !== "") take(rest);
+      }
+      const held = redacting?.end() ?? "";
+      if (held !== "") {
+        buffer.push(Buffer.from(held, "utf8"));
+        options.onOutput?.(held);
+      }
       clearTimeout(timer);
       options.signal.removeEventListener("abort", onAbort);
       child.stdout.destroy();
@@ -91,12 +115,14 @@ export function runProcess(options: RunProcessOptions): Promise<RunProcessResult
 
     for (const stream of [child.stdout, child.stderr]) {
       const decoder = new StringDecoder("utf8");
+      decoders.push(decoder);
       stream.on("data", (chunk: Buffer) => {
-        buffer.push(chunk);
-        if (options.onOutput !== undefined) {
-          const text = decoder.write(chunk);
-          if (text !== "") options.onOutput(text);
+        if (redacting === undefined && options.onOutput === undefined) {
+          buffer.push(chunk);
+          return;
         }
+        const text = decoder.write(chunk);
+        if (text !== "") take(text);
       });
     }
 

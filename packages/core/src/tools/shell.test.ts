@@ -68,6 +68,24 @@ describe("shell", () => {
     expect(missing).toMatchObject({ ok: false, error: { type: "invalid_workdir" } });
   });
 
+  it.each(["workspace-write", "danger-full-access"] as const)(
+    "runs commands with the tool environment, not hedge's own (%s)",
+    async (sandboxMode) => {
+      process.env["HEDGE_TEST_PARENT_ONLY"] = "from-hedge";
+      try {
+        const result = await run(
+          { command: ["env"] },
+          { sandboxMode, env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", GIVEN: "yes" } },
+        );
+        const lines = exec(result).aggregated_output.split("\n");
+        expect(lines).toContain("GIVEN=yes");
+        expect(lines.filter((line) => line.startsWith("HEDGE_TEST_PARENT_ONLY="))).toEqual([]);
+      } finally {
+        delete process.env["HEDGE_TEST_PARENT_ONLY"];
+      }
+    },
+  );
+
   it("streams output through onOutput", async () => {
     const chunks: string[] = [];
     await run(

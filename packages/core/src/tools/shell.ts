@@ -136,6 +136,7 @@ async function runShellCommand(
       writableRoots: context.writableRoots,
       network: context.network,
       cwd,
+      denyRead: context.denyRead,
       ...(context.bwrapPath === undefined ? {} : { bwrapPath: context.bwrapPath }),
     });
     if (sandboxed) await ensureBwrapWorks(spawnable.command);
@@ -147,7 +148,7 @@ async function runShellCommand(
     }
     throw error;
   }
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...context.env };
   if (sandboxed) {
     env["HEDGE_SANDBOX"] = context.sandboxMode;
     if (!context.network) env["HEDGE_SANDBOX_NETWORK_DISABLED"] = "1";
@@ -159,6 +160,7 @@ async function runShellCommand(
     env,
     timeoutMs,
     signal: context.signal,
+    redactor: context.redactor,
     ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
   });
   if (result.status === "spawn_failed") {

@@ -1,8 +1,12 @@
 import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { shellEnvironmentPolicySchema } from "../config-schema.js";
 import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
+import { resolveDenyRead } from "./read-guard.js";
+import { SecretRedactor } from "./redact.js";
 import type { ToolContext } from "./tool.js";
+import { buildToolEnvironment } from "./tool-environment.js";
 
 /** A real temporary directory for a test; `files` are written relative to it. */
 export async function makeTempDir(
@@ -36,9 +40,19 @@ export function recordingApprover(decision: ApprovalDecision): {
   };
 }
 
-/** A tool context rooted at `workspace`: workspace-write, no network, on-request, approvals denied. */
+/**
+ * A tool context rooted at `workspace`: workspace-write, no network, on-request, approvals denied,
+ * the default environment policy and deny list, no secrets.
+ */
 export function makeContext(workspace: string, overrides: Partial<ToolContext> = {}): ToolContext {
+  const redactor = new SecretRedactor();
   return {
+    env: buildToolEnvironment(process.env, shellEnvironmentPolicySchema.parse({}), {
+      variables: [],
+      redactor,
+    }),
+    denyRead: resolveDenyRead([]),
+    redactor,
     workspace,
     cwd: workspace,
     writableRoots: [],

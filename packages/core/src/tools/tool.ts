@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { approvalPolicySchema, sandboxModeSchema } from "../config-schema.js";
 import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
+import type { SecretRedactor } from "./redact.js";
 
 /** Where commands may write: Codex's sandbox modes. */
 export type SandboxMode = z.infer<typeof sandboxModeSchema>;
@@ -84,6 +85,18 @@ export interface ToolContext {
   onOutput?: (chunk: string) => void;
   /** Explicit bubblewrap executable instead of `bwrap` on PATH (tests, unusual installs). */
   bwrapPath?: string;
+  /**
+   * The environment of every child process a tool starts (commands, ripgrep): built from
+   * `[shell_environment_policy]`, never holding hedge's own keys.
+   */
+  env: Readonly<Record<string, string>>;
+  /**
+   * Absolute paths (as configured and with symlinks resolved) hidden from sandboxed commands and
+   * refused by read_file, list_dir and grep: `$HEDGE_HOME`, login homes, `~/.ssh`, ...
+   */
+  denyRead: readonly string[];
+  /** Replaces the secrets hedge holds in output (the tool host also applies it to every result). */
+  redactor: SecretRedactor;
 }
 
 /**

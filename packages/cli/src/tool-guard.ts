@@ -1,0 +1,89 @@
+import { UsageError, listProfiles } from "@hedge/auth";
+import { findHiddenRoot, resolveDenyRead, type ToolHostOptions } from "@hedge/core";
+import { IMPORTABLE_VARIABLES } from "./commands/auth-import.js";
+import { identityVariables } from "./commands/auth-providers.js";
+import type { HedgeConfig } from "./config/schema.js";
+
+/** The tool host options that keep hedge's keys and the user's secret stores from the model. */
+export type ToolGuardOptions = Required<
+  Pick<ToolHostOptions, "secrets" | "keyVariables" | "shellEnvironment" | "denyRead">
+>;
+
+/**
+ * Paths tools may not read beyond core's defaults (`~/.ssh`, ...): `$HEDGE_HOME` (credentials
+ * file, sessions, state), the vendor CLI home of every cli-login profile (wherever it was
+ * adopted from), and the user's `sandbox.deny_read`.
+ */
+export function toolDenyRead(config: HedgeConfig, home: string): string[] {
+  const loginHomes = listProfiles(home).flatMap((profile) =>
+    profile.kind === "cli-login" && profile.home ? [profile.home] : [],
+  );
+  return [home, ...loginHomes, ...config.sandbox.deny_read];
+}
+
+/**
+ * Refuses to start tools whose workspace, working directory or a writable root lies inside a
+ * denied path (say hedge run inside `$HEDGE_HOME`): the sandbox would hide it and the read tools
+ * refuse it, so nothing could work, and showing it would show the secrets next to it.
+ */
+export function assertToolRootsVisible(
+  roots: readonly string[],
+  denyRead: readonly string[],
+): void {
+  const hidden = findHiddenRoot(roots, resolveDenyRead(denyRead));
+  if (hidden === undefined) return;
+  throw new UsageError(
+    `${hidden.root} is inside ${hidden.denied}, which hedge hides from its tools (it may hold credentials)`,
+    {
+      hint: "run hedge in a project outside it (for $HEDGE_HOME: point HEDGE_HOME elsewhere), or take the path out of sandbox.deny_read",
+    },
+  );
+}
+
+/**
+ * Every variable that holds one of hedge's keys: each provider's key variable (presets and
+ * `api_key_env`), those `hedge auth import` reads, and the gateway key variable.
+ */
+export function keyVariables(config: HedgeConfig): string[] {
+  return [
+    ...new Set([
+      ...identityVariables(config.providers),
+      ...IMPORTABLE_VARIABLES.map(([variable]) => variable),
+      config.client.gateway_key_env,
+      "HEDGE_GATEWAY_KEY",
+    ]),
+  ];
+}
+
+/** Request headers whose values are credentials (`Authorization`, `X-Api-Key`, ...). */
+const SECRET_HEADER = /authorization|key|token|secret|cookie/i;
+
+/**
+ * The guard options of a session's tool host. `heldSecrets` are the keys hedge loaded itself
+ * (profile pools); added are the config's literal `api_key`s and credential headers (with and
+ * without their `Bearer ` scheme) and the values of every key variable.
+ */
+export function toolGuardOptions(
+  config: HedgeConfig,
+  home: string,
+  heldSecrets: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): ToolGuardOptions {
+  const variables = keyVariables(config);
+  const configured = Object.values(config.providers).flatMap((provider) => [
+    ...(provider.api_key ? [provider.api_key] : []),
+    ...Object.entries(provider.headers ?? {})
+      .filter(([name]) => SECRET_HEADER.test(name))
+      .flatMap(([, value]) => [value, value.replace(/^\S+\s+/, "")]),
+  ]);
+  const fromEnv = variables.flatMap((name) => {
+    const value = env[name];
+    return value ? [value] : [];
+  });
+  return {
+    secrets: [...heldSecrets, ...configured, ...fromEnv],
+    keyVariables: variables,
+    shellEnvironment: config.shell_environment_policy,
+    denyRead: toolDenyRead(config, home),
+  };
+}
