@@ -107,3 +107,11 @@ export {
   type ChangedFile,
   type ChangeSet,
 } from "./qa/changes.js";
+export {
+  git,
+  repoGit,
+  GitCommandError,
+  type GitOptions,
+  type GitOutput,
+  type RepoGit,
+} from "./git/run-git.js";
