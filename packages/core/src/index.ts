@@ -56,6 +56,7 @@ export {
 export {
   loadProjectInstructions,
   gitRoot,
+  holdsRepository,
   AGENTS_MD_LIMIT,
   type ProjectInstructions,
 } from "./instructions/agents-md.js";

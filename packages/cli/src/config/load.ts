@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { HedgeError, readTomlFile } from "@hedge/auth";
+import { holdsRepository } from "@hedge/core";
 import { EXIT } from "../exit-codes.js";
 import { describeIssue } from "./describe-issue.js";
 import { mergeConfig } from "./merge.js";
@@ -73,7 +74,7 @@ export function findProjectConfig(cwd: string, userFile: string): string | undef
   for (;;) {
     const candidate = join(directory, ".hedge", "config.toml");
     if (candidate !== userFile && existsSync(candidate)) return candidate;
-    if (existsSync(join(directory, ".git"))) return undefined;
+    if (holdsRepository(directory)) return undefined;
     const parent = dirname(directory);
     if (parent === directory) return undefined;
     directory = parent;

@@ -4,6 +4,7 @@ import { mkdir, readFile, readdir, stat, symlink, writeFile } from "node:fs/prom
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gitRoot } from "../instructions/agents-md.js";
 import { shellTool } from "../tools/shell.js";
 import { makeContext, makeTempDir, removeDir } from "../tools/test-support.js";
 import type { SandboxMode, ToolContext, ToolResult } from "../tools/tool.js";
@@ -185,6 +186,21 @@ describe("workspace-write keeps .git out of the model's reach", () => {
     expect(result.text).toContain("?? pkg/\n");
     expect(await readFile(join(workspace, ".git", "config"), "utf8")).toBe(config);
     expect(await exists(join(workspace, "old"))).toBe(false);
+  });
+
+  it("while a command runs in a sub-directory, its placeholders do not hide the repository", async () => {
+    git(workspace, "init", "-q");
+    const app = join(workspace, "pkg", "app");
+    await mkdir(app, { recursive: true });
+    const signals = await temp();
+    const [started, go] = [join(signals, "started"), join(signals, "go")];
+    const running = run(`touch ${started}; while [ ! -e ${go} ]; do sleep 0.05; done`, {}, app);
+    await waitFor(started);
+    expect(await exists(join(app, ".git"))).toBe(true); // the placeholder, while it runs
+    expect(gitRoot(app)).toBe(workspace);
+    await writeFile(go, "");
+    output(await running);
+    expect(await readdir(app)).toEqual([]);
   });
 
   it("protects a linked worktree's gitdir and common dir, even where /tmp is writable", async () => {
