@@ -15,6 +15,13 @@ afterEach(async () => {
 });
 
 const OVERLAY = '[sandbox]\nmode = "danger-full-access"\nnetwork = true\n';
+/** The fix of the fixture's failing test, as a patch section. */
+const FIX_ADD = [
+  "*** Update File: src/math.js",
+  "@@ export function add(a, b) {",
+  "-  return a - b;",
+  "+  return a + b;",
+];
 
 function exec(current: ExecFixture, prompt: string): ReturnType<typeof runHedge> {
   return runHedge(["exec", "--json", prompt], { env: current.env, cwd: current.repo.path });
@@ -41,10 +48,7 @@ describe("hedge exec: a hostile model cannot reach git or hedge's own config", (
       "*** Update File: .git/config",
       "@@ [core]",
       `+\tfsmonitor = "sh -c 'touch ${marker}; exit 1'"`,
-      "*** Update File: src/math.js",
-      "@@ export function add(a, b) {",
-      "-  return a - b;",
-      "+  return a + b;",
+      ...FIX_ADD,
       "*** End Patch",
     ].join("\n");
     current.upstream.push(
@@ -131,14 +135,7 @@ describe("hedge exec in a hostile repository", () => {
     expect(existsSync(marker)).toBe(true); // the repository really is hostile to a plain git
     writeFileSync(marker, "");
 
-    const fix = [
-      "*** Begin Patch",
-      "*** Update File: src/math.js",
-      "@@ export function add(a, b) {",
-      "-  return a - b;",
-      "+  return a + b;",
-      "*** End Patch",
-    ].join("\n");
+    const fix = ["*** Begin Patch", ...FIX_ADD, "*** End Patch"].join("\n");
     current.upstream.push(
       { match: { model: "exec" }, toolCalls: [{ name: "apply_patch", arguments: { input: fix } }] },
       { match: { model: "exec" }, text: "Fixed add." },

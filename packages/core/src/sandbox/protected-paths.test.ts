@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -138,6 +139,13 @@ describe("workspace-write keeps .hedge out of the model's reach", () => {
     await writeFile(go, "");
     expect(output(await slow).text).toContain("BLOCKED");
     expect(await exists(join(workspace, ".hedge"))).toBe(false);
+  });
+
+  it("commands cannot touch hedge's placeholder registry, where holders are counted", async () => {
+    const registry = join(tmpdir(), `hedge-sandbox-${process.getuid?.() ?? 0}`);
+    const result = output(await run(`touch ${registry}/intruder`));
+    expect(result.text).toContain("Read-only file system");
+    expect(await exists(join(registry, "intruder"))).toBe(false);
   });
 
   it("another hedge process ending does not lift it either", async () => {

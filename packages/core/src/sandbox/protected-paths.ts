@@ -1,5 +1,6 @@
 import { lstatSync, readFileSync, readdirSync, realpathSync, type Stats } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { isInside } from "../tools/paths.js";
 import { SandboxUnavailableError } from "./bwrap.js";
 import { PROTECTED_NAMES } from "./protected-names.js";
 
@@ -205,11 +206,6 @@ function deepest(path: string, roots: readonly string[]): string | undefined {
     if (isInside(path, root) && (found === undefined || root.length > found.length)) found = root;
   }
   return found;
-}
-
-function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 function byDepth(paths: Iterable<string>): string[] {
