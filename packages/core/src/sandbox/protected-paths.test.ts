@@ -211,6 +211,15 @@ describe("workspace-write keeps .git out of the model's reach", () => {
     expect(await readdir(app)).toEqual([]);
   });
 
+  it("a command run inside .git changes nothing there, and hedge adds nothing there either", async () => {
+    git(workspace, "init", "-q");
+    const before = await readdir(join(workspace, ".git"));
+    const result = output(await run("touch hooks/pre-commit; ls -a", {}, ".git"));
+    expect(result.text).toContain("Read-only file system");
+    expect(result.text.split("\n")).not.toContain(".hedge");
+    expect(await readdir(join(workspace, ".git"))).toEqual(before);
+  });
+
   it("protects a linked worktree's gitdir and common dir, even where /tmp is writable", async () => {
     const main = await temp({ "a.txt": "a\n" });
     git(main, "init", "-q");

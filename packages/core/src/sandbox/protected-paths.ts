@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, readdirSync, realpathSync, type Stats } from "
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { isInside } from "../tools/paths.js";
 import { SandboxUnavailableError } from "./bwrap.js";
-import { PROTECTED_NAMES } from "./protected-names.js";
+import { PROTECTED_NAMES, protectedNameOf } from "./protected-names.js";
 
 /**
  * What bubblewrap must do, on top of the writable binds, so that a sandboxed command cannot
@@ -75,7 +75,11 @@ export function planProtectedPaths(input: ProtectionInput): ProtectedPathPlan {
     const root = deepest(from, input.roots);
     if (root === undefined) continue;
     for (let directory = from; ; directory = dirname(directory)) {
-      directories.add(directory);
+      // Inside a protected .git or .hedge nothing can be created anyway: no placeholders there.
+      const insideProtected = relative(root, directory)
+        .split(sep)
+        .some((component) => protectedNameOf(component) !== undefined);
+      if (!insideProtected) directories.add(directory);
       if (directory === root || dirname(directory) === directory) break;
     }
   }
