@@ -57,6 +57,7 @@ export {
 export {
   loadProjectInstructions,
   gitRoot,
+  holdsRepository,
   AGENTS_MD_LIMIT,
   type ProjectInstructions,
 } from "./instructions/agents-md.js";
@@ -111,3 +112,11 @@ export {
   type ChangedFile,
   type ChangeSet,
 } from "./qa/changes.js";
+export {
+  git,
+  repoGit,
+  GitCommandError,
+  type GitOptions,
+  type GitOutput,
+  type RepoGit,
+} from "./git/run-git.js";

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { HedgeError, parseTomlText, readTomlFile } from "@hedge/auth";
+import { holdsRepository } from "@hedge/core";
 import { EXIT } from "../exit-codes.js";
 import { foldCodexAliases } from "./codex-aliases.js";
 import { describeIssue } from "./describe-issue.js";
@@ -115,7 +116,7 @@ export function findProjectConfig(cwd: string, userFile: string): string | undef
   for (;;) {
     const candidate = join(directory, ".hedge", "config.toml");
     if (candidate !== userFile && existsSync(candidate)) return candidate;
-    if (existsSync(join(directory, ".git"))) return undefined;
+    if (holdsRepository(directory)) return undefined;
     const parent = dirname(directory);
     if (parent === directory) return undefined;
     directory = parent;

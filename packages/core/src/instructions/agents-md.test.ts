@@ -14,11 +14,17 @@ function temp(): string {
   return dir;
 }
 
+/** The least git takes for a repository: `.git/HEAD` (an empty `.git` is not one). */
+function makeGitDir(repo: string): void {
+  mkdirSync(join(repo, ".git"), { recursive: true });
+  writeFileSync(join(repo, ".git", "HEAD"), "ref: refs/heads/main\n");
+}
+
 describe("AGENTS.md", () => {
   it("concatenates HEDGE_HOME's, then the git root's down to the working directory", () => {
     const home = temp();
     const repo = temp();
-    mkdirSync(join(repo, ".git"));
+    makeGitDir(repo);
     mkdirSync(join(repo, "packages", "api"), { recursive: true });
     writeFileSync(join(home, "AGENTS.md"), "global: be brief");
     writeFileSync(join(repo, "AGENTS.md"), "root: use pnpm");
@@ -43,7 +49,7 @@ describe("AGENTS.md", () => {
   it("stops at the git root and ignores AGENTS.md above it", () => {
     const outer = temp();
     const repo = join(outer, "repo");
-    mkdirSync(join(repo, ".git"), { recursive: true });
+    makeGitDir(repo);
     writeFileSync(join(outer, "AGENTS.md"), "outside the repo");
     writeFileSync(join(repo, "AGENTS.md"), "inside");
     const loaded = loadProjectInstructions(temp(), repo);
@@ -53,7 +59,7 @@ describe("AGENTS.md", () => {
 
   it("caps the total at 32 KiB", () => {
     const repo = temp();
-    mkdirSync(join(repo, ".git"));
+    makeGitDir(repo);
     writeFileSync(join(repo, "AGENTS.md"), "x".repeat(AGENTS_MD_LIMIT * 2));
     const loaded = loadProjectInstructions(temp(), repo);
     expect(Buffer.byteLength(loaded.text)).toBeLessThanOrEqual(AGENTS_MD_LIMIT);

@@ -47,11 +47,25 @@ export function loadProjectInstructions(home: string, cwd: string): ProjectInstr
   return { text: text.trim(), files, truncated };
 }
 
-/** The nearest directory at or above `dir` holding `.git`, if any. */
+/** The nearest directory at or above `dir` holding a repository's `.git`, if any. */
 export function gitRoot(dir: string): string | undefined {
   for (let current = resolve(dir); ; current = dirname(current)) {
-    if (existsSync(join(current, ".git"))) return current;
+    if (holdsRepository(current)) return current;
     if (dirname(current) === current) return undefined;
+  }
+}
+
+/**
+ * Whether `dir` holds a `.git` git would use: a gitdir pointer file, or a directory with a
+ * `HEAD`. An empty `.git` directory (what the sandbox mounts while a command runs, to stop it
+ * from creating one) is neither, for git as for hedge.
+ */
+export function holdsRepository(dir: string): boolean {
+  try {
+    const stats = statSync(join(dir, ".git"));
+    return stats.isFile() || (stats.isDirectory() && existsSync(join(dir, ".git", "HEAD")));
+  } catch {
+    return false;
   }
 }
 

@@ -25,7 +25,11 @@ export function composeInstructions(fields: {
   const environment = [
     "# Environment",
     `- Working directory: ${fields.cwd}`,
-    `- Sandbox: ${fields.sandboxMode}${fields.sandboxMode === "danger-full-access" ? "" : `, network ${fields.network ? "on" : "off"}`}`,
+    `- Sandbox: ${fields.sandboxMode}${
+      fields.sandboxMode === "danger-full-access"
+        ? " (no sandbox, by the user's choice: nothing is protected, not even .git or .hedge)"
+        : `, network ${fields.network ? "on" : "off"}; .git and .hedge cannot be changed or created`
+    }`,
     `- Approval policy: ${fields.approvalPolicy}${fields.interactive ? "" : " (non-interactive run: a command that needs approval is declined)"}`,
   ].join("\n");
   return [BASE_INSTRUCTIONS, environment, fields.projectInstructions].filter(Boolean).join("\n\n");

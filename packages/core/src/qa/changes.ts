@@ -1,7 +1,7 @@
 import { copyFile, mkdtemp, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { git } from "./git.js";
+import { repoGit, type RepoGit } from "../git/run-git.js";
 
 /** How a file changed. Copies count as added, type changes (file <-> symlink) as modified. */
 export type ChangeStatus = "added" | "modified" | "deleted" | "renamed";
@@ -44,18 +44,19 @@ export const TRUNCATION_MARKER = "[... diff truncated to fit the QA budget ...]"
  * the tree is built in a temporary copy of the index (`GIT_INDEX_FILE`).
  */
 export async function snapshotWorktree(repo: string): Promise<string> {
+  const git = repoGit(repo);
   const dir = await mkdtemp(join(tmpdir(), "hedge-qa-index-"));
   const index = join(dir, "index");
   try {
     // Seeding from the real index keeps git's stat cache (fast) and sparse-checkout entries.
     const realIndex = resolve(
       repo,
-      (await git(repo, ["rev-parse", "--git-path", "index"])).stdout.trim(),
+      (await git(["rev-parse", "--git-path", "index"])).stdout.trim(),
     );
     await copyIndex(realIndex, index);
     const env = { GIT_INDEX_FILE: index };
-    await git(repo, ["add", "--all", "--", ":/"], { env });
-    return (await git(repo, ["write-tree"], { env })).stdout.trim();
+    await git(["add", "--all", "--", ":/"], { env });
+    return (await git(["write-tree"], { env })).stdout.trim();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -92,10 +93,11 @@ export async function changesSince(
 export async function changesAgainstHead(repo: string, budget: ChangeBudget): Promise<ChangeSet> {
   // The snapshot first: outside a repository it fails with git's own clear complaint.
   const current = await snapshotWorktree(repo);
-  const head = await git(repo, ["rev-parse", "--verify", "--quiet", "HEAD^{tree}"]).catch(
+  const git = repoGit(repo);
+  const head = await git(["rev-parse", "--verify", "--quiet", "HEAD^{tree}"]).catch(
     () => undefined, // no commit yet
   );
-  const base = head?.stdout.trim() || (await emptyTree(repo));
+  const base = head?.stdout.trim() || (await emptyTree(git));
   return changesBetween(repo, base, current, budget);
 }
 
@@ -106,7 +108,8 @@ export async function changesBetween(
   to: string,
   budget: ChangeBudget,
 ): Promise<ChangeSet> {
-  const listing = await git(repo, [
+  const git = repoGit(repo);
+  const listing = await git([
     "diff",
     "--name-status",
     "-z",
@@ -120,7 +123,6 @@ export async function changesBetween(
   const budgetChars = Math.max(0, Math.floor(budget.budgetTokens * CHARS_PER_TOKEN));
   const raw = await mapLimit(listed, DIFF_CONCURRENCY, (entry) =>
     git(
-      repo,
       [
         "--literal-pathspecs",
         "diff",
@@ -244,9 +246,9 @@ function names(paths: readonly string[]): string {
   return paths.length > MAX_NAMED ? `${shown} and ${paths.length - MAX_NAMED} more` : shown;
 }
 
-async function emptyTree(repo: string): Promise<string> {
+async function emptyTree(git: RepoGit): Promise<string> {
   // `mktree` with no input writes the empty tree in the repository's own hash format.
-  return (await git(repo, ["mktree"], { input: "" })).stdout.trim();
+  return (await git(["mktree"], { input: "" })).stdout.trim();
 }
 
 async function mapLimit<T, R>(

@@ -44,7 +44,7 @@ function mounts(args: readonly string[]): string[] {
 }
 
 describe("buildSandboxedCommand", () => {
-  it("workspace-write: read-only root, writable tmp, workspace and roots, .git read-only, no network", () => {
+  it("workspace-write: read-only root, writable tmp, workspace and roots, .git and .hedge read-only, no network", () => {
     const { command, args } = buildSandboxedCommand(["npm", "test"], options);
     expect(command).toMatch(/bwrap$/);
     expect(args.slice(0, 4)).toEqual([
@@ -53,15 +53,24 @@ describe("buildSandboxedCommand", () => {
       "--unshare-pid",
       "--unshare-net",
     ]);
-    expect(mounts(args)).toEqual([
+    expect(mounts(args).slice(0, 6)).toEqual([
       "--ro-bind /",
       "--dev /dev",
       "--proc /proc",
       "--bind /tmp",
       `--bind ${workspace}`,
       `--bind ${extraRoot}`,
-      `--ro-bind ${join(workspace, ".git")}`,
     ]);
+    // .git and .hedge of every writable root, existing or not (a missing one gets a placeholder
+    // from prepareSandboxedCommand; built without it, bubblewrap refuses to start).
+    expect(mounts(args).slice(6).sort()).toEqual(
+      [
+        `--ro-bind ${join(extraRoot, ".git")}`,
+        `--ro-bind ${join(extraRoot, ".hedge")}`,
+        `--ro-bind ${join(workspace, ".git")}`,
+        `--ro-bind ${join(workspace, ".hedge")}`,
+      ].sort(),
+    );
     expect(args.slice(-5)).toEqual(["--chdir", workspace, "--", "npm", "test"]);
   });
 

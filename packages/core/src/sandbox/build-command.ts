@@ -1,11 +1,13 @@
 import { existsSync, realpathSync } from "node:fs";
-import { isAbsolute, join, relative, sep } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
 import type { SandboxMode } from "../tools/tool.js";
 import { findBwrap } from "./bwrap.js";
+import {
+  planProtectedPaths,
+  protectedPathArgs,
+  type ProtectedPathPlan,
+} from "./protected-paths.js";
 import { readMaskArgs } from "./read-masks.js";
-
-/** Paths inside a writable root that stay read-only, so a sandboxed command cannot rewrite history or hedge's project config. */
-export const PROTECTED_SUBPATHS = [".git", ".hedge"] as const;
 
 export interface SandboxOptions {
   mode: SandboxMode;
@@ -23,6 +25,14 @@ export interface SandboxOptions {
   tmpdir?: string;
   /** Paths the command must not see (`$HEDGE_HOME`, `~/.ssh`, ...): masked in every sandboxed mode. */
   denyRead?: readonly string[];
+  /** Directories whose chain up to their writable root is protected too (default: `cwd`). */
+  protectFrom?: readonly string[];
+  /**
+   * The `.git`/`.hedge` protection, with its placeholders held ({@link prepareSandboxedCommand}
+   * in `prepare-command.ts` does both). Without it the plan is made here, and bubblewrap refuses
+   * to start while a placeholder is missing: never a command without the protection.
+   */
+  protection?: ProtectedPathPlan;
 }
 
 /** The process to spawn for a sandboxed command. */
@@ -38,8 +48,9 @@ export interface SandboxedCommand {
  *   writable place; gone when the command ends), the workspace visible read-only even when it
  *   lives under `/tmp`.
  * - `workspace-write`: read-only root, then writable binds of the real `/tmp`, `$TMPDIR`, the
- *   workspace and every writable root (like Codex), with `.git` and `.hedge` inside them re-bound
- *   read-only.
+ *   workspace and every writable root (like Codex); `.git` and `.hedge` in them, and between the
+ *   working directory and its root, are read-only whether they exist or not (see
+ *   `protected-paths.ts`).
  * - `danger-full-access`: no sandbox; `argv` is returned as is.
  *
  * Every sandboxed command gets its own PID namespace (killing bubblewrap kills everything the
@@ -71,23 +82,35 @@ export function buildSandboxedCommand(
       if (isUnder(path, "/tmp") && existsSync(path)) args.push("--ro-bind", path, path);
     }
   } else {
-    const tmpdir = options.tmpdir ?? process.env["TMPDIR"];
-    const temporary = ["/tmp", ...(tmpdir !== undefined && isAbsolute(tmpdir) ? [tmpdir] : [])];
-    const writable = unique([...temporary.map(canonical), workspace, ...roots]);
-    for (const path of writable) {
-      if (existsSync(path)) args.push("--bind", path, path);
-    }
-    for (const root of unique([workspace, ...roots])) {
-      for (const name of PROTECTED_SUBPATHS) {
-        const path = join(root, name);
-        if (existsSync(path)) args.push("--ro-bind", path, path);
-      }
-    }
+    const writable = writableBinds(options);
+    for (const path of writable.writable) args.push("--bind", path, path);
+    // .git and .hedge stay read-only and cannot be created (protected-paths.ts).
+    args.push(...protectedPathArgs(options.protection ?? planProtectedPaths(writable)));
   }
   // Last: the masks hide denied paths even inside the binds above.
   args.push(...readMaskArgs(options.denyRead ?? []));
   args.push("--chdir", options.cwd, "--", program, ...rest);
   return { command: bwrap, args };
+}
+
+/**
+ * What `workspace-write` binds writable (the real /tmp, `$TMPDIR`, the workspace and every
+ * writable root, canonical and existing), and where `.git`/`.hedge` are protected.
+ */
+export function writableBinds(options: SandboxOptions): {
+  roots: string[];
+  writable: string[];
+  from: string[];
+} {
+  const roots = unique([options.workspace, ...options.writableRoots].map(canonical)).filter(
+    (root) => existsSync(root),
+  );
+  const tmpdir = options.tmpdir ?? process.env["TMPDIR"];
+  const temporary = ["/tmp", ...(tmpdir !== undefined && isAbsolute(tmpdir) ? [tmpdir] : [])];
+  const writable = unique([...temporary.map(canonical), ...roots]).filter((path) =>
+    existsSync(path),
+  );
+  return { roots, writable, from: [...(options.protectFrom ?? []), options.cwd] };
 }
 
 function canonical(path: string): string {

@@ -19,7 +19,7 @@ const description = `Edit files with a patch. The patch language is a file-orien
 *** End of File               (optional: the hunk ends at the end of the file)
 *** End Patch
 
-Show about 3 lines of context above and below each change; add an @@ line when that is not unique. Paths are relative to the working directory and must stay inside the workspace. A patch applies completely or not at all.`;
+Show about 3 lines of context above and below each change; add an @@ line when that is not unique. Paths are relative to the working directory and must stay inside the workspace. A patch applies completely or not at all. In a sandboxed session, .git (and any git directory) and .hedge cannot be changed; only with --sandbox danger-full-access, which the user chooses, are they unprotected.`;
 
 export const applyPatchParameters = z.strictObject({
   input: z.string().describe("The whole patch, from '*** Begin Patch' to '*** End Patch'."),
@@ -55,6 +55,12 @@ export async function runApplyPatch(patchText: string, context: ToolContext): Pr
     if (!opened.ok) return opened.result;
   }
   const planned = await planPatch(parsed.operations, context);
+  if (!planned.ok && planned.denied === true) {
+    return toolError(
+      "sandbox_denied",
+      `apply_patch is refused: ${planned.message}. No file was changed.`,
+    );
+  }
   if (!planned.ok) {
     return toolError(
       "patch_failed",

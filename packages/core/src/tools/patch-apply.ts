@@ -3,8 +3,9 @@ import { chmod, lstat, mkdir, readFile, rename, stat, unlink, writeFile } from "
 import { basename, dirname, join } from "node:path";
 import type { PatchOperation, UpdateChunk } from "./patch-parser.js";
 import { resolveWritablePath, type WritablePath, type WriteRoots } from "./paths.js";
+import { protectedWriteReason } from "./protected-write.js";
 import { seekSequence } from "./seek-sequence.js";
-import type { FileChange } from "./tool.js";
+import type { FileChange, SandboxMode } from "./tool.js";
 
 /** One filesystem step of a validated patch. */
 type Step = { kind: "write"; path: string; contents: string } | { kind: "delete"; path: string };
@@ -17,9 +18,23 @@ export interface PlannedPatch {
   steps: Step[];
 }
 
-export type PlanResult = { ok: true; plan: PlannedPatch } | { ok: false; message: string };
+/** `denied`: a path the sandbox protects (`.git`, `.hedge`), not a patch that does not apply. */
+export type PlanResult =
+  { ok: true; plan: PlannedPatch } | { ok: false; message: string; denied?: true };
 
-class PlanFailure extends Error {}
+/** Where a patch may write: the roots, and the sandbox mode that decides what is protected. */
+export interface PatchRoots extends WriteRoots {
+  sandboxMode: SandboxMode;
+}
+
+class PlanFailure extends Error {
+  constructor(
+    message: string,
+    readonly denied = false,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Validates a parsed patch against the filesystem and computes every new file content in memory.
@@ -27,7 +42,7 @@ class PlanFailure extends Error {}
  */
 export async function planPatch(
   operations: readonly PatchOperation[],
-  roots: WriteRoots,
+  roots: PatchRoots,
 ): Promise<PlanResult> {
   const view = new Map<string, string | null>();
   const touched: string[] = [];
@@ -86,7 +101,11 @@ export async function planPatch(
       }
     }
   } catch (error) {
-    if (error instanceof PlanFailure) return { ok: false, message: error.message };
+    if (error instanceof PlanFailure) {
+      return error.denied
+        ? { ok: false, message: error.message, denied: true }
+        : { ok: false, message: error.message };
+    }
     throw error;
   }
   const steps = touched.map((path): Step => {
@@ -98,9 +117,18 @@ export async function planPatch(
   return { ok: true, plan: { changes, summary, steps } };
 }
 
-async function writable(requested: string, roots: WriteRoots): Promise<WritablePath> {
+/**
+ * Resolves a path of the patch (a source or a `Move to` target); in a sandboxed mode, `.git`,
+ * git directories and `.hedge` are refused (danger-full-access is the user's choice of no
+ * protection).
+ */
+async function writable(requested: string, roots: PatchRoots): Promise<WritablePath> {
   const resolved = await resolveWritablePath(requested, roots);
   if (!resolved.ok) throw new PlanFailure(resolved.message);
+  if (roots.sandboxMode !== "danger-full-access") {
+    const reason = await protectedWriteReason(resolved.path, roots);
+    if (reason !== undefined) throw new PlanFailure(reason, true);
+  }
   return resolved.path;
 }
 

@@ -12,6 +12,8 @@ export interface WriteRoots {
 export interface WritablePath {
   /** As the model wrote it. */
   requested: string;
+  /** Resolved against `cwd` without following symlinks. */
+  lexical: string;
   /** The directory entry itself, with every parent directory resolved (delete/rename this). */
   entry: string;
   /** Where writing lands: `entry` with a final symlink followed (write this). */
@@ -78,6 +80,7 @@ export async function resolveWritablePath(
     ok: true,
     path: {
       requested,
+      lexical,
       entry,
       target,
       display: displayPath(entry, realRoots[0] ?? roots.workspace),
@@ -97,7 +100,8 @@ export function isInside(path: string, root: string): boolean {
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
-async function canonicalRoots(roots: WriteRoots): Promise<string[]> {
+/** The workspace and the writable roots, symlinks resolved. */
+export async function canonicalRoots(roots: WriteRoots): Promise<string[]> {
   const all = [roots.workspace, ...roots.writableRoots];
   return Promise.all(all.map((root) => realpath(root).catch(() => resolve(root))));
 }

@@ -1,8 +1,8 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { ensureBwrapWorks, SandboxUnavailableError } from "../sandbox/bwrap.js";
-import { buildSandboxedCommand } from "../sandbox/build-command.js";
+import { ensureBwrapWorks, findBwrap, SandboxUnavailableError } from "../sandbox/bwrap.js";
+import { prepareSandboxedCommand, type PreparedCommand } from "../sandbox/prepare-command.js";
 import { runApplyPatch } from "./apply-patch.js";
 import {
   approvalDenied,
@@ -54,7 +54,7 @@ export const shellParameters = z.strictObject({
     .describe("With with_escalated_permissions: one sentence telling the user why."),
 });
 
-const description = `Run a command and return its exit code and output (stdout and stderr interleaved; long output keeps its beginning and end). Commands run in a sandbox: depending on the session, writes outside the workspace and network access may be blocked. Prefer ["bash", "-lc", "..."] for pipelines. To edit files use apply_patch.`;
+const description = `Run a command and return its exit code and output (stdout and stderr interleaved; long output keeps its beginning and end). Commands run in a sandbox: depending on the session, writes outside the workspace and network access may be blocked, and .git and .hedge are read-only and cannot be created (no protection only with --sandbox danger-full-access, which the user chooses). Prefer ["bash", "-lc", "..."] for pipelines. To edit files use apply_patch.`;
 
 /** `shell`: runs an argv command through the sandbox, with Codex's approval semantics. */
 export const shellTool = defineTool({
@@ -128,18 +128,20 @@ async function runShellCommand(
   timeoutMs: number,
   context: ToolContext,
 ): Promise<ToolResult> {
-  let spawnable: { command: string; args: string[] };
+  let spawnable: PreparedCommand;
   try {
-    spawnable = buildSandboxedCommand(command, {
+    if (sandboxed) await ensureBwrapWorks(findBwrap(context.bwrapPath));
+    spawnable = await prepareSandboxedCommand(command, {
       mode: sandboxed ? context.sandboxMode : "danger-full-access",
       workspace: context.workspace,
       writableRoots: context.writableRoots,
       network: context.network,
       cwd,
       denyRead: context.denyRead,
+      // The session's directory too: hedge looks for its project config from there.
+      protectFrom: [context.cwd],
       ...(context.bwrapPath === undefined ? {} : { bwrapPath: context.bwrapPath }),
     });
-    if (sandboxed) await ensureBwrapWorks(spawnable.command);
   } catch (error) {
     if (error instanceof SandboxUnavailableError) {
       const hint =
@@ -162,7 +164,7 @@ async function runShellCommand(
     signal: context.signal,
     redactor: context.redactor,
     ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
-  });
+  }).finally(() => spawnable.release());
   if (result.status === "spawn_failed") {
     return toolError(
       "spawn_failed",
