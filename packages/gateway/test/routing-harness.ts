@@ -102,6 +102,8 @@ export async function startHarness<U extends string>(
   const clock = testClock();
   const now = options.realClock ? Date.now : clock;
   const store = new MemoryStore({ now });
+  // As `hedge gateway serve` wires it: the engine reports each request to the metrics.
+  const metrics = new GatewayMetrics();
   const engine = new GatewayEngine({
     providers: resolveProviders(options.providers(urls)),
     aliases: options.aliases ?? {},
@@ -109,6 +111,7 @@ export async function startHarness<U extends string>(
     routing: routingSchema.parse(options.routing ?? {}),
     credentials: configCredentials({}),
     store,
+    observer: metrics,
     now,
   });
   const accounts = Object.fromEntries(
@@ -121,7 +124,7 @@ export async function startHarness<U extends string>(
     engine,
     accounts,
     keys: keyStore,
-    metrics: new GatewayMetrics(),
+    metrics,
     requireKey: false,
     bodyLimitBytes: 2 ** 20,
   });

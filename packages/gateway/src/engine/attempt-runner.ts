@@ -31,7 +31,8 @@ export interface AttemptLog {
   route: string;
   /** The upstream model the route was asked for. */
   model?: string;
-  outcome: "ok" | FailureClass["kind"];
+  /** `client_closed`: the caller cancelled while this try was under way (not the route's fault). */
+  outcome: "ok" | FailureClass["kind"] | "client_closed";
   status?: number;
   latencyMs: number;
   reason?: string;
@@ -150,8 +151,16 @@ export async function runAttempts<T>(
         }
         return { kind: "ok", attempt, value: result.value };
       }
-      // The caller's cancel is never the route's failure: nothing is classified or recorded.
-      if (options.signal?.aborted) throw aborted();
+      // The caller's cancel is never the route's failure: logged as such, nothing classified.
+      if (options.signal?.aborted) {
+        options.log.push({
+          route: attempt.id,
+          model: attempt.upstreamModel,
+          outcome: "client_closed",
+          latencyMs,
+        });
+        throw aborted();
+      }
       const failure = classifyFailure(
         {
           ...(result.status === undefined ? {} : { status: result.status }),
