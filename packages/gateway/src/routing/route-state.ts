@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Store } from "../store/store.js";
-import { modelFamily } from "../usage/family.js";
+import { modelFamily, providerOfRoute } from "../usage/family.js";
+import { SNAPSHOT_PREFIX, type UsageSnapshot } from "../usage/snapshot.js";
 import type { BreakerState } from "./breaker.js";
 import type { CooldownScope, FailureClass } from "./failure-class.js";
 
@@ -114,19 +115,30 @@ export interface ResetRoute {
   route: string;
   breaker?: BreakerState["state"];
   cooldowns: { scope: CooldownScope; model?: string; kind: FailureClass["kind"] }[];
+  /** Model families (`*`: the account) whose rate-limit windows, as headers told, were dropped. */
+  usage: string[];
 }
 
-/** Route ids with a stored breaker or cooldown, sorted. */
+/** A route id, or a provider id standing for all of its routes. */
+export function routeMatcher(name: string): (route: string) => boolean {
+  return (route) => route === name || providerOfRoute(route) === name;
+}
+
+/** Route ids with something `resetRoutes` would clear, sorted. */
 export async function routesWithState(store: Store): Promise<string[]> {
   const routes = new Set<string>();
   for (const breaker of await listBreakers(store)) routes.add(breaker.route);
   for (const cooldown of await listCooldowns(store)) routes.add(cooldown.route);
+  for (const { value } of await store.list<UsageSnapshot>(SNAPSHOT_PREFIX))
+    if (value.source === "headers") routes.add(value.route);
   return [...routes].sort();
 }
 
 /**
- * Deletes the breakers, cooldowns and marks of the routes `matches` accepts (each route's
- * latency estimate and the usage windows stay: they are measurements, not verdicts).
+ * Deletes the breakers, cooldowns and marks of the routes `matches` accepts, and the rate-limit
+ * windows their responses' headers reported (relearnt from the next answer), so the routes are
+ * tried again at once. With `kinds`, only cooldowns of those kinds. Latency estimates, sticky
+ * sessions, declared-limit counters and vendor session readings stay.
  */
 export async function resetRoutes(
   store: Store,
@@ -136,7 +148,7 @@ export async function resetRoutes(
   const reset = new Map<string, ResetRoute>();
   const entry = (route: string): ResetRoute => {
     let found = reset.get(route);
-    if (!found) reset.set(route, (found = { route, cooldowns: [] }));
+    if (!found) reset.set(route, (found = { route, cooldowns: [], usage: [] }));
     return found;
   };
   if (kinds === undefined) {
@@ -144,6 +156,11 @@ export async function resetRoutes(
       if (!matches(breaker.route)) continue;
       await store.delete(breakerKey(breaker.route));
       entry(breaker.route).breaker = breaker.state;
+    }
+    for (const { key, value } of await store.list<UsageSnapshot>(SNAPSHOT_PREFIX)) {
+      if (value.source !== "headers" || !matches(value.route)) continue;
+      await store.delete(key);
+      entry(value.route).usage.push(value.family);
     }
   }
   for (const cooldown of await listCooldowns(store)) {
