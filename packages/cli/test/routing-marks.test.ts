@@ -1,19 +1,12 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  makeTempDir,
-  makeTempHome,
   providerRefusals,
   startRedisServer,
-  startScriptedUpstream,
   type RedisServer,
   type ScriptReply,
-  type ScriptedUpstream,
-  type TempHome,
 } from "@hedge/testkit";
 import { startGateway } from "./gateway-process.js";
-import { runHedge, type HedgeRun } from "./run-hedge.js";
+import { exec, gatewayStatus, setup } from "./routing-home.js";
 
 // One error is not an outage, across real processes sharing state.db (or Redis): a refusal
 // marks what the provider says it is about, a re-login ends a key's marks, `gateway status`
@@ -24,79 +17,9 @@ afterEach(async () => {
   while (stops.length) await stops.pop()?.();
 });
 
-interface Setup {
-  home: TempHome;
-  upstream: ScriptedUpstream;
-  hedge: (args: readonly string[], input?: string) => Promise<HedgeRun>;
-}
-
-/**
- * A HEDGE_HOME routing `lab/*` to a scripted upstream (Chat wire), QA off, no retries; `config`
- * goes before the provider's table, `provider` into it.
- */
-async function setup(
-  config: string[],
-  options: { env?: Record<string, string>; provider?: string[] } = {},
-): Promise<Setup> {
-  const upstream = await startScriptedUpstream();
-  const home = await makeTempHome();
-  const cwd = await makeTempDir("hedge-cwd-");
-  stops.push(
-    () => upstream.close(),
-    () => home.cleanup(),
-    () => cwd.cleanup(),
-  );
-  writeFileSync(
-    join(home.path, "config.toml"),
-    [
-      'credentials_store = "file"',
-      ...config,
-      "[qa]",
-      "enabled = false",
-      "[routing.retry]",
-      "same_route = 0",
-      "[providers.lab]",
-      `base_url = "${upstream.url}/v1"`,
-      'wire = "chat"',
-      ...(options.provider ?? []),
-    ].join("\n"),
-  );
-  return {
-    home,
-    upstream,
-    hedge: (args, input) =>
-      runHedge(args, {
-        env: { ...home.env, HOME: home.path, ...options.env },
-        cwd: cwd.path,
-        ...(input === undefined ? {} : { input }),
-      }),
-  };
-}
-
-const exec = (model: string): string[] => ["exec", "--skip-git-repo-check", "-m", model, "hi"];
-
-interface Status {
-  cooldowns: {
-    route: string;
-    scope: string;
-    model?: string;
-    kind: string;
-    mark: boolean;
-    reason: string;
-    until: string;
-  }[];
-  breakers: { route: string; state: string; cause?: string; until?: string }[];
-}
-
-async function status(s: Setup): Promise<Status> {
-  const shown = await s.hedge(["gateway", "status", "--json"]);
-  expect(shown.code).toBe(0);
-  return JSON.parse(shown.stdout) as Status;
-}
-
 describe("a refusal marks what it is about, persisted in state.db", () => {
   it('one 403 "does not have access to model gpt-restricted": the next process still gets every other model; status shows the mark, reset clears it', async () => {
-    const s = await setup([], {
+    const s = await setup(stops, [], {
       env: { LAB_KEY: "sk-lab" },
       provider: ['api_key_env = "LAB_KEY"'],
     });
@@ -112,7 +35,7 @@ describe("a refusal marks what it is about, persisted in state.db", () => {
     expect(served.code).toBe(0);
     expect(served.stdout).toBe("gpt-ok answers\n");
 
-    const { cooldowns } = await status(s);
+    const { cooldowns } = await gatewayStatus(s);
     expect(cooldowns).toEqual([
       expect.objectContaining({
         route: "lab:env:LAB_KEY",
@@ -142,11 +65,11 @@ describe("a refusal marks what it is about, persisted in state.db", () => {
         },
       ],
     });
-    expect((await status(s)).cooldowns).toEqual([]);
+    expect((await gatewayStatus(s)).cooldowns).toEqual([]);
   });
 
   it("a refused key is marked invalid until the profile logs in again with a new key", async () => {
-    const s = await setup([]);
+    const s = await setup(stops, []);
     const login = (key: string, force: boolean) =>
       s.hedge(
         ["auth", "login", "--provider", "lab", "--profile", "work", ...(force ? ["--force"] : [])],
@@ -155,7 +78,7 @@ describe("a refusal marks what it is about, persisted in state.db", () => {
     expect((await login("sk-old", false)).code).toBe(0);
     s.upstream.push(providerRefusals.openAiInvalidKey);
     expect((await s.hedge(exec("lab/m"))).code).toBe(1);
-    expect((await status(s)).cooldowns).toEqual([
+    expect((await gatewayStatus(s)).cooldowns).toEqual([
       expect.objectContaining({ route: "lab:profile:work", scope: "route", kind: "credential" }),
     ]);
     // While marked, nothing is sent with the refused key.
@@ -165,7 +88,7 @@ describe("a refusal marks what it is about, persisted in state.db", () => {
     const relogin = await login("sk-new", true);
     expect(relogin.code).toBe(0);
     expect(relogin.stdout).toContain("cleared 1 mark(s) of lab:profile:work");
-    expect((await status(s)).cooldowns).toEqual([]);
+    expect((await gatewayStatus(s)).cooldowns).toEqual([]);
     s.upstream.push({ text: "new key works" });
     const served = await s.hedge(exec("lab/m"));
     expect(served.code).toBe(0);
@@ -186,7 +109,7 @@ describe.each([
   ["Redis", () => redis?.url ?? "redis://unset"],
 ])("hedge gateway reset on %s", (_name, store) => {
   it("status shows an open breaker's cause and end; reset clears it and a running gateway tries the route again", async () => {
-    const s = await setup([
+    const s = await setup(stops, [
       `store = "${store()}"`,
       "[routing.breaker]",
       "failure_threshold = 1",
@@ -205,7 +128,7 @@ describe.each([
     expect((await chat()).status).toBe(503);
     expect(s.upstream.requests).toHaveLength(1);
 
-    const { breakers } = await status(s);
+    const { breakers } = await gatewayStatus(s);
     expect(breakers).toEqual([
       expect.objectContaining({
         route: "lab:none",
