@@ -190,12 +190,12 @@ export class RouteHealth {
   ): Map<T, RouteCondition> {
     const conditions = new Map<T, RouteCondition>();
     for (const target of targets) {
-      const [breaker, ...cooldowns] = this.keysOf(target);
-      const stored = this.cache.get(breaker as string)?.value as BreakerState | undefined;
+      const keys = this.keysOf(target);
+      const stored = this.cache.get(keys[0] as string)?.value as BreakerState | undefined;
       // Of the cooldowns that hold (route, family, model), the one that ends last decides.
       let cooldown: Cooldown | undefined;
-      for (const key of cooldowns) {
-        const found = this.cache.get(key)?.value as Cooldown | undefined;
+      for (let index = 1; index < keys.length; index += 1) {
+        const found = this.cache.get(keys[index] as string)?.value as Cooldown | undefined;
         if (found && found.until > now && holdsFor(found, target)) {
           if (!cooldown || found.until > cooldown.until) cooldown = found;
         }
