@@ -152,7 +152,7 @@ async function handle(
     const gatewayError = asGatewayError(error);
     setTriedRoute(record, routed.plan, routed.log);
     record.status = gatewayError.status;
-    record.outcome = "gateway_error";
+    if (record.outcome === "ok") record.outcome = "gateway_error";
     record.errorType = gatewayError.type;
     if (!res.headersSent) fail(gatewayError);
     else
