@@ -71,7 +71,7 @@ export function buildProgram(): Command {
     });
   gateway
     .command("status")
-    .description("breakers, cooldowns and recent errors per route (from the shared state)")
+    .description("breakers, cooldowns and marks per route (cause, end) and recent errors")
     .option("--limit <n>", "recent requests to scan for errors", "200")
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean; limit: string }, command: Command) => {
@@ -81,6 +81,25 @@ export function buildProgram(): Command {
         limit: Number(options.limit) || 200,
       });
     });
+  gateway
+    .command("reset")
+    .description("clear the breakers, cooldowns and marks of a route (or provider), or --all")
+    .argument("[route]", "a route (provider:credential) or a provider, as gateway status shows")
+    .option("--all", "every route")
+    .option("--json", "print as JSON")
+    .action(
+      async (
+        route: string | undefined,
+        options: { all?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const { runGatewayReset } = await import("./commands/gateway-reset.js");
+        await runGatewayReset(globals(command), route, {
+          all: options.all === true,
+          json: options.json === true,
+        });
+      },
+    );
   const key = gateway.command("key").description("gateway keys clients authenticate with");
   key
     .command("create")

@@ -83,6 +83,15 @@ export {
   type RouteCondition,
   type Cooldown,
 } from "./routing/health.js";
+export {
+  clearLoginMarks,
+  resetRoutes,
+  routeMatcher,
+  routesWithState,
+  type ListedCooldown,
+  type ResetRoute,
+} from "./routing/route-state.js";
+export type { CooldownScope } from "./routing/refusal-scope.js";
 export type { BreakerState } from "./routing/breaker.js";
 export type { FailureClass } from "./routing/failure-class.js";
 export type { Store, StoreOptions, AuditEntry, AuditQuery, CallStats } from "./store/store.js";

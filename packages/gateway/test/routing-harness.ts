@@ -17,7 +17,7 @@ import { GatewayEngine } from "../src/engine/engine.js";
 import type { RouteExplanation } from "../src/engine/route.js";
 import { resolveProviders } from "../src/providers/resolve.js";
 import type { BreakerState } from "../src/routing/breaker.js";
-import type { Cooldown } from "../src/routing/health.js";
+import { listCooldowns, type Cooldown } from "../src/routing/health.js";
 import { MemoryStore } from "../src/store/memory-store.js";
 import { createGatewayServer } from "../src/server/http-server.js";
 import { GatewayKeyStore } from "../src/server/gateway-keys.js";
@@ -73,6 +73,7 @@ export interface Harness<U extends string> {
     options?: { stream?: boolean; headers?: Record<string, string>; text?: string },
   ): Promise<Response>;
   breaker(route: string): Promise<BreakerState | undefined>;
+  /** The cooldown stored for a route, whatever its scope (the route, a model family, a model). */
   cooldown(route: string): Promise<Cooldown | undefined>;
   explain(model: string, session?: string): Promise<RouteExplanation>;
   close(): Promise<void>;
@@ -103,6 +104,8 @@ export async function startHarness<U extends string>(
   const clock = testClock();
   const now = options.realClock ? Date.now : clock;
   const store = new MemoryStore({ now });
+  // As `hedge gateway serve` wires it: the engine reports each request to the metrics.
+  const metrics = new GatewayMetrics();
   const engine = new GatewayEngine({
     providers: resolveProviders(options.providers(urls)),
     aliases: options.aliases ?? {},
@@ -110,6 +113,7 @@ export async function startHarness<U extends string>(
     routing: routingSchema.parse(options.routing ?? {}),
     credentials: configCredentials({}),
     store,
+    observer: metrics,
     now,
   });
   const accounts = Object.fromEntries(
@@ -122,7 +126,7 @@ export async function startHarness<U extends string>(
     engine,
     accounts,
     keys: keyStore,
-    metrics: new GatewayMetrics(),
+    metrics,
     requireKey: false,
     bodyLimitBytes: 2 ** 20,
     ...options.server,
@@ -156,7 +160,8 @@ export async function startHarness<U extends string>(
         chatOptions.headers,
       ),
     breaker: (route) => store.get<BreakerState>(`breaker:${route}`),
-    cooldown: (route) => store.get<Cooldown>(`cooldown:${route}`),
+    cooldown: async (route) =>
+      (await listCooldowns(store)).find((cooldown) => cooldown.route === route),
     explain: (model, session) => engine.explain({ model, ...(session ? { session } : {}) }),
     async close() {
       server.closeAllConnections();

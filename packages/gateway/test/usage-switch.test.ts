@@ -86,8 +86,10 @@ describe("the usage heartbeat switches profiles before the wall", () => {
     const [change] = await readSwitches(h.store);
     expect(change).toMatchObject({ fromProfile: "a", toProfile: "b" });
     expect(change?.reason).toContain("rate limited");
-    // a cools down exactly until the reset the 429 named.
-    expect(await h.store.get("cooldown:lab:profile:a")).toMatchObject({ until: START + 120_000 });
+    // a cools down, for the model family asked for, exactly until the reset the 429 named.
+    expect(await h.store.get("cooldown:lab:profile:a#family=m")).toMatchObject({
+      until: START + 120_000,
+    });
   });
 
   it("when every profile is exhausted the error names the earliest reset", async () => {

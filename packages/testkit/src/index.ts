@@ -24,6 +24,8 @@ export { errorReply, rateLimitedReply } from "./reply-helpers.js";
 export {
   openAiErrorBody,
   anthropicErrorBody,
+  providerRefusals,
+  type ProviderRefusal,
   type OpenAiErrorBody,
   type AnthropicErrorBody,
 } from "./provider-errors.js";

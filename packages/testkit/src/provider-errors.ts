@@ -81,3 +81,81 @@ export function errorBodyFor(
     ? anthropicErrorBody(status, spec, requestId)
     : openAiErrorBody(status, spec);
 }
+
+/** A scripted answer: a status and the exact body a provider sends with it. */
+export interface ProviderRefusal {
+  status: number;
+  body: OpenAiErrorBody | AnthropicErrorBody | { error: Record<string, string | null> };
+}
+
+/**
+ * 401/403 refusals exactly as the providers send them, for tests of what each one marks:
+ * a refused key (the credential) or a permission the key lacks (one model, or a region).
+ * Usable as a script reply as they are (`{ status, body }`).
+ */
+export const providerRefusals = {
+  /** OpenAI, a wrong or revoked key. */
+  openAiInvalidKey: {
+    status: 401,
+    body: {
+      error: {
+        message:
+          "Incorrect API key provided: sk-proj-********************abcd. You can find your API key at https://platform.openai.com/account/api-keys.",
+        type: "invalid_request_error",
+        param: null,
+        code: "invalid_api_key",
+      },
+    },
+  },
+  /** OpenAI, a project without access to one model (every other model still works). */
+  openAiModelAccess: (model: string): ProviderRefusal => ({
+    status: 403,
+    body: {
+      error: {
+        message: `Project \`proj_8sW2xQ0aTbLk3mNp5rVy7uZc\` does not have access to model \`${model}\``,
+        type: "invalid_request_error",
+        param: null,
+        code: "model_not_found",
+      },
+    },
+  }),
+  /** OpenAI, a request from an unsupported region (nothing works from here, the key is fine). */
+  openAiRegion: {
+    status: 403,
+    body: {
+      error: {
+        code: "unsupported_country_region_territory",
+        message: "Country, region, or territory not supported",
+        param: null,
+        type: "request_forbidden",
+      },
+    },
+  },
+  /** Anthropic, a wrong or revoked key. */
+  anthropicInvalidKey: {
+    status: 401,
+    body: { type: "error", error: { type: "authentication_error", message: "invalid x-api-key" } },
+  },
+  /** Anthropic, a Claude subscription login whose OAuth token was revoked. */
+  anthropicOAuthRevoked: {
+    status: 401,
+    body: {
+      type: "error",
+      error: {
+        type: "authentication_error",
+        message: "OAuth token has been revoked. Please obtain a new token.",
+      },
+    },
+  },
+  /** Anthropic, a key without permission for the resource (a model) asked for. */
+  anthropicPermission: {
+    status: 403,
+    body: {
+      type: "error",
+      error: {
+        type: "permission_error",
+        message: "Your API key does not have permission to use the specified resource.",
+      },
+    },
+  },
+} satisfies Record<string, ProviderRefusal | ((model: string) => ProviderRefusal)>;

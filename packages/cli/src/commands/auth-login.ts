@@ -18,8 +18,8 @@ import {
   type Profile,
   type SavedProfile,
 } from "@hedge/auth";
-import { addAuthHeaders } from "@hedge/gateway";
-import { commandContext, type CommandContext } from "../command-context.js";
+import { addAuthHeaders, clearLoginMarks } from "@hedge/gateway";
+import { commandContext, withStore, type CommandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import {
   assertKnownProvider,
@@ -94,10 +94,35 @@ export async function runAuthLogin(globals: GlobalOptions, options: LoginOptions
       },
     );
   }
-  report(context, saved, before);
+  const cleared = await clearMarks(context, saved.profile);
+  report(context, saved, before, cleared);
 }
 
-function report(context: CommandContext, saved: SavedProfile, before: readonly Profile[]): void {
+/**
+ * A re-login ends the marks the profile's previous key earned (refused key, missing permission)
+ * in the shared state, so its route is tried again; a Store that cannot be opened only warns.
+ */
+async function clearMarks(context: CommandContext, profile: Profile): Promise<number> {
+  try {
+    const cleared = await withStore(context, (store) =>
+      clearLoginMarks(store, profile.provider, profile.name),
+    );
+    return cleared.reduce((count, route) => count + route.cooldowns.length, 0);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `hedge: warning: the gateway state was not updated (${reason}); clear old marks with 'hedge gateway reset ${profile.provider}:profile:${profile.name}'\n`,
+    );
+    return 0;
+  }
+}
+
+function report(
+  context: CommandContext,
+  saved: SavedProfile,
+  before: readonly Profile[],
+  cleared: number,
+): void {
   const { profile } = saved;
   const where =
     profile.kind === "cli-login" ? `home ${profile.home ?? "?"}` : `${profile.store} store`;
@@ -117,6 +142,10 @@ function report(context: CommandContext, saved: SavedProfile, before: readonly P
     const change = policyChangeLine(context, profile.provider, before, profile.region, "login");
     if (change) lines.push(change);
   }
+  if (cleared > 0)
+    lines.push(
+      `cleared ${cleared} mark(s) of ${profile.provider}:profile:${profile.name} (refusals of its previous key)`,
+    );
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 

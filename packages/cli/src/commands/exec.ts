@@ -129,7 +129,12 @@ export async function runExec(
   if (connection.engine && decision.mode === "orchestrated" && decision.source === "heuristic") {
     // Only a guess asked for the orchestrator: without a route for it the turn runs with the
     // executor alone, and says so. An explicit --orchestrate or a config rule still fails below.
-    const failure = await roleFailure(connection.engine, roles.orchestrator, "orchestrator");
+    const failure = await roleFailure(
+      connection.engine,
+      roles.orchestrator,
+      "orchestrator",
+      options.waitForReset,
+    );
     orchestratorRouted = failure === undefined;
     if (failure) {
       skippedOrchestration = `orchestration skipped (${decision.reason}): role orchestrator, model "${roles.orchestrator.model}", has no allowed route: ${failure}`;
@@ -141,11 +146,16 @@ export async function runExec(
     }
   }
   if (connection.engine) {
-    await checkRoles(connection.engine, roles, {
-      orchestrator: decision.mode === "orchestrated" && !orchestratorRouted,
-      executor: true,
-      qa: qaEnabled,
-    }).catch(async (error: unknown) => {
+    await checkRoles(
+      connection.engine,
+      roles,
+      {
+        orchestrator: decision.mode === "orchestrated" && !orchestratorRouted,
+        executor: true,
+        qa: qaEnabled,
+      },
+      options.waitForReset,
+    ).catch(async (error: unknown) => {
       await connection.close();
       throw error;
     });
@@ -288,11 +298,15 @@ export async function runExec(
   process.exitCode = outcome === "completed" ? EXIT.ok : EXIT.failed;
 }
 
-/** Why a role's model has no allowed route, or undefined when it has one. */
+/**
+ * Why a role's model has no allowed route, or undefined when it has one. With `--wait-for-reset`
+ * a role whose every route is at its limit right now has one: the engine waits for the reset.
+ */
 async function roleFailure(
   engine: GatewayEngine,
   role: Roles[keyof Roles],
   name: keyof Roles,
+  waitForReset = false,
 ): Promise<string | undefined> {
   try {
     const { error } = await engine.explain({
@@ -300,6 +314,7 @@ async function roleFailure(
       role: name,
       ...(role.profiles ? { profiles: role.profiles } : {}),
     });
+    if (waitForReset && error?.code === "usage_exhausted") return undefined;
     return error?.message;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -314,11 +329,12 @@ async function checkRoles(
   engine: GatewayEngine,
   roles: Roles,
   used: Record<keyof Roles, boolean>,
+  waitForReset = false,
 ): Promise<void> {
   for (const role of ["executor", "orchestrator", "qa"] as const) {
     if (!used[role]) continue;
     const { model } = roles[role];
-    const failure = await roleFailure(engine, roles[role], role);
+    const failure = await roleFailure(engine, roles[role], role, waitForReset);
     if (failure) {
       const hint =
         role === "qa"

@@ -10,6 +10,8 @@ export interface StatsRow {
   key: string;
   calls: number;
   errors: number;
+  /** Calls the caller cancelled or hung up on (499 client_closed): not the provider's errors. */
+  cancelled: number;
   input_tokens: number;
   cached_input_tokens: number;
   output_tokens: number;
@@ -48,6 +50,7 @@ export async function runStats(
       options.by,
       "calls",
       "errors",
+      "cancelled",
       "input",
       "cached",
       "output",
@@ -61,6 +64,7 @@ export async function runStats(
       row.key,
       String(row.calls),
       String(row.errors),
+      String(row.cancelled),
       String(row.input_tokens),
       String(row.cached_input_tokens),
       String(row.output_tokens),
@@ -99,6 +103,7 @@ export function summarize(entries: readonly AuditEntry[], by: Grouping): StatsRo
           key,
           calls: 0,
           errors: 0,
+          cancelled: 0,
           input_tokens: 0,
           cached_input_tokens: 0,
           output_tokens: 0,
@@ -125,7 +130,8 @@ export function summarize(entries: readonly AuditEntry[], by: Grouping): StatsRo
       continue;
     }
     row.calls += 1;
-    if (call.outcome !== "ok") row.errors += 1;
+    if (call.outcome === "client_closed") row.cancelled += 1;
+    else if (call.outcome !== "ok") row.errors += 1;
     row.input_tokens += call.input_tokens;
     row.cached_input_tokens += call.cached_input_tokens;
     row.output_tokens += call.output_tokens;

@@ -29,7 +29,10 @@ export interface TryLimits {
 /** One try as the audit log records it. */
 export interface AttemptLog {
   route: string;
-  outcome: "ok" | FailureClass["kind"];
+  /** The upstream model the route was asked for. */
+  model?: string;
+  /** `client_closed`: the caller cancelled while this try was under way (not the route's fault). */
+  outcome: "ok" | FailureClass["kind"] | "client_closed";
   status?: number;
   latencyMs: number;
   reason?: string;
@@ -78,7 +81,7 @@ export async function runAttempts<T>(
   tryOnce: (attempt: Attempt, limits: TryLimits) => Promise<TryResult<T>>,
 ): Promise<RunOutcome<T>> {
   const { plan, health, now } = options;
-  let last: { failure: FailureClass; status?: number; message: string } | undefined;
+  let last: LastFailure | undefined;
   // Whether the budget, not the routes, ended the last try: the answer is then a timeout.
   let budgetCut = false;
   // Routes out for their limits (refused before a call, or a 429): when they recover.
@@ -88,13 +91,14 @@ export async function runAttempts<T>(
     if (until !== undefined) limited.earliest = Math.min(limited.earliest ?? until, until);
   };
   for (const attempt of plan.attempts) {
-    const condition = plan.conditions.get(attempt.id);
+    const condition = plan.conditions.get(attempt);
     // Health and usage answer synchronously when they need no Store call (the common case):
     // only real work is awaited.
     const claimed = health ? health.claim(attempt.id, condition) : true;
     if (!(typeof claimed === "boolean" ? claimed : await claimed)) {
       options.log.push({
         route: attempt.id,
+        model: attempt.upstreamModel,
         outcome: "transient",
         latencyMs: 0,
         reason: "half-open probe already taken",
@@ -106,6 +110,7 @@ export async function runAttempts<T>(
     if (refusal) {
       options.log.push({
         route: attempt.id,
+        model: attempt.upstreamModel,
         outcome: "rate_limited",
         latencyMs: 0,
         reason: refusal.reason,
@@ -126,7 +131,12 @@ export async function runAttempts<T>(
       const observing = options.observe?.(attempt, result);
       if (observing) await observing.catch(() => undefined);
       if (result.ok) {
-        options.log.push({ route: attempt.id, outcome: "ok", latencyMs });
+        options.log.push({
+          route: attempt.id,
+          model: attempt.upstreamModel,
+          outcome: "ok",
+          latencyMs,
+        });
         const recording = health?.succeeded(attempt.id, condition, latencyMs);
         if (recording) await recording.catch(() => undefined);
         if (options.sticky && plan.sticky !== attempt.id) {
@@ -141,18 +151,29 @@ export async function runAttempts<T>(
         }
         return { kind: "ok", attempt, value: result.value };
       }
-      if (options.signal?.aborted) throw aborted();
+      // The caller's cancel is never the route's failure: logged as such, nothing classified.
+      if (options.signal?.aborted) {
+        options.log.push({
+          route: attempt.id,
+          model: attempt.upstreamModel,
+          outcome: "client_closed",
+          latencyMs,
+        });
+        throw aborted();
+      }
       const failure = classifyFailure(
         {
           ...(result.status === undefined ? {} : { status: result.status }),
           ...(result.body === undefined ? {} : { body: result.body }),
           ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
           ...(result.headers === undefined ? {} : { headers: result.headers }),
+          ...(attempt.credential.secret ? {} : { keyless: true }),
         },
         now(),
       );
       options.log.push({
         route: attempt.id,
+        model: attempt.upstreamModel,
         outcome: failure.kind,
         latencyMs,
         reason: failure.reason,
@@ -171,11 +192,12 @@ export async function runAttempts<T>(
       if (failure.kind === "rate_limited" || failure.kind === "quota")
         noteLimited(failure.cooldownUntil);
       // A failure that opened the breaker (or failed the half-open probe) ends this route.
-      const usable = health ? await health.failed(attempt.id, failure).catch(() => true) : true;
+      const usable = health ? await health.failed(attempt, failure).catch(() => true) : true;
       last = {
         failure,
         message: `${attempt.provider.id}: ${result.message}`,
         ...(result.status === undefined ? {} : { status: result.status }),
+        callersKey: attempt.credential.source === "caller",
       };
       if (failure.kind === "transient" && now() >= options.deadline) budgetCut = true;
       if (
@@ -237,10 +259,11 @@ function allLimited(
   return usageExhausted(model, reasons, earliest, now);
 }
 
+/** The caller went away (Ctrl-C, a hang-up, its own timeout): 499, as nginx records it. */
 function aborted(): GatewayError {
-  return new GatewayError("aborted", "the request was cancelled", {
+  return new GatewayError("client_closed", "the request was cancelled by the caller", {
     status: 499,
-    type: "api_error",
+    type: "client_closed",
   });
 }
 
@@ -260,9 +283,23 @@ function budgetSpent(
   );
 }
 
+/** The last failed try of a run, for the error when no route is left. */
+interface LastFailure {
+  failure: FailureClass;
+  status?: number;
+  message: string;
+  /** The refused key was the caller's own (BYOK), not one of the gateway's. */
+  callersKey: boolean;
+}
+
+/**
+ * Every route failed. A refused key is a 401 only when it was the caller's own: a key of the
+ * gateway refused upstream (or a permission it lacks) is a 403, so a client (another hedge)
+ * never takes it for a refusal of its own gateway key.
+ */
 function exhausted(
   model: string,
-  last: { failure: FailureClass; status?: number; message: string } | undefined,
+  last: LastFailure | undefined,
   limitedUntil: number | undefined,
 ): GatewayError {
   if (!last) {
@@ -272,24 +309,33 @@ function exhausted(
       retryable: true,
     });
   }
+  const { kind } = last.failure;
   const status =
-    last.failure.kind === "rate_limited"
+    kind === "rate_limited"
       ? 429
-      : last.failure.kind === "quota"
+      : kind === "quota"
         ? 402
-        : last.failure.kind === "credential"
+        : kind === "credential" && last.callersKey
           ? 401
-          : last.status && last.status >= 500
-            ? last.status
-            : 502;
+          : kind === "credential" || kind === "permission"
+            ? 403
+            : last.status && last.status >= 500
+              ? last.status
+              : 502;
   return new GatewayError(
     "routes_exhausted",
     `every route for "${model}" failed; last: ${last.message} (${last.failure.reason})`,
     {
       status,
       type:
-        status === 429 ? "rate_limit_error" : status === 401 ? "authentication_error" : "api_error",
-      retryable: last.failure.kind !== "credential",
+        status === 429
+          ? "rate_limit_error"
+          : status === 401
+            ? "authentication_error"
+            : status === 403
+              ? "permission_error"
+              : "api_error",
+      retryable: kind !== "credential" && kind !== "permission",
       // A 429 says when the earliest rate-limited route recovers (the server's Retry-After).
       ...(status === 429 && limitedUntil !== undefined ? { retryAt: limitedUntil } : {}),
     },

@@ -16,7 +16,7 @@ export async function* decodeUpstream(
   response: UpstreamResponse,
   record: RequestRecord,
   clock: number,
-  streamFailed: (route: string, message: string) => Promise<void>,
+  streamFailed: (attempt: Attempt, message: string) => Promise<void>,
 ): AsyncGenerator<CanonicalEvent> {
   const decoder = codecFor(attempt.provider.wire).createStreamDecoder();
   const parser = new SseParser();
@@ -43,11 +43,11 @@ export async function* decodeUpstream(
     }
     for (const event of decoder.end()) yield track(event);
     if (record.outcome === "stream_error")
-      await streamFailed(attempt.id, record.errorType ?? "error event");
+      await streamFailed(attempt, record.errorType ?? "error event");
   } catch (error) {
     record.outcome = "stream_error";
     const message = error instanceof Error ? error.message : String(error);
-    await streamFailed(attempt.id, message);
+    await streamFailed(attempt, message);
     yield {
       type: "error",
       error: { type: "api_error", message: `${attempt.provider.id} stream failed: ${message}` },

@@ -19,7 +19,9 @@ import {
   newRecord,
   newRequestId,
   routeEvent,
+  setClientClosed,
   setRoute,
+  setTriedRoute,
   verdictEntry,
   type RouteSelectedEvent,
 } from "./records.js";
@@ -233,10 +235,13 @@ export class GatewayEngine {
     this.audit?.add(verdictEntry(fields, this.now(), newRequestId()));
   }
 
-  /** A failure after bytes reached the client: not retried, but health counts it. */
-  async streamFailed(route: string, message: string): Promise<void> {
+  /**
+   * A failure after bytes reached the client: not retried, but health counts it. Never called
+   * for a stream the caller cancelled (that is not the route's failure).
+   */
+  async streamFailed(attempt: Attempt, message: string): Promise<void> {
     await this.health
-      ?.failed(route, {
+      ?.failed(attempt, {
         kind: "transient",
         retrySameRoute: false,
         reason: `stream failed: ${message}`,
@@ -276,6 +281,7 @@ export class GatewayEngine {
     const record = newRecord(options.requestId ?? newRequestId(), "canonical", request.model, true);
     const log: AttemptLog[] = [];
     let plan: RoutePlan | undefined;
+    let completed = false;
     try {
       const metadata = request.metadata;
       if (metadata.role) record.role = metadata.role;
@@ -315,6 +321,7 @@ export class GatewayEngine {
         }
       }
       setRoute(record, outcome.attempt);
+      const signal = options.signal;
       if (outcome.kind === "caller_fault") {
         const failure = codecFor(outcome.attempt.provider.wire).decodeError(
           outcome.status,
@@ -332,20 +339,28 @@ export class GatewayEngine {
             message: `${outcome.attempt.provider.id}: ${failure.message}`,
           },
         };
+        completed = true;
         return;
       }
       record.status = outcome.value.statusCode;
       yield routeEvent(outcome.attempt, plan.model, outcome.switched);
-      yield* decodeUpstream(outcome.attempt, outcome.value, record, clock, (route, message) =>
-        this.streamFailed(route, message),
+      yield* decodeUpstream(outcome.attempt, outcome.value, record, clock, (attempt, message) =>
+        // A stream that broke because the caller cancelled it says nothing about the route.
+        signal?.aborted ? Promise.resolve() : this.streamFailed(attempt, message),
       );
+      completed = true;
     } catch (error) {
       const failure = error as GatewayError;
+      setTriedRoute(record, plan, log);
       record.status = typeof failure.status === "number" ? failure.status : 500;
       record.outcome = "gateway_error";
       record.errorType = failure.type;
       throw error;
     } finally {
+      // Cancelled before its end (the consumer may stop reading at the error event the cancel
+      // caused, so this is decided here): the caller's doing, whatever the stream said.
+      if (options.signal?.aborted && !(completed && record.outcome === "ok"))
+        setClientClosed(record);
       record.latencyMs = performance.now() - clock;
       this.observe(record, plan, log);
     }

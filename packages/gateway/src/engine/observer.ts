@@ -10,9 +10,13 @@ export interface RequestRecord {
   provider: string | undefined;
   upstreamModel: string | undefined;
   credential: string | undefined;
-  /** Status returned to the client (200 even when a stream later failed; see `outcome`). */
+  /**
+   * Status returned to the client (200 even when a stream later failed; see `outcome`); 499
+   * when the client went away first.
+   */
   status: number;
-  outcome: "ok" | "upstream_error" | "stream_error" | "gateway_error" | "aborted";
+  /** `client_closed`: the caller cancelled or hung up; never counted against a provider. */
+  outcome: "ok" | "upstream_error" | "stream_error" | "gateway_error" | "client_closed";
   errorType: string | undefined;
   passThrough: boolean;
   stream: boolean;

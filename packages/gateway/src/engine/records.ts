@@ -62,6 +62,34 @@ export function setRoute(record: RequestRecord, attempt: Attempt): void {
   if (attempt.credential.profile) record.profile = attempt.credential.profile;
 }
 
+/**
+ * A request that failed after trying routes names the last route it tried, so metrics, stats
+ * and the audit log say which provider failed (not `provider="none"`).
+ */
+export function setTriedRoute(
+  record: RequestRecord,
+  plan: RoutePlan | undefined,
+  log: readonly AttemptLog[],
+): void {
+  if (!plan || record.provider !== undefined) return;
+  for (let index = log.length - 1; index >= 0; index -= 1) {
+    const entry = log[index] as AttemptLog;
+    const attempt = plan.attempts.find(
+      (candidate) =>
+        candidate.id === entry.route &&
+        (entry.model === undefined || candidate.upstreamModel === entry.model),
+    );
+    if (attempt) return setRoute(record, attempt);
+  }
+}
+
+/** The caller went away (Ctrl-C, a hang-up, its own timeout): recorded as 499 `client_closed`. */
+export function setClientClosed(record: RequestRecord): void {
+  record.status = 499;
+  record.outcome = "client_closed";
+  record.errorType = "client_closed";
+}
+
 export function routeEvent(
   attempt: Attempt,
   model: string,
@@ -96,6 +124,7 @@ export function auditEntryOf(
       outcome: entry.reason ? `${entry.outcome}: ${entry.reason}` : entry.outcome,
       latencyMs: Math.round(entry.latencyMs),
     };
+    if (entry.model !== undefined) attempt.model = entry.model;
     if (entry.status !== undefined) attempt.status = entry.status;
     attempts.push(attempt);
   }

@@ -72,6 +72,18 @@ export function noHealthyRoute(
   // Every route out for its limits (usage, a 429's or a quota's cooldown): a rate limit.
   if (excluded.length > 0 && excluded.every((route) => route.kind === "limited"))
     return usageExhausted(model, reasons, earliest, now);
+  // Every route refused by its provider (a key marked invalid, a permission it lacks): waiting
+  // will not help, and the caller's own gateway key is not the one refused.
+  if (excluded.length > 0 && excluded.every((route) => route.kind === "refused"))
+    return new GatewayError(
+      "routes_refused",
+      `every route for "${model}" is refused (${reasons})`,
+      {
+        status: 403,
+        type: "permission_error",
+        hint: "see 'hedge gateway status'; after a new key (hedge auth login) or a granted permission, 'hedge gateway reset ROUTE' clears the mark",
+      },
+    );
   return new RoutesUnavailableError(
     "no_healthy_route",
     `every allowed route for "${model}" is unavailable (${reasons})${earliest ? `; earliest recovery ${new Date(earliest).toISOString()}` : ""}`,

@@ -25,10 +25,12 @@ export interface Attempt {
 /** A route that was considered and left out, with the reason. */
 /**
  * Why a route was left out, for the error when none is left: denied by policy, no credential,
- * a fallback nobody serves, out for its limits (usage, a 429's or a quota's cooldown), or
- * otherwise unavailable (breaker, a failure's cooldown).
+ * a fallback nobody serves, out for its limits (usage, a 429's or a quota's cooldown), refused
+ * by the provider (its key marked invalid, or a permission it lacks), or otherwise unavailable
+ * (breaker, a failure's cooldown).
  */
-export type ExclusionKind = "policy" | "no_credential" | "unserved" | "limited" | "unavailable";
+export type ExclusionKind =
+  "policy" | "no_credential" | "unserved" | "limited" | "refused" | "unavailable";
 
 export interface ExcludedRoute {
   route: string;
@@ -48,7 +50,8 @@ export interface RoutePlan {
   candidates: Attempt[];
   excluded: ExcludedRoute[];
   attempts: Attempt[];
-  conditions: ReadonlyMap<string, RouteCondition>;
+  /** Health of each candidate (its route, asked for its model), by candidate. */
+  conditions: ReadonlyMap<Attempt, RouteCondition>;
   /** The route this session used last, if it is still a candidate. */
   sticky: string | undefined;
 }
@@ -224,25 +227,20 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
     return { plan: empty, error: noCandidate(input.model, excluded, denials, input.profiles) };
   const models = modelsOf(candidates);
   const assessed = deps.health
-    ? deps.health.assess(
-        candidates.map((candidate) => candidate.id),
-        {
-          models,
-          ...(input.estimatedTokens === undefined
-            ? {}
-            : { estimatedTokens: input.estimatedTokens }),
-        },
-      )
-    : new Map<string, RouteCondition>();
+    ? deps.health.assess(candidates, {
+        models,
+        ...(input.estimatedTokens === undefined ? {} : { estimatedTokens: input.estimatedTokens }),
+      })
+    : new Map<Attempt, RouteCondition>();
   const conditions = assessed instanceof Promise ? await assessed : assessed;
   const healthy: Attempt[] = [];
   for (const candidate of candidates) {
-    const condition = conditions.get(candidate.id);
+    const condition = conditions.get(candidate);
     if (condition && !condition.available) {
       excluded.push({
         route: candidate.id,
         provider: candidate.provider.id,
-        kind: condition.limited ? "limited" : "unavailable",
+        kind: condition.limited ? "limited" : condition.refused ? "refused" : "unavailable",
         reason: condition.reason ?? "unhealthy",
         ...(condition.until === undefined ? {} : { until: condition.until }),
       });

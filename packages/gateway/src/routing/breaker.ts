@@ -38,6 +38,8 @@ export interface BreakerState {
   openedAt?: number;
   /** Epoch ms until which a half-open probe is reserved; after that another may be granted. */
   probeInFlightUntil?: number;
+  /** The latest failure recorded, for `hedge gateway status` (what opened it). */
+  lastFailure?: { at: number; reason: string };
 }
 
 /** When a breaker opens and how it recovers. */
@@ -152,15 +154,18 @@ export function recordFailure(
   state: BreakerState | undefined,
   now: number,
   config: Partial<BreakerConfig> = {},
+  reason?: string,
 ): BreakerState {
   const current = state ?? closedBreaker();
   if (current.state === "open") return current;
+  const lastFailure = reason === undefined ? {} : { lastFailure: { at: now, reason } };
   if (current.state === "half_open") {
     return {
       state: "open",
       consecutiveFailures: current.consecutiveFailures + 1,
       window: [],
       openedAt: now,
+      ...lastFailure,
     };
   }
   const settings = { ...DEFAULT_BREAKER_CONFIG, ...config };
@@ -171,8 +176,9 @@ export function recordFailure(
     consecutiveFailures >= settings.failureThreshold ||
     (window.length >= settings.minCalls && failures / window.length >= settings.failureRatio);
   // The window restarts when the breaker opens: recovery is judged on fresh traffic only.
-  if (tripped) return { state: "open", consecutiveFailures, window: [], openedAt: now };
-  return { state: "closed", consecutiveFailures, window };
+  if (tripped)
+    return { state: "open", consecutiveFailures, window: [], openedAt: now, ...lastFailure };
+  return { state: "closed", consecutiveFailures, window, ...lastFailure };
 }
 
 function reserveProbe(current: BreakerState, now: number, settings: BreakerConfig): BreakerState {
@@ -182,6 +188,7 @@ function reserveProbe(current: BreakerState, now: number, settings: BreakerConfi
     window: current.window,
     ...(current.openedAt === undefined ? {} : { openedAt: current.openedAt }),
     probeInFlightUntil: now + settings.probeTimeoutMs,
+    ...(current.lastFailure === undefined ? {} : { lastFailure: current.lastFailure }),
   };
 }
 

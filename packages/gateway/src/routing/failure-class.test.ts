@@ -177,6 +177,108 @@ describe("classifyFailure: credentials", () => {
   });
 });
 
+// Bodies as the providers send them (the testkit's providerRefusals has the same).
+const openAiInvalidKey = {
+  error: {
+    message: "Incorrect API key provided: sk-proj-****abcd.",
+    type: "invalid_request_error",
+    param: null,
+    code: "invalid_api_key",
+  },
+};
+const anthropicInvalidKey = {
+  type: "error",
+  error: { type: "authentication_error", message: "invalid x-api-key" },
+};
+const openAiModelAccess = {
+  error: {
+    message: "Project `proj_abc` does not have access to model `gpt-x`",
+    type: "invalid_request_error",
+    param: null,
+    code: "model_not_found",
+  },
+};
+const anthropicPermission = {
+  type: "error",
+  error: {
+    type: "permission_error",
+    message: "Your API key does not have permission to use the specified resource.",
+  },
+};
+const openAiRegion = {
+  error: {
+    code: "unsupported_country_region_territory",
+    message: "Country, region, or territory not supported",
+    param: null,
+    type: "request_forbidden",
+  },
+};
+
+describe("classifyFailure: refusals (401/403)", () => {
+  it.each([
+    ["OpenAI 401 invalid_api_key", 401, openAiInvalidKey],
+    ["Anthropic 401 authentication_error", 401, anthropicInvalidKey],
+    ["a bare 401", 401, "Unauthorized"],
+    ["a plain-text 403 naming a bad key", 403, "Invalid API key"],
+  ])("%s: the credential is marked invalid, for the whole route", (_name, status, body) => {
+    expect(classifyFailure({ status, body }, NOW)).toMatchObject({
+      kind: "credential",
+      scope: "route",
+      cooldownUntil: NOW + HOUR,
+    });
+  });
+
+  it.each([
+    ["OpenAI 403 model_not_found", openAiModelAccess],
+    ["Anthropic 403 permission_error", anthropicPermission],
+    [
+      "a 403 from another gateway quoting its upstream's refused key",
+      {
+        error: {
+          message: "every route failed; last: openai: Incorrect API key provided",
+          type: "permission_error",
+          code: "routes_exhausted",
+        },
+      },
+    ],
+  ])("%s: a permission for the model asked, never the key", (_name, body) => {
+    expect(classifyFailure({ status: 403, body }, NOW)).toMatchObject({
+      kind: "permission",
+      scope: "model",
+    });
+  });
+
+  it("an unsupported region holds for the route, not as an invalid key", () => {
+    const body = openAiRegion;
+    expect(classifyFailure({ status: 403, body }, NOW)).toMatchObject({
+      kind: "permission",
+      scope: "route",
+    });
+  });
+
+  it("a keyless route's 401 or 403 marks nothing", () => {
+    for (const status of [401, 403]) {
+      const failure = classifyFailure({ status, body: "Unauthorized", keyless: true }, NOW);
+      expect(failure.kind).toBe("permission");
+      expect(failure.cooldownUntil).toBeUndefined();
+    }
+  });
+});
+
+describe("classifyFailure: the scope of a rate limit", () => {
+  it("is the model family, unless an account window is spent", () => {
+    expect(classifyFailure({ status: 429, headers: { "retry-after": "3" } }, NOW).scope).toBe(
+      "family",
+    );
+    const unified = { "anthropic-ratelimit-unified-status": "rejected", "retry-after": "60" };
+    expect(classifyFailure({ status: 429, headers: unified }, NOW).scope).toBe("route");
+    const codex = { "x-codex-primary-used-percent": "100", "retry-after": "60" };
+    expect(classifyFailure({ status: 429, headers: codex }, NOW).scope).toBe("route");
+    const usageLimit = { error: { type: "usage_limit_reached", resets_in_seconds: 60 } };
+    expect(classifyFailure({ status: 429, body: usageLimit }, NOW).scope).toBe("route");
+  });
+});
+
 describe("classifyFailure: caller faults", () => {
   it.each([400, 404, 413, 422])("returns %i to the caller without retrying", (status) => {
     const body = {

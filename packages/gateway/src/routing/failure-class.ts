@@ -1,4 +1,8 @@
+import { describeFacts as describe, errorFacts, type ErrorFacts } from "./error-facts.js";
+import { rateLimitScope, refusalOf, type CooldownScope } from "./refusal-scope.js";
 import { parseDuration, parseResetTime, type ResponseHeaders } from "./reset-time.js";
+
+export type { CooldownScope } from "./refusal-scope.js";
 
 /**
  * What kind of failure an attempt met, which decides what the router does next:
@@ -6,10 +10,14 @@ import { parseDuration, parseResetTime, type ResponseHeaders } from "./reset-tim
  *   the next route. The only kind that should count toward a route's circuit breaker.
  * - `rate_limited`: the credential hit a rate window; skip the route until the window resets.
  * - `quota`: the account is out of money or quota; skip the route for a long time.
- * - `credential`: the key or login was refused; treat it as invalid for a long time.
+ * - `credential`: the provider says the key or login is invalid (wrong, revoked, expired); treat
+ *   it as invalid until a re-login (or for a long time).
+ * - `permission`: the key is valid but may not do this (a model its project lacks, a region):
+ *   skip that model (or, for a region, the route) for a long time; other models stay in use.
  * - `caller`: the request itself is wrong; return the error, retrying anywhere is pointless.
  */
-export type FailureKind = "transient" | "rate_limited" | "quota" | "credential" | "caller";
+export type FailureKind =
+  "transient" | "rate_limited" | "quota" | "credential" | "permission" | "caller";
 
 /** The verdict on one failed attempt. */
 export interface FailureClass {
@@ -22,6 +30,8 @@ export interface FailureClass {
    * a retry time. Never earlier than `now`.
    */
   cooldownUntil?: number;
+  /** What the cooldown holds for (see {@link CooldownScope}); set with `cooldownUntil`. */
+  scope?: CooldownScope;
   /** One line a person can read in `route explain` or the audit log. */
   reason: string;
 }
@@ -39,6 +49,11 @@ export interface FailureInput {
    */
   errorCode?: string;
   headers?: ResponseHeaders;
+  /**
+   * The route sent no key (a keyless local provider): a 401/403 then blames no credential, and
+   * marks nothing, so one caller's refused request cannot lock every caller out.
+   */
+  keyless?: boolean;
 }
 
 /** How long each kind of failure keeps a route out of rotation. */
@@ -49,6 +64,8 @@ export interface FailureCooldowns {
   quotaMs: number;
   /** A refused credential: it will not heal by itself (a re-login clears the cooldown). */
   credentialMs: number;
+  /** A permission the key lacks (a model, a region): granting it takes a person. */
+  permissionMs: number;
   /** Upper bound on a provider-given reset, so a bogus header cannot park a route forever. */
   maxCooldownMs: number;
   /** A transient failure asking to wait longer than this moves to the next route instead. */
@@ -59,6 +76,7 @@ export const DEFAULT_FAILURE_COOLDOWNS: Readonly<FailureCooldowns> = {
   rateLimitMs: 60_000,
   quotaMs: 3_600_000,
   credentialMs: 3_600_000,
+  permissionMs: 3_600_000,
   // Subscription plans (Codex, Claude) have weekly windows; a week covers a real reset.
   maxCooldownMs: 7 * 24 * 3_600_000,
   sameRouteWaitMs: 5_000,
@@ -112,22 +130,21 @@ const KIND_BY_ERROR_TYPE: ReadonlyMap<string, FailureKind> = new Map<string, Fai
   ["server_error", "transient"],
   ["timeout_error", "transient"],
   ["authentication_error", "credential"],
-  ["permission_error", "credential"],
+  ["permission_error", "permission"],
   ["invalid_api_key", "credential"],
   ["invalid_request_error", "caller"],
   ["not_found_error", "caller"],
   ["request_too_large", "caller"],
 ]);
 
-const MAX_MESSAGE = 160;
-
 /**
  * Classifies a failed attempt (see {@link FailureKind}). Status rules, in order: a body that
  * says quota or billing on any 4xx, or 402, is `quota` (OpenAI sends `insufficient_quota` with
- * 429, Anthropic "credit balance is too low" with 400); 401/403 `credential`; 429
- * `rate_limited`; 408, 409, 425 and 5xx (529 included) `transient`; every other 4xx `caller`.
- * Without a status, a network or timeout `errorCode` is `transient`, and an error body is
- * judged by its type.
+ * 429, Anthropic "credit balance is too low" with 400); 401/403 `credential` when the body (or a
+ * bare 401) says the key is refused, else `permission` for the model asked (see `refusalOf`),
+ * and neither marks anything when the route sent no key; 429 `rate_limited`; 408, 409, 425 and
+ * 5xx (529 included) `transient`; every other 4xx `caller`. Without a status, a network or
+ * timeout `errorCode` is `transient`, and an error body is judged by its type.
  */
 export function classifyFailure(
   input: FailureInput,
@@ -138,7 +155,7 @@ export function classifyFailure(
   const facts = errorFacts(input.body);
   const { status } = input;
   if (status !== undefined && status >= 400) {
-    return classifyStatus(status, facts, input.headers ?? {}, now, limits);
+    return classifyStatus(status, facts, input, now, limits);
   }
   if (input.errorCode !== undefined) return classifyErrorCode(input.errorCode);
   if (isQuota(facts)) return quota(`quota: ${describe(facts)}`, now, limits);
@@ -148,7 +165,8 @@ export function classifyFailure(
     case "rate_limited":
       return rateLimited(label, facts, input.headers ?? {}, now, limits);
     case "credential":
-      return credential(label, now, limits);
+    case "permission":
+      return refused(label, undefined, facts, input.keyless === true, now, limits);
     case "caller":
       return { kind: "caller", retrySameRoute: false, reason: label };
     default:
@@ -166,16 +184,17 @@ export function classifyFailure(
 function classifyStatus(
   status: number,
   facts: ErrorFacts,
-  headers: ResponseHeaders,
+  input: FailureInput,
   now: number,
   limits: FailureCooldowns,
 ): FailureClass {
   const label = `${status}: ${describe(facts)}`;
+  const headers = input.headers ?? {};
   if (status === 402 || (status < 500 && isQuota(facts))) {
     return quota(`quota or billing (${label})`, now, limits);
   }
   if (status === 401 || status === 403)
-    return credential(`credential refused (${label})`, now, limits);
+    return refused(label, status, facts, input.keyless === true, now, limits);
   if (status === 429) return rateLimited(`rate limited (${label})`, facts, headers, now, limits);
   if (status === 408 || status === 409 || status === 425 || status >= 500) {
     return transient(`transient upstream failure (${label})`, headers, now, limits);
@@ -206,6 +225,7 @@ function transient(
     kind: "transient",
     retrySameRoute: cooldownUntil - now <= limits.sameRouteWaitMs,
     cooldownUntil,
+    scope: "family",
     reason: `${reason}; retry after ${formatMs(cooldownUntil - now)}`,
   };
 }
@@ -237,6 +257,7 @@ function rateLimited(
     kind: "rate_limited",
     retrySameRoute: false,
     cooldownUntil,
+    scope: rateLimitScope(headers, facts),
     reason: `${reason}; cooldown ${formatMs(cooldownUntil - now)} (${source})`,
   };
 }
@@ -246,73 +267,46 @@ function quota(reason: string, now: number, limits: FailureCooldowns): FailureCl
     kind: "quota",
     retrySameRoute: false,
     cooldownUntil: now + limits.quotaMs,
+    scope: "route",
     reason: `${reason}; cooldown ${formatMs(limits.quotaMs)}`,
   };
 }
 
-function credential(reason: string, now: number, limits: FailureCooldowns): FailureClass {
+/** A 401/403, or an authentication or permission error event: see `refusalOf`. */
+function refused(
+  label: string,
+  status: number | undefined,
+  facts: ErrorFacts,
+  keyless: boolean,
+  now: number,
+  limits: FailureCooldowns,
+): FailureClass {
+  if (keyless) {
+    // No key was sent, so there is no credential to blame; what the refusal depends on (a model,
+    // something in this request) is unknown: the next route is tried and nothing is marked.
+    return {
+      kind: "permission",
+      retrySameRoute: false,
+      reason: `refused (${label}); the provider has no key configured, so nothing is marked (if it needs one: set api_key_env or log in a profile)`,
+    };
+  }
+  const refusal = refusalOf(status, facts);
+  if (refusal.kind === "credential") {
+    return {
+      kind: "credential",
+      retrySameRoute: false,
+      cooldownUntil: now + limits.credentialMs,
+      scope: "route",
+      reason: `credential refused (${label}); credential marked invalid until a re-login (hedge auth login) or ${formatMs(limits.credentialMs)}`,
+    };
+  }
   return {
-    kind: "credential",
+    kind: "permission",
     retrySameRoute: false,
-    cooldownUntil: now + limits.credentialMs,
-    reason: `${reason}; credential marked invalid for ${formatMs(limits.credentialMs)}`,
+    cooldownUntil: now + limits.permissionMs,
+    scope: refusal.scope,
+    reason: `permission refused (${label}); ${refusal.scope === "model" ? "this model" : "this route"} skipped for ${formatMs(limits.permissionMs)}`,
   };
-}
-
-interface ErrorFacts {
-  /** Lower-cased error type (`rate_limit_error`, `insufficient_quota`, ...). */
-  type?: string;
-  /** Lower-cased error code. */
-  code?: string;
-  message?: string;
-  /** Codex `usage_limit_reached`: `resets_at` (epoch s) as epoch ms. */
-  resetsAt?: number;
-  /** Codex `usage_limit_reached`: `resets_in_seconds` as ms. */
-  resetsInMs?: number;
-}
-
-/** Type, code and message of an OpenAI, Anthropic, DashScope or plain-text error body. */
-function errorFacts(body: string | object | undefined): ErrorFacts {
-  if (body === undefined) return {};
-  let value: unknown = body;
-  if (typeof body === "string") {
-    const text = body.trim();
-    if (text === "") return {};
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return { message: text };
-    }
-  }
-  if (Array.isArray(value)) value = value[0];
-  if (typeof value !== "object" || value === null) {
-    return typeof value === "string" ? { message: value } : {};
-  }
-  const outer = value as Record<string, unknown>;
-  const nested = outer["error"];
-  if (typeof nested === "string") return { message: nested, ...codeOf(outer) };
-  const error =
-    typeof nested === "object" && nested !== null ? (nested as Record<string, unknown>) : outer;
-  const facts: ErrorFacts = codeOf(error);
-  const type = error["type"];
-  // Anthropic's envelope is `{type: "error", error: {...}}`; only the inner type is useful.
-  if (typeof type === "string" && type !== "error") facts.type = type.toLowerCase();
-  const message = error["message"] ?? error["msg"];
-  if (typeof message === "string") facts.message = message;
-  const resetsAt = error["resets_at"];
-  if (typeof resetsAt === "number" && Number.isFinite(resetsAt) && resetsAt > 0)
-    facts.resetsAt = resetsAt * 1000;
-  const resetsIn = error["resets_in_seconds"];
-  if (typeof resetsIn === "number" && Number.isFinite(resetsIn) && resetsIn >= 0)
-    facts.resetsInMs = resetsIn * 1000;
-  return facts;
-}
-
-function codeOf(error: Record<string, unknown>): ErrorFacts {
-  const code = error["code"] ?? error["status"];
-  if (typeof code === "string" && code !== "") return { code: code.toLowerCase() };
-  if (typeof code === "number" && Number.isFinite(code)) return { code: String(code) };
-  return {};
 }
 
 function isQuota(facts: ErrorFacts): boolean {
@@ -327,13 +321,6 @@ function isQuota(facts: ErrorFacts): boolean {
 function retryHint(message: string | undefined): number | undefined {
   const match = message && /try again in ((?:\d+(?:\.\d+)?(?:ms|s|m|h))+)/i.exec(message);
   return match ? parseDuration(match[1] ?? "") : undefined;
-}
-
-function describe(facts: ErrorFacts): string {
-  const text = (facts.message ?? facts.type ?? facts.code ?? "no error details")
-    .replace(/\s+/g, " ")
-    .trim();
-  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
 }
 
 function formatMs(ms: number): string {

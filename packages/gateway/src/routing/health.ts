@@ -8,13 +8,25 @@ import {
 } from "./breaker.js";
 import type { FailureClass } from "./failure-class.js";
 import { updateEwma } from "./rank.js";
+import {
+  breakerKey,
+  cooldownKey,
+  cooldownKeysOf,
+  holdsFor,
+  keyTagOf,
+  scopedModel,
+  type Cooldown,
+  type RouteTarget,
+} from "./route-state.js";
 
-/** A cooldown of one route until a known time (rate limit reset, quota, refused credential). */
-export interface Cooldown {
-  until: number;
-  kind: FailureClass["kind"];
-  reason: string;
-}
+export {
+  breakerKey,
+  cooldownKey,
+  listBreakers,
+  listCooldowns,
+  type Cooldown,
+  type RouteTarget,
+} from "./route-state.js";
 
 /** What health knows of a route right now. */
 export interface RouteCondition {
@@ -25,6 +37,8 @@ export interface RouteCondition {
   until?: number;
   /** Unavailable for its limits (usage, a 429's or a quota's cooldown), not for a fault. */
   limited?: boolean;
+  /** Unavailable because the provider refused its key or a permission (a mark). */
+  refused?: boolean;
   breaker: BreakerState | undefined;
   cooldown: Cooldown | undefined;
 }
@@ -62,26 +76,6 @@ export interface HealthInput {
 /** How often a process shares its latency estimate of a route. */
 const LATENCY_SHARE_MS = 5_000;
 
-const BREAKER_PREFIX = "breaker:";
-const COOLDOWN_PREFIX = "cooldown:";
-export const breakerKey = (route: string): string => `${BREAKER_PREFIX}${route}`;
-export const cooldownKey = (route: string): string => `${COOLDOWN_PREFIX}${route}`;
-
-/** Every stored breaker, with its route (for status reports). */
-export async function listBreakers(store: Store): Promise<(BreakerState & { route: string })[]> {
-  return (await store.list<BreakerState>(BREAKER_PREFIX)).map(({ key, value }) => ({
-    ...value,
-    route: key.slice(BREAKER_PREFIX.length),
-  }));
-}
-
-/** Every stored cooldown, with its route; ended ones too, until the heartbeat clears them. */
-export async function listCooldowns(store: Store): Promise<(Cooldown & { route: string })[]> {
-  return (await store.list<Cooldown>(COOLDOWN_PREFIX)).map(({ key, value }) => ({
-    ...value,
-    route: key.slice(COOLDOWN_PREFIX.length),
-  }));
-}
 const latencyKey = (route: string): string => `latency:${route}`;
 const stickyKey = (session: string, model: string): string => `sticky:${model}:${session}`;
 
@@ -93,19 +87,20 @@ interface Latency {
 
 /**
  * Health of routes (provider + credential), kept in the Store so every process and replica sees
- * the same breakers and cooldowns. Healthy routes cost one read per request and no write: a
- * success is written only when the stored breaker has something to forget.
+ * the same breakers and cooldowns. A breaker holds for a whole route; a cooldown for the route,
+ * or only for one model family or model on it (see `CooldownScope`). Healthy routes cost one
+ * read per request and no write: a success is written only when the stored breaker has
+ * something to forget.
  */
 export class RouteHealth {
   private readonly latency = new Map<string, Latency>();
   private readonly latencySharedAt = new Map<string, number>();
   private readonly breakerConfig: Partial<BreakerConfig>;
-  /** Stored breaker and cooldown per route as last read or written here, and when. */
-  private readonly cache = new Map<
-    string,
-    { breaker: BreakerState | undefined; cooldown: Cooldown | undefined; readAt: number }
-  >();
+  /** Stored breakers and cooldowns as last read or written here, and when, by Store key. */
+  private readonly cache = new Map<string, { value: unknown; readAt: number }>();
   private readonly cacheMs: number;
+  /** The Store keys a target's condition reads, built once per target (targets are cached). */
+  private readonly targetKeys = new WeakMap<RouteTarget, readonly string[]>();
 
   constructor(
     readonly store: Store,
@@ -129,80 +124,90 @@ export class RouteHealth {
   readonly now: () => number;
   private readonly inputs: readonly HealthInput[];
 
+  private keysOf(target: RouteTarget): readonly string[] {
+    let keys = this.targetKeys.get(target);
+    if (!keys) {
+      keys = [breakerKey(target.id), ...cooldownKeysOf(target)];
+      this.targetKeys.set(target, keys);
+    }
+    return keys;
+  }
+
   /**
-   * Conditions of the given routes, read in one round trip (plus one per health input); answered
-   * synchronously while this process's reads are fresh (`cacheMs`) and the inputs need no read.
+   * Conditions of the given targets (a route asked for a model), by target, read in one round
+   * trip (plus one per health input); answered synchronously while this process's reads are
+   * fresh (`cacheMs`) and the inputs need no read. Health inputs judge by route id.
    */
-  assess(
-    routes: readonly string[],
+  assess<T extends RouteTarget>(
+    targets: readonly T[],
     request?: HealthRequest,
-  ): MaybePromise<Map<string, RouteCondition>> {
+  ): MaybePromise<Map<T, RouteCondition>> {
     const now = this.now();
     let stale: string[] | undefined;
-    for (const route of routes) {
-      const cached = this.cache.get(route);
-      if (!cached || now - cached.readAt >= this.cacheMs) (stale ??= []).push(route);
+    for (const target of targets) {
+      for (const key of this.keysOf(target)) {
+        const cached = this.cache.get(key);
+        if (!cached || now - cached.readAt >= this.cacheMs) (stale ??= []).push(key);
+      }
     }
-    if (stale === undefined) return this.withInputs(routes, now, request);
-    return this.readStored(stale, now).then(() => this.withInputs(routes, now, request));
+    if (stale === undefined) return this.withInputs(targets, now, request);
+    return this.readStored(stale, now).then(() => this.withInputs(targets, now, request));
   }
 
-  private async readStored(routes: readonly string[], now: number): Promise<void> {
-    const keys = routes.flatMap((route) => [breakerKey(route), cooldownKey(route)]);
-    const stored = await this.store.getMany<unknown>(keys);
-    for (const route of routes) {
-      this.cache.set(route, {
-        breaker: stored.get(breakerKey(route)) as BreakerState | undefined,
-        cooldown: stored.get(cooldownKey(route)) as Cooldown | undefined,
-        readAt: now,
-      });
-    }
+  private async readStored(keys: readonly string[], now: number): Promise<void> {
+    const unique = [...new Set(keys)];
+    const stored = await this.store.getMany<unknown>(unique);
+    for (const key of unique) this.cache.set(key, { value: stored.get(key), readAt: now });
   }
 
-  private withInputs(
-    routes: readonly string[],
+  private withInputs<T extends RouteTarget>(
+    targets: readonly T[],
     now: number,
     request: HealthRequest | undefined,
-  ): MaybePromise<Map<string, RouteCondition>> {
+  ): MaybePromise<Map<T, RouteCondition>> {
     const external: HealthVerdicts[] = [];
     let pending: Promise<void>[] | undefined;
-    for (const input of this.inputs) {
-      const verdicts = input.check(routes, now, request);
-      if (verdicts instanceof Promise)
-        (pending ??= []).push(verdicts.then((found) => void external.push(found)));
-      else external.push(verdicts);
+    if (this.inputs.length > 0) {
+      const routes =
+        targets.length === 1
+          ? [(targets[0] as T).id]
+          : [...new Set(targets.map((target) => target.id))];
+      for (const input of this.inputs) {
+        const verdicts = input.check(routes, now, request);
+        if (verdicts instanceof Promise)
+          (pending ??= []).push(verdicts.then((found) => void external.push(found)));
+        else external.push(verdicts);
+      }
     }
-    if (pending === undefined) return this.conditions(routes, external, now);
-    return Promise.all(pending).then(() => this.conditions(routes, external, now));
+    if (pending === undefined) return this.conditions(targets, external, now);
+    return Promise.all(pending).then(() => this.conditions(targets, external, now));
   }
 
-  private conditions(
-    routes: readonly string[],
+  private conditions<T extends RouteTarget>(
+    targets: readonly T[],
     external: readonly HealthVerdicts[],
     now: number,
-  ): Map<string, RouteCondition> {
-    const conditions = new Map<string, RouteCondition>();
-    for (const route of routes) {
-      const cached = this.cache.get(route);
-      conditions.set(
-        route,
-        this.condition(route, cached?.breaker, cached?.cooldown, external, now),
-      );
+  ): Map<T, RouteCondition> {
+    const conditions = new Map<T, RouteCondition>();
+    for (const target of targets) {
+      const keys = this.keysOf(target);
+      const stored = this.cache.get(keys[0] as string)?.value as BreakerState | undefined;
+      // Of the cooldowns that hold (route, family, model), the one that ends last decides.
+      let cooldown: Cooldown | undefined;
+      for (let index = 1; index < keys.length; index += 1) {
+        const found = this.cache.get(keys[index] as string)?.value as Cooldown | undefined;
+        if (found && found.until > now && holdsFor(found, target)) {
+          if (!cooldown || found.until > cooldown.until) cooldown = found;
+        }
+      }
+      conditions.set(target, this.condition(target.id, stored, cooldown, external, now));
     }
     return conditions;
   }
 
-  /** Remembers what this process just stored for a route, so its next request sees it at once. */
-  private remember(
-    route: string,
-    change: { breaker?: BreakerState | undefined; cooldown?: Cooldown | undefined },
-  ): void {
-    const cached = this.cache.get(route) ?? {
-      breaker: undefined,
-      cooldown: undefined,
-      readAt: this.now(),
-    };
-    this.cache.set(route, { ...cached, ...change });
+  /** Remembers what this process just stored, so its next request sees it at once. */
+  private remember(key: string, value: unknown): void {
+    this.cache.set(key, { value, readAt: this.cache.get(key)?.readAt ?? this.now() });
   }
 
   private condition(
@@ -214,12 +219,17 @@ export class RouteHealth {
   ): RouteCondition {
     const base = { breaker, cooldown };
     if (cooldown && cooldown.until > now) {
+      const scope =
+        cooldown.scope === "family" || cooldown.scope === "model"
+          ? ` (${cooldown.scope} ${cooldown.model ?? "?"})`
+          : "";
       return {
         ...base,
         available: false,
-        reason: `${cooldown.kind}: ${cooldown.reason}`,
+        reason: `${cooldown.kind}${scope}: ${cooldown.reason}`,
         until: cooldown.until,
         limited: cooldown.kind === "rate_limited" || cooldown.kind === "quota",
+        refused: cooldown.kind === "credential" || cooldown.kind === "permission",
       };
     }
     if (breaker && breaker.state !== "closed") {
@@ -267,7 +277,7 @@ export class RouteHealth {
       allowed = decision.allowed;
       return decision.state;
     });
-    this.remember(route, { breaker: stored });
+    this.remember(breakerKey(route), stored);
     return allowed;
   }
 
@@ -292,41 +302,58 @@ export class RouteHealth {
     const stored = await this.store.update<BreakerState>(breakerKey(route), (current) =>
       recordSuccess(current, now, this.breakerConfig),
     );
-    this.remember(route, { breaker: stored });
+    this.remember(breakerKey(route), stored);
   }
 
   /**
-   * Records a failure: transient ones feed the breaker; limits, quota and credentials cool down.
-   * Resolves to whether the route may still be tried now (its breaker closed, no cooldown), so a
-   * retry never goes to a route this very failure took out of rotation.
+   * Records a failure: transient ones feed the route's breaker; limits, quota, credentials and
+   * permissions cool down the scope the failure names (the route, or the model family or model
+   * asked for). Resolves to whether the target may still be tried now (its breaker closed, no
+   * cooldown), so a retry never goes to a route this very failure took out of rotation.
    */
-  async failed(route: string, failure: FailureClass): Promise<boolean> {
+  async failed(target: RouteTarget, failure: FailureClass): Promise<boolean> {
     const now = this.now();
+    const route = target.id;
     if (failure.kind === "transient") {
       const breaker = await this.store.update<BreakerState>(breakerKey(route), (current) =>
-        recordFailure(current, now, this.breakerConfig),
+        recordFailure(current, now, this.breakerConfig, failure.reason),
       );
-      this.remember(route, { breaker });
+      this.remember(breakerKey(route), breaker);
       if (failure.cooldownUntil && failure.cooldownUntil > now && !failure.retrySameRoute) {
-        await this.cool(route, failure, failure.cooldownUntil, now);
+        await this.cool(target, failure, failure.cooldownUntil, now);
         return false;
       }
       return breaker === undefined || breaker.state === "closed";
     }
     if (failure.kind === "caller") return true;
-    await this.cool(route, failure, failure.cooldownUntil ?? now + 60_000, now);
+    // A refusal that blames nothing (a keyless provider's 401) moves on and marks nothing.
+    if (failure.cooldownUntil === undefined) return false;
+    await this.cool(target, failure, failure.cooldownUntil, now);
     return false;
   }
 
   private async cool(
-    route: string,
+    target: RouteTarget,
     failure: FailureClass,
     until: number,
     now: number,
   ): Promise<void> {
-    const cooldown: Cooldown = { until, kind: failure.kind, reason: failure.reason };
-    await this.store.set(cooldownKey(route), cooldown, Math.max(1, until - now));
-    this.remember(route, { cooldown });
+    const scope = failure.scope ?? "route";
+    const model = scopedModel(target, scope);
+    const keyTag =
+      failure.kind === "credential" || failure.kind === "permission" ? keyTagOf(target) : undefined;
+    const cooldown: Cooldown = {
+      until,
+      kind: failure.kind,
+      reason: failure.reason,
+      at: now,
+      scope,
+      ...(model === undefined ? {} : { model }),
+      ...(keyTag === undefined ? {} : { keyTag }),
+    };
+    const key = cooldownKey(target.id, scope, model);
+    await this.store.set(key, cooldown, Math.max(1, until - now));
+    this.remember(key, cooldown);
   }
 
   /** EWMA latency and time to first token of a route, as this process has measured them. */

@@ -6,6 +6,7 @@ import type { AttemptLog } from "../engine/attempt-runner.js";
 import type { CancelSignal } from "../engine/cancellation.js";
 import { setRoute, tryUpstream, type GatewayEngine, type RunContext } from "../engine/engine.js";
 import type { RequestRecord } from "../engine/observer.js";
+import { setClientClosed } from "../engine/records.js";
 import type { Attempt, Caller, RouteInput, RoutePlan } from "../engine/route.js";
 import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
@@ -38,20 +39,28 @@ function copied(name: string): boolean {
   return isRateLimitHeader(name) || name === "retry-after";
 }
 
+/** What routing did for a request, kept for the audit log whether it succeeded or threw. */
+export interface RequestTrace {
+  plan?: RoutePlan;
+  log: AttemptLog[];
+}
+
 /**
  * Serves one inbound request: route, then per attempt either stream the upstream bytes through
  * untouched (same wire: only usage is tapped) or translate through the canonical types.
- * Nothing is retried once a byte of the response went to the client.
+ * Nothing is retried once a byte of the response went to the client. `trace` gets the plan and
+ * every attempt as they happen, so a request that fails still records them.
  */
 export async function forward(
   engine: GatewayEngine,
   inbound: InboundRequest,
   res: ServerResponse,
   record: RequestRecord,
-): Promise<{ plan?: RoutePlan; log: AttemptLog[] }> {
+  trace: RequestTrace,
+): Promise<void> {
   const inboundCodec = codecFor(inbound.wire);
   const model = typeof inbound.body["model"] === "string" ? inbound.body["model"] : "";
-  const log: AttemptLog[] = [];
+  const log = trace.log;
   if (!model)
     throw new GatewayError("invalid_request", "the request has no model", { status: 400 });
   record.model = model;
@@ -74,6 +83,7 @@ export async function forward(
   if (estimatedTokens !== undefined)
     input.estimatedTokens = context.estimatedTokens = estimatedTokens;
   const plan = await engine.route(input);
+  trace.plan = plan;
   let canonical: CanonicalRequest | undefined;
   const outcome = await engine.run<UpstreamResponse>(plan, context, (attempt, limits) => {
     const passThrough = attempt.provider.wire === inbound.wire;
@@ -124,7 +134,7 @@ export async function forward(
         JSON.stringify(inboundCodec.encodeError(outcome.status, failure.type, failure.message)),
       );
     }
-    return { plan, log };
+    return;
   }
   const response = outcome.value;
   record.ttfbMs = performance.now() - inbound.started;
@@ -134,13 +144,27 @@ export async function forward(
   if (outcome.switched) {
     headers["x-hedge-switched-from"] = outcome.switched.fromProfile ?? outcome.switched.from;
   }
-  if (passThrough) await pipeThrough(response, res, headers, record, inboundCodec);
-  else if (record.stream)
-    await translateStream(attempt, response, res, headers, record, canonical, inbound.wire, model);
-  else await translateJson(attempt, response, res, headers, record, inbound.wire, model);
-  if (record.outcome === "stream_error")
-    await engine.streamFailed(attempt.id, record.errorType ?? "error");
-  return { plan, log };
+  try {
+    if (passThrough) await pipeThrough(response, res, headers, record, inboundCodec);
+    else if (record.stream)
+      await translateStream(
+        attempt,
+        response,
+        res,
+        headers,
+        record,
+        canonical,
+        inbound.wire,
+        model,
+      );
+    else await translateJson(attempt, response, res, headers, record, inbound.wire, model);
+  } catch (error) {
+    if (!inbound.signal.aborted) throw error;
+  }
+  // The client hung up (or timed out) mid-answer: its doing, never the provider's failure.
+  if (inbound.signal.aborted) setClientClosed(record);
+  else if (record.outcome === "stream_error")
+    await engine.streamFailed(attempt, record.errorType ?? "error");
 }
 
 async function pipeThrough(

@@ -3,8 +3,8 @@ import { isHedgeError } from "@hedge/auth";
 import { codecFor } from "../wire/registry.js";
 import { Cancellation } from "../engine/cancellation.js";
 import { newRecord, newRequestId, type GatewayEngine } from "../engine/engine.js";
-import type { AttemptLog } from "../engine/attempt-runner.js";
-import type { Caller, RoutePlan } from "../engine/route.js";
+import { setClientClosed, setTriedRoute } from "../engine/records.js";
+import type { Caller } from "../engine/route.js";
 import type { GatewayAccount } from "../config-schema.js";
 import { GatewayError } from "../errors.js";
 import type { WireFormat } from "../providers/presets.js";
@@ -12,7 +12,7 @@ import { DEFAULT_FAILURE_COOLDOWNS } from "../routing/failure-class.js";
 import { countTokensBody } from "./count-tokens.js";
 import { allowOrigin, answerPreflight } from "./cors.js";
 import { droppedFieldLogger, type DroppedLogger } from "./dropped-log.js";
-import { forward, headerValue } from "./forward.js";
+import { forward, headerValue, type RequestTrace } from "./forward.js";
 import type { GatewayKeyRecord, GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -184,20 +184,17 @@ async function handle(
   const started = performance.now();
   const startedAt = options.engine.now();
   const record = newRecord(requestId, wire, "", false);
-  let routed: { plan?: RoutePlan; log: AttemptLog[] } | undefined;
+  const routed: RequestTrace = { log: [] };
   const cancellation = new Cancellation();
   res.on("close", () => {
-    if (!res.writableFinished) {
-      record.outcome = "aborted";
-      cancellation.abort();
-    }
+    if (!res.writableFinished) cancellation.abort();
   });
   try {
     const { body, raw } = await readJsonBody(req, state.body);
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);
-    routed = await forward(
+    await forward(
       options.engine,
       {
         wire,
@@ -213,9 +210,11 @@ async function handle(
       },
       res,
       record,
+      routed,
     );
   } catch (error) {
     const gatewayError = asGatewayError(error);
+    setTriedRoute(record, routed.plan, routed.log);
     record.status = gatewayError.status;
     if (record.outcome === "ok") record.outcome = "gateway_error";
     record.errorType = gatewayError.type;
@@ -230,9 +229,11 @@ async function handle(
       );
     if (gatewayError.status >= 500) options.log?.(`gateway: ${requestId} ${gatewayError.message}`);
   } finally {
+    // The client went away first (a hang-up, its own timeout): 499, whatever failed after.
+    if (cancellation.aborted) setClientClosed(record);
     record.latencyMs = performance.now() - started;
-    record.attempts = routed?.log.length ?? 0;
-    options.engine.observe(record, routed?.plan, routed?.log);
+    record.attempts = routed.log.length;
+    options.engine.observe(record, routed.plan, routed.log);
   }
 }
 

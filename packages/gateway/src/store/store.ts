@@ -59,7 +59,14 @@ export interface AuditEntry {
   requestId: string;
   model: string;
   /** `provider/credential` route ids, with what happened on each. */
-  attempts: { route: string; outcome: string; status?: number; latencyMs?: number }[];
+  attempts: {
+    route: string;
+    /** The upstream model the route was asked for. */
+    model?: string;
+    outcome: string;
+    status?: number;
+    latencyMs?: number;
+  }[];
   excluded: { route: string; reason: string }[];
   outcome: string;
   /** Accounting of the model call (present for calls that were routed), for `hedge stats`. */

@@ -1,4 +1,4 @@
-import { cooldownKey, listCooldowns } from "../routing/health.js";
+import { listCooldowns } from "../routing/health.js";
 import type { Store } from "../store/store.js";
 import { formatWait } from "../engine/unavailable.js";
 import { readSwitches, type ProfileSwitch } from "./switch-log.js";
@@ -69,9 +69,10 @@ export class Heartbeat {
   private async clearCooldowns(now: number): Promise<void> {
     const live = new Set<string>();
     for (const value of await listCooldowns(this.store)) {
-      const route = value.route;
+      // A route's cooldown, or one of a model (family) on it.
+      const route = value.scope === "route" ? value.route : `${value.route} (${value.model ?? ""})`;
       if (value.until <= now) {
-        await this.store.delete(cooldownKey(route));
+        await this.store.delete(value.key);
         continue;
       }
       live.add(route);
