@@ -21,6 +21,7 @@ export {
 } from "./profile-schema.js";
 export { profilesPath, readProfilesFile } from "./profiles-file.js";
 export { readTomlFile, type TomlFileErrors } from "./toml-file.js";
+export { RESERVED_KEYS, formatKeyPath, reservedKeyPath } from "./key-path.js";
 export {
   assertProfileName,
   listProfiles,
