@@ -276,6 +276,7 @@ export async function runExec(
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    session.close();
     await connection.close();
   }
   if (options.outputLastMessage) writeFileSync(options.outputLastMessage, lastMessage);
