@@ -116,6 +116,32 @@ describe("hedge auth login refuses a key with control characters", () => {
   });
 });
 
+describe("hedge auth import --from-env with a control character in a key", () => {
+  it("skips that variable with its reason and imports the others", async () => {
+    const hedgeHome = fileHome();
+    const run = await hedge(hedgeHome, ["auth", "import", "--from-env", "--json"], {
+      env: {
+        OPENAI_API_KEY: "sk-abcdef123456\u001b[2Jmore",
+        ANTHROPIC_API_KEY: "sk-ant-good-0000000",
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const report = parse<{
+      imported: { variable: string }[];
+      skipped: { variable: string; reason: string }[];
+    }>(run.stdout);
+    expect(report.imported.map((entry) => entry.variable)).toEqual(["ANTHROPIC_API_KEY"]);
+    expect(report.skipped).toEqual([
+      {
+        variable: "OPENAI_API_KEY",
+        reason:
+          "the key in $OPENAI_API_KEY contains an escape (ESC) at character 16: nothing was stored",
+      },
+    ]);
+    expect(run.stdout + run.stderr).not.toContain("abcdef");
+  });
+});
+
 describe("hedge doctor masks credentials in URLs", () => {
   it("in provider base URLs and config errors, as text and as --json", async () => {
     const hedgeHome = dir();
