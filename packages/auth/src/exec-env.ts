@@ -1,6 +1,7 @@
 import { CLI_LOGIN_VENDORS } from "./cli-login.js";
 import { HedgeError } from "./errors.js";
 import type { Profile } from "./profile-schema.js";
+import { VENDOR_IDENTITY_VARIABLES } from "./vendor-identity.js";
 
 /**
  * The variables a profile contributes to a command's environment: the provider's key variable
@@ -35,8 +36,9 @@ export function profileVariables(
 
 /**
  * The environment for `hedge auth exec`: the parent's, without any variable that could carry
- * another identity (every provider key variable, vendor CLI homes, OPENAI_BASE_URL), plus
- * exactly this profile's variables.
+ * another identity (every vendor's documented identity variables, every provider key variable
+ * and `identityVariables` the caller knows of, vendor CLI homes), plus exactly this profile's
+ * variables.
  */
 export function execEnvironment(
   parent: NodeJS.ProcessEnv,
@@ -46,8 +48,7 @@ export function execEnvironment(
   const removed = new Set<string>([
     ...identityVariables,
     ...Object.values(CLI_LOGIN_VENDORS).map((vendor) => vendor.homeEnv),
-    "OPENAI_BASE_URL",
-    "ANTHROPIC_AUTH_TOKEN",
+    ...Object.values(VENDOR_IDENTITY_VARIABLES).flat(),
   ]);
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(parent)) {

@@ -21,6 +21,7 @@ export {
 } from "./profile-schema.js";
 export { profilesPath, readProfilesFile } from "./profiles-file.js";
 export { parseTomlText, readTomlFile, type TomlFileErrors } from "./toml-file.js";
+export { RESERVED_KEYS, formatKeyPath, reservedKeyPath } from "./key-path.js";
 export {
   assertProfileName,
   listProfiles,
@@ -45,7 +46,7 @@ export {
 } from "./secret-store.js";
 export { selectSecretStore, type SelectStoreOptions } from "./store-select.js";
 export { loadProfilePools, type PoolMember, type LoadPoolsOptions } from "./pools.js";
-export { maskSecret } from "./mask.js";
+export { maskSecret, maskUrlCredentials } from "./mask.js";
 export {
   CLI_LOGIN_VENDORS,
   GATEWAY_PROVIDER,
@@ -53,4 +54,5 @@ export {
   type CliLoginVendor,
 } from "./cli-login.js";
 export { profileVariables, execEnvironment } from "./exec-env.js";
-export { readSecret, type SecretInput } from "./secret-input.js";
+export { VENDOR_IDENTITY_VARIABLES } from "./vendor-identity.js";
+export { assertSecretText, readSecret, type SecretInput } from "./secret-input.js";

@@ -9,6 +9,7 @@ import {
   type ProfilesFile,
 } from "./profile-schema.js";
 import { readProfilesFile, updateProfiles } from "./profiles-file.js";
+import { assertSecretText } from "./secret-input.js";
 import { storeAt, type SecretStore } from "./secret-store.js";
 
 /** Throws a usage error unless `name` is a valid profile name. */
@@ -101,6 +102,7 @@ export async function saveProfile(
   options: { secret?: string; store?: SecretStore; force?: boolean; now?: Date } = {},
 ): Promise<SavedProfile> {
   assertProfileName(input.name);
+  if (options.secret !== undefined) assertSecretText(options.secret);
   return updateProfiles(home, async (data) => {
     const existing = data.profiles[input.name];
     const replaced = existing ? toProfile(input.name, existing, data) : undefined;

@@ -1,4 +1,4 @@
-import { HedgeError } from "./errors.js";
+import { HedgeError, UsageError } from "./errors.js";
 
 /** A terminal input stream (process.stdin on a TTY), or a fake one in tests. */
 export interface SecretInput extends NodeJS.ReadableStream {
@@ -49,4 +49,34 @@ function readHidden(input: SecretInput, output: NodeJS.WritableStream, prompt: s
     };
     input.on("data", onData);
   });
+}
+
+const CONTROL_NAMES: Readonly<Record<string, string>> = {
+  "\n": "a newline",
+  "\r": "a carriage return",
+  "\t": "a tab",
+  "\u001b": "an escape (ESC)",
+  "\u0000": "a NUL",
+  "\u007f": "a delete (DEL)",
+};
+
+/**
+ * Refuses a secret holding a control character (C0, DEL or C1: newline, tab, ESC, NUL…): no
+ * provider issues such keys, and one would break the HTTP header it goes into or hide a second
+ * value after a newline. The message names the character and its position, never the secret.
+ */
+export function assertSecretText(secret: string, what = "key"): void {
+  const match = /\p{Cc}/u.exec(secret);
+  if (!match) return;
+  const char = match[0];
+  const name =
+    CONTROL_NAMES[char] ??
+    `control character U+${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  throw new UsageError(
+    `the ${what} contains ${name} at character ${match.index + 1}: nothing was stored`,
+    {
+      code: "key_invalid",
+      hint: "pass the key alone, without line breaks or escapes: printf '%s' \"$KEY\" | hedge auth login --provider NAME",
+    },
+  );
 }

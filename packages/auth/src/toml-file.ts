@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseToml, TomlError } from "smol-toml";
 import type { HedgeError } from "./errors.js";
+import { formatKeyPath, reservedKeyPath } from "./key-path.js";
 
 /** The errors a caller raises when its TOML file cannot be used (its own code, hint, exit code). */
 export interface TomlFileErrors {
@@ -12,7 +13,8 @@ export interface TomlFileErrors {
 
 /**
  * Reads and parses a TOML file; `undefined` when it does not exist. Validating the data is the
- * caller's: each file has its own schema.
+ * caller's: each file has its own schema. A key that names an object's prototype (`__proto__`,
+ * `constructor`, `prototype`) is refused here, as unknown, before any code merges the data.
  */
 export function readTomlFile(
   file: string,
@@ -35,8 +37,9 @@ export function parseTomlText(
   file: string,
   errors: Pick<TomlFileErrors, "invalid">,
 ): Record<string, unknown> {
+  let data: Record<string, unknown>;
   try {
-    return parseToml(text);
+    data = parseToml(text);
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     const first = (error.message.split("\n")[0] ?? "syntax error").replace(
@@ -45,4 +48,7 @@ export function parseTomlText(
     );
     throw errors.invalid(`${file}:${error.line}:${error.column}: invalid TOML: ${first}`);
   }
+  const reserved = reservedKeyPath(data);
+  if (reserved) throw errors.invalid(`${file}: unknown key ${formatKeyPath(reserved)}`);
+  return data;
 }

@@ -94,7 +94,8 @@ export async function serveReply(
     return;
   }
 
-  let frames = rendering.frames;
+  // Every format's terminal event is its last frame.
+  let frames = reply.omitTerminalEvent ? rendering.frames.slice(0, -1) : rendering.frames;
   const streamError = reply.streamError;
   if (streamError) {
     const position = Math.min(streamError.afterChunks, frames.length);

@@ -105,6 +105,11 @@ const replySchema = z.strictObject({
   disconnectAfterChunks: optional(count),
   /** Send a data line of invalid JSON before the chunk at this 0-based position. */
   malformedChunkAt: optional(count),
+  /**
+   * End the stream cleanly (a complete HTTP response) without its terminal event: Chat's
+   * `data: [DONE]`, Responses' `response.completed` (or `.incomplete`), Messages' `message_stop`.
+   */
+  omitTerminalEvent: optional(z.boolean()),
   streamError: optional(streamErrorSchema),
 });
 export type ScriptReply = z.infer<typeof replySchema>;

@@ -142,6 +142,42 @@ describe("faults, as the official clients see them", () => {
     });
   });
 
+  describe("a stream without its terminal event", () => {
+    it.each([
+      [
+        "/v1/chat/completions",
+        { ...chatRequest, stream: true },
+        "data: [DONE]",
+        '"finish_reason":"stop"',
+      ],
+      [
+        "/v1/responses",
+        { model: "gpt-5", input: "x", stream: true },
+        "event: response.completed",
+        "event: response.output_text.done",
+      ],
+      [
+        "/v1/messages",
+        { ...messagesRequest, stream: true },
+        "event: message_stop",
+        "event: message_delta",
+      ],
+    ])("%s ends cleanly after everything but it", async (path, body, terminal, before) => {
+      upstream.push({ text: "a b c", omitTerminalEvent: true }, { text: "a b c" });
+      const post = () =>
+        fetch(`${upstream.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }).then((response) => response.text());
+      const cut = await post();
+      const whole = await post();
+      expect(cut).toContain(before);
+      expect(cut).not.toContain(terminal);
+      expect(whole).toContain(terminal);
+    });
+  });
+
   describe("an error event after a 200", () => {
     it("throws an APIError from the openai chat stream", async () => {
       upstream.push({

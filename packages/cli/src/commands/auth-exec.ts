@@ -36,7 +36,11 @@ export async function runAuthExec(
   const profile = getProfile(context.home, name);
   const secret = await readProfileSecret(context.home, profile);
   const variables = profileVariables(profile, secret, (provider) => keyEnvOf(provider, providers));
-  const env = execEnvironment(process.env, variables, identityVariables(providers));
+  const env = execEnvironment(process.env, variables, [
+    ...identityVariables(providers),
+    // A remote gateway's key under the name this config gives it.
+    context.loaded.config.client.gateway_key_env,
+  ]);
   await touchProfile(context.home, name);
   process.exitCode = await run(program, args, env);
 }

@@ -1,4 +1,6 @@
 import {
+  assertSecretText,
+  isHedgeError,
   listProfiles,
   readProfileSecret,
   saveProfile,
@@ -44,6 +46,14 @@ export async function runAuthImport(
   for (const [variable, provider] of IMPORTABLE_VARIABLES) {
     const secret = process.env[variable]?.trim();
     if (!secret) continue;
+    try {
+      assertSecretText(secret, `key in $${variable}`);
+    } catch (error) {
+      // One bad variable is skipped with its reason; the others are still imported.
+      if (!isHedgeError(error)) throw error;
+      skipped.push({ variable, reason: error.message });
+      continue;
+    }
     const current = listProfiles(context.home);
     const name = await freeName(context.home, current, provider, secret);
     if (name === undefined) {

@@ -6,6 +6,7 @@ import {
   HedgeError,
   UsageError,
   assertProfileName,
+  assertSecretText,
   cliLoginHome,
   hasLoginFile,
   listProfiles,
@@ -80,6 +81,8 @@ export async function runAuthLogin(globals: GlobalOptions, options: LoginOptions
         hint: `pipe it in: printenv KEY | hedge auth login --provider ${options.provider}`,
       });
     }
+    // Before --verify, too: a key with a newline or ESC goes nowhere, not even into a header.
+    assertSecretText(secret, kind === "gateway" ? "gateway key" : "key");
     if (options.verify) await verify(context, options.provider, url, secret);
     const store = await selectSecretStore(context.loaded.config.credentials_store, context.home, {
       warn: (line) => process.stderr.write(`hedge: ${line}\n`),

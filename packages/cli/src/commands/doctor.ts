@@ -1,3 +1,4 @@
+import { maskUrlCredentials } from "@hedge/auth";
 import { hedgeHome, type GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { paint } from "../terminal.js";
@@ -29,13 +30,12 @@ export async function runDoctor(globals: GlobalOptions, options: { json: boolean
     providers.check,
   ];
   const ok = checks.every((check) => check.status !== "fail");
-  if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify({ ok, home, checks, providers: providers.rows }, null, 2)}\n`,
-    );
-  } else {
-    process.stdout.write(renderChecklist(checks, providers.rows));
-  }
+  const report = options.json
+    ? `${JSON.stringify({ ok, home, checks, providers: providers.rows }, null, 2)}\n`
+    : renderChecklist(checks, providers.rows);
+  // Any URL doctor prints (a provider's base_url, a store URL in a config error) may carry a
+  // password or a `?key=`: masked in the whole report, whichever check it came from.
+  process.stdout.write(maskUrlCredentials(report));
   if (!ok) process.exitCode = EXIT.failed;
 }
 

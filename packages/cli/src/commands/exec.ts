@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import {
   SessionFile,
@@ -19,6 +19,13 @@ import {
 } from "@hedge/core";
 import type { GatewayEngine } from "@hedge/gateway";
 import { HedgeError, UsageError } from "@hedge/auth";
+import {
+  DEFAULT_CONTEXT_WINDOW,
+  checkOutputFile,
+  checkPromptFits,
+  checkPromptText,
+  writeOutputFile,
+} from "./exec-input.js";
 import { createQaVerifier } from "./exec-qa.js";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
@@ -90,6 +97,8 @@ export async function runExec(
     );
   }
   const prompt = await readPrompt(promptArgument);
+  checkPromptText(prompt);
+  if (options.outputLastMessage) checkOutputFile(options.outputLastMessage);
   const images = options.image.map(readImage);
   const outputSchema = options.outputSchema ? readSchema(options.outputSchema) : undefined;
 
@@ -108,6 +117,8 @@ export async function runExec(
     ...(options.singleModel ? { singleModel: options.singleModel } : {}),
   });
   const model = roles.executor.model;
+  const contextWindow = config.model_context_window ?? DEFAULT_CONTEXT_WINDOW;
+  checkPromptFits({ prompt, images, model, contextWindow });
   let decision = decideTurn({
     prompt,
     rules: config.roles.rules,
@@ -254,7 +265,7 @@ export async function runExec(
         signal: abort.signal,
         maxSteps: config.agent.max_steps,
         compaction: {
-          contextWindow: config.model_context_window ?? 128_000,
+          contextWindow,
           threshold: config.agent.compact_threshold,
         },
         ...(outputSchema ? { outputSchema } : {}),
@@ -291,9 +302,10 @@ export async function runExec(
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    session.close();
     await connection.close();
   }
-  if (options.outputLastMessage) writeFileSync(options.outputLastMessage, lastMessage);
+  if (options.outputLastMessage) writeOutputFile(options.outputLastMessage, lastMessage);
   if (!options.json && outcome === "completed") process.stdout.write(`${lastMessage}\n`);
   process.exitCode = outcome === "completed" ? EXIT.ok : EXIT.failed;
 }

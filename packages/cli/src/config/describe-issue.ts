@@ -1,22 +1,9 @@
 import { closest, distance } from "fastest-levenshtein";
+import { formatKeyPath } from "@hedge/auth";
 import type { z } from "zod";
 
 type Issue = z.core.$ZodIssue;
 type PathKey = PropertyKey;
-
-/** `policy.allow_classes[0]`, `routing.models."a/b".strategy`. */
-export function formatKeyPath(path: readonly PathKey[]): string {
-  let text = "";
-  for (const segment of path) {
-    if (typeof segment === "number") text += `[${segment}]`;
-    else {
-      const name = String(segment);
-      const bare = /^[A-Za-z0-9_-]+$/.test(name) ? name : JSON.stringify(name);
-      text += text === "" ? bare : `.${bare}`;
-    }
-  }
-  return text === "" ? "(top level)" : text;
-}
 
 /** One line naming the key path and what was expected (and what was there). */
 export function describeIssue(issue: Issue, input: unknown, schema: z.ZodType): string {

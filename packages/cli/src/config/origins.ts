@@ -1,4 +1,4 @@
-import { formatKeyPath } from "./describe-issue.js";
+import { formatKeyPath } from "@hedge/auth";
 import type { ConfigLayer } from "./load.js";
 import { isPlainObject } from "./merge.js";
 import { valueAt } from "./screen-overlay.js";

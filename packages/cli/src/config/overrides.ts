@@ -1,5 +1,6 @@
 import { parse as parseToml } from "smol-toml";
-import { UsageError } from "@hedge/auth";
+import { HedgeError, RESERVED_KEYS, UsageError, formatKeyPath } from "@hedge/auth";
+import { EXIT } from "../exit-codes.js";
 
 /**
  * Turns `-c key=value` strings into a config object. The key is a dotted path (segments may be
@@ -16,6 +17,13 @@ export function overridesToObject(overrides: readonly string[]): Record<string, 
       });
     }
     const path = splitKeyPath(override.slice(0, equals).trim(), override);
+    // `__proto__.x=1` would otherwise write onto Object.prototype (every object in the process).
+    if (path.some((segment) => RESERVED_KEYS.has(segment))) {
+      throw new HedgeError("config_invalid", `-c: unknown key ${formatKeyPath(path)}`, {
+        exitCode: EXIT.config,
+        hint: "fix the value, then check with 'hedge config show' (docs: README, Configuration)",
+      });
+    }
     setPath(root, path, parseValue(override.slice(equals + 1).trim()));
   }
   return root;
@@ -62,7 +70,8 @@ function badKey(original: string): UsageError {
 function setPath(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = root;
   for (const segment of path.slice(0, -1)) {
-    const next = node[segment];
+    // Own properties only: an inherited member (`toString`) is not a table to descend into.
+    const next = Object.hasOwn(node, segment) ? node[segment] : undefined;
     if (typeof next === "object" && next !== null && !Array.isArray(next)) {
       node = next as Record<string, unknown>;
     } else {

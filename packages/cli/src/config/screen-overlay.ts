@@ -1,4 +1,4 @@
-import { formatKeyPath } from "./describe-issue.js";
+import { formatKeyPath } from "@hedge/auth";
 import { isPlainObject } from "./merge.js";
 import { isNarrowRule, UNTRUSTED_OVERLAY_RULES, type OverlayTable } from "./overlay-rules.js";
 

@@ -1,40 +1,17 @@
-import type { CanonicalMessage, ContentPart, ModelClient } from "@hedge/gateway-client";
+import type { CanonicalMessage, ModelClient } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
 import { addUsage, type ThreadItem, type TurnUsage } from "./events.js";
+import { fitForSummary } from "./compaction-input.js";
 import { streamModel } from "./model-step.js";
+import { estimateTokens } from "./token-estimate.js";
+
+export { estimateTokens };
 
 export interface CompactionSettings {
   /** The model's context window in tokens. */
   contextWindow: number;
   /** Compact when the conversation is estimated above this share of the window. */
   threshold: number;
-}
-
-const CHARS_PER_TOKEN = 4;
-/**
- * Tokens counted for an image, as the gateway's token count does: about what Anthropic charges
- * for a large one. Its base64 bytes say nothing about its tokens.
- */
-const TOKENS_PER_IMAGE = 1600;
-
-/**
- * A rough token estimate (about 4 characters a token, a flat cost per image) that needs no
- * tokenizer.
- */
-export function estimateTokens(messages: readonly CanonicalMessage[]): number {
-  let characters = 0;
-  let images = 0;
-  const count = (parts: readonly ContentPart[]): void => {
-    for (const part of parts) {
-      if (part.type === "image") images += 1;
-      else if (part.type === "tool_result" && typeof part.content !== "string") {
-        characters += JSON.stringify({ ...part, content: [] }).length;
-        count(part.content);
-      } else characters += JSON.stringify(part).length;
-    }
-  };
-  for (const message of messages) count(message.content);
-  return Math.ceil(characters / CHARS_PER_TOKEN) + images * TOKENS_PER_IMAGE;
 }
 
 interface CompactionContext {
@@ -84,7 +61,16 @@ export async function compactIfNeeded(
   if (estimateTokens(history) <= budget) return undefined;
   const range = compactableRange(history);
   if (!range) return undefined;
-  const older = history.slice(0, range.end);
+  // The summary request must fit the window itself: the largest older messages are clipped for
+  // it, so an oversized one (a pasted log, a huge tool result) is never sent again whole.
+  const older = fitForSummary(history.slice(0, range.end), budget);
+  if (!older) {
+    return {
+      id: context.nextItemId(),
+      type: "error",
+      message: `context compaction skipped: the ${range.end} earlier message(s) cannot be summarised within the model's window (${context.compaction.contextWindow} tokens)`,
+    };
+  }
   const result = await streamModel(
     context.client,
     {

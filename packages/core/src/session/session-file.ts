@@ -7,9 +7,10 @@ import {
   readdirSync,
   statSync,
 } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { HedgeError, type CanonicalMessage } from "@hedge/gateway-client";
 import type { AgentEvent } from "../agent/events.js";
+import { SessionLock } from "./session-lock.js";
 
 /** The first line of a session file. */
 export interface SessionMeta {
@@ -30,7 +31,8 @@ export type SessionRecord =
 /**
  * A session: one JSONL file under `$HEDGE_HOME/sessions/YYYY/MM/DD/`. Every record is appended
  * (and reaches the OS) as it happens, so an interrupted turn or a crash leaves a readable file
- * whose last complete line is the last thing that happened.
+ * whose last complete line is the last thing that happened. One process at a time writes a
+ * session (`SessionLock`): it holds it from `create`/`open` until `close` or its exit.
  */
 export class SessionFile {
   readonly id: string;
@@ -38,11 +40,19 @@ export class SessionFile {
   readonly meta: SessionMeta;
   private readonly messages: CanonicalMessage[];
   private readonly itemsSoFar: number;
+  private readonly lock: SessionLock;
 
-  private constructor(path: string, meta: SessionMeta, messages: CanonicalMessage[], items = 0) {
+  private constructor(
+    path: string,
+    meta: SessionMeta,
+    lock: SessionLock,
+    messages: CanonicalMessage[],
+    items = 0,
+  ) {
     this.path = path;
     this.meta = meta;
     this.id = meta.id;
+    this.lock = lock;
     this.messages = messages;
     this.itemsSoFar = items;
   }
@@ -73,13 +83,31 @@ export class SessionFile {
       cwd: fields.cwd,
       model: fields.model,
     };
+    const lock = SessionLock.acquire(path, id);
     appendFileSync(path, `${JSON.stringify(meta)}\n`, { mode: 0o600 });
-    return new SessionFile(path, meta, []);
+    return new SessionFile(path, meta, lock, []);
   }
 
-  /** Opens a session to continue it: its conversation so far, repaired if a turn was cut off. */
+  /**
+   * Opens a session to continue it: its conversation so far, repaired if a turn was cut off.
+   * Refused (`session_busy`) while another running process has it open.
+   */
   static open(path: string): SessionFile {
-    const lines = readFileSync(path, "utf8").split("\n");
+    const lock = SessionLock.acquire(path, idFromPath(path));
+    try {
+      return SessionFile.read(path, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static read(path: string, lock: SessionLock): SessionFile {
+    const text = readFileSync(path, "utf8");
+    // A crash mid-append leaves a last line without its newline: end it here, so the next
+    // record starts a line of its own instead of being glued onto (and lost with) the cut one.
+    if (text.length > 0 && !text.endsWith("\n")) appendFileSync(path, "\n");
+    const lines = text.split("\n");
     let meta: SessionMeta | undefined;
     let messages: CanonicalMessage[] = [];
     let items = 0;
@@ -105,7 +133,12 @@ export class SessionFile {
         hint: "pass a session id from ~/.hedge/sessions or use --last",
       });
     }
-    return new SessionFile(path, meta, repairHistory(messages), items);
+    return new SessionFile(path, meta, lock, repairHistory(messages), items);
+  }
+
+  /** Lets another process continue this session. */
+  close(): void {
+    this.lock.release();
   }
 
   /** The conversation so far (a copy). */
@@ -131,6 +164,14 @@ export class SessionFile {
   private write(record: SessionRecord): void {
     appendFileSync(this.path, `${JSON.stringify(record)}\n`);
   }
+}
+
+/** The id in a session file's name (`session-<stamp>-<uuid>.jsonl`), or the name itself. */
+function idFromPath(path: string): string {
+  return (
+    /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/.exec(path)?.[1] ??
+    basename(path)
+  );
 }
 
 export function summaryMessage(summary: string): CanonicalMessage {

@@ -18,7 +18,7 @@ export async function* decodeUpstream(
   clock: number,
   streamFailed: (attempt: Attempt, message: string) => Promise<void>,
 ): AsyncGenerator<CanonicalEvent> {
-  const decoder = codecFor(attempt.provider.wire).createStreamDecoder();
+  const decoder = codecFor(attempt.provider.wire).createStreamDecoder(attempt.provider.id);
   const parser = new SseParser();
   let sawEnd = false;
   const track = (event: CanonicalEvent): CanonicalEvent => {

@@ -1,17 +1,24 @@
-import type { CanonicalUsage } from "../canonical/events.js";
+import type { CanonicalError, CanonicalUsage } from "../canonical/events.js";
+import { streamPayload } from "../wire/codec.js";
 import { parseJsonObject, type JsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";
 import type { WireCodec } from "../wire/registry.js";
 
 /**
- * Watches pass-through bytes for usage and tool calls without re-encoding them: SSE framing is
- * parsed, but a payload is JSON-parsed only when it mentions usage or may start a tool call (a
- * handful per response).
+ * Watches pass-through bytes for usage, tool calls and the stream's health without re-encoding
+ * them: SSE framing is parsed and each event's data parsed once, so an event that breaks the
+ * wire format (data that is not JSON) and a stream's terminal event (or its absence) are seen.
  */
 export class UsageTap {
   usage: CanonicalUsage | undefined;
   /** Tool calls the response started. */
   toolCalls = 0;
+  /** The stream's terminal event arrived (a success end or an error event). */
+  ended = false;
+  /** The error event the upstream sent in the stream, if any. */
+  upstreamError: CanonicalError | undefined;
+  /** An event's data was not JSON: the stream broke its wire format there. */
+  malformed = false;
   private readonly parser: SseParser | undefined;
   private readonly buffered: Uint8Array[] = [];
 
@@ -29,13 +36,26 @@ export class UsageTap {
     }
     const mark = this.codec.toolCallMark;
     for (const message of this.parser.push(chunk)) {
-      if (message.data.includes('"usage"')) this.take(message.data);
+      if (this.malformed) return;
+      const payload = message.data === "[DONE]" ? undefined : streamPayload(message.data);
+      if (payload === "malformed") {
+        this.malformed = true;
+        return;
+      }
+      const end = this.codec.streamEnd(message, payload);
+      if (end) {
+        this.ended = true;
+        if (end.error) this.upstreamError = end.error;
+      }
+      if (payload === undefined) continue;
+      if (message.data.includes('"usage"')) {
+        this.usage = this.codec.tapUsage(this.usage, payload) ?? this.usage;
+      }
       if (
         (mark.event === undefined || message.event === mark.event) &&
         message.data.includes(mark.text)
       ) {
-        const payload = parseJsonObject(message.data);
-        if (payload) this.toolCalls += this.codec.toolCallsIn(payload);
+        this.toolCalls += this.codec.toolCallsIn(payload);
       }
     }
   }

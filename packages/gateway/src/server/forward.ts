@@ -15,6 +15,7 @@ import type { WireFormat } from "../providers/presets.js";
 import { isRateLimitHeader } from "../routing/header-values.js";
 import type { JsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";
+import { streamThrough, waitForDrain } from "./sse-pass-through.js";
 import { estimateBodyTokens } from "../usage/estimate.js";
 
 export interface InboundRequest {
@@ -145,7 +146,8 @@ export async function forward(
     headers["x-hedge-switched-from"] = outcome.switched.fromProfile ?? outcome.switched.from;
   }
   try {
-    if (passThrough) await pipeThrough(response, res, headers, record, inboundCodec);
+    if (passThrough)
+      await pipeThrough(response, res, headers, record, inboundCodec, attempt.provider.id);
     else if (record.stream)
       await translateStream(
         attempt,
@@ -173,10 +175,11 @@ async function pipeThrough(
   headers: Record<string, string>,
   record: RequestRecord,
   codec: ReturnType<typeof codecFor>,
+  provider: string,
 ): Promise<void> {
   const contentType = headerValue(response.headers, "content-type") ?? "application/json";
-  const tap = new UsageTap(codec, record.stream);
   if (!record.stream) {
+    const tap = new UsageTap(codec, false);
     // A JSON body is small: gather it and send headers and body in one write.
     const body = await response.body.bytes();
     headers["content-length"] = String(body.length);
@@ -188,21 +191,7 @@ async function pipeThrough(
     return;
   }
   writeHead(res, response.statusCode, headers, contentType);
-  try {
-    for await (const chunk of response.body) {
-      tap.push(chunk);
-      if (!res.write(chunk)) await waitForDrain(res);
-    }
-    res.end();
-  } catch (error) {
-    // Bytes already reached the client: end the stream with an error frame, never retry.
-    record.outcome = "stream_error";
-    record.errorType = "api_error";
-    const message = error instanceof Error ? error.message : String(error);
-    res.end(codec.encodeErrorFrame(502, "api_error", `upstream stream failed: ${message}`));
-  }
-  record.usage = tap.end();
-  record.toolCalls = tap.toolCalls;
+  await streamThrough(response, res, record, codec, provider);
 }
 
 async function translateStream(
@@ -216,7 +205,7 @@ async function translateStream(
   model: string,
 ): Promise<void> {
   writeHead(res, 200, headers, "text/event-stream; charset=utf-8");
-  const decoder = codecFor(attempt.provider.wire).createStreamDecoder();
+  const decoder = codecFor(attempt.provider.wire).createStreamDecoder(attempt.provider.id);
   const encoder = codecFor(inboundWire).createStreamEncoder(canonical, model);
   const parser = new SseParser();
   const emit = async (messages: ReturnType<SseParser["push"]>): Promise<void> => {
@@ -238,10 +227,21 @@ async function translateStream(
     if (out && !res.write(out)) await waitForDrain(res);
   };
   try {
-    for await (const chunk of response.body) await emit(parser.push(chunk));
+    for await (const chunk of response.body) {
+      await emit(parser.push(chunk));
+      // The stream failed (an error event, a malformed event): nothing after it is read.
+      if (record.outcome === "stream_error") break;
+    }
     await emit(parser.end());
     let tail = "";
-    for (const event of decoder.end()) tail += encoder.encode(event);
+    for (const event of decoder.end()) {
+      // A stream cut before its terminal event failed, as an error event from upstream does.
+      if (event.type === "error") {
+        record.outcome = "stream_error";
+        record.errorType = event.error.type;
+      }
+      tail += encoder.encode(event);
+    }
     res.end(tail + encoder.end());
   } catch (error) {
     // Bytes already reached the client: end the stream with an error frame, never retry.
@@ -316,18 +316,6 @@ function writeHead(
   headers["content-type"] = contentType;
   headers["cache-control"] = "no-cache";
   res.writeHead(status, headers);
-}
-
-function waitForDrain(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
 }
 
 export function headerValue(

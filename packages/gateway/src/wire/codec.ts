@@ -4,7 +4,7 @@ import type { CanonicalError, CanonicalEvent } from "../canonical/events.js";
 import type { CanonicalMessage, CanonicalRequest } from "../canonical/request.js";
 import type { SseMessage } from "./sse.js";
 import { newWireId } from "./ids.js";
-import { isJsonObject, stringField, type JsonObject } from "./json.js";
+import { isJsonObject, parseJsonObject, stringField, type JsonObject } from "./json.js";
 
 /**
  * Turns an upstream SSE stream into canonical events. Stateful: one instance per response.
@@ -62,11 +62,41 @@ export function responseStartOf(
 }
 
 /**
- * The error a stream gets when the upstream body ended before `finish` or `error`; `type` is
- * the wire's own server-error type.
+ * The error a stream gets when the upstream body ended before its terminal event; `type` is the
+ * wire's own server-error type, `source` names who sent the stream (a provider) and `terminal`
+ * the event it lacked (`[DONE]`, `message_stop`, …).
  */
-export function truncatedStreamError(type: string): CanonicalError {
-  return { status: 502, type, message: "the upstream stream ended before it finished" };
+export function truncatedStreamError(
+  type: string,
+  source?: string,
+  terminal?: string,
+): CanonicalError {
+  const message =
+    source === undefined
+      ? "the upstream stream ended before it finished"
+      : `the stream from ${source} ended without ${terminal ?? "its last event"}`;
+  return { status: 502, type, message };
+}
+
+/**
+ * The error a stream gets when an event breaks the wire format (its data is not the JSON object
+ * the wire promises): the rest of the stream cannot be trusted, so the stream fails there.
+ */
+export function malformedStreamError(type: string, source = "the upstream"): CanonicalError {
+  return {
+    status: 502,
+    type,
+    message: `the stream from ${source} broke the wire format: an event's data is not a JSON object`,
+  };
+}
+
+/**
+ * An event's data as the JSON object every event of the three wires carries; `undefined` for
+ * blank data (a keep-alive, skipped), `"malformed"` for anything else.
+ */
+export function streamPayload(data: string): JsonObject | "malformed" | undefined {
+  if (data.trim() === "") return undefined;
+  return parseJsonObject(data) ?? "malformed";
 }
 
 /**

@@ -2,6 +2,7 @@ import type { CanonicalResponse } from "../canonical/collect.js";
 import type { CanonicalError, CanonicalEvent, CanonicalUsage } from "../canonical/events.js";
 import type { CanonicalRequest } from "../canonical/request.js";
 import type { StreamDecoder, StreamEncoder } from "./codec.js";
+import type { SseMessage } from "./sse.js";
 import { emptyUsage } from "../canonical/events.js";
 import { namespacedToolNames } from "../canonical/request.js";
 import type { WireFormat } from "../providers/presets.js";
@@ -43,7 +44,11 @@ import {
   encodeResponsesErrorFrame,
   encodeResponsesResponse,
 } from "./responses/response.js";
-import { ResponsesStreamDecoder } from "./responses/stream-decoder.js";
+import {
+  ResponsesStreamDecoder,
+  decodeResponsesTerminal,
+  streamError as responsesStreamError,
+} from "./responses/stream-decoder.js";
 import { ResponsesStreamEncoder } from "./responses/stream-encoder.js";
 import { decodeResponsesUsage } from "./responses/usage.js";
 
@@ -51,7 +56,8 @@ import { decodeResponsesUsage } from "./responses/usage.js";
 export interface WireCodec {
   decodeRequest(body: unknown): CanonicalRequest;
   encodeRequest(request: CanonicalRequest, upstreamModel: string): JsonObject;
-  createStreamDecoder(): StreamDecoder;
+  /** A decoder for one upstream stream; `source` (a provider id) names the sender in errors. */
+  createStreamDecoder(source?: string): StreamDecoder;
   /**
    * An encoder for one client stream. `request` is the client's decoded request (Chat's
    * `include_usage`, Responses' namespaced tools); `model` names the model to the client.
@@ -79,6 +85,18 @@ export interface WireCodec {
    */
   toolCallMark: { event?: string; text: string };
   toolCallsIn(payload: JsonObject): number;
+  /**
+   * Pass-through tap of a stream's end: whether a message (its parsed data, when JSON) is the
+   * wire's terminal event, and the error it carries when it is an error event. A stream that
+   * closes before one was cut. `terminal` names the success terminal, for messages.
+   */
+  streamEnd(message: SseMessage, payload: JsonObject | undefined): StreamEnd | undefined;
+  terminal: string;
+}
+
+/** A terminal stream event: a success end, or an error the upstream sent in the stream. */
+export interface StreamEnd {
+  error?: CanonicalError;
 }
 
 function decodeOpenAIErrorBody(status: number, body: string): CanonicalError {
@@ -95,7 +113,7 @@ function decodeOpenAIErrorBody(status: number, body: string): CanonicalError {
 const chat: WireCodec = {
   decodeRequest: decodeChatRequest,
   encodeRequest: encodeChatRequest,
-  createStreamDecoder: () => new ChatStreamDecoder(),
+  createStreamDecoder: (source) => new ChatStreamDecoder(source),
   createStreamEncoder: (request) =>
     new ChatStreamEncoder({ includeUsage: request?.include_usage === true }),
   decodeResponse: decodeChatResponse,
@@ -119,12 +137,20 @@ const chat: WireCodec = {
     }
     return count;
   },
+  streamEnd: (message, payload) => {
+    if (message.data === "[DONE]") return {};
+    if (message.event === "error" || isJsonObject(payload?.["error"])) {
+      return { error: decodeOpenAIError(errorObjectOf(payload ?? {})) };
+    }
+    return undefined;
+  },
+  terminal: "[DONE]",
 };
 
 const responses: WireCodec = {
   decodeRequest: decodeResponsesRequest,
   encodeRequest: encodeResponsesRequest,
-  createStreamDecoder: () => new ResponsesStreamDecoder(),
+  createStreamDecoder: (source) => new ResponsesStreamDecoder(source),
   createStreamEncoder: (request, model) => {
     const named = model ?? request?.model;
     return new ResponsesStreamEncoder({
@@ -145,12 +171,28 @@ const responses: WireCodec = {
   toolCallMark: { event: "response.output_item.added", text: '"function_call"' },
   toolCallsIn: (payload) =>
     stringField(objectField(payload, "item"), "type") === "function_call" ? 1 : 0,
+  streamEnd: (message, payload) => {
+    switch (stringField(payload, "type") ?? message.event) {
+      case "response.completed":
+      case "response.incomplete":
+        return {};
+      case "response.failed": {
+        const failed = decodeResponsesTerminal(objectField(payload, "response"), false)[0];
+        return failed?.type === "error" ? { error: failed.error } : {};
+      }
+      case "error":
+        return { error: responsesStreamError(payload ?? {}) };
+      default:
+        return undefined;
+    }
+  },
+  terminal: "response.completed",
 };
 
 const messages: WireCodec = {
   decodeRequest: decodeMessagesRequest,
   encodeRequest: encodeMessagesRequest,
-  createStreamDecoder: () => new MessagesStreamDecoder(),
+  createStreamDecoder: (source) => new MessagesStreamDecoder(source),
   createStreamEncoder: (request, model) => new MessagesStreamEncoder(model ?? request?.model ?? ""),
   decodeResponse: decodeMessagesResponse,
   encodeResponse: encodeMessagesResponse,
@@ -174,6 +216,18 @@ const messages: WireCodec = {
   toolCallMark: { event: "content_block_start", text: '"tool_use"' },
   toolCallsIn: (payload) =>
     stringField(objectField(payload, "content_block"), "type") === "tool_use" ? 1 : 0,
+  streamEnd: (message, payload) => {
+    // The body's `type` repeats the event name; some proxies drop `event:`.
+    switch (stringField(payload, "type") ?? message.event) {
+      case "message_stop":
+        return {};
+      case "error":
+        return { error: decodeMessagesError(payload ?? {}) };
+      default:
+        return undefined;
+    }
+  },
+  terminal: "message_stop",
 };
 
 /** The codec of each wire format. */

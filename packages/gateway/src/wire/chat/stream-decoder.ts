@@ -1,14 +1,14 @@
 import type { CanonicalEvent, FinishReason } from "../../canonical/events.js";
-import { NO_EVENTS, responseStartOf, truncatedStreamError, type StreamDecoder } from "../codec.js";
-import { newWireId } from "../ids.js";
 import {
-  isJsonObject,
-  numberField,
-  objectField,
-  parseJsonObject,
-  stringField,
-  type JsonObject,
-} from "../json.js";
+  NO_EVENTS,
+  malformedStreamError,
+  responseStartOf,
+  streamPayload,
+  truncatedStreamError,
+  type StreamDecoder,
+} from "../codec.js";
+import { newWireId } from "../ids.js";
+import { isJsonObject, numberField, objectField, stringField, type JsonObject } from "../json.js";
 import { decodeOpenAIError, errorObjectOf } from "../openai-error.js";
 import type { SseMessage } from "../sse.js";
 import { decodeChatFinishReason } from "./finish.js";
@@ -22,9 +22,11 @@ interface ToolCallState {
 }
 
 /**
- * Chat Completions chunk stream -> canonical events. Holds `finish` back until the usage
- * chunk (which comes after the finish_reason chunk, with `choices: []` or `null`) or
- * `[DONE]`, so usage precedes finish as the canonical order requires.
+ * Chat Completions chunk stream -> canonical events. Holds `finish` back until `[DONE]` (the
+ * usage chunk comes after the finish_reason chunk, with `choices: []` or `null`), so usage
+ * precedes finish as the canonical order requires and a stream cut before `[DONE]` fails. A
+ * chunk that is not JSON fails the stream: what follows it cannot be trusted. `source` names
+ * the sender (a provider) in those errors.
  */
 export class ChatStreamDecoder implements StreamDecoder {
   private started = false;
@@ -34,11 +36,17 @@ export class ChatStreamDecoder implements StreamDecoder {
   /** Upstream tool index -> canonical call; some servers number calls sparsely. */
   private readonly toolCallsByUpstreamIndex = new Map<number, ToolCallState>();
 
+  constructor(private readonly source?: string) {}
+
   push(message: SseMessage): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
     if (message.data === "[DONE]") return this.finish([]);
-    const chunk = parseJsonObject(message.data);
+    const chunk = streamPayload(message.data);
     if (chunk === undefined) return NO_EVENTS;
+    if (chunk === "malformed") {
+      this.done = true;
+      return [{ type: "error", error: malformedStreamError("api_error", this.source) }];
+    }
     const events: CanonicalEvent[] = [];
     if (message.event === "error" || isJsonObject(chunk["error"])) {
       this.done = true;
@@ -53,18 +61,14 @@ export class ChatStreamDecoder implements StreamDecoder {
     const choice = Array.isArray(choices) && isJsonObject(choices[0]) ? choices[0] : undefined;
     if (choice !== undefined) this.decodeChoice(choice, events);
     const usage = objectField(chunk, "usage");
-    if (usage !== undefined) {
-      events.push({ type: "usage", usage: decodeChatUsage(usage) });
-      if (this.pendingFinish !== undefined) return this.finish(events);
-    }
+    if (usage !== undefined) events.push({ type: "usage", usage: decodeChatUsage(usage) });
     return events;
   }
 
   end(): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
-    if (this.pendingFinish !== undefined) return this.finish([]);
     this.done = true;
-    return [{ type: "error", error: truncatedStreamError("api_error") }];
+    return [{ type: "error", error: truncatedStreamError("api_error", this.source, "[DONE]") }];
   }
 
   private decodeChoice(choice: JsonObject, events: CanonicalEvent[]): void {

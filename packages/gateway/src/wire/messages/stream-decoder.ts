@@ -1,13 +1,15 @@
 import { emptyUsage, type CanonicalEvent, type CanonicalUsage } from "../../canonical/events.js";
 import {
   NO_EVENTS,
+  malformedStreamError,
   responseStartOf,
+  streamPayload,
   textDeltaEvents,
   truncatedStreamError,
   type StreamDecoder,
 } from "../codec.js";
 import { newWireId } from "../ids.js";
-import { objectField, parseJsonObject, stringField, type JsonObject } from "../json.js";
+import { objectField, stringField, type JsonObject } from "../json.js";
 import type { SseMessage } from "../sse.js";
 import { decodeMessagesError } from "./error.js";
 import { decodeMessagesStopReason } from "./finish.js";
@@ -24,19 +26,29 @@ interface ToolBlockState {
  * Anthropic Messages stream -> canonical events. Content block indexes count text and
  * thinking blocks too, so tool calls get their own dense index from 0; `input_json_delta`
  * fragments are forwarded and also buffered into the whole arguments of `tool_call.end`.
+ * `finish` waits for `message_stop`: a stream cut before it fails, as does an event that is not
+ * JSON; `source` names the sender in those errors.
  */
 export class MessagesStreamDecoder implements StreamDecoder {
   private usage: CanonicalUsage = emptyUsage();
   private done = false;
+  /** What `message_delta` with a stop reason ended: sent when `message_stop` confirms it. */
+  private stopped: CanonicalEvent[] | undefined;
   private started = false;
   private toolCount = 0;
   /** Content block index -> tool state, only for tool_use blocks. */
   private readonly toolBlocks = new Map<number, ToolBlockState>();
 
+  constructor(private readonly source?: string) {}
+
   push(message: SseMessage): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
-    const body = parseJsonObject(message.data);
+    const body = streamPayload(message.data);
     if (body === undefined) return NO_EVENTS;
+    if (body === "malformed") {
+      this.done = true;
+      return [{ type: "error", error: malformedStreamError("api_error", this.source) }];
+    }
     // The `type` field repeats the SSE event name; trust the body, some proxies drop `event:`.
     switch (stringField(body, "type") ?? message.event) {
       case "message_start":
@@ -49,11 +61,15 @@ export class MessagesStreamDecoder implements StreamDecoder {
         return this.blockStop(body);
       case "message_delta":
         return this.messageDelta(body);
+      case "message_stop":
+        if (this.stopped === undefined) return NO_EVENTS;
+        this.done = true;
+        return this.stopped;
       case "error":
         this.done = true;
         return [{ type: "error", error: decodeMessagesError(body) }];
       default:
-        // ping, message_stop
+        // ping
         return NO_EVENTS;
     }
   }
@@ -61,7 +77,9 @@ export class MessagesStreamDecoder implements StreamDecoder {
   end(): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
     this.done = true;
-    return [{ type: "error", error: truncatedStreamError("api_error") }];
+    return [
+      { type: "error", error: truncatedStreamError("api_error", this.source, "message_stop") },
+    ];
   }
 
   private start(message: JsonObject | undefined): readonly CanonicalEvent[] {
@@ -149,8 +167,9 @@ export class MessagesStreamDecoder implements StreamDecoder {
     const usage = objectField(body, "usage");
     if (usage !== undefined) this.usage = mergeMessagesUsage(this.usage, usage);
     const stopReason = stringField(objectField(body, "delta"), "stop_reason");
-    if (stopReason === undefined) return [{ type: "usage", usage: this.usage }];
-    this.done = true;
+    if (stopReason === undefined || this.stopped !== undefined) {
+      return [{ type: "usage", usage: this.usage }];
+    }
     const events: CanonicalEvent[] = [];
     // A truncated upstream may stop without closing a tool block; close it with what arrived.
     for (const state of this.toolBlocks.values()) {
@@ -165,6 +184,7 @@ export class MessagesStreamDecoder implements StreamDecoder {
       { type: "usage", usage: this.usage },
       { type: "finish", reason: decodeMessagesStopReason(stopReason) },
     );
-    return events;
+    this.stopped = events;
+    return NO_EVENTS;
   }
 }

@@ -2,20 +2,16 @@ import type { CanonicalError, CanonicalEvent } from "../../canonical/events.js";
 import { NAMESPACE_SEPARATOR } from "../../canonical/request.js";
 import {
   NO_EVENTS,
+  malformedStreamError,
   responseStartOf,
   statusForErrorType,
+  streamPayload,
   textDeltaEvents,
   truncatedStreamError,
   type StreamDecoder,
 } from "../codec.js";
 import { newWireId } from "../ids.js";
-import {
-  numberField,
-  objectField,
-  parseJsonObject,
-  stringField,
-  type JsonObject,
-} from "../json.js";
+import { numberField, objectField, stringField, type JsonObject } from "../json.js";
 import { decodeOpenAIError } from "../openai-error.js";
 import type { SseMessage } from "../sse.js";
 import { decodeResponsesUsage } from "./usage.js";
@@ -27,7 +23,9 @@ interface FunctionCallState {
 
 /**
  * Responses stream -> canonical events. Function calls are keyed by `output_index` (and
- * `item_id` as a fallback) and numbered densely from 0 whatever items precede them.
+ * `item_id` as a fallback) and numbered densely from 0 whatever items precede them. An event
+ * that is not JSON fails the stream, as does an end without `response.completed` (or
+ * `incomplete` / `failed` / `error`); `source` names the sender in those errors.
  */
 export class ResponsesStreamDecoder implements StreamDecoder {
   private done = false;
@@ -36,10 +34,16 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   private readonly callsByItemId = new Map<string, FunctionCallState>();
   private callCount = 0;
 
+  constructor(private readonly source?: string) {}
+
   push(message: SseMessage): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
-    const event = parseJsonObject(message.data);
+    const event = streamPayload(message.data);
     if (event === undefined) return NO_EVENTS;
+    if (event === "malformed") {
+      this.done = true;
+      return [{ type: "error", error: malformedStreamError("server_error", this.source) }];
+    }
     const type = stringField(event, "type") ?? message.event;
     switch (type) {
       case "response.created":
@@ -72,7 +76,12 @@ export class ResponsesStreamDecoder implements StreamDecoder {
   end(): readonly CanonicalEvent[] {
     if (this.done) return NO_EVENTS;
     this.done = true;
-    return [{ type: "error", error: truncatedStreamError("server_error") }];
+    return [
+      {
+        type: "error",
+        error: truncatedStreamError("server_error", this.source, "response.completed"),
+      },
+    ];
   }
 
   private start(response: JsonObject | undefined): readonly CanonicalEvent[] {
@@ -187,7 +196,7 @@ export function decodeResponsesTerminal(
 }
 
 /** Responses `error` events carry `code` and `message` at the top level (`type` is "error"). */
-function streamError(event: JsonObject): CanonicalError {
+export function streamError(event: JsonObject): CanonicalError {
   const nested = objectField(event, "error");
   if (nested !== undefined) return decodeOpenAIError(nested);
   const type = stringField(event, "code") ?? "server_error";

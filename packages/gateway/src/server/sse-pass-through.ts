@@ -1,0 +1,104 @@
+import type { ServerResponse } from "node:http";
+import type { CanonicalError } from "../canonical/events.js";
+import type { RequestRecord } from "../engine/observer.js";
+import type { UpstreamResponse } from "../engine/upstream.js";
+import { UsageTap } from "../engine/usage-tap.js";
+import { malformedStreamError, truncatedStreamError } from "../wire/codec.js";
+import type { WireCodec } from "../wire/registry.js";
+
+/**
+ * Streams an upstream SSE body to a client of the same wire, byte for byte, one whole event at a
+ * time: bytes of an event still arriving wait until its blank line, so the tap has checked every
+ * event a client gets. When the upstream breaks the wire format (an event's data is not JSON)
+ * that event and those after it are held back; when it closes before its terminal event
+ * (`[DONE]`, `response.completed`, `message_stop`) nothing more comes. Either way the client
+ * gets an error event in its own wire format instead of a stream that looks complete, and the
+ * record says the stream failed. `source` names the provider in that error.
+ */
+export async function streamThrough(
+  response: UpstreamResponse,
+  res: ServerResponse,
+  record: RequestRecord,
+  codec: WireCodec,
+  source: string,
+): Promise<void> {
+  const tap = new UsageTap(codec, true);
+  let pending: Buffer | undefined;
+  try {
+    for await (const chunk of response.body) {
+      const bytes = pending ? Buffer.concat([pending, chunk]) : chunk;
+      const cut = afterLastEvent(bytes);
+      pending = cut < bytes.length ? bytes.subarray(cut) : undefined;
+      if (cut === 0) continue;
+      const events = bytes.subarray(0, cut);
+      tap.push(events);
+      if (tap.malformed) {
+        response.body.destroy();
+        fail(res, record, codec, malformedStreamError("api_error", source));
+        return;
+      }
+      if (!res.write(events)) await waitForDrain(res);
+    }
+    if (!tap.ended) {
+      fail(res, record, codec, truncatedStreamError("api_error", source, codec.terminal));
+      return;
+    }
+    if (tap.upstreamError) {
+      // The upstream's own error event went to the client as it was; the record says so too.
+      record.outcome = "stream_error";
+      record.errorType = tap.upstreamError.type;
+    }
+    res.end(pending);
+  } catch (error) {
+    // Bytes already reached the client: end the stream with an error frame, never retry.
+    record.outcome = "stream_error";
+    record.errorType = "api_error";
+    const message = error instanceof Error ? error.message : String(error);
+    res.end(codec.encodeErrorFrame(502, "api_error", `upstream stream failed: ${message}`));
+  } finally {
+    record.usage = tap.end();
+    record.toolCalls = tap.toolCalls;
+  }
+}
+
+function fail(
+  res: ServerResponse,
+  record: RequestRecord,
+  codec: WireCodec,
+  error: CanonicalError,
+): void {
+  record.outcome = "stream_error";
+  record.errorType = error.type;
+  res.end(codec.encodeErrorFrame(error.status ?? 502, error.type, error.message));
+}
+
+/** Where the last whole SSE event in `bytes` ends (just after its blank line), or 0. */
+function afterLastEvent(bytes: Buffer): number {
+  // A blank line after a line end: LF LF, (CR)LF CR LF, or CR CR (line ends may be mixed).
+  return Math.max(
+    end(bytes.lastIndexOf(LF_LF), 2),
+    end(bytes.lastIndexOf(LF_CRLF), 3),
+    end(bytes.lastIndexOf(CR_CR), 2),
+  );
+}
+
+function end(at: number, length: number): number {
+  return at < 0 ? 0 : at + length;
+}
+
+const LF_LF = Buffer.from("\n\n");
+const LF_CRLF = Buffer.from("\n\r\n");
+const CR_CR = Buffer.from("\r\r");
+
+/** Resolves when the client can take more bytes, or has gone. */
+export function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
