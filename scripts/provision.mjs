@@ -162,6 +162,7 @@ function main() {
   console.log(
     `provision: installing ${packages.join(" ")} with ${manager.binary}, for ${describe(missing)}`,
   );
+  const started = performance.now();
   const environment = { ...process.env };
   if (manager.name === "apt") environment.DEBIAN_FRONTEND = "noninteractive";
   const managerPath = onPath(manager.binary) ?? manager.binary;
@@ -170,9 +171,12 @@ function main() {
     runQuietly([...access.prefix, managerPath, "update", "-qq"], environment);
   runQuietly([...access.prefix, managerPath, ...manager.install, ...packages], environment);
   const stillMissing = missingTools(set);
-  if (stillMissing.length > 0) {
-    fail(`${manager.binary} finished, but these are still not on PATH: ${describe(stillMissing)}.`);
+  if (stillMissing.length === 0) {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`provision: installed ${packages.join(" ")} in ${seconds} s`);
+    return;
   }
+  fail(`${manager.binary} finished, but these are still not on PATH: ${describe(stillMissing)}.`);
 }
 
 main();

@@ -24,6 +24,8 @@ interface Machine {
   managers?: readonly string[];
   /** A fake sudo: `passwordless` runs the command, `password` refuses `-n`. */
   sudo?: "passwordless" | "password";
+  /** A fake apt-get that records its calls and creates this binary when it installs. */
+  installs?: string;
   /** Run the script as an unprivileged user (uid 65534 when the test runs as root). */
   asUser?: boolean;
 }
@@ -50,6 +52,11 @@ function setUp(machine: Machine): { bin: string; script: string; log: string } {
   for (const name of machine.present) writeExecutable(bin, name, "exit 0\n");
   for (const name of machine.managers ?? []) {
     writeExecutable(bin, name, `echo "${name} DEBIAN_FRONTEND=$DEBIAN_FRONTEND $*" >> ${log}\n`);
+  }
+  if (machine.installs !== undefined) {
+    const created = join(bin, machine.installs);
+    const body = `echo "apt-get $*" >> ${log}\nif [ "$1" = install ]; then printf '#!/bin/sh\\n' > ${created}; /bin/chmod 755 ${created}; fi\n`;
+    writeExecutable(bin, "apt-get", body);
   }
   if (machine.sudo === "passwordless") {
     writeExecutable(
@@ -111,6 +118,21 @@ describe("provision.mjs decides from the binaries on PATH", () => {
     // The fake apt-get installs nothing, and the script checks again rather than trusting it.
     expect(outcome.status).toBe(1);
     expect(outcome.stderr).toContain("apt-get finished, but these are still not on PATH: bwrap");
+  });
+
+  it("says what it installed once the binaries are on PATH", () => {
+    const outcome = provision(
+      { present: without("bwrap"), managers: [], installs: "bwrap" },
+      "run",
+    );
+    expect(outcome.calls).toEqual([
+      "apt-get update -qq",
+      "apt-get install -y -qq --no-install-recommends bubblewrap",
+    ]);
+    expect(outcome.stdout).toMatch(
+      /^provision: installing bubblewrap with apt-get, for bwrap \(hedge's sandbox\)\nprovision: installed bubblewrap in \d+\.\d s\n$/,
+    );
+    expect(outcome).toMatchObject({ status: 0, stderr: "" });
   });
 
   it("asks for the test-only tools only when provisioning the tests", () => {
