@@ -3,7 +3,7 @@
 // is what happened: the sandbox is checked before anything starts, and the verdict on the last
 // line is this script running the test itself after the agent finished, not the model's word.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,6 +77,12 @@ function createRepository(repo: string, files: Readonly<Record<string, string>>)
 /** Runs the demo; resolves to its exit code: 0 only when the test passes after the agent. */
 export async function runExecDemo(options: ExecDemoOptions): Promise<number> {
   const { write } = options;
+  if (!existsSync(bin)) {
+    write(
+      "exec-demo: not started: packages/cli/dist/hedge.js is missing; run `node scripts/setup.mjs` first\n",
+    );
+    return 1;
+  }
   const sandbox = await checkSandbox();
   if (!sandbox.ok) {
     write(`exec-demo: not started: ${sandbox.problem}\n`);
