@@ -15,7 +15,8 @@ const ALL = ["git", "make", "g++", "python3", "bwrap", "redis-server", "dbus-dae
   .sort();
 
 const source = fileURLToPath(new URL("provision.mjs", import.meta.url));
-let root = "";
+/** Temp directories of this test, removed after it. */
+const roots: string[] = [];
 
 interface Machine {
   /** Binaries present on PATH. */
@@ -38,9 +39,10 @@ interface Outcome {
   calls: string[];
 }
 
-function setUp(machine: Machine): { bin: string; script: string; log: string } {
+function setUp(machine: Machine): { root: string; bin: string; script: string; log: string } {
   // World-readable so an unprivileged child can run the copy and the fakes, and append to the log.
-  root = mkdtempSync(join(tmpdir(), "hedge-provision-"));
+  const root = mkdtempSync(join(tmpdir(), "hedge-provision-"));
+  roots.push(root);
   chmodSync(root, 0o777);
   const bin = join(root, "bin");
   const log = join(root, "calls.log");
@@ -71,7 +73,7 @@ function setUp(machine: Machine): { bin: string; script: string; log: string } {
       `echo "sudo $*" >> ${log}\necho "sudo: a password is required" >&2\nexit 1\n`,
     );
   }
-  return { bin, script, log };
+  return { root, bin, script, log };
 }
 
 function writeExecutable(bin: string, name: string, body: string): void {
@@ -81,7 +83,7 @@ function writeExecutable(bin: string, name: string, body: string): void {
 }
 
 function provision(machine: Machine, ...args: string[]): Outcome {
-  const { bin, script, log } = setUp(machine);
+  const { root, bin, script, log } = setUp(machine);
   const asNobody = machine.asUser === true && process.getuid?.() === 0;
   const result = spawnSync(process.execPath, [script, ...args], {
     env: { PATH: bin },
@@ -96,8 +98,7 @@ function provision(machine: Machine, ...args: string[]): Outcome {
 const without = (...names: string[]): string[] => ALL.filter((name) => !names.includes(name));
 
 afterEach(() => {
-  if (root) rmSync(root, { recursive: true, force: true });
-  root = "";
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
 });
 
 describe("provision.mjs decides from the binaries on PATH", () => {
