@@ -8,17 +8,29 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    projects: packages.map((name) => ({
-      extends: true,
-      test: {
-        name,
-        root: `packages/${name}`,
-        include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-        ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
-        ...(name === "cli"
-          ? { globalSetup: ["test/build-once.ts", "../auth/test/secret-service-session.ts"] }
-          : {}),
+    projects: [
+      ...packages.map((name) => ({
+        extends: true,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
+          ...(name === "cli"
+            ? { globalSetup: ["test/build-once.ts", "../auth/test/secret-service-session.ts"] }
+            : {}),
+        },
+      })),
+      // scripts/: provisioning and the exec demo (which runs the bundled binary, built once).
+      {
+        extends: true,
+        test: {
+          name: "scripts",
+          root: "scripts",
+          include: ["**/*.test.ts"],
+          globalSetup: ["../packages/cli/test/build-once.ts"],
+        },
       },
-    })),
+    ],
   },
 });

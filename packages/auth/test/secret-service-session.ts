@@ -40,7 +40,7 @@ export default function setup(): () => void {
   } catch (error) {
     stop(busPid, root);
     throw new Error(
-      `the keychain tests need a Secret Service: install dbus and gnome-keyring (apt-get install dbus gnome-keyring libsecret-tools); ${String(error)}`,
+      `the keychain tests need a Secret Service (dbus-daemon and gnome-keyring-daemon): run \`node scripts/provision.mjs test\` to install what is missing; ${String(error)}`,
     );
   }
   return () => {

@@ -20,6 +20,12 @@ export {
   type StopReason,
   type JsonValue,
 } from "./script.js";
+export { type Responder, type ScriptedRequest } from "./responder.js";
+export {
+  type ConversationEntry,
+  type ConversationToolCall,
+  type ConversationToolResult,
+} from "./conversation.js";
 export { errorReply, rateLimitedReply } from "./reply-helpers.js";
 export {
   openAiErrorBody,

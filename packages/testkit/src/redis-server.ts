@@ -66,7 +66,7 @@ function findRedisServer(): string {
   }
   throw new Error(
     "redis-server is not installed, and the Redis store tests need a real one (they never skip). " +
-      "Install it: sudo apt-get install redis-server",
+      "Install it: node scripts/provision.mjs test",
   );
 }
 

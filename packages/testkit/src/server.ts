@@ -5,6 +5,7 @@ import { modelList } from "./model-list.js";
 import { errorBodyFor } from "./provider-errors.js";
 import { ReplyQueue } from "./reply-queue.js";
 import { endpointOf, lastUserText } from "./request-info.js";
+import { scriptedRequest, type Responder } from "./responder.js";
 import { requestIdHeaders, sendJson, serveReply } from "./respond.js";
 import { parseReply, parseScript, type Endpoint, type Script, type ScriptReply } from "./script.js";
 
@@ -26,6 +27,11 @@ export interface RecordedRequest {
 /** Options of `startScriptedUpstream`. */
 export interface ScriptedUpstreamOptions {
   script?: Script;
+  /**
+   * Asked first for every model request: a reply decided from the request (its conversation and
+   * the tool results in it), or `undefined` to take the next scripted reply instead.
+   */
+  respond?: Responder;
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
@@ -136,7 +142,8 @@ export async function startScriptedUpstream(
 
     const model = typeof body["model"] === "string" ? body["model"] : "";
     const facts = { endpoint, model, lastUserText: lastUserText(endpoint, body) };
-    const reply = queue.take(facts);
+    const decided = options.respond?.(scriptedRequest(endpoint, model, body));
+    const reply = decided === undefined ? queue.take(facts) : parseReply(decided, "respond()");
     if (!reply) {
       const message = queue.explainMiss(facts);
       sendJson(
