@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-const packages = ["auth", "gateway", "gateway-client", "core", "testkit", "cli"];
+const packages = ["model-spec", "auth", "gateway", "gateway-client", "core", "testkit", "cli"];
 
 export default defineConfig({
   test: {

@@ -1,5 +1,5 @@
 import { CLI_LOGIN_VENDORS } from "./cli-login.js";
-import { HedgeError } from "./errors.js";
+import { HedgeError } from "@hedge/model-spec";
 import type { Profile } from "./profile-schema.js";
 import { VENDOR_IDENTITY_VARIABLES } from "./vendor-identity.js";
 

@@ -1,4 +1,3 @@
-export { HedgeError, UsageError, isHedgeError } from "./errors.js";
 export { credentialsStoreSchema, type CredentialsStoreMode } from "./config-schema.js";
 export {
   probeKeychain,

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { HedgeError } from "./errors.js";
+import { HedgeError } from "@hedge/model-spec";
 
 export interface LockOptions {
   /** How long to wait for another process to finish, in ms. */

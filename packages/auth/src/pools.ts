@@ -1,4 +1,4 @@
-import { HedgeError } from "./errors.js";
+import { HedgeError } from "@hedge/model-spec";
 import type { Profile } from "./profile-schema.js";
 import { getProfile, listProfiles, readProfileSecret } from "./profiles.js";
 

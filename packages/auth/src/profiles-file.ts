@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify as stringifyToml } from "smol-toml";
 import { writeFileAtomic } from "./atomic-write.js";
-import { HedgeError } from "./errors.js";
+import { HedgeError } from "@hedge/model-spec";
 import { withFileLock } from "./lock.js";
 import { profilesFileSchema, type ProfileRecord, type ProfilesFile } from "./profile-schema.js";
 import { readTomlFile } from "./toml-file.js";

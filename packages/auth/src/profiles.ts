@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { HedgeError, UsageError } from "./errors.js";
+import { HedgeError, UsageError } from "@hedge/model-spec";
 import {
   PROFILE_NAME_PATTERN,
   type Profile,

@@ -1,4 +1,4 @@
-import { HedgeError, UsageError } from "./errors.js";
+import { HedgeError, UsageError } from "@hedge/model-spec";
 
 /** A terminal input stream (process.stdin on a TTY), or a fake one in tests. */
 export interface SecretInput extends NodeJS.ReadableStream {

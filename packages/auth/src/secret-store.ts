@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from "node:f
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "./atomic-write.js";
-import { HedgeError } from "./errors.js";
+import { HedgeError } from "@hedge/model-spec";
 import { KEYCHAIN_OPTIONS, KEYCHAIN_SERVICE } from "./keychain.js";
 import { withFileLock } from "./lock.js";
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CredentialsStoreMode } from "./config-schema.js";
-import { HedgeError } from "./errors.js";
+import { HedgeError } from "@hedge/model-spec";
 import { probeKeychain, type KeychainProbe } from "./keychain.js";
 import { credentialsFilePath, fileStore, keyringStore, type SecretStore } from "./secret-store.js";
 

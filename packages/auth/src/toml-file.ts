@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseToml, TomlError } from "smol-toml";
-import type { HedgeError } from "./errors.js";
+import type { HedgeError } from "@hedge/model-spec";
 import { formatKeyPath, reservedKeyPath } from "./key-path.js";
 
 /** The errors a caller raises when its TOML file cannot be used (its own code, hint, exit code). */

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HedgeError } from "../src/errors.js";
+import { HedgeError } from "@hedge/model-spec";
 import { execEnvironment, profileVariables } from "../src/exec-env.js";
 import { maskSecret } from "../src/mask.js";
 import { selectSecretStore } from "../src/store-select.js";

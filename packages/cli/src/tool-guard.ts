@@ -1,4 +1,5 @@
-import { UsageError, listProfiles } from "@hedge/auth";
+import { UsageError } from "@hedge/model-spec";
+import { listProfiles } from "@hedge/auth";
 import { findHiddenRoot, resolveDenyRead, type ToolHostOptions } from "@hedge/core";
 import { IMPORTABLE_VARIABLES } from "./commands/auth-import.js";
 import { identityVariables } from "./commands/auth-providers.js";

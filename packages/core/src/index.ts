@@ -62,7 +62,6 @@ export {
   type ProjectInstructions,
 } from "./instructions/agents-md.js";
 export { BASE_INSTRUCTIONS, composeInstructions } from "./instructions/base-instructions.js";
-export type { ContentPart } from "@hedge/gateway-client";
 export { createToolHost, type ToolHostOptions } from "./tools/host.js";
 export { findHiddenRoot, resolveDenyRead, DEFAULT_DENY_READ } from "./tools/read-guard.js";
 export { REDACTED, MIN_SECRET_LENGTH } from "./tools/redact.js";

@@ -1,5 +1,6 @@
 import type { GatewayEngine } from "@hedge/gateway";
-import type { ModelClient, ModelEvent, ModelRequest, StreamOptions } from "./model-client.js";
+import type { ModelEvent } from "@hedge/model-spec";
+import type { ModelClient, ModelRequest, StreamOptions } from "./model-client.js";
 
 /** The gateway engine in-process: no HTTP hop (the CLI's default). */
 export class EmbeddedModelClient implements ModelClient {

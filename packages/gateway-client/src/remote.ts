@@ -1,6 +1,7 @@
 import OpenAI from "openai";
-import { codecFor, type CanonicalEvent } from "@hedge/gateway";
-import type { ModelClient, ModelEvent, ModelRequest, StreamOptions } from "./model-client.js";
+import { codecFor } from "@hedge/gateway";
+import type { CanonicalEvent, ModelEvent } from "@hedge/model-spec";
+import type { ModelClient, ModelRequest, StreamOptions } from "./model-client.js";
 
 export interface RemoteClientOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:4141/v1` (a `/v1` suffix is added when missing). */

@@ -10,15 +10,15 @@ import {
   resolveProviders,
   routingSchema,
   policySchema,
-  type CanonicalRequest,
 } from "@hedge/gateway";
+import type { CanonicalRequest, ModelEvent } from "@hedge/model-spec";
 import {
   makeTempHome,
   startScriptedUpstream,
   type ScriptedUpstream,
   type TempHome,
 } from "@hedge/testkit";
-import { createModelClient, type ModelClient, type ModelEvent } from "../src/index.js";
+import { createModelClient, type ModelClient } from "../src/index.js";
 
 let upstream: ScriptedUpstream;
 let home: TempHome;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { CanonicalRequest } from "../src/canonical/request.js";
-import type { EngineEvent } from "../src/engine/engine.js";
+import type { CanonicalRequest } from "@hedge/model-spec";
+import type { ModelEvent } from "@hedge/model-spec";
 import { startUsageHarness, type UsageHarness } from "./usage-harness.js";
 
 let harness: UsageHarness | undefined;
@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 /** An embedded call as a role makes it: its profile pool in the request's metadata. */
-async function ask(h: UsageHarness, profiles: string[]): Promise<EngineEvent[]> {
+async function ask(h: UsageHarness, profiles: string[]): Promise<ModelEvent[]> {
   const request: CanonicalRequest = {
     model: "m",
     messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
@@ -18,7 +18,7 @@ async function ask(h: UsageHarness, profiles: string[]): Promise<EngineEvent[]> 
     metadata: { role: "qa", profiles },
     dropped: [],
   };
-  const events: EngineEvent[] = [];
+  const events: ModelEvent[] = [];
   for await (const event of h.engine.stream(request)) events.push(event);
   return events;
 }

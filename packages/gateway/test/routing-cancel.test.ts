@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { CanonicalRequest } from "../src/canonical/request.js";
+import type { CanonicalRequest } from "@hedge/model-spec";
 import {
   FAST_RETRY,
   eventually,

@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import type { WireFormat } from "../src/providers/presets.js";
+import type { WireFormat } from "@hedge/model-spec";
 import { decodeStream, encodeStream, readFixture } from "./wire-helpers.js";
 
 /** The official SDKs parse what our stream encoders write (served by a stub `fetch`). */

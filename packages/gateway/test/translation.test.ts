@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectEvents } from "../src/canonical/collect.js";
-import type { WireFormat } from "../src/providers/presets.js";
+import { collectEvents, type WireFormat } from "@hedge/model-spec";
 import { WIRE_CODECS } from "../src/wire/registry.js";
 import { decodeStream, encodeStream, readFixture, WIRES } from "./wire-helpers.js";
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openAiRateLimitHeaders } from "@hedge/testkit";
-import type { CanonicalRequest } from "../src/canonical/request.js";
-import type { EngineEvent } from "../src/engine/engine.js";
+import type { CanonicalRequest } from "@hedge/model-spec";
+import type { ModelEvent } from "@hedge/model-spec";
 import { START } from "./routing-harness.js";
 import { startUsageHarness, type UsageHarness } from "./usage-harness.js";
 
@@ -19,8 +19,8 @@ const request: CanonicalRequest = {
   dropped: [],
 };
 
-async function collect(events: AsyncIterable<EngineEvent>): Promise<EngineEvent[]> {
-  const all: EngineEvent[] = [];
+async function collect(events: AsyncIterable<ModelEvent>): Promise<ModelEvent[]> {
+  const all: ModelEvent[] = [];
   for await (const event of events) all.push(event);
   return all;
 }

@@ -1,7 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { CanonicalEvent } from "../src/canonical/events.js";
-import type { CanonicalRequest } from "../src/canonical/request.js";
-import type { WireFormat } from "../src/providers/presets.js";
+import type { CanonicalEvent, CanonicalRequest, WireFormat } from "@hedge/model-spec";
 import { WIRE_CODECS } from "../src/wire/registry.js";
 import { SseParser } from "../src/wire/sse.js";
 

@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { HedgeError, UsageError } from "@hedge/model-spec";
 import {
-  HedgeError,
-  UsageError,
   execEnvironment,
   getProfile,
   profileVariables,

@@ -1,6 +1,5 @@
 import {
   assertSecretText,
-  isHedgeError,
   listProfiles,
   readProfileSecret,
   saveProfile,
@@ -8,6 +7,7 @@ import {
   type Profile,
   type SecretStore,
 } from "@hedge/auth";
+import { isHedgeError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { policyChangeLine } from "./auth-providers.js";

@@ -3,8 +3,6 @@ import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   CLI_LOGIN_VENDORS,
-  HedgeError,
-  UsageError,
   assertProfileName,
   assertSecretText,
   cliLoginHome,
@@ -19,6 +17,7 @@ import {
   type Profile,
   type SavedProfile,
 } from "@hedge/auth";
+import { HedgeError, UsageError } from "@hedge/model-spec";
 import { addAuthHeaders, clearLoginMarks } from "@hedge/gateway";
 import { commandContext, withStore, type CommandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";

@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline/promises";
-import { HedgeError, UsageError, listProfiles, removeProfile, switchProfile } from "@hedge/auth";
+import { HedgeError, UsageError } from "@hedge/model-spec";
+import { listProfiles, removeProfile, switchProfile } from "@hedge/auth";
 import { commandContext } from "../command-context.js";
 import { hedgeHome, type GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";

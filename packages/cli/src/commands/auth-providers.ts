@@ -2,11 +2,11 @@ import { closest, distance } from "fastest-levenshtein";
 import {
   CLI_LOGIN_VENDORS,
   GATEWAY_PROVIDER,
-  UsageError,
   listProfiles,
   type Profile,
   type ProfileKind,
 } from "@hedge/auth";
+import { UsageError } from "@hedge/model-spec";
 import {
   PROVIDER_PRESETS,
   evaluatePolicy,

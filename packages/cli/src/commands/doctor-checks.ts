@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
-import { probeKeychain, isHedgeError, listProfiles, type Profile } from "@hedge/auth";
+import { probeKeychain, listProfiles, type Profile } from "@hedge/auth";
+import { isHedgeError } from "@hedge/model-spec";
 import { SandboxUnavailableError, ensureBwrapWorks, findBwrap } from "@hedge/core";
 import { evaluatePolicy, resolveProviders, type ResolvedProvider } from "@hedge/gateway";
 import { loadConfig, type LoadedConfig } from "../config/load.js";

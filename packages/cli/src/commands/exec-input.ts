@@ -1,7 +1,8 @@
 import { accessSync, constants, existsSync, lstatSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { HedgeError, UsageError, writeFileAtomic } from "@hedge/auth";
-import { estimateTokens, type ContentPart } from "@hedge/core";
+import { HedgeError, UsageError, type ContentPart } from "@hedge/model-spec";
+import { writeFileAtomic } from "@hedge/auth";
+import { estimateTokens } from "@hedge/core";
 
 /**
  * `hedge exec` input that can be judged before the turn: a turn's tokens are not spent when its

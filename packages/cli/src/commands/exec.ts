@@ -13,12 +13,11 @@ import {
   runRoleTurn,
   sandboxModeSchema,
   type AgentEvent,
-  type ContentPart,
   type Roles,
   type SandboxMode,
 } from "@hedge/core";
+import { type ContentPart, HedgeError, UsageError } from "@hedge/model-spec";
 import type { GatewayEngine } from "@hedge/gateway";
-import { HedgeError, UsageError } from "@hedge/auth";
 import {
   DEFAULT_CONTEXT_WINDOW,
   checkOutputFile,

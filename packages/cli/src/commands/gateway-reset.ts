@@ -1,10 +1,5 @@
-import {
-  UsageError,
-  resetRoutes,
-  routeMatcher,
-  routesWithState,
-  type ResetRoute,
-} from "@hedge/gateway";
+import { UsageError } from "@hedge/model-spec";
+import { resetRoutes, routeMatcher, routesWithState, type ResetRoute } from "@hedge/gateway";
 import { commandContext, withStore } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 

@@ -1,12 +1,6 @@
 import { isIP } from "node:net";
-import {
-  GatewayKeyStore,
-  GatewayMetrics,
-  HedgeError,
-  UsageError,
-  createGatewayServer,
-  durationMs,
-} from "@hedge/gateway";
+import { GatewayKeyStore, GatewayMetrics, createGatewayServer, durationMs } from "@hedge/gateway";
+import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { buildEngine } from "../engine-factory.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
 
 /**
  * A Stop hook payload: Claude Code's (`session_id`, `transcript_path`, `cwd`, `stop_hook_active`)

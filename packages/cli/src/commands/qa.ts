@@ -9,7 +9,7 @@ import {
   type QaInput,
   type QaRunResult,
 } from "@hedge/core";
-import { UsageError } from "@hedge/auth";
+import { UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";

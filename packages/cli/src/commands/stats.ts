@@ -1,4 +1,5 @@
-import { UsageError, type AuditEntry } from "@hedge/gateway";
+import { UsageError } from "@hedge/model-spec";
+import type { AuditEntry } from "@hedge/gateway";
 import { commandContext, withStore } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { table } from "../terminal.js";

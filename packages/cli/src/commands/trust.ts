@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { UsageError } from "@hedge/auth";
+import { UsageError } from "@hedge/model-spec";
 import { hedgeHome } from "../context.js";
 import { findProjectConfig, loadConfig } from "../config/load.js";
 import {

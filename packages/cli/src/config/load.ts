@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { HedgeError, parseTomlText, readTomlFile } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
+import { parseTomlText, readTomlFile } from "@hedge/auth";
 import { holdsRepository } from "@hedge/core";
 import { EXIT } from "../exit-codes.js";
 import { foldCodexAliases } from "./codex-aliases.js";

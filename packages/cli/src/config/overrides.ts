@@ -1,5 +1,6 @@
 import { parse as parseToml } from "smol-toml";
-import { HedgeError, RESERVED_KEYS, UsageError, formatKeyPath } from "@hedge/auth";
+import { HedgeError, UsageError } from "@hedge/model-spec";
+import { RESERVED_KEYS, formatKeyPath } from "@hedge/auth";
 import { EXIT } from "../exit-codes.js";
 
 /**

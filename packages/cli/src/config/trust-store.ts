@@ -3,7 +3,8 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stringify as stringifyToml } from "smol-toml";
 import { z } from "zod";
-import { HedgeError, readTomlFile, withFileLock, writeFileAtomic } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
+import { readTomlFile, withFileLock, writeFileAtomic } from "@hedge/auth";
 import { EXIT } from "../exit-codes.js";
 
 /** One trusted project: its overlay applies whole while the file's digest is this one. */

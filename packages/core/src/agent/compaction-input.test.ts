@@ -1,4 +1,4 @@
-import type { CanonicalMessage } from "@hedge/gateway-client";
+import type { CanonicalMessage } from "@hedge/model-spec";
 import { describe, expect, it } from "vitest";
 import { fitForSummary } from "./compaction-input.js";
 import { estimateTokens } from "./token-estimate.js";

@@ -1,4 +1,4 @@
-import type { CanonicalMessage, ContentPart } from "@hedge/gateway-client";
+import type { CanonicalMessage, ContentPart } from "@hedge/model-spec";
 import { CHARS_PER_TOKEN, estimateTokens } from "./token-estimate.js";
 
 /** Below this many tokens a message is not clipped further: what is left would say nothing. */

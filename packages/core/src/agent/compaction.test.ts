@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CanonicalMessage } from "@hedge/gateway-client";
+import type { CanonicalMessage } from "@hedge/model-spec";
 import { estimateTokens } from "./compaction.js";
 
 // About 300 KB of base64: what a screenshot looks like inline.

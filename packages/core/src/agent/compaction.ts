@@ -1,4 +1,5 @@
-import type { CanonicalMessage, ModelClient } from "@hedge/gateway-client";
+import type { CanonicalMessage } from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
 import { addUsage, type ThreadItem, type TurnUsage } from "./events.js";
 import { fitForSummary } from "./compaction-input.js";

@@ -4,7 +4,7 @@
  * profile switches, QA verdicts, other tools) comes as extra item types a Codex consumer ignores.
  */
 
-import type { CanonicalUsage } from "@hedge/gateway-client";
+import type { CanonicalUsage } from "@hedge/model-spec";
 
 export type CommandStatus = "in_progress" | "completed" | "failed" | "declined";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CanonicalRequest, ModelClient, ModelEvent } from "@hedge/gateway-client";
+import type { CanonicalRequest, ModelEvent } from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
 import { streamModel } from "./model-step.js";
 
 function client(events: ModelEvent[]): ModelClient {

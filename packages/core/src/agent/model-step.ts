@@ -4,8 +4,8 @@ import {
   type CanonicalResponse,
   type CanonicalUsage,
   type ContentPart,
-  type ModelClient,
-} from "@hedge/gateway-client";
+} from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
 import type { ToolCallRequest } from "./tool-host.js";
 
 /** What one model call produced. */

@@ -3,9 +3,9 @@ import type {
   CanonicalRequest,
   CanonicalTool,
   ContentPart,
-  ModelClient,
   ResponseFormat,
-} from "@hedge/gateway-client";
+} from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
 import { compactIfNeeded, type CompactionSettings } from "./compaction.js";
 import { addUsage, type AgentEvent, type TurnUsage } from "./events.js";

@@ -1,4 +1,4 @@
-import type { CanonicalMessage, ContentPart } from "@hedge/gateway-client";
+import type { CanonicalMessage, ContentPart } from "@hedge/model-spec";
 
 /** The estimate's characters per token. */
 export const CHARS_PER_TOKEN = 4;

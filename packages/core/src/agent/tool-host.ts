@@ -1,4 +1,4 @@
-import type { CanonicalTool } from "@hedge/gateway-client";
+import type { CanonicalTool } from "@hedge/model-spec";
 import type { ThreadItem } from "./events.js";
 
 /** A tool call the model made, as the loop hands it to the tools. */

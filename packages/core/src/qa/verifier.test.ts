@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ModelClient, ModelEvent, ModelRequest } from "@hedge/gateway-client";
+import type { ModelClient, ModelRequest } from "@hedge/gateway-client";
+import type { ModelEvent } from "@hedge/model-spec";
 import { runQa, type QaInput } from "./verifier.js";
 
 /** A client that records requests and answers with scripted events. */

@@ -1,9 +1,5 @@
-import type {
-  CanonicalRequest,
-  CanonicalTool,
-  CanonicalUsage,
-  ModelClient,
-} from "@hedge/gateway-client";
+import type { CanonicalRequest, CanonicalTool, CanonicalUsage } from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
 import { failureMessage } from "../agent/failure-message.js";
 import { streamModel, type ModelStep } from "../agent/model-step.js";
 import type { AnnouncedRoute } from "../agent/route-announcer.js";

@@ -1,4 +1,4 @@
-import type { ContentPart } from "@hedge/gateway-client";
+import type { ContentPart } from "@hedge/model-spec";
 import { addUsage, emptyTurnUsage, type AgentEvent } from "../agent/events.js";
 import { failureMessage } from "../agent/failure-message.js";
 import { RouteAnnouncer } from "../agent/route-announcer.js";

@@ -1,4 +1,4 @@
-import { UsageError } from "@hedge/gateway-client";
+import { UsageError } from "@hedge/model-spec";
 import type { RoleModel, Roles } from "./pipeline.js";
 
 export type RoleName = keyof Roles;

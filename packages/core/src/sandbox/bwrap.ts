@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
-import { HedgeError } from "@hedge/gateway-client";
+import { HedgeError } from "@hedge/model-spec";
 
 const INSTALL_HINT =
   "install bubblewrap: apt-get install bubblewrap (Debian/Ubuntu; `dnf install bubblewrap` on Fedora)";

@@ -8,7 +8,7 @@ import {
   statSync,
 } from "node:fs";
 import { basename, join } from "node:path";
-import { HedgeError, type CanonicalMessage } from "@hedge/gateway-client";
+import { HedgeError, type CanonicalMessage } from "@hedge/model-spec";
 import type { AgentEvent } from "../agent/events.js";
 import { SessionLock } from "./session-lock.js";
 

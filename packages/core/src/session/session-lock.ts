@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { HedgeError } from "@hedge/gateway-client";
+import { HedgeError } from "@hedge/model-spec";
 
 /** Who holds a session: enough to tell whether that process still runs. */
 interface Holder {

@@ -1,4 +1,4 @@
-import type { CanonicalTool } from "@hedge/gateway-client";
+import type { CanonicalTool } from "@hedge/model-spec";
 import type { ThreadItem } from "../agent/events.js";
 import type { ToolCallOutcome, ToolCallRequest, ToolHost } from "../agent/tool-host.js";
 import { shellEnvironmentPolicySchema } from "../config-schema.js";

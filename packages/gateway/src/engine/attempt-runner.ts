@@ -1,4 +1,4 @@
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "@hedge/model-spec";
 import { backoffDelay } from "../routing/backoff.js";
 import { classifyFailure, type FailureClass } from "../routing/failure-class.js";
 import type { MaybePromise, RouteHealth } from "../routing/health.js";

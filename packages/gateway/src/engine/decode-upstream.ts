@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from "../canonical/events.js";
+import type { CanonicalEvent } from "@hedge/model-spec";
 import { codecFor } from "../wire/registry.js";
 import { SseParser } from "../wire/sse.js";
 import type { RequestRecord } from "./observer.js";

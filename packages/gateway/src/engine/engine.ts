@@ -1,8 +1,6 @@
 import type { Dispatcher } from "undici";
-import type { CanonicalEvent } from "../canonical/events.js";
-import type { CanonicalRequest } from "../canonical/request.js";
+import type { CanonicalRequest, GatewayError, ModelEvent } from "@hedge/model-spec";
 import type { PolicyConfig, RoutingConfig } from "../config-schema.js";
-import type { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { RouteHealth, type HealthInput } from "../routing/health.js";
 import type { Store } from "../store/store.js";
@@ -23,7 +21,6 @@ import {
   setRoute,
   setTriedRoute,
   verdictEntry,
-  type RouteSelectedEvent,
 } from "./records.js";
 import { headersOf, tryUpstream } from "./try-upstream.js";
 import {
@@ -48,8 +45,7 @@ import {
 import { resetAtOf } from "./unavailable.js";
 import { callUpstream, createUpstreamDispatcher, type UpstreamResponse } from "./upstream.js";
 
-export type EngineEvent = CanonicalEvent | RouteSelectedEvent;
-export { newRecord, newRequestId, routeEvent, setRoute, tryUpstream, type RouteSelectedEvent };
+export { newRecord, newRequestId, routeEvent, setRoute, tryUpstream };
 
 export interface GatewayEngineOptions {
   providers: readonly ResolvedProvider[];
@@ -275,7 +271,7 @@ export class GatewayEngine {
   async *stream(
     request: CanonicalRequest,
     options: { signal?: AbortSignal; requestId?: string } = {},
-  ): AsyncGenerator<EngineEvent> {
+  ): AsyncGenerator<ModelEvent> {
     const started = this.now();
     const clock = performance.now();
     const record = newRecord(options.requestId ?? newRequestId(), "canonical", request.model, true);

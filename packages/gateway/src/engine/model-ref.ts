@@ -1,4 +1,4 @@
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
 import type { ResolvedProvider } from "../providers/resolve.js";
 
 /** A model name resolved to the provider that serves it and the model id it knows. */

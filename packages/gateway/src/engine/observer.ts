@@ -1,5 +1,4 @@
-import type { CanonicalUsage } from "../canonical/events.js";
-import type { WireFormat } from "../providers/presets.js";
+import type { CanonicalUsage, WireFormat } from "@hedge/model-spec";
 
 /** One finished gateway request, as metrics and (later) the Store record it. Never a secret. */
 export interface RequestRecord {

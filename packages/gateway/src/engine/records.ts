@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { RouteSelectedEvent } from "@hedge/model-spec";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { costUsd, priceFor, type ModelPrice } from "../routing/prices.js";
 import type { AuditEntry, CallStats } from "../store/store.js";
@@ -6,20 +7,6 @@ import type { ProfileSwitch } from "../usage/switch-log.js";
 import type { AttemptLog } from "./attempt-runner.js";
 import type { RequestRecord } from "./observer.js";
 import type { Attempt, RoutePlan } from "./route.js";
-
-/** Emitted first on a canonical stream: which route serves it. Never carries a secret. */
-export interface RouteSelectedEvent {
-  type: "route.selected";
-  provider: string;
-  model: string;
-  upstreamModel: string;
-  credential: string;
-  profile: string | undefined;
-  /** The profile (or route) the usage heartbeat moved this request away from, if it did. */
-  switchedFrom?: string;
-  /** Why it moved (the previous profile's window under `switch_below`, a 429, ...). */
-  switchReason?: string;
-}
 
 // A random process prefix and a counter: unique without a random draw per request.
 const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString("hex")}`;

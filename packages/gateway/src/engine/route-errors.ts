@@ -1,4 +1,4 @@
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "@hedge/model-spec";
 import type { ExcludedRoute } from "./route.js";
 import { RoutesUnavailableError, usageExhausted } from "./unavailable.js";
 

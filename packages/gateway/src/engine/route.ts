@@ -1,6 +1,5 @@
-import { HedgeError } from "@hedge/auth";
+import { HedgeError, GatewayError } from "@hedge/model-spec";
 import type { GatewayAccount, PolicyConfig, RoutingConfig } from "../config-schema.js";
-import { GatewayError } from "../errors.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import type { RouteCondition, RouteHealth } from "../routing/health.js";
 import { priceFor } from "../routing/prices.js";

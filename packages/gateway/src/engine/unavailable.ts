@@ -1,4 +1,4 @@
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "@hedge/model-spec";
 
 /**
  * No route can take the request now, but some will again: `resetAt` is the earliest time one of

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher } from "undici";
 import type { ResolvedProvider } from "../providers/resolve.js";
-import type { WireFormat } from "../providers/presets.js";
+import type { WireFormat } from "@hedge/model-spec";
 import type { CancelSignal } from "./cancellation.js";
 import type { Attempt } from "./route.js";
 import { dispatchUpstream, type UpstreamResponse } from "./upstream-body.js";

@@ -1,4 +1,4 @@
-import type { CanonicalError, CanonicalUsage } from "../canonical/events.js";
+import type { CanonicalError, CanonicalUsage } from "@hedge/model-spec";
 import { streamPayload } from "../wire/codec.js";
 import { parseJsonObject, type JsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";

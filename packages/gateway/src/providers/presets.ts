@@ -1,5 +1,5 @@
-/** The wire format a provider endpoint speaks. */
-export type WireFormat = "chat" | "responses" | "messages";
+import type { WireFormat } from "@hedge/model-spec";
+
 /** `local` when the endpoint is on this machine or a private network, else `hosted`. */
 export type ProviderClass = "local" | "hosted";
 

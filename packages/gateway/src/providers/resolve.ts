@@ -1,4 +1,4 @@
-import { HedgeError } from "@hedge/auth";
+import { HedgeError, type WireFormat } from "@hedge/model-spec";
 import type { ProviderConfig } from "../config-schema.js";
 import type { ModelPrice } from "../routing/prices.js";
 import {
@@ -6,7 +6,6 @@ import {
   classifyBaseUrl,
   type ProviderPreset,
   type ProviderClass,
-  type WireFormat,
 } from "./presets.js";
 
 /** A provider as the gateway uses it: preset and config merged, class and region settled. */

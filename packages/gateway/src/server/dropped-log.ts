@@ -1,4 +1,4 @@
-import type { WireFormat } from "../providers/presets.js";
+import type { WireFormat } from "@hedge/model-spec";
 
 /** Receives the fields one translated request lost. */
 export type DroppedLogger = (

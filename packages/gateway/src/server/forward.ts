@@ -1,6 +1,10 @@
 import type { IncomingHttpHeaders, ServerResponse } from "node:http";
-import { ResponseCollector } from "../canonical/collect.js";
-import type { CanonicalRequest } from "../canonical/request.js";
+import {
+  ResponseCollector,
+  type CanonicalRequest,
+  GatewayError,
+  type WireFormat,
+} from "@hedge/model-spec";
 import { codecFor } from "../wire/registry.js";
 import type { AttemptLog } from "../engine/attempt-runner.js";
 import type { CancelSignal } from "../engine/cancellation.js";
@@ -10,8 +14,6 @@ import { setClientClosed } from "../engine/records.js";
 import type { Attempt, Caller, RouteInput, RoutePlan } from "../engine/route.js";
 import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
-import { GatewayError } from "../errors.js";
-import type { WireFormat } from "../providers/presets.js";
 import { isRateLimitHeader } from "../routing/header-values.js";
 import type { JsonObject } from "../wire/json.js";
 import { SseParser } from "../wire/sse.js";

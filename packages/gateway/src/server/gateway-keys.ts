@@ -2,7 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { HedgeError, writeFileAtomic } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
+import { writeFileAtomic } from "@hedge/auth";
 
 const KEY_PREFIX = "hk-";
 

@@ -1,13 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { isHedgeError } from "@hedge/auth";
+import { isHedgeError, GatewayError, type WireFormat } from "@hedge/model-spec";
 import { codecFor } from "../wire/registry.js";
 import { Cancellation } from "../engine/cancellation.js";
 import { newRecord, newRequestId, type GatewayEngine } from "../engine/engine.js";
 import { setClientClosed, setTriedRoute } from "../engine/records.js";
 import type { Caller } from "../engine/route.js";
 import type { GatewayAccount } from "../config-schema.js";
-import { GatewayError } from "../errors.js";
-import type { WireFormat } from "../providers/presets.js";
 import { DEFAULT_FAILURE_COOLDOWNS } from "../routing/failure-class.js";
 import { countTokensBody } from "./count-tokens.js";
 import { allowOrigin, answerPreflight } from "./cors.js";

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "@hedge/model-spec";
 import { isJsonObject } from "../wire/json.js";
 
 /** How much of a request body is read, and for how long. */

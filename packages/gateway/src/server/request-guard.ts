@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { GatewayError } from "../errors.js";
+import { GatewayError } from "@hedge/model-spec";
 
 /**
  * Whether a `Host` header names this machine's loopback: `localhost`, `127.0.0.0/8`, `[::1]` or

@@ -1,5 +1,4 @@
-import { GatewayError } from "../errors.js";
-import type { WireFormat } from "../providers/presets.js";
+import { GatewayError, type WireFormat } from "@hedge/model-spec";
 
 /**
  * The least a request must be before it is routed and, on pass-through, forwarded as bytes:

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { CanonicalError } from "../canonical/events.js";
+import type { CanonicalError } from "@hedge/model-spec";
 import type { RequestRecord } from "../engine/observer.js";
 import type { UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
 import type { Store, StoreOptions } from "./store.js";
 import { redactUrl } from "./store-support.js";
 

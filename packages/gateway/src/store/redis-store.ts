@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
 import type { AuditEntry, AuditQuery, Store, StoreOptions } from "./store.js";
 import {
   APPEND_AUDIT,

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
 import { oneLineMessage } from "./store-support.js";
 
 /** Opening the SQLite store's file: its mode, WAL, and one-line errors that name it. */

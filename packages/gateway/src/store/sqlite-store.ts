@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
 import { createPrivateFile, describeSqliteError, enableWal } from "./sqlite-file.js";
 import { AUDIT_BATCH_MIGRATION, AUDIT_BATCH_SCHEMA, SqliteAuditLog } from "./sqlite-audit.js";
 import type { AuditEntry, AuditQuery, Store, StoreOptions } from "./store.js";

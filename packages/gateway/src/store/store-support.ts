@@ -1,4 +1,4 @@
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "@hedge/model-spec";
 import type { AuditEntry, StoreOptions } from "./store.js";
 
 /** Shared pieces of the three Store backends, so they agree on every edge. */

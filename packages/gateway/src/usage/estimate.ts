@@ -1,4 +1,4 @@
-import type { CanonicalRequest, ContentPart } from "../canonical/request.js";
+import type { CanonicalRequest, ContentPart } from "@hedge/model-spec";
 
 // About four characters a token for English and code; close enough to decide whether a request
 // fits in what a window has left (corrected by the real usage afterwards) and to answer

@@ -1,7 +1,11 @@
-import { HedgeError } from "@hedge/auth";
+import {
+  HedgeError,
+  type CanonicalError,
+  type CanonicalEvent,
+  type CanonicalMessage,
+  type CanonicalRequest,
+} from "@hedge/model-spec";
 import type { z } from "zod";
-import type { CanonicalError, CanonicalEvent } from "../canonical/events.js";
-import type { CanonicalMessage, CanonicalRequest } from "../canonical/request.js";
 import type { SseMessage } from "./sse.js";
 import { newWireId } from "./ids.js";
 import { isJsonObject, parseJsonObject, stringField, type JsonObject } from "./json.js";

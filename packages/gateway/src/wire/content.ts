@@ -1,4 +1,4 @@
-import type { ToolResultPart } from "../canonical/request.js";
+import type { ToolResultPart } from "@hedge/model-spec";
 
 /** Text of a tool result. OpenAI tool outputs carry text only, so images cannot be forwarded. */
 export function toolResultText(part: ToolResultPart): string {

@@ -1,4 +1,4 @@
-import type { ImageSource } from "../canonical/request.js";
+import type { ImageSource } from "@hedge/model-spec";
 
 /** An image URL as a canonical source: `data:` URLs become inline base64, others stay URLs. */
 export function imageSourceFromUrl(url: string): ImageSource {

@@ -1,4 +1,4 @@
-import type { CanonicalError } from "../canonical/events.js";
+import type { CanonicalError } from "@hedge/model-spec";
 import { statusForErrorType } from "./codec.js";
 import { numberField, objectField, stringField, type JsonObject } from "./json.js";
 

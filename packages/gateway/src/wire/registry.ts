@@ -1,11 +1,15 @@
-import type { CanonicalResponse } from "../canonical/collect.js";
-import type { CanonicalError, CanonicalEvent, CanonicalUsage } from "../canonical/events.js";
-import type { CanonicalRequest } from "../canonical/request.js";
+import {
+  type CanonicalResponse,
+  type CanonicalError,
+  type CanonicalEvent,
+  type CanonicalUsage,
+  type CanonicalRequest,
+  emptyUsage,
+  namespacedToolNames,
+  type WireFormat,
+} from "@hedge/model-spec";
 import type { StreamDecoder, StreamEncoder } from "./codec.js";
 import type { SseMessage } from "./sse.js";
-import { emptyUsage } from "../canonical/events.js";
-import { namespacedToolNames } from "../canonical/request.js";
-import type { WireFormat } from "../providers/presets.js";
 import { decodeChatRequest } from "./chat/request-decode.js";
 import { encodeChatRequest } from "./chat/request-encode.js";
 import {

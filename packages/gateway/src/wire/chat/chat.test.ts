@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeStream, encodeStream, readFixture } from "../../../test/wire-helpers.js";
-import { collectEvents } from "../../canonical/collect.js";
+import { collectEvents } from "@hedge/model-spec";
 import { WireDecodeError } from "../codec.js";
 import { parseSseText } from "../sse.js";
 import { decodeChatRequest } from "./request-decode.js";

@@ -1,4 +1,4 @@
-import type { FinishReason } from "../../canonical/events.js";
+import type { FinishReason } from "@hedge/model-spec";
 
 /** Canonical finish reason of a Chat `finish_reason`. */
 export function decodeChatFinishReason(reason: string): FinishReason {

@@ -1,15 +1,15 @@
 import { z } from "zod";
-import type {
-  CanonicalMessage,
-  CanonicalRequest,
-  CanonicalTool,
-  ContentPart,
-  ImagePart,
-  ResponseFormat,
-  TextPart,
-  ToolChoice,
-} from "../../canonical/request.js";
-import { reasoningEffortSchema } from "../../canonical/request.js";
+import {
+  type CanonicalMessage,
+  type CanonicalRequest,
+  type CanonicalTool,
+  type ContentPart,
+  type ImagePart,
+  type ResponseFormat,
+  type TextPart,
+  type ToolChoice,
+  reasoningEffortSchema,
+} from "@hedge/model-spec";
 import { newCanonicalRequest, parseLenient } from "../codec.js";
 import { imageSourceFromUrl } from "../images.js";
 import { objectField, stringField, type JsonObject } from "../json.js";

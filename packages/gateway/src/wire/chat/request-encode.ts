@@ -1,4 +1,4 @@
-import type { CanonicalMessage, CanonicalRequest, TextPart } from "../../canonical/request.js";
+import type { CanonicalMessage, CanonicalRequest, TextPart } from "@hedge/model-spec";
 import { toolResultText } from "../content.js";
 import { imageSourceToUrl } from "../images.js";
 import type { JsonObject } from "../json.js";

@@ -1,5 +1,4 @@
-import type { CanonicalResponse } from "../../canonical/collect.js";
-import type { CanonicalEvent } from "../../canonical/events.js";
+import type { CanonicalResponse, CanonicalEvent } from "@hedge/model-spec";
 import { responseStartOf } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { isJsonObject, objectField, stringField, type JsonObject } from "../json.js";

@@ -1,4 +1,4 @@
-import type { CanonicalEvent, FinishReason } from "../../canonical/events.js";
+import type { CanonicalEvent, FinishReason } from "@hedge/model-spec";
 import {
   NO_EVENTS,
   malformedStreamError,

@@ -1,4 +1,4 @@
-import type { CanonicalEvent, CanonicalUsage } from "../../canonical/events.js";
+import type { CanonicalEvent, CanonicalUsage } from "@hedge/model-spec";
 import { truncatedStreamError, type StreamEncoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { encodeOpenAIError } from "../openai-error.js";

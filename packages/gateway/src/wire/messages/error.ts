@@ -1,4 +1,4 @@
-import type { CanonicalError } from "../../canonical/events.js";
+import type { CanonicalError } from "@hedge/model-spec";
 import { anthropicErrorType, statusForErrorType } from "../codec.js";
 import { objectField, stringField, type JsonObject } from "../json.js";
 

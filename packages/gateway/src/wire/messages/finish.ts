@@ -1,4 +1,4 @@
-import type { FinishReason } from "../../canonical/events.js";
+import type { FinishReason } from "@hedge/model-spec";
 
 /** Canonical finish reason of an Anthropic `stop_reason`. */
 export function decodeMessagesStopReason(reason: string): FinishReason {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeStream, encodeStream, readFixture } from "../../../test/wire-helpers.js";
-import { collectEvents } from "../../canonical/collect.js";
-import type { CanonicalEvent } from "../../canonical/events.js";
-import type { CanonicalRequest } from "../../canonical/request.js";
+import { collectEvents, type CanonicalEvent, type CanonicalRequest } from "@hedge/model-spec";
 import { parseSseText } from "../sse.js";
 import { encodeMessagesError, encodeMessagesErrorFrame } from "./error.js";
 import { decodeMessagesRequest } from "./request-decode.js";

@@ -8,7 +8,7 @@ import type {
   TextPart,
   ToolChoice,
   ToolResultPart,
-} from "../../canonical/request.js";
+} from "@hedge/model-spec";
 import { newCanonicalRequest, parseLenient } from "../codec.js";
 import { objectField, parseJsonObject, stringField, type JsonObject } from "../json.js";
 

@@ -5,7 +5,7 @@ import type {
   ImagePart,
   ReasoningEffort,
   TextPart,
-} from "../../canonical/request.js";
+} from "@hedge/model-spec";
 import { parseArguments, type JsonObject } from "../json.js";
 
 /** Anthropic requires `max_tokens`; used when the client set none. */

@@ -1,5 +1,4 @@
-import type { CanonicalResponse } from "../../canonical/collect.js";
-import { emptyUsage, type CanonicalEvent } from "../../canonical/events.js";
+import { type CanonicalResponse, emptyUsage, type CanonicalEvent } from "@hedge/model-spec";
 import { responseStartOf } from "../codec.js";
 import { newWireId } from "../ids.js";
 import {

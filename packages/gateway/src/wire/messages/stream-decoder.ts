@@ -1,4 +1,4 @@
-import { emptyUsage, type CanonicalEvent, type CanonicalUsage } from "../../canonical/events.js";
+import { emptyUsage, type CanonicalEvent, type CanonicalUsage } from "@hedge/model-spec";
 import {
   NO_EVENTS,
   malformedStreamError,

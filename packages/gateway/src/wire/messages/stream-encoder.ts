@@ -3,7 +3,7 @@ import {
   type CanonicalEvent,
   type CanonicalUsage,
   type FinishReason,
-} from "../../canonical/events.js";
+} from "@hedge/model-spec";
 import { truncatedStreamError, type StreamEncoder } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { encodeMessagesErrorFrame } from "./error.js";

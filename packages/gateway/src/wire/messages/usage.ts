@@ -1,4 +1,4 @@
-import type { CanonicalUsage } from "../../canonical/events.js";
+import type { CanonicalUsage } from "@hedge/model-spec";
 import { numberField, type JsonObject } from "../json.js";
 
 /**

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectEvents } from "../../canonical/collect.js";
-import type { CanonicalEvent } from "../../canonical/events.js";
+import { collectEvents, type CanonicalEvent } from "@hedge/model-spec";
 import { isJsonObject, type JsonObject } from "../json.js";
 import { encodeMessagesRequest } from "../messages/request-encode.js";
 import { parseSseText } from "../sse.js";

@@ -9,7 +9,7 @@ import {
   type ImagePart,
   type ReasoningPart,
   type TextPart,
-} from "../../canonical/request.js";
+} from "@hedge/model-spec";
 import { newCanonicalRequest, parseLenient, WireDecodeError } from "../codec.js";
 import { imageSourceFromUrl } from "../images.js";
 import { unwrapAnthropicThinking } from "./carried-thinking.js";

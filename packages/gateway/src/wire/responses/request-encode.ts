@@ -1,8 +1,4 @@
-import type {
-  CanonicalMessage,
-  CanonicalRequest,
-  ReasoningEffort,
-} from "../../canonical/request.js";
+import type { CanonicalMessage, CanonicalRequest, ReasoningEffort } from "@hedge/model-spec";
 import { imageSourceToUrl } from "../images.js";
 import type { JsonObject } from "../json.js";
 import { toolResultText } from "../content.js";

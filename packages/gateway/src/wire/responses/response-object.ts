@@ -1,4 +1,4 @@
-import type { CanonicalError, CanonicalUsage, FinishReason } from "../../canonical/events.js";
+import type { CanonicalError, CanonicalUsage, FinishReason } from "@hedge/model-spec";
 import type { JsonObject } from "../json.js";
 import { encodeResponsesUsage } from "./usage.js";
 

@@ -1,6 +1,8 @@
-import type { CanonicalResponse } from "../../canonical/collect.js";
-import type { CanonicalEvent } from "../../canonical/events.js";
-import { NAMESPACE_SEPARATOR } from "../../canonical/request.js";
+import {
+  type CanonicalResponse,
+  type CanonicalEvent,
+  NAMESPACE_SEPARATOR,
+} from "@hedge/model-spec";
 import { responseStartOf } from "../codec.js";
 import { newWireId } from "../ids.js";
 import { isJsonObject, stringField, type JsonObject } from "../json.js";

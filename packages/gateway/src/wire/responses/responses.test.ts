@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeStream, encodeStream, readFixture } from "../../../test/wire-helpers.js";
-import { collectEvents } from "../../canonical/collect.js";
-import { namespacedToolNames } from "../../canonical/request.js";
+import { collectEvents, namespacedToolNames } from "@hedge/model-spec";
 import { parseSseText } from "../sse.js";
 import { decodeResponsesRequest } from "./request-decode.js";
 import { encodeResponsesRequest } from "./request-encode.js";

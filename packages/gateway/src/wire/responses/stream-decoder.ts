@@ -1,5 +1,4 @@
-import type { CanonicalError, CanonicalEvent } from "../../canonical/events.js";
-import { NAMESPACE_SEPARATOR } from "../../canonical/request.js";
+import { type CanonicalError, type CanonicalEvent, NAMESPACE_SEPARATOR } from "@hedge/model-spec";
 import {
   NO_EVENTS,
   malformedStreamError,

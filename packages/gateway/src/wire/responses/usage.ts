@@ -1,4 +1,4 @@
-import type { CanonicalUsage } from "../../canonical/events.js";
+import type { CanonicalUsage } from "@hedge/model-spec";
 import { numberField, objectField, type JsonObject } from "../json.js";
 
 /** Canonical usage of a Responses `usage` object. */

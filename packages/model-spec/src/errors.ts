@@ -1,6 +1,5 @@
 /**
- * The base of hedge's error hierarchy. `auth` is the root of the package graph, so the shared
- * error types live here; `gateway` and `gateway-client` re-export them for their dependents.
+ * The base of hedge's error hierarchy, shared by every package (each imports it from here).
  *
  * A HedgeError is a foreseeable problem: the CLI prints `message` (one line) and `hint` (the next
  * step), never a stack trace, and exits with `exitCode`.

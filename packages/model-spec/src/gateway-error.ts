@@ -1,4 +1,4 @@
-import { HedgeError } from "@hedge/auth";
+import { HedgeError } from "./errors.js";
 
 /**
  * A gateway failure with the HTTP status and wire error type a client should see.
