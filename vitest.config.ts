@@ -1,6 +1,15 @@
 import { defineConfig } from "vitest/config";
 
-const packages = ["model-spec", "auth", "gateway", "gateway-client", "core", "testkit", "cli"];
+const packages = [
+  "model-spec",
+  "wire",
+  "auth",
+  "gateway",
+  "gateway-client",
+  "core",
+  "testkit",
+  "cli",
+];
 
 export default defineConfig({
   test: {

@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { codecFor } from "@hedge/gateway";
+import { codecFor } from "@hedge/wire";
 import type { CanonicalEvent, ModelEvent } from "@hedge/model-spec";
 import type { ModelClient, ModelRequest, StreamOptions } from "./model-client.js";
 

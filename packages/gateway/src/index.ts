@@ -20,10 +20,6 @@ export {
 export { resolveProviders, resolveProvider, type ResolvedProvider } from "./providers/resolve.js";
 export { evaluatePolicy, type PolicyVerdict } from "./routing/policy.js";
 
-export { codecFor } from "./wire/registry.js";
-export type { WireCodec } from "./wire/registry.js";
-export { SseParser, formatSseFrame, type SseMessage } from "./wire/sse.js";
-
 // Engine and server.
 export { GatewayEngine, newRequestId, type GatewayEngineOptions } from "./engine/engine.js";
 export {

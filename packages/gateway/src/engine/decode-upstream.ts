@@ -1,6 +1,5 @@
 import type { CanonicalEvent } from "@hedge/model-spec";
-import { codecFor } from "../wire/registry.js";
-import { SseParser } from "../wire/sse.js";
+import { codecFor, SseParser } from "@hedge/wire";
 import type { RequestRecord } from "./observer.js";
 import type { Attempt } from "./route.js";
 import type { UpstreamResponse } from "./upstream-body.js";

@@ -4,7 +4,7 @@ import type { PolicyConfig, RoutingConfig } from "../config-schema.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { RouteHealth, type HealthInput } from "../routing/health.js";
 import type { Store } from "../store/store.js";
-import { codecFor } from "../wire/registry.js";
+import { codecFor } from "@hedge/wire";
 import { estimateRequestTokens } from "../usage/estimate.js";
 import { profileOfRoute } from "../usage/family.js";
 import type { ProfileSwitch } from "../usage/switch-log.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codecFor } from "../wire/registry.js";
+import { codecFor } from "@hedge/wire";
 import { UsageTap, usageObject } from "./usage-tap.js";
 
 const body = (value: unknown): Buffer => Buffer.from(JSON.stringify(value, null, 1));

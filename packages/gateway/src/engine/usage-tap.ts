@@ -1,8 +1,11 @@
 import type { CanonicalError, CanonicalUsage } from "@hedge/model-spec";
-import { streamPayload } from "../wire/codec.js";
-import { parseJsonObject, type JsonObject } from "../wire/json.js";
-import { SseParser } from "../wire/sse.js";
-import type { WireCodec } from "../wire/registry.js";
+import {
+  streamPayload,
+  parseJsonObject,
+  type JsonObject,
+  SseParser,
+  type WireCodec,
+} from "@hedge/wire";
 
 /**
  * Watches pass-through bytes for usage, tool calls and the stream's health without re-encoding

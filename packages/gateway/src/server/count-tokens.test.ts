@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WireDecodeError } from "../wire/codec.js";
+import { WireDecodeError } from "@hedge/wire";
 import { countTokensBody } from "./count-tokens.js";
 
 describe("countTokensBody", () => {

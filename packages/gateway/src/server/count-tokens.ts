@@ -1,5 +1,5 @@
 import { estimateInputTokens } from "../usage/estimate.js";
-import { decodeMessagesRequest } from "../wire/messages/request-decode.js";
+import { decodeMessagesRequest } from "@hedge/wire";
 
 /**
  * `POST /v1/messages/count_tokens` for clients such as Claude Code. The gateway does not ask

@@ -5,7 +5,7 @@ import {
   GatewayError,
   type WireFormat,
 } from "@hedge/model-spec";
-import { codecFor } from "../wire/registry.js";
+import { codecFor, type JsonObject, SseParser } from "@hedge/wire";
 import type { AttemptLog } from "../engine/attempt-runner.js";
 import type { CancelSignal } from "../engine/cancellation.js";
 import { setRoute, tryUpstream, type GatewayEngine, type RunContext } from "../engine/engine.js";
@@ -15,8 +15,6 @@ import type { Attempt, Caller, RouteInput, RoutePlan } from "../engine/route.js"
 import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
 import { isRateLimitHeader } from "../routing/header-values.js";
-import type { JsonObject } from "../wire/json.js";
-import { SseParser } from "../wire/sse.js";
 import { streamThrough, waitForDrain } from "./sse-pass-through.js";
 import { estimateBodyTokens } from "../usage/estimate.js";
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { isHedgeError, GatewayError, type WireFormat } from "@hedge/model-spec";
-import { codecFor } from "../wire/registry.js";
+import { codecFor } from "@hedge/wire";
 import { Cancellation } from "../engine/cancellation.js";
 import { newRecord, newRequestId, type GatewayEngine } from "../engine/engine.js";
 import { setClientClosed, setTriedRoute } from "../engine/records.js";

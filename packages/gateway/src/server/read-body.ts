@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { GatewayError } from "@hedge/model-spec";
-import { isJsonObject } from "../wire/json.js";
+import { isJsonObject } from "@hedge/wire";
 
 /** How much of a request body is read, and for how long. */
 export interface BodyLimits {

@@ -3,8 +3,7 @@ import type { CanonicalError } from "@hedge/model-spec";
 import type { RequestRecord } from "../engine/observer.js";
 import type { UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
-import { malformedStreamError, truncatedStreamError } from "../wire/codec.js";
-import type { WireCodec } from "../wire/registry.js";
+import { malformedStreamError, truncatedStreamError, type WireCodec } from "@hedge/wire";
 
 /**
  * Streams an upstream SSE body to a client of the same wire, byte for byte, one whole event at a

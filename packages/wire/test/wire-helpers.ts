@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { CanonicalEvent, CanonicalRequest, WireFormat } from "@hedge/model-spec";
-import { WIRE_CODECS } from "../src/wire/registry.js";
-import { SseParser } from "../src/wire/sse.js";
+import { WIRE_CODECS } from "../src/registry.js";
+import { SseParser } from "../src/sse.js";
 
 /** Text of a spec-exact SSE fixture in test/fixtures. */
 export function readFixture(name: string): string {

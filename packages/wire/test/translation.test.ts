@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collectEvents, type WireFormat } from "@hedge/model-spec";
-import { WIRE_CODECS } from "../src/wire/registry.js";
+import { WIRE_CODECS } from "../src/registry.js";
 import { decodeStream, encodeStream, readFixture, WIRES } from "./wire-helpers.js";
 
 /** One conversation with a tool round trip, as each client wire would send it. */

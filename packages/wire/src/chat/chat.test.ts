@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeStream, encodeStream, readFixture } from "../../../test/wire-helpers.js";
+import { decodeStream, encodeStream, readFixture } from "../../test/wire-helpers.js";
 import { collectEvents } from "@hedge/model-spec";
 import { WireDecodeError } from "../codec.js";
 import { parseSseText } from "../sse.js";

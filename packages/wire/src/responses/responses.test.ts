@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeStream, encodeStream, readFixture } from "../../../test/wire-helpers.js";
+import { decodeStream, encodeStream, readFixture } from "../../test/wire-helpers.js";
 import { collectEvents, namespacedToolNames } from "@hedge/model-spec";
 import { parseSseText } from "../sse.js";
 import { decodeResponsesRequest } from "./request-decode.js";
