@@ -39,7 +39,7 @@ const cliGatewayImportersToMove = [
   "packages/cli/src/commands/gateway-serve.ts",
   "packages/cli/src/commands/gateway-status.ts",
   "packages/cli/src/commands/heartbeat.ts",
-  "packages/cli/src/commands/stats.ts",
+  "packages/cli/src/commands/stats.ts", // type-only
   "packages/cli/src/commands/usage-wait.ts",
   "packages/cli/src/commands/usage.ts",
   "packages/cli/src/config/schema.ts",
