@@ -48,7 +48,9 @@ describe("a refusal marks what it is about, persisted in state.db", () => {
     ]);
     const table = await s.hedge(["gateway", "status"]);
     expect(table.stdout).toContain("model gpt-restricted");
-    expect(table.stdout).toMatch(/at re-login, or \d{4}-\d\d-\d\dT[\d:.]+Z \(in \d+m\d\ds\)/);
+    expect(table.stdout).toMatch(
+      /at re-login, or \d{4}-\d\d-\d\dT[\d:.]+Z \(in (?:\d+m\d\ds|\d+h\d\dm)\)/,
+    );
 
     const unknown = await s.hedge(["gateway", "reset", "lab:env:OTHER"]);
     expect(unknown.code).toBe(2);
