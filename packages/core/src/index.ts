@@ -10,18 +10,31 @@ export {
   type TurnRule,
 } from "./config-schema.js";
 export {
+  agentEventSchema,
+  codexEventSchema,
+  turnUsageSchema,
+  deliveryViaSchema,
+  isCodexEvent,
+  isTransientEvent,
   emptyTurnUsage,
   type AgentEvent,
-  type ThreadItem,
+  type AgentEventType,
+  type CodexEvent,
+  type DeliveryVia,
   type TurnUsage,
+} from "./agent/events.js";
+export {
+  threadItemSchema,
+  type ThreadItem,
   type AgentMessageItem,
+  type AsideItem,
   type CommandExecutionItem,
   type FileChangeItem,
   type TodoListItem,
   type RouteDecisionItem,
   type QaVerdictItem,
   type ProfileSwitchItem,
-} from "./agent/events.js";
+} from "./agent/items.js";
 export {
   runSteps,
   REQUEST_HELP_TOOL,
@@ -83,7 +96,14 @@ export {
   createDefaultToolRegistry,
   createPlanningToolRegistry,
 } from "./tools/default-tools.js";
-export { denyAllApprovals, type ApprovalRequest, type ApprovalDecision } from "./tools/approval.js";
+export { denyAllApprovals } from "./tools/approval.js";
+export {
+  approvalRequestSchema,
+  approvalAnswerSchema,
+  isApproved,
+  type ApprovalRequest,
+  type ApprovalAnswer,
+} from "./tools/approval-schema.js";
 export { buildSandboxedCommand } from "./sandbox/build-command.js";
 export { SandboxUnavailableError, findBwrap, ensureBwrapWorks } from "./sandbox/bwrap.js";
 export {

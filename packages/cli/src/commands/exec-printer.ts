@@ -87,6 +87,8 @@ function describeItem(item: ThreadItem): string {
       return `${item.verdict === "pass" ? paint.green("qa: pass") : paint.yellow(`qa: ${item.verdict}`)} ${paint.dim(item.reason)}${item.tasks.length ? `\n${item.tasks.map((task) => `  + ${task}`).join("\n")}` : ""}\n`;
     case "error":
       return paint.red(`error: ${item.message}\n`);
+    case "aside":
+      return "";
   }
 }
 

@@ -181,7 +181,7 @@ export async function runExec(
     network,
     approvalPolicy,
     // Nobody can answer in exec: anything that needs approval is declined and the model told.
-    approve: () => Promise.resolve("denied" as const),
+    approve: () => Promise.resolve({ type: "deny" as const }),
     // hedge's keys stay out of tools' children and output; secret stores stay hidden.
     ...toolGuardOptions(config, home, connection.secrets),
   };
