@@ -139,3 +139,23 @@ export {
   type GitOutput,
   type RepoGit,
 } from "./git/run-git.js";
+export {
+  Thread,
+  type ThreadDeps,
+  type ThreadState,
+  type RoleState,
+  type RunInput,
+} from "./thread/thread.js";
+export {
+  resolveThreadSettings,
+  type ThreadConfig,
+  type ThreadFlags,
+  type ThreadSettings,
+  type ToolGuard,
+} from "./thread/settings.js";
+export type { InputStore, InputKind, InputState, PendingInput } from "./thread/input-store.js";
+export { MemoryInputStore } from "./thread/memory-input-store.js";
+export type { ApprovalMode } from "./thread/approval-broker.js";
+export { DEFAULT_CONTEXT_WINDOW, checkPromptFits } from "./thread/prompt-fit.js";
+export { createQaVerifier } from "./qa/turn-verifier.js";
+export type { CoreConfig } from "./config-schema.js";

@@ -170,3 +170,12 @@ export function addUsage(total: TurnUsage, usage: CanonicalUsage | undefined): v
   total.output_tokens += usage.output_tokens;
   total.reasoning_output_tokens += usage.reasoning_tokens;
 }
+
+/** Adds a turn's usage to a total (a session's, a thread's). */
+export function addTurnUsage(total: TurnUsage, usage: TurnUsage): void {
+  total.input_tokens += usage.input_tokens;
+  total.cached_input_tokens += usage.cached_input_tokens;
+  total.cache_write_input_tokens += usage.cache_write_input_tokens;
+  total.output_tokens += usage.output_tokens;
+  total.reasoning_output_tokens += usage.reasoning_output_tokens;
+}

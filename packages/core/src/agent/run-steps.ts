@@ -2,6 +2,7 @@ import type {
   CanonicalMessage,
   CanonicalRequest,
   CanonicalTool,
+  CanonicalUsage,
   ContentPart,
   ResponseFormat,
 } from "@hedge/model-spec";
@@ -45,6 +46,16 @@ export interface StepSettings {
   reasoningEffort?: "minimal" | "low" | "medium" | "high";
   /** Item ids continue across turns of a thread. */
   nextItemId: () => string;
+  /**
+   * Called at every step boundary (before each model call, so after the previous step's tool
+   * results): delivers the steers waiting for the running turn into the session, in one
+   * synchronous block, and returns the events saying so.
+   */
+  deliverSteers?: () => AgentEvent[];
+  /** Events of the moment (streamed text, what a role does now): shown at once, never recorded. */
+  live?: (event: AgentEvent) => void;
+  /** Told every model call's usage, with the role that made it. */
+  onModelUsage?: (role: string, usage: CanonicalUsage) => void;
 }
 
 /** One phase of a turn: one role's model working the shared conversation with its tools. */
@@ -66,7 +77,8 @@ export interface PhaseContext extends StepSettings {
 
 /** How a phase ended. */
 export type PhaseOutcome =
-  | { status: "answered"; text: string }
+  /** `itemId`: the id the answer's text streamed under (`item.delta`), for its agent_message. */
+  | { status: "answered"; text: string; itemId?: string }
   | { status: "escalated"; reason: string }
   | { status: "failed"; message: string }
   | { status: "interrupted" };
@@ -90,13 +102,18 @@ export async function* runSteps(
 ): AsyncGenerator<AgentEvent, PhaseOutcome> {
   const { session } = phase;
   let consecutiveFailures = 0;
+  const activity = roleActivity(phase);
   for (let step = 0; step < phase.maxSteps; step += 1) {
     if (phase.signal.aborted) return { status: "interrupted" };
+    yield* phase.deliverSteers?.() ?? [];
     const compacted = await compactIfNeeded(phase, usage);
     if (compacted) yield { type: "item.completed", item: compacted };
 
     const pending: AgentEvent[] = [];
     let result: ModelStep;
+    // The text streams under the id its agent_message item gets, once the first piece arrives.
+    let messageId: string | undefined;
+    activity.set("model");
     try {
       result = await streamModel(
         phase.client,
@@ -112,16 +129,30 @@ export async function* runSteps(
               movedReason: "the gateway moved this role to another route",
             });
             for (const item of items) pending.push({ type: "item.completed", item });
+            activity.profile(route.profile ?? null);
           },
+          ...(phase.live
+            ? {
+                onText: (delta: string) => {
+                  messageId ??= phase.nextItemId();
+                  phase.live?.({ type: "item.delta", item_id: messageId, field: "text", delta });
+                },
+              }
+            : {}),
         },
       );
     } catch (error) {
+      activity.set("idle");
       if (phase.signal.aborted) return { status: "interrupted" };
       throw error;
     }
     yield* pending;
     addUsage(usage, result.usage);
-    if (result.error) return { status: "failed", message: result.error };
+    if (result.usage) phase.onModelUsage?.(phase.role, result.usage);
+    if (result.error) {
+      activity.set("idle");
+      return { status: "failed", message: result.error };
+    }
     if (result.reasoning) {
       yield {
         type: "item.completed",
@@ -129,11 +160,14 @@ export async function* runSteps(
       };
     }
     session.appendMessage(assistantMessage(result));
-    if (result.toolCalls.length === 0) return { status: "answered", text: result.text };
+    if (result.toolCalls.length === 0) {
+      activity.set("idle");
+      return { status: "answered", text: result.text, ...(messageId ? { itemId: messageId } : {}) };
+    }
     if (result.text.trim()) {
       yield {
         type: "item.completed",
-        item: { id: phase.nextItemId(), type: "agent_message", text: result.text },
+        item: { id: messageId ?? phase.nextItemId(), type: "agent_message", text: result.text },
       };
     }
     const results: ContentPart[] = [];
@@ -149,9 +183,14 @@ export async function* runSteps(
         continue;
       }
       const reports: AgentEvent[] = [];
+      activity.set("tool", call.name);
       const outcome = await phase.tools.run(
         call,
-        (stage, item) => reports.push({ type: `item.${stage}`, item }),
+        (stage, item) => {
+          reports.push({ type: `item.${stage}`, item });
+          if (stage === "started" && item.type === "command_execution")
+            activity.set("tool", `running \`${item.command}\``);
+        },
         phase.nextItemId,
         phase.signal,
       );
@@ -166,6 +205,7 @@ export async function* runSteps(
       if (phase.signal.aborted) break;
     }
     session.appendMessage({ role: "tool", content: results });
+    activity.set("idle");
     if (phase.signal.aborted) return { status: "interrupted" };
     if (helpReason !== undefined)
       return { status: "escalated", reason: `the executor asked for help: ${helpReason}` };
@@ -176,6 +216,41 @@ export async function* runSteps(
   return {
     status: "failed",
     message: `the turn stopped after ${phase.maxSteps} model calls without a final answer (agent.max_steps)`,
+  };
+}
+
+/** Reports what the phase's role does now (`role.activity`), when the caller listens. */
+function roleActivity(phase: PhaseContext): {
+  set: (what: "model" | "tool" | "idle", action?: string) => void;
+  profile: (profile: string | null) => void;
+} {
+  let current: Extract<AgentEvent, { type: "role.activity" }> | undefined;
+  let profile: string | null = null;
+  const emit = (): void => {
+    if (current) phase.live?.(current);
+  };
+  return {
+    set(what, action) {
+      if (!phase.live) return;
+      current = {
+        type: "role.activity",
+        role: phase.role,
+        phase: what,
+        model: phase.model,
+        profile,
+        started_at: Date.now(),
+        ...(action === undefined ? {} : { action }),
+      };
+      emit();
+    },
+    profile(next) {
+      if (next === profile) return;
+      profile = next;
+      if (current) {
+        current = { ...current, profile };
+        emit();
+      }
+    },
   };
 }
 
