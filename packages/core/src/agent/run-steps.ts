@@ -12,7 +12,9 @@ import { compactIfNeeded, type CompactionSettings } from "./compaction.js";
 import { addUsage, type AgentEvent, type TurnUsage } from "./events.js";
 import { streamModel, type ModelStep } from "./model-step.js";
 import type { RouteAnnouncer } from "./route-announcer.js";
-import type { ToolHost } from "./tool-host.js";
+import { reportWhile } from "./report-while.js";
+import { RoleActivity } from "./role-activity.js";
+import type { ToolCallOutcome, ToolHost } from "./tool-host.js";
 
 /** The tool an executor calls to hand a problem back to the orchestrator. */
 export const REQUEST_HELP_TOOL: CanonicalTool = {
@@ -52,8 +54,6 @@ export interface StepSettings {
    * synchronous block, and returns the events saying so.
    */
   deliverSteers?: () => AgentEvent[];
-  /** Events of the moment (streamed text, what a role does now): shown at once, never recorded. */
-  live?: (event: AgentEvent) => void;
   /** Told every model call's usage, with the role that made it. */
   onModelUsage?: (role: string, usage: CanonicalUsage) => void;
 }
@@ -102,24 +102,20 @@ export async function* runSteps(
 ): AsyncGenerator<AgentEvent, PhaseOutcome> {
   const { session } = phase;
   let consecutiveFailures = 0;
-  const activity = roleActivity(phase);
+  const activity = new RoleActivity(phase.role, phase.model);
   for (let step = 0; step < phase.maxSteps; step += 1) {
     if (phase.signal.aborted) return { status: "interrupted" };
     yield* phase.deliverSteers?.() ?? [];
     const compacted = await compactIfNeeded(phase, usage);
     if (compacted) yield { type: "item.completed", item: compacted };
 
-    const pending: AgentEvent[] = [];
-    let result: ModelStep;
     // The text streams under the id its agent_message item gets, once the first piece arrives.
     let messageId: string | undefined;
-    activity.set("model");
+    yield activity.set("model");
+    let result: ModelStep;
     try {
-      result = await streamModel(
-        phase.client,
-        buildRequest(phase, session.history()),
-        phase.signal,
-        {
+      result = yield* reportWhile<AgentEvent, ModelStep>((report) =>
+        streamModel(phase.client, buildRequest(phase, session.history()), phase.signal, {
           onRoute: (route) => {
             const items = phase.routes.announce({
               role: phase.role,
@@ -128,29 +124,25 @@ export async function* runSteps(
               reason: phase.decisionReason,
               movedReason: "the gateway moved this role to another route",
             });
-            for (const item of items) pending.push({ type: "item.completed", item });
-            activity.profile(route.profile ?? null);
+            for (const item of items) report({ type: "item.completed", item });
+            const routed = activity.routed(route.profile ?? null);
+            if (routed) report(routed);
           },
-          ...(phase.live
-            ? {
-                onText: (delta: string) => {
-                  messageId ??= phase.nextItemId();
-                  phase.live?.({ type: "item.delta", item_id: messageId, field: "text", delta });
-                },
-              }
-            : {}),
-        },
+          onText: (delta) => {
+            messageId ??= phase.nextItemId();
+            report({ type: "item.delta", item_id: messageId, field: "text", delta });
+          },
+        }),
       );
     } catch (error) {
-      activity.set("idle");
+      yield activity.set("idle");
       if (phase.signal.aborted) return { status: "interrupted" };
       throw error;
     }
-    yield* pending;
     addUsage(usage, result.usage);
     if (result.usage) phase.onModelUsage?.(phase.role, result.usage);
     if (result.error) {
-      activity.set("idle");
+      yield activity.set("idle");
       return { status: "failed", message: result.error };
     }
     if (result.reasoning) {
@@ -161,7 +153,7 @@ export async function* runSteps(
     }
     session.appendMessage(assistantMessage(result));
     if (result.toolCalls.length === 0) {
-      activity.set("idle");
+      yield activity.set("idle");
       return { status: "answered", text: result.text, ...(messageId ? { itemId: messageId } : {}) };
     }
     if (result.text.trim()) {
@@ -182,19 +174,19 @@ export async function* runSteps(
         });
         continue;
       }
-      const reports: AgentEvent[] = [];
-      activity.set("tool", call.name);
-      const outcome = await phase.tools.run(
-        call,
-        (stage, item) => {
-          reports.push({ type: `item.${stage}`, item });
-          if (stage === "started" && item.type === "command_execution")
-            activity.set("tool", `running \`${item.command}\``);
-        },
-        phase.nextItemId,
-        phase.signal,
+      yield activity.set("tool", call.name);
+      const outcome = yield* reportWhile<AgentEvent, ToolCallOutcome>((report) =>
+        phase.tools.run(
+          call,
+          (stage, item) => {
+            report({ type: `item.${stage}`, item });
+            if (stage === "started" && item.type === "command_execution")
+              report(activity.set("tool", `running \`${item.command}\``));
+          },
+          phase.nextItemId,
+          phase.signal,
+        ),
       );
-      yield* reports;
       consecutiveFailures = outcome.isError ? consecutiveFailures + 1 : 0;
       results.push({
         type: "tool_result",
@@ -205,7 +197,7 @@ export async function* runSteps(
       if (phase.signal.aborted) break;
     }
     session.appendMessage({ role: "tool", content: results });
-    activity.set("idle");
+    yield activity.set("idle");
     if (phase.signal.aborted) return { status: "interrupted" };
     if (helpReason !== undefined)
       return { status: "escalated", reason: `the executor asked for help: ${helpReason}` };
@@ -216,41 +208,6 @@ export async function* runSteps(
   return {
     status: "failed",
     message: `the turn stopped after ${phase.maxSteps} model calls without a final answer (agent.max_steps)`,
-  };
-}
-
-/** Reports what the phase's role does now (`role.activity`), when the caller listens. */
-function roleActivity(phase: PhaseContext): {
-  set: (what: "model" | "tool" | "idle", action?: string) => void;
-  profile: (profile: string | null) => void;
-} {
-  let current: Extract<AgentEvent, { type: "role.activity" }> | undefined;
-  let profile: string | null = null;
-  const emit = (): void => {
-    if (current) phase.live?.(current);
-  };
-  return {
-    set(what, action) {
-      if (!phase.live) return;
-      current = {
-        type: "role.activity",
-        role: phase.role,
-        phase: what,
-        model: phase.model,
-        profile,
-        started_at: Date.now(),
-        ...(action === undefined ? {} : { action }),
-      };
-      emit();
-    },
-    profile(next) {
-      if (next === profile) return;
-      profile = next;
-      if (current) {
-        current = { ...current, profile };
-        emit();
-      }
-    },
   };
 }
 

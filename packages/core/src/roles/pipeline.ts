@@ -108,7 +108,6 @@ export async function* runRoleTurn(
     ...(context.reasoningEffort ? { reasoningEffort: context.reasoningEffort } : {}),
     nextItemId: context.nextItemId,
     ...(context.deliverSteers ? { deliverSteers: context.deliverSteers } : {}),
-    ...(context.live ? { live: context.live } : {}),
     ...(context.onModelUsage ? { onModelUsage: context.onModelUsage } : {}),
     turnId: context.turnId,
     decisionReason: reason,

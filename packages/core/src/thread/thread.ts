@@ -392,7 +392,6 @@ export class Thread {
               .recordVerdict({ session: this.id, turn: turnId, model: roles.qa.model, verdict })
               .catch(() => undefined),
           deliverSteers: () => this.deliverSteers(turnId),
-          live: (event) => this.forward(event),
           onModelUsage: (role, usage) => {
             const inContext = role === "executor" || role === "orchestrator";
             if (inContext) this.contextRole = role;
