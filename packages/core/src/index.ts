@@ -139,13 +139,8 @@ export {
   type GitOutput,
   type RepoGit,
 } from "./git/run-git.js";
-export {
-  Thread,
-  type ThreadDeps,
-  type ThreadState,
-  type RoleState,
-  type RunInput,
-} from "./thread/thread.js";
+export { Thread } from "./thread/thread.js";
+export type { ThreadDeps, ThreadState, RoleState, RunInput } from "./thread/thread-types.js";
 export {
   resolveThreadSettings,
   type ThreadConfig,

@@ -98,6 +98,30 @@ describe("Thread: approvals are events", () => {
         current.thread.answerApproval(requested.request_id, { type: "approve_once" }),
     ).toBe(false);
   });
+
+  it("approve_session: the same command runs again without asking", async () => {
+    const current = (rig = await threadRig(
+      (request) =>
+        request.toolResults.length < 2 ? { toolCalls: [escalated] } : { text: "Twice." },
+      { config: { approval_policy: "on-request" } },
+    ));
+    let answered = 0;
+    const events = await drain(current.thread.run({ prompt: "write the notes twice" }), (event) => {
+      if (event.type !== "approval.requested") return;
+      if (current.thread.answerApproval(event.request_id, { type: "approve_session" }))
+        answered += 1;
+    });
+
+    expect(answered).toBe(1);
+    expect(
+      events.flatMap((event) => (event.type === "approval.resolved" ? [event.by] : [])),
+    ).toEqual(["user", "session"]);
+    const commands = events.filter(
+      (event) => event.type === "item.completed" && event.item.type === "command_execution",
+    );
+    expect(commands).toHaveLength(2);
+    expect(commands.every((event) => JSON.stringify(event).includes('"exit_code":0'))).toBe(true);
+  });
 });
 
 describe("Thread: ask, a side question on a fork", () => {

@@ -16,7 +16,8 @@ import {
 import { coreConfigShape, shellEnvironmentPolicySchema } from "../src/config-schema.js";
 import type { AgentEvent } from "../src/agent/events.js";
 import { resolveThreadSettings, type ThreadFlags } from "../src/thread/settings.js";
-import { Thread, type ThreadDeps } from "../src/thread/thread.js";
+import { Thread } from "../src/thread/thread.js";
+import type { ThreadDeps } from "../src/thread/thread-types.js";
 
 /** The route header hedge's gateway sends: the scripted upstream plays a gateway on profile work. */
 export const ROUTE_HEADERS = { "x-hedge-route": "provider=lab; model=coder; profile=work" };

@@ -75,7 +75,10 @@ const approvalRequested = z.object({
   request_id: z.string(),
   request: approvalRequestSchema,
 });
-/** How an approval request was answered: by the user, by policy (exec), or by an interrupt. */
+/**
+ * How an approval request was answered: by the user, by policy (exec), by an earlier
+ * approve_session for the same action, or by an interrupt (denied).
+ */
 const approvalResolved = z.object({
   type: z.literal("approval.resolved"),
   request_id: z.string(),

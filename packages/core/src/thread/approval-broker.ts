@@ -29,10 +29,14 @@ export class ApprovalBroker {
   /** The tools' `approve`: resolves with the answer. */
   request(request: ApprovalRequest): Promise<ApprovalAnswer> {
     const key = approvalKey(request);
-    if (this.approvedForSession.has(key)) return Promise.resolve({ type: "approve_session" });
     this.counter += 1;
     const id = `approval_${this.counter}`;
     this.emit({ type: "approval.requested", request_id: id, request });
+    if (this.approvedForSession.has(key)) {
+      const answer: ApprovalAnswer = { type: "approve_session" };
+      this.emit({ type: "approval.resolved", request_id: id, answer, by: "session" });
+      return Promise.resolve(answer);
+    }
     if (this.mode === "deny") {
       const answer: ApprovalAnswer = { type: "deny" };
       this.emit({ type: "approval.resolved", request_id: id, answer, by: "policy" });

@@ -1,74 +1,28 @@
 import { randomUUID } from "node:crypto";
 import { HedgeError, UsageError, type ContentPart } from "@hedge/model-spec";
 import type { ModelClient } from "@hedge/gateway-client";
-import {
-  emptyTurnUsage,
-  isTransientEvent,
-  type AgentEvent,
-  type TurnUsage,
-} from "../agent/events.js";
+import { emptyTurnUsage, isTransientEvent, type AgentEvent } from "../agent/events.js";
 import type { RouteDecisionItem } from "../agent/items.js";
 import type { ToolHost } from "../agent/tool-host.js";
 import { loadProjectInstructions } from "../instructions/agents-md.js";
 import { composeInstructions } from "../instructions/base-instructions.js";
-import { createQaVerifier } from "../qa/turn-verifier.js";
-import { roleInstructions, runRoleTurn, type RoleModel } from "../roles/pipeline.js";
+import { roleInstructions, runRoleTurn } from "../roles/pipeline.js";
 import type { RoleName } from "../roles/role-models.js";
 import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
 import { createPlanningToolRegistry } from "../tools/default-tools.js";
 import { createToolHost } from "../tools/host.js";
-import { ApprovalBroker, type ApprovalMode } from "./approval-broker.js";
+import { ApprovalBroker } from "./approval-broker.js";
 import { answerAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
 import type { InputStore, PendingInput } from "./input-store.js";
 import { MemoryInputStore } from "./memory-input-store.js";
 import { checkPromptFits } from "./prompt-fit.js";
 import type { ThreadSettings } from "./settings.js";
+import type { RoleState, RunInput, ThreadDeps, ThreadState } from "./thread-types.js";
+import { roleTurnContext } from "./turn-context.js";
 import { planTurn } from "./turn-plan.js";
 import { UsageTracker } from "./usage-tracker.js";
-
-/** What a thread needs besides its settings. */
-export interface ThreadDeps {
-  client: ModelClient;
-  /** The keys the model connection holds (profile keys loaded for routing): redacted too. */
-  heldSecrets?: readonly string[];
-  /** Continue this session (an id or the most recent); absent: a new one, made at its first turn. */
-  resume?: { id?: string; last?: boolean };
-  /** Where undelivered inputs wait (default: in memory). */
-  inputs?: InputStore;
-  /** Who answers approvals (default: `ask` when interactive, else `deny`). */
-  approvals?: ApprovalMode;
-}
-
-/** A turn's input: the prompt, and images to show with it. */
-export interface RunInput {
-  prompt: string;
-  images?: readonly ContentPart[];
-}
-
-/** A role's model, and the route that served it last in this thread. */
-export interface RoleState extends RoleModel {
-  route: Pick<RouteDecisionItem, "provider" | "upstream_model" | "profile" | "reason"> | undefined;
-}
-
-/** What a status line shows: usage, context, routes per role, inputs waiting. */
-export interface ThreadState {
-  sessionId: string;
-  running: boolean;
-  /** Tokens the session used so far (earlier runs included). */
-  usage: TurnUsage;
-  /** Dollars, when known (not yet: prices live in the gateway). */
-  costUsd: number | null;
-  /** How full the model's context window was at the last call, 0-100 (null before any call). */
-  contextUsedPct: number | null;
-  contextWindow: number;
-  roles: Record<RoleName, RoleState>;
-  /** The role whose model holds the conversation (it answers `ask`). */
-  contextRole: "orchestrator" | "executor";
-  /** Inputs not delivered yet, in order. */
-  pending: PendingInput[];
-}
 
 interface ActiveRun {
   abort: AbortController;
@@ -327,19 +281,24 @@ export class Thread {
       if (plan.skipped) this.emitNotice(plan.skipped);
       this.turnCounter += 1;
       const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
-      const { roles, qa } = this.settings;
-      const verifier = qa
-        ? await createQaVerifier({
-            client: this.client,
-            model: roles.qa.model,
-            ...(roles.qa.profiles ? { profiles: roles.qa.profiles } : {}),
-            repo: this.settings.repo,
-            budgetTokens: qa.diffBudgetTokens,
-            sessionId: this.id,
-            turnId,
-            onCheck: (files) => this.checking(files),
-          })
-        : undefined;
+      const context = await roleTurnContext(this.settings, {
+        client: this.client,
+        instructions: this.instructions,
+        tools: this.tools,
+        orchestratorTools: this.orchestratorTools,
+        session,
+        signal,
+        decision: plan.decision,
+        turnId,
+        nextItemId: () => `item_${this.itemCounter++}`,
+        deliverSteers: () => this.deliverSteers(turnId),
+        onModelUsage: (role, usage) => {
+          const inContext = role === "executor" || role === "orchestrator";
+          if (inContext) this.contextRole = role;
+          this.forward(this.usage.call(role, usage, inContext));
+        },
+        qaActivity: (phase, action) => this.qaActivity(phase, action),
+      });
       if (signal.aborted) return;
       // Delivery: the inputs' state and the session's user message, in one synchronous block.
       const claimed = this.inputs.claim(this.id, ["queued", "pending_steer"], {
@@ -360,45 +319,7 @@ export class Thread {
         via: "turn_start",
       };
       let outcome: "completed" | "failed" = "failed";
-      const turn = runRoleTurn(
-        { prompt, images: [...images], delivered: true },
-        {
-          client: this.client,
-          roles,
-          decision: plan.decision,
-          instructions: this.instructions,
-          tools: this.tools,
-          orchestratorTools: this.orchestratorTools,
-          session,
-          signal,
-          maxSteps: this.settings.maxSteps,
-          compaction: {
-            contextWindow: this.settings.contextWindow,
-            threshold: this.settings.compactThreshold,
-          },
-          ...(this.settings.outputSchema ? { outputSchema: this.settings.outputSchema } : {}),
-          ...(this.settings.reasoningEffort
-            ? { reasoningEffort: this.settings.reasoningEffort }
-            : {}),
-          nextItemId: () => `item_${this.itemCounter++}`,
-          turnId,
-          escalateAfter: this.settings.escalateAfter,
-          maxEscalations: this.settings.maxEscalations,
-          ...(verifier && qa
-            ? { qa: { maxRounds: qa.maxRounds, onError: qa.onError, verify: verifier } }
-            : {}),
-          onVerdict: (verdict) =>
-            this.client
-              .recordVerdict({ session: this.id, turn: turnId, model: roles.qa.model, verdict })
-              .catch(() => undefined),
-          deliverSteers: () => this.deliverSteers(turnId),
-          onModelUsage: (role, usage) => {
-            const inContext = role === "executor" || role === "orchestrator";
-            if (inContext) this.contextRole = role;
-            this.forward(this.usage.call(role, usage, inContext));
-          },
-        },
-      );
+      const turn = runRoleTurn({ prompt, images: [...images], delivered: true }, context);
       for await (const event of turn) {
         this.forward(event);
         if (event.type === "turn.started") this.emitRecorded(delivered);
@@ -428,16 +349,16 @@ export class Thread {
     return [{ type: "input.delivered", ids, via: "tool_boundary" }];
   }
 
-  private checking(files: number): void {
-    const qa = this.settings.roles.qa;
+  /** The QA role's activity (its checks run outside the agent loop's steps). */
+  private qaActivity(phase: "checking" | "idle", action?: string): void {
     this.forward({
       type: "role.activity",
       role: "qa",
-      phase: "checking",
-      model: qa.model,
+      phase,
+      model: this.settings.roles.qa.model,
       profile: this.routes.get("qa")?.profile ?? null,
       started_at: Date.now(),
-      action: `checking ${files} changed file${files === 1 ? "" : "s"}`,
+      ...(action === undefined ? {} : { action }),
     });
   }
 
