@@ -130,4 +130,20 @@ describe("Thread: input while a turn runs (scripted upstream)", () => {
       "late steer",
     ]);
   });
+
+  it("one turn at a time: run while running is refused; right after the end it runs", async () => {
+    const current = (rig = await threadRig((request) => ({ text: `re: ${request.lastUserText}` })));
+    let refused: unknown;
+    const iterator = current.thread.run({ prompt: "one" })[Symbol.asyncIterator]();
+    try {
+      current.thread.run({ prompt: "two" });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: "thread_busy" });
+    for (let next = await iterator.next(); !next.done; next = await iterator.next());
+    const again = await drain(current.thread.run({ prompt: "three" }));
+    expect(again.at(-1)).toMatchObject({ type: "turn.completed" });
+    expect(current.seen.map((request) => request.lastUserText)).toEqual(["one", "three"]);
+  });
 });

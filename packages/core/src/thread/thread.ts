@@ -134,13 +134,20 @@ export class Thread {
     const channel = new EventChannel<AgentEvent>(() => void this.interrupt());
     const active: ActiveRun = { abort, channel, done: Promise.resolve() };
     this.active = active;
-    active.done = this.runTurns(active).then(
-      () => channel.end(),
-      (error: unknown) => channel.fail(error),
-    );
-    void active.done.finally(() => {
+    // Idle again before the consumer sees the end: it may run the next turn at once.
+    const settle = (): void => {
       if (this.active === active) this.active = undefined;
-    });
+    };
+    active.done = this.runTurns(active).then(
+      () => {
+        settle();
+        channel.end();
+      },
+      (error: unknown) => {
+        settle();
+        channel.fail(error);
+      },
+    );
     return channel;
   }
 
@@ -162,7 +169,8 @@ export class Thread {
     const restored = this.inputs.restore(this.id);
     const active = this.active;
     if (!active) return restored;
-    this.emitOutOfBand({ type: "turn.interrupted", restored_ids: restored.map(({ id }) => id) });
+    if (!active.abort.signal.aborted)
+      this.emitOutOfBand({ type: "turn.interrupted", restored_ids: restored.map(({ id }) => id) });
     active.abort.abort();
     this.approvals.cancelAll();
     await active.done.catch(() => undefined);
