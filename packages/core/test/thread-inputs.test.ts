@@ -45,6 +45,8 @@ describe("Thread: input while a turn runs (scripted upstream)", () => {
     });
     expect(events.at(-1)).toMatchObject({ type: "turn.completed" });
     expect(current.thread.pending()).toEqual([]);
+    // Delivered: it cannot be pulled back any more.
+    expect(current.thread.pullBack(steer?.id ?? "")).toBeUndefined();
   });
 
   it("enqueued text waits for the turn to end and becomes the next turn", async () => {
@@ -52,9 +54,14 @@ describe("Thread: input while a turn runs (scripted upstream)", () => {
       text: request.lastUserText === "second" ? "Second done." : "First done.",
     })));
     let queued: PendingInput | undefined;
+    let pulled: PendingInput | undefined;
     const events = await drain(current.thread.run({ prompt: "first" }), (event) => {
-      if (event.type === "turn.started" && !queued) queued = current.thread.enqueue("second");
+      if (event.type !== "turn.started" || queued) return;
+      queued = current.thread.enqueue("second");
+      // Pulled back before the turn ended: it never reaches the model.
+      pulled = current.thread.pullBack(current.thread.enqueue("never mind").id);
     });
+    expect(pulled).toMatchObject({ text: "never mind", state: "restored" });
 
     expect(events.filter((event) => event.type === "turn.started")).toHaveLength(2);
     expect(events.filter((event) => event.type === "turn.completed")).toHaveLength(2);

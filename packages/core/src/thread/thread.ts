@@ -162,6 +162,14 @@ export class Thread {
   }
 
   /**
+   * Takes one waiting input back (to edit it) without stopping the turn: the input as it was,
+   * or undefined when it was delivered already (the model has it).
+   */
+  pullBack(inputId: string): PendingInput | undefined {
+    return this.inputs.restore(this.id, [inputId])[0];
+  }
+
+  /**
    * Stops the running turn and returns every input not delivered yet, in order (none of them
    * will be delivered later). Resolves once the turn has stopped.
    */
