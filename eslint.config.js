@@ -33,7 +33,6 @@ const cliGatewayImportersToMove = [
   "packages/cli/src/commands/auth-login.ts",
   "packages/cli/src/commands/auth-providers.ts",
   "packages/cli/src/commands/doctor-checks.ts",
-  "packages/cli/src/commands/exec.ts", // type-only
   "packages/cli/src/commands/gateway-key.ts",
   "packages/cli/src/commands/gateway-reset.ts",
   "packages/cli/src/commands/gateway-serve.ts",

@@ -1,6 +1,5 @@
-import { UsageError } from "@hedge/model-spec";
 import { listProfiles } from "@hedge/auth";
-import { findHiddenRoot, resolveDenyRead, type ToolHostOptions } from "@hedge/core";
+import type { ToolHostOptions } from "@hedge/core";
 import { IMPORTABLE_VARIABLES } from "./commands/auth-import.js";
 import { identityVariables } from "./commands/auth-providers.js";
 import type { HedgeConfig } from "./config/schema.js";
@@ -20,25 +19,6 @@ export function toolDenyRead(config: HedgeConfig, home: string): string[] {
     profile.kind === "cli-login" && profile.home ? [profile.home] : [],
   );
   return [home, ...loginHomes, ...config.sandbox.deny_read];
-}
-
-/**
- * Refuses to start tools whose workspace, working directory or a writable root lies inside a
- * denied path (say hedge run inside `$HEDGE_HOME`): the sandbox would hide it and the read tools
- * refuse it, so nothing could work, and showing it would show the secrets next to it.
- */
-export function assertToolRootsVisible(
-  roots: readonly string[],
-  denyRead: readonly string[],
-): void {
-  const hidden = findHiddenRoot(roots, resolveDenyRead(denyRead));
-  if (hidden === undefined) return;
-  throw new UsageError(
-    `${hidden.root} is inside ${hidden.denied}, which hedge hides from its tools (it may hold credentials)`,
-    {
-      hint: "run hedge in a project outside it (for $HEDGE_HOME: point HEDGE_HOME elsewhere), or take the path out of sandbox.deny_read",
-    },
-  );
 }
 
 /**

@@ -141,3 +141,6 @@ export const coreConfigShape = {
   shell_environment_policy: shellEnvironmentPolicySchema,
   approval_policy: approvalPolicySchema.default("on-request"),
 };
+
+/** Core's config sections, parsed (the CLI's config is a superset). */
+export type CoreConfig = z.output<z.ZodObject<typeof coreConfigShape>>;

@@ -10,18 +10,31 @@ export {
   type TurnRule,
 } from "./config-schema.js";
 export {
+  agentEventSchema,
+  codexEventSchema,
+  turnUsageSchema,
+  deliveryViaSchema,
+  isCodexEvent,
+  isTransientEvent,
   emptyTurnUsage,
   type AgentEvent,
-  type ThreadItem,
+  type AgentEventType,
+  type CodexEvent,
+  type DeliveryVia,
   type TurnUsage,
+} from "./agent/events.js";
+export {
+  threadItemSchema,
+  type ThreadItem,
   type AgentMessageItem,
+  type AsideItem,
   type CommandExecutionItem,
   type FileChangeItem,
   type TodoListItem,
   type RouteDecisionItem,
   type QaVerdictItem,
   type ProfileSwitchItem,
-} from "./agent/events.js";
+} from "./agent/items.js";
 export {
   runSteps,
   REQUEST_HELP_TOOL,
@@ -83,7 +96,14 @@ export {
   createDefaultToolRegistry,
   createPlanningToolRegistry,
 } from "./tools/default-tools.js";
-export { denyAllApprovals, type ApprovalRequest, type ApprovalDecision } from "./tools/approval.js";
+export { denyAllApprovals } from "./tools/approval.js";
+export {
+  approvalRequestSchema,
+  approvalAnswerSchema,
+  isApproved,
+  type ApprovalRequest,
+  type ApprovalAnswer,
+} from "./tools/approval-schema.js";
 export { buildSandboxedCommand } from "./sandbox/build-command.js";
 export { SandboxUnavailableError, findBwrap, ensureBwrapWorks } from "./sandbox/bwrap.js";
 export {
@@ -119,3 +139,18 @@ export {
   type GitOutput,
   type RepoGit,
 } from "./git/run-git.js";
+export { Thread } from "./thread/thread.js";
+export type { ThreadDeps, ThreadState, RoleState, RunInput } from "./thread/thread-types.js";
+export {
+  resolveThreadSettings,
+  type ThreadConfig,
+  type ThreadFlags,
+  type ThreadSettings,
+  type ToolGuard,
+} from "./thread/settings.js";
+export type { InputStore, InputKind, InputState, PendingInput } from "./thread/input-store.js";
+export { MemoryInputStore } from "./thread/memory-input-store.js";
+export type { ApprovalMode } from "./thread/approval-broker.js";
+export { DEFAULT_CONTEXT_WINDOW, checkPromptFits } from "./thread/prompt-fit.js";
+export { createQaVerifier } from "./qa/turn-verifier.js";
+export type { CoreConfig } from "./config-schema.js";

@@ -1,7 +1,14 @@
 import OpenAI from "openai";
 import { codecFor } from "@hedge/wire";
 import type { CanonicalEvent, ModelEvent } from "@hedge/model-spec";
-import type { ModelClient, ModelRequest, StreamOptions } from "./model-client.js";
+import type {
+  ModelClient,
+  ModelRequest,
+  RouteCheck,
+  RouteQuery,
+  StreamOptions,
+  VerdictRecord,
+} from "./model-client.js";
 
 export interface RemoteClientOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:4141/v1` (a `/v1` suffix is added when missing). */
@@ -65,6 +72,18 @@ export class RemoteModelClient implements ModelClient {
       };
       yield event;
     }
+  }
+
+  // PLACEHOLDER (issue 14, thread helper): the "client" helper's branch implements these over
+  // the gateway's admin API (`POST /hedge/v1/route/explain`, `POST /hedge/v1/verdicts`); the lead
+  // replaces both at merge. Until then a remote gateway checks routes only when a request is
+  // made, and QA verdicts reach no statistics (what `--gateway` did before issue 14).
+  explain(_query: RouteQuery): Promise<RouteCheck> {
+    return Promise.resolve({});
+  }
+
+  recordVerdict(_verdict: VerdictRecord): Promise<void> {
+    return Promise.resolve();
   }
 }
 

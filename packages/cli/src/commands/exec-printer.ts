@@ -1,4 +1,4 @@
-import type { AgentEvent, ThreadItem } from "@hedge/core";
+import { isCodexEvent, type AgentEvent, type ThreadItem } from "@hedge/core";
 import { paint } from "../terminal.js";
 
 /** Writes agent events: JSONL on stdout (`--json`), or progress on stderr for people. */
@@ -6,9 +6,16 @@ export interface ExecPrinter {
   event(event: AgentEvent): void;
 }
 
-/** `--json`: one event per line, Codex's `exec --json` schema. */
+/**
+ * `--json`: one event per line, exactly Codex's `exec --json` schema: hedge's own event types
+ * (inputs, approvals, streaming, role activity) stay out; its extra item types are in.
+ */
 export function jsonPrinter(write: (text: string) => void): ExecPrinter {
-  return { event: (event) => write(`${JSON.stringify(event)}\n`) };
+  return {
+    event: (event) => {
+      if (isCodexEvent(event)) write(`${JSON.stringify(event)}\n`);
+    },
+  };
 }
 
 /** Human progress on stderr; the final message goes to stdout separately. */
@@ -17,6 +24,8 @@ export function humanPrinter(write: (text: string) => void): ExecPrinter {
   let pending: string | undefined;
   return {
     event(event) {
+      // What it shows is what Codex shows; hedge's live events are for the TUI.
+      if (!isCodexEvent(event)) return;
       if (pending !== undefined && event.type !== "turn.completed") {
         write(`${pending}\n`);
       }
@@ -87,6 +96,8 @@ function describeItem(item: ThreadItem): string {
       return `${item.verdict === "pass" ? paint.green("qa: pass") : paint.yellow(`qa: ${item.verdict}`)} ${paint.dim(item.reason)}${item.tasks.length ? `\n${item.tasks.map((task) => `  + ${task}`).join("\n")}` : ""}\n`;
     case "error":
       return paint.red(`error: ${item.message}\n`);
+    case "aside":
+      return "";
   }
 }
 

@@ -1,7 +1,8 @@
 import type { CanonicalMessage } from "@hedge/model-spec";
 import type { ModelClient } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
-import { addUsage, type ThreadItem, type TurnUsage } from "./events.js";
+import { addUsage, type TurnUsage } from "./events.js";
+import type { ThreadItem } from "./items.js";
 import { fitForSummary } from "./compaction-input.js";
 import { streamModel } from "./model-step.js";
 import { estimateTokens } from "./token-estimate.js";

@@ -9,6 +9,8 @@ function client(events: ModelEvent[]): ModelClient {
       await Promise.resolve();
       yield* events;
     },
+    explain: () => Promise.resolve({}),
+    recordVerdict: () => Promise.resolve(),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ProfileSwitchItem, RouteDecisionItem } from "./events.js";
+import type { ProfileSwitchItem, RouteDecisionItem } from "./items.js";
 import type { RouteInfo } from "./model-step.js";
 
 /** What an announcement needs of a route (a QA pass may report less than a model step). */

@@ -2,6 +2,7 @@ import type {
   CanonicalMessage,
   CanonicalRequest,
   CanonicalTool,
+  CanonicalUsage,
   ContentPart,
   ResponseFormat,
 } from "@hedge/model-spec";
@@ -11,7 +12,9 @@ import { compactIfNeeded, type CompactionSettings } from "./compaction.js";
 import { addUsage, type AgentEvent, type TurnUsage } from "./events.js";
 import { streamModel, type ModelStep } from "./model-step.js";
 import type { RouteAnnouncer } from "./route-announcer.js";
-import type { ToolHost } from "./tool-host.js";
+import { reportWhile } from "./report-while.js";
+import { RoleActivity } from "./role-activity.js";
+import type { ToolCallOutcome, ToolHost } from "./tool-host.js";
 
 /** The tool an executor calls to hand a problem back to the orchestrator. */
 export const REQUEST_HELP_TOOL: CanonicalTool = {
@@ -45,6 +48,14 @@ export interface StepSettings {
   reasoningEffort?: "minimal" | "low" | "medium" | "high";
   /** Item ids continue across turns of a thread. */
   nextItemId: () => string;
+  /**
+   * Called at every step boundary (before each model call, so after the previous step's tool
+   * results): delivers the steers waiting for the running turn into the session, in one
+   * synchronous block, and returns the events saying so.
+   */
+  deliverSteers?: () => AgentEvent[];
+  /** Told every model call's usage, with the role that made it. */
+  onModelUsage?: (role: string, usage: CanonicalUsage) => void;
 }
 
 /** One phase of a turn: one role's model working the shared conversation with its tools. */
@@ -66,7 +77,8 @@ export interface PhaseContext extends StepSettings {
 
 /** How a phase ended. */
 export type PhaseOutcome =
-  | { status: "answered"; text: string }
+  /** `itemId`: the id the answer's text streamed under (`item.delta`), for its agent_message. */
+  | { status: "answered"; text: string; itemId?: string }
   | { status: "escalated"; reason: string }
   | { status: "failed"; message: string }
   | { status: "interrupted" };
@@ -90,19 +102,20 @@ export async function* runSteps(
 ): AsyncGenerator<AgentEvent, PhaseOutcome> {
   const { session } = phase;
   let consecutiveFailures = 0;
+  const activity = new RoleActivity(phase.role, phase.model);
   for (let step = 0; step < phase.maxSteps; step += 1) {
     if (phase.signal.aborted) return { status: "interrupted" };
+    yield* phase.deliverSteers?.() ?? [];
     const compacted = await compactIfNeeded(phase, usage);
     if (compacted) yield { type: "item.completed", item: compacted };
 
-    const pending: AgentEvent[] = [];
+    // The text streams under the id its agent_message item gets, once the first piece arrives.
+    let messageId: string | undefined;
+    yield activity.set("model");
     let result: ModelStep;
     try {
-      result = await streamModel(
-        phase.client,
-        buildRequest(phase, session.history()),
-        phase.signal,
-        {
+      result = yield* reportWhile<AgentEvent, ModelStep>((report) =>
+        streamModel(phase.client, buildRequest(phase, session.history()), phase.signal, {
           onRoute: (route) => {
             const items = phase.routes.announce({
               role: phase.role,
@@ -111,17 +124,27 @@ export async function* runSteps(
               reason: phase.decisionReason,
               movedReason: "the gateway moved this role to another route",
             });
-            for (const item of items) pending.push({ type: "item.completed", item });
+            for (const item of items) report({ type: "item.completed", item });
+            const routed = activity.routed(route.profile ?? null);
+            if (routed) report(routed);
           },
-        },
+          onText: (delta) => {
+            messageId ??= phase.nextItemId();
+            report({ type: "item.delta", item_id: messageId, field: "text", delta });
+          },
+        }),
       );
     } catch (error) {
+      yield activity.set("idle");
       if (phase.signal.aborted) return { status: "interrupted" };
       throw error;
     }
-    yield* pending;
     addUsage(usage, result.usage);
-    if (result.error) return { status: "failed", message: result.error };
+    if (result.usage) phase.onModelUsage?.(phase.role, result.usage);
+    if (result.error) {
+      yield activity.set("idle");
+      return { status: "failed", message: result.error };
+    }
     if (result.reasoning) {
       yield {
         type: "item.completed",
@@ -129,11 +152,14 @@ export async function* runSteps(
       };
     }
     session.appendMessage(assistantMessage(result));
-    if (result.toolCalls.length === 0) return { status: "answered", text: result.text };
+    if (result.toolCalls.length === 0) {
+      yield activity.set("idle");
+      return { status: "answered", text: result.text, ...(messageId ? { itemId: messageId } : {}) };
+    }
     if (result.text.trim()) {
       yield {
         type: "item.completed",
-        item: { id: phase.nextItemId(), type: "agent_message", text: result.text },
+        item: { id: messageId ?? phase.nextItemId(), type: "agent_message", text: result.text },
       };
     }
     const results: ContentPart[] = [];
@@ -148,14 +174,19 @@ export async function* runSteps(
         });
         continue;
       }
-      const reports: AgentEvent[] = [];
-      const outcome = await phase.tools.run(
-        call,
-        (stage, item) => reports.push({ type: `item.${stage}`, item }),
-        phase.nextItemId,
-        phase.signal,
+      yield activity.set("tool", call.name);
+      const outcome = yield* reportWhile<AgentEvent, ToolCallOutcome>((report) =>
+        phase.tools.run(
+          call,
+          (stage, item) => {
+            report({ type: `item.${stage}`, item });
+            if (stage === "started" && item.type === "command_execution")
+              report(activity.set("tool", `running \`${item.command}\``));
+          },
+          phase.nextItemId,
+          phase.signal,
+        ),
       );
-      yield* reports;
       consecutiveFailures = outcome.isError ? consecutiveFailures + 1 : 0;
       results.push({
         type: "tool_result",
@@ -166,6 +197,7 @@ export async function* runSteps(
       if (phase.signal.aborted) break;
     }
     session.appendMessage({ role: "tool", content: results });
+    yield activity.set("idle");
     if (phase.signal.aborted) return { status: "interrupted" };
     if (helpReason !== undefined)
       return { status: "escalated", reason: `the executor asked for help: ${helpReason}` };

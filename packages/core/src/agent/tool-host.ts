@@ -1,5 +1,5 @@
 import type { CanonicalTool } from "@hedge/model-spec";
-import type { ThreadItem } from "./events.js";
+import type { ThreadItem } from "./items.js";
 
 /** A tool call the model made, as the loop hands it to the tools. */
 export interface ToolCallRequest {

@@ -16,6 +16,8 @@ function scriptedClient(events: ModelEvent[] | (() => never)): {
       if (typeof events === "function") events();
       else yield* events;
     },
+    explain: () => Promise.resolve({}),
+    recordVerdict: () => Promise.resolve(),
   };
   return { client, requests };
 }

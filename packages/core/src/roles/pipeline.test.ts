@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ModelClient } from "@hedge/gateway-client";
 import type { ModelEvent } from "@hedge/model-spec";
-import type { AgentEvent, ThreadItem } from "../agent/events.js";
+import type { AgentEvent } from "../agent/events.js";
+import type { ThreadItem } from "../agent/items.js";
 import type { ToolHost } from "../agent/tool-host.js";
 import type { QaVerdict } from "../qa/verdict.js";
 import type { QaResult } from "../qa/verifier.js";
@@ -46,6 +47,8 @@ const executorClient: ModelClient = {
     ];
     yield* events;
   },
+  explain: () => Promise.resolve({}),
+  recordVerdict: () => Promise.resolve(),
 };
 
 const noTools: ToolHost = {

@@ -1,5 +1,6 @@
 import type { ContentPart } from "@hedge/model-spec";
-import { addUsage, emptyTurnUsage, type AgentEvent } from "../agent/events.js";
+import { addUsage, emptyTurnUsage, isTransientEvent, type AgentEvent } from "../agent/events.js";
+import type { AgentMessageItem } from "../agent/items.js";
 import { failureMessage } from "../agent/failure-message.js";
 import { RouteAnnouncer } from "../agent/route-announcer.js";
 import {
@@ -19,6 +20,8 @@ export interface TurnInput {
   prompt: string;
   /** Images to show the model with the prompt. */
   images?: ContentPart[];
+  /** The caller already put the prompt into the session as the turn's user message. */
+  delivered?: boolean;
 }
 
 /** A role's model and, optionally, the login profiles it may use. */
@@ -58,12 +61,17 @@ export interface RoleTurnContext extends StepSettings {
   maxEscalations: number;
   /** Absent when QA is off (`--no-qa`, `qa.enabled = false`). */
   qa?: QaSettings;
-  /** Told each QA verdict (for stats). */
-  onVerdict?: (verdict: string) => void;
+  /** Told each QA verdict (for stats); the turn goes on once it settled. */
+  onVerdict?: (verdict: string) => void | Promise<void>;
 }
 
 const ORCHESTRATOR_BRIEF = `You are the orchestrator of this turn. Another model, the executor, will make the changes.
 Explore the code with the read-only tools, write the plan with update_plan (short, verifiable steps), then answer with precise instructions for the executor: which files to change and how, and how to verify the result. Do not try to change files yourself.`;
+
+/** A role's system prompt: the thread's instructions, and the orchestrator's brief. */
+export function roleInstructions(instructions: string, role: "orchestrator" | "executor"): string {
+  return role === "orchestrator" ? `${instructions}\n\n${ORCHESTRATOR_BRIEF}` : instructions;
+}
 
 /**
  * One turn with roles: the route decision picks executor-only or orchestrated; orchestrated
@@ -78,7 +86,7 @@ export async function* runRoleTurn(
   const { session } = context;
   const usage = emptyTurnUsage();
   const record = (event: AgentEvent): AgentEvent => {
-    session.appendEvent(event);
+    if (!isTransientEvent(event)) session.appendEvent(event);
     return event;
   };
   const plan: { text: string; completed: boolean }[] = [];
@@ -90,10 +98,7 @@ export async function* runRoleTurn(
     model: context.roles[role].model,
     role,
     ...(context.roles[role].profiles ? { profiles: context.roles[role].profiles } : {}),
-    instructions:
-      role === "orchestrator"
-        ? `${context.instructions}\n\n${ORCHESTRATOR_BRIEF}`
-        : context.instructions,
+    instructions: roleInstructions(context.instructions, role),
     tools: role === "orchestrator" ? context.orchestratorTools : context.tools,
     session,
     signal: context.signal,
@@ -102,6 +107,8 @@ export async function* runRoleTurn(
     ...(role === "executor" && context.outputSchema ? { outputSchema: context.outputSchema } : {}),
     ...(context.reasoningEffort ? { reasoningEffort: context.reasoningEffort } : {}),
     nextItemId: context.nextItemId,
+    ...(context.deliverSteers ? { deliverSteers: context.deliverSteers } : {}),
+    ...(context.onModelUsage ? { onModelUsage: context.onModelUsage } : {}),
     turnId: context.turnId,
     decisionReason: reason,
     ...(role === "executor" && orchestrated
@@ -128,10 +135,12 @@ export async function* runRoleTurn(
   const fail = (message: string): AgentEvent => record({ type: "turn.failed", error: { message } });
 
   yield record({ type: "turn.started" });
-  session.appendMessage({
-    role: "user",
-    content: [{ type: "text", text: input.prompt }, ...(input.images ?? [])],
-  });
+  if (!input.delivered) {
+    session.appendMessage({
+      role: "user",
+      content: [{ type: "text", text: input.prompt }, ...(input.images ?? [])],
+    });
+  }
   try {
     let executorReason = orchestrated
       ? `executor of an orchestrated turn: ${why}`
@@ -182,8 +191,15 @@ export async function* runRoleTurn(
         return;
       }
 
+      // Its id is the one the text streamed under, else taken when the item is emitted.
+      let answerId = outcome.itemId;
+      const answer = (): AgentMessageItem => ({
+        id: (answerId ??= context.nextItemId()),
+        type: "agent_message",
+        text: outcome.text,
+      });
       if (!context.qa) {
-        yield* finish(outcome.text);
+        yield* finish(answer());
         return;
       }
       round += 1;
@@ -192,12 +208,10 @@ export async function* runRoleTurn(
         context.signal,
       );
       addUsage(usage, result.usage);
+      if (result.usage) context.onModelUsage?.("qa", result.usage);
       if (!result.ok) {
         if (context.qa.onError === "closed") {
-          yield record({
-            type: "item.completed",
-            item: { id: context.nextItemId(), type: "agent_message", text: outcome.text },
-          });
+          yield record({ type: "item.completed", item: answer() });
           yield fail(`QA could not verify the turn (qa.on_error = "closed"): ${result.error}`);
           return;
         }
@@ -207,7 +221,7 @@ export async function* runRoleTurn(
             `warning: QA could not verify the turn (qa.on_error = "open"): ${result.error}`,
           ),
         );
-        yield* finish(outcome.text);
+        yield* finish(answer());
         return;
       }
       if (result.route) {
@@ -220,13 +234,13 @@ export async function* runRoleTurn(
         for (const item of announced) yield record({ type: "item.completed", item });
       }
       const verdict = result.verdict;
-      context.onVerdict?.(verdict.verdict);
+      await context.onVerdict?.(verdict.verdict);
       yield record({
         type: "item.completed",
         item: { id: context.nextItemId(), type: "qa_verdict", ...verdict, round },
       });
       if (verdict.verdict === "pass") {
-        yield* finish(outcome.text);
+        yield* finish(answer());
         return;
       }
       if (round >= context.qa.maxRounds) {
@@ -239,13 +253,10 @@ export async function* runRoleTurn(
             `QA findings still open after ${round} round(s) (qa.max_rounds): ${open}`,
           ),
         );
-        yield* finish(outcome.text);
+        yield* finish(answer());
         return;
       }
-      yield record({
-        type: "item.completed",
-        item: { id: context.nextItemId(), type: "agent_message", text: outcome.text },
-      });
+      yield record({ type: "item.completed", item: answer() });
       if (verdict.verdict === "add_tasks") {
         plan.push(...verdict.tasks.map((text) => ({ text, completed: false })));
         yield record({
@@ -267,11 +278,8 @@ export async function* runRoleTurn(
     yield fail(failureMessage(error, context.signal));
   }
 
-  function* finish(text: string): Generator<AgentEvent> {
-    yield record({
-      type: "item.completed",
-      item: { id: context.nextItemId(), type: "agent_message", text },
-    });
+  function* finish(answer: AgentMessageItem): Generator<AgentEvent> {
+    yield record({ type: "item.completed", item: answer });
     yield record({ type: "turn.completed", usage });
   }
 }

@@ -9,7 +9,7 @@ import {
 } from "node:fs";
 import { basename, join } from "node:path";
 import { HedgeError, type CanonicalMessage } from "@hedge/model-spec";
-import type { AgentEvent } from "../agent/events.js";
+import { addTurnUsage, emptyTurnUsage, type AgentEvent, type TurnUsage } from "../agent/events.js";
 import { SessionLock } from "./session-lock.js";
 
 /** The first line of a session file. */
@@ -24,9 +24,29 @@ export interface SessionMeta {
 /** One line of a session file (JSONL, append-only). */
 export type SessionRecord =
   | SessionMeta
-  | { type: "message"; at: string; message: CanonicalMessage }
+  | {
+      type: "message";
+      at: string;
+      message: CanonicalMessage;
+      /** The user inputs this message delivers (the proof that they reached the model). */
+      input_ids?: string[];
+    }
   | { type: "event"; at: string; event: AgentEvent }
-  | { type: "compacted"; at: string; summary: string; start?: number; replaced: number };
+  | { type: "compacted"; at: string; summary: string; start?: number; replaced: number }
+  | AsideRecord;
+
+/** A side question and its answer (`ask`): kept in the session, never part of its history. */
+export interface AsideRecord {
+  type: "aside";
+  at: string;
+  id: string;
+  question: string;
+  answer: string;
+  model: string;
+  provider?: string;
+  profile?: string | null;
+  error?: string;
+}
 
 /**
  * A session: one JSONL file under `$HEDGE_HOME/sessions/YYYY/MM/DD/`. Every record is appended
@@ -40,6 +60,7 @@ export class SessionFile {
   readonly meta: SessionMeta;
   private readonly messages: CanonicalMessage[];
   private readonly itemsSoFar: number;
+  private readonly usageSoFar: TurnUsage;
   private readonly lock: SessionLock;
 
   private constructor(
@@ -48,6 +69,7 @@ export class SessionFile {
     lock: SessionLock,
     messages: CanonicalMessage[],
     items = 0,
+    usage = emptyTurnUsage(),
   ) {
     this.path = path;
     this.meta = meta;
@@ -55,6 +77,7 @@ export class SessionFile {
     this.lock = lock;
     this.messages = messages;
     this.itemsSoFar = items;
+    this.usageSoFar = usage;
   }
 
   /** How many thread items earlier turns produced: item ids continue after them. */
@@ -62,10 +85,18 @@ export class SessionFile {
     return this.itemsSoFar;
   }
 
-  /** Starts a new session file. */
-  static create(home: string, fields: { cwd: string; model: string; now?: Date }): SessionFile {
+  /** What earlier turns used, summed from their `turn.completed` events (a copy). */
+  usage(): TurnUsage {
+    return { ...this.usageSoFar };
+  }
+
+  /** Starts a new session file (`id`: one chosen beforehand, else a new one). */
+  static create(
+    home: string,
+    fields: { cwd: string; model: string; now?: Date; id?: string },
+  ): SessionFile {
     const now = fields.now ?? new Date();
-    const id = randomUUID();
+    const id = fields.id ?? randomUUID();
     const dir = join(
       home,
       "sessions",
@@ -111,6 +142,7 @@ export class SessionFile {
     let meta: SessionMeta | undefined;
     let messages: CanonicalMessage[] = [];
     let items = 0;
+    const usage = emptyTurnUsage();
     for (const line of lines) {
       if (!line.trim()) continue;
       let record: SessionRecord;
@@ -124,6 +156,8 @@ export class SessionFile {
       else if (record.type === "event" && "item" in record.event) {
         const number = Number(/^item_(\d+)$/.exec(record.event.item.id)?.[1] ?? -1);
         items = Math.max(items, number + 1);
+      } else if (record.type === "event" && record.event.type === "turn.completed") {
+        addTurnUsage(usage, record.event.usage);
       } else if (record.type === "compacted") {
         messages = [summaryMessage(record.summary), ...messages.slice(record.replaced)];
       }
@@ -133,7 +167,7 @@ export class SessionFile {
         hint: "pass a session id from ~/.hedge/sessions or use --last",
       });
     }
-    return new SessionFile(path, meta, lock, repairHistory(messages), items);
+    return new SessionFile(path, meta, lock, repairHistory(messages), items, usage);
   }
 
   /** Lets another process continue this session. */
@@ -146,9 +180,20 @@ export class SessionFile {
     return [...this.messages];
   }
 
-  appendMessage(message: CanonicalMessage): void {
+  /** Adds a message to the conversation; `inputIds`: the user inputs it delivers. */
+  appendMessage(message: CanonicalMessage, inputIds?: readonly string[]): void {
     this.messages.push(message);
-    this.write({ type: "message", at: new Date().toISOString(), message });
+    this.write({
+      type: "message",
+      at: new Date().toISOString(),
+      message,
+      ...(inputIds?.length ? { input_ids: [...inputIds] } : {}),
+    });
+  }
+
+  /** Records a side question and its answer; the conversation is unchanged. */
+  appendAside(aside: Omit<AsideRecord, "type" | "at">): void {
+    this.write({ type: "aside", at: new Date().toISOString(), ...aside });
   }
 
   appendEvent(event: AgentEvent): void {

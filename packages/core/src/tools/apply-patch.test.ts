@@ -347,7 +347,7 @@ describe("apply_patch", () => {
   });
 
   it("asks under untrusted: declined leaves the files alone, approved applies", async () => {
-    const denier = recordingApprover("denied");
+    const denier = recordingApprover({ type: "deny" });
     const denied = errorOf(
       await apply(wrap("*** Add File: u.txt", "+x"), {
         approvalPolicy: "untrusted",
@@ -365,7 +365,7 @@ describe("apply_patch", () => {
     ]);
     expect(await exists(join(workspace, "u.txt"))).toBe(false);
 
-    const approver = recordingApprover("approved");
+    const approver = recordingApprover({ type: "approve_once" });
     expect(
       (
         await apply(wrap("*** Add File: u.txt", "+x"), {

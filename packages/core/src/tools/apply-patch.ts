@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { approvalDenied } from "./approval.js";
+import { isApproved } from "./approval-schema.js";
 import { commitPatch, planPatch } from "./patch-apply.js";
 import { parsePatch } from "./patch-parser.js";
 import { openReadScope } from "./read-guard.js";
@@ -70,11 +71,12 @@ export async function runApplyPatch(patchText: string, context: ToolContext): Pr
   const { plan } = planned;
   if (context.approvalPolicy === "untrusted") {
     const reason = "approval policy untrusted: file changes need approval";
-    const decision = await context.approve({ kind: "patch", changes: plan.changes, reason });
-    if (decision !== "approved") {
+    const answer = await context.approve({ kind: "patch", changes: plan.changes, reason });
+    if (!isApproved(answer)) {
       return approvalDenied(
         `applying the patch to ${plan.summary.map((line) => line.slice(2)).join(", ")}`,
         reason,
+        answer,
       );
     }
   }

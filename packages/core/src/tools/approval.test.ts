@@ -118,7 +118,7 @@ describe("isKnownSafeCommand", () => {
 
 describe("helpers", () => {
   it("denyAllApprovals denies, as in exec", async () => {
-    expect(await denyAllApprovals()).toBe("denied");
+    expect(await denyAllApprovals()).toEqual({ type: "deny" });
   });
   it("describeCommand quotes what needs quoting", () => {
     expect(describeCommand(["git", "commit", "-m", "it's done"])).toBe(

@@ -1,37 +1,10 @@
 import { isKnownSafeCommand } from "./safe-command.js";
-import {
-  toolError,
-  type ApprovalPolicy,
-  type FileChange,
-  type SandboxMode,
-  type ToolResult,
-} from "./tool.js";
-
-/** What the user is asked to approve. */
-export type ApprovalRequest =
-  | {
-      kind: "exec";
-      command: string[];
-      cwd: string;
-      /** Why hedge asks, one line (e.g. "runs outside the sandbox: with_escalated_permissions"). */
-      reason: string;
-      /** The model's own justification, when it gave one. */
-      justification?: string;
-      /** Whether the command would run inside the sandbox once approved. */
-      sandboxed: boolean;
-    }
-  | {
-      kind: "patch";
-      changes: FileChange[];
-      reason: string;
-    };
-
-/** The user's answer. */
-export type ApprovalDecision = "approved" | "denied";
+import type { ApprovalAnswer } from "./approval-schema.js";
+import { toolError, type ApprovalPolicy, type SandboxMode, type ToolResult } from "./tool.js";
 
 /** The approver of non-interactive runs (`hedge exec`): nobody can answer, so everything is denied. */
-export function denyAllApprovals(): Promise<ApprovalDecision> {
-  return Promise.resolve("denied");
+export function denyAllApprovals(): Promise<ApprovalAnswer> {
+  return Promise.resolve({ type: "deny" });
 }
 
 /** How to run one shell call before it starts. */
@@ -110,11 +83,18 @@ export function shouldOfferUnsandboxedRetry(input: {
   return SANDBOX_DENIAL_PATTERNS.some((pattern) => pattern.test(input.output));
 }
 
-/** The result a tool returns when its approval was declined: the model is told, nothing ran. */
-export function approvalDenied(what: string, reason: string): ToolResult {
+/**
+ * The result a tool returns when its approval was declined: the model is told, nothing ran, and
+ * it gets the user's note when they wrote one.
+ */
+export function approvalDenied(what: string, reason: string, answer?: ApprovalAnswer): ToolResult {
+  const note =
+    answer?.type === "deny_with_note" && answer.note.trim()
+      ? `. The user's note: ${answer.note.trim()}`
+      : "";
   return toolError(
     "approval_denied",
-    `the user did not approve ${what} (${reason}); ask for another way or explain`,
+    `the user did not approve ${what} (${reason})${note}; ask for another way or explain`,
   );
 }
 

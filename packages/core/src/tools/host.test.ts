@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ThreadItem } from "../agent/events.js";
+import type { ThreadItem } from "../agent/items.js";
 import { createToolHost } from "./host.js";
 import { ToolRegistry } from "./registry.js";
 import { shellTool } from "./shell.js";
@@ -33,7 +33,7 @@ function host() {
     sandboxMode: "workspace-write",
     network: false,
     approvalPolicy: "never",
-    approve: () => Promise.resolve("denied"),
+    approve: () => Promise.resolve({ type: "deny" }),
     registry: new ToolRegistry([leakyTool, shellTool]),
     secrets: [KEY],
   });

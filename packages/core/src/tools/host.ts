@@ -1,5 +1,5 @@
 import type { CanonicalTool } from "@hedge/model-spec";
-import type { ThreadItem } from "../agent/events.js";
+import type { ThreadItem } from "../agent/items.js";
 import type { ToolCallOutcome, ToolCallRequest, ToolHost } from "../agent/tool-host.js";
 import { shellEnvironmentPolicySchema } from "../config-schema.js";
 import { createDefaultToolRegistry } from "./default-tools.js";

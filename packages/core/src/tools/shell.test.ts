@@ -142,7 +142,7 @@ describe("shell", () => {
 
   describe("approvals", () => {
     it("untrusted: a known read-only command runs without asking", async () => {
-      const approver = recordingApprover("denied");
+      const approver = recordingApprover({ type: "deny" });
       const result = await run(
         { command: ["ls", "-a"] },
         { approvalPolicy: "untrusted", approve: approver.approve },
@@ -152,7 +152,7 @@ describe("shell", () => {
     });
 
     it("untrusted: anything else asks; declined (as in exec) means it does not run", async () => {
-      const approver = recordingApprover("denied");
+      const approver = recordingApprover({ type: "deny" });
       const result = await run(
         { command: ["touch", "created.txt"] },
         { approvalPolicy: "untrusted", approve: approver.approve },
@@ -178,7 +178,7 @@ describe("shell", () => {
         with_escalated_permissions: true,
         justification: "needs it",
       };
-      const denier = recordingApprover("denied");
+      const denier = recordingApprover({ type: "deny" });
       const denied = await run(params, { approve: denier.approve });
       expect(denied).toMatchObject({ ok: false, error: { type: "approval_denied" } });
       expect(denier.requests).toMatchObject([
@@ -186,7 +186,7 @@ describe("shell", () => {
       ]);
       expect(await exists(target)).toBe(false);
 
-      const approver = recordingApprover("approved");
+      const approver = recordingApprover({ type: "approve_once" });
       const approved = await run(params, { approve: approver.approve });
       expect(exec(approved)).toMatchObject({ exit_code: 0, sandboxed: false });
       expect(await exists(target)).toBe(true);
@@ -194,7 +194,7 @@ describe("shell", () => {
 
     it("on-failure: a sandbox denial offers an unsandboxed retry", async () => {
       const target = join(outsideDir, "retry.txt");
-      const denier = recordingApprover("denied");
+      const denier = recordingApprover({ type: "deny" });
       const denied = await run(
         { command: ["touch", target] },
         { approvalPolicy: "on-failure", approve: denier.approve },
@@ -206,7 +206,7 @@ describe("shell", () => {
       );
       expect(denier.requests).toMatchObject([{ kind: "exec", sandboxed: false }]);
 
-      const approver = recordingApprover("approved");
+      const approver = recordingApprover({ type: "approve_once" });
       const approved = await run(
         { command: ["touch", target] },
         { approvalPolicy: "on-failure", approve: approver.approve },
@@ -216,7 +216,7 @@ describe("shell", () => {
     });
 
     it("on-failure: an ordinary failure is returned without asking", async () => {
-      const approver = recordingApprover("approved");
+      const approver = recordingApprover({ type: "approve_once" });
       const result = await run(
         { command: ["sh", "-c", "echo failing test; exit 1"] },
         { approvalPolicy: "on-failure", approve: approver.approve },
@@ -227,7 +227,7 @@ describe("shell", () => {
 
     it("never: never asks, escalation stays sandboxed, failures come back as they are", async () => {
       const target = join(outsideDir, "never.txt");
-      const approver = recordingApprover("approved");
+      const approver = recordingApprover({ type: "approve_once" });
       const result = await run(
         { command: ["touch", target], with_escalated_permissions: true },
         { approvalPolicy: "never", approve: approver.approve },

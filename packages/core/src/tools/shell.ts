@@ -10,6 +10,7 @@ import {
   planExecApproval,
   shouldOfferUnsandboxedRetry,
 } from "./approval.js";
+import { isApproved } from "./approval-schema.js";
 import { patchFromShellCommand } from "./patch-invocation.js";
 import { runProcess } from "./run-process.js";
 import {
@@ -77,7 +78,7 @@ export const shellTool = defineTool({
       escalationRequested: params.with_escalated_permissions === true,
     });
     if (plan.action === "ask") {
-      const decision = await context.approve({
+      const answer = await context.approve({
         kind: "exec",
         command: params.command,
         cwd,
@@ -85,8 +86,8 @@ export const shellTool = defineTool({
         sandboxed: plan.sandboxed,
         ...(params.justification === undefined ? {} : { justification: params.justification }),
       });
-      if (decision !== "approved") {
-        return approvalDenied(`running ${describeCommand(params.command)}`, plan.reason);
+      if (!isApproved(answer)) {
+        return approvalDenied(`running ${describeCommand(params.command)}`, plan.reason, answer);
       }
     }
     const timeoutMs = params.timeout_ms ?? DEFAULT_TIMEOUT_MS;
@@ -103,7 +104,7 @@ export const shellTool = defineTool({
     });
     if (!retry) return first;
     const reason = `it failed in the sandbox (exit code ${failed.exit_code}); run it again outside the sandbox?`;
-    const decision = await context.approve({
+    const answer = await context.approve({
       kind: "exec",
       command: params.command,
       cwd,
@@ -111,10 +112,11 @@ export const shellTool = defineTool({
       sandboxed: false,
       ...(params.justification === undefined ? {} : { justification: params.justification }),
     });
-    if (decision !== "approved") {
+    if (!isApproved(answer)) {
+      const note = answer.type === "deny_with_note" ? `; the user's note: ${answer.note}` : "";
       return {
         ...first,
-        output: `${first.output}\n[running it again outside the sandbox was not approved]`,
+        output: `${first.output}\n[running it again outside the sandbox was not approved${note}]`,
       };
     }
     return runShellCommand(params.command, cwd, false, timeoutMs, context);

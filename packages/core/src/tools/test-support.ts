@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { shellEnvironmentPolicySchema } from "../config-schema.js";
-import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
+import type { ApprovalAnswer, ApprovalRequest } from "./approval-schema.js";
 import { resolveDenyRead } from "./read-guard.js";
 import { SecretRedactor } from "./redact.js";
 import type { ToolContext } from "./tool.js";
@@ -26,9 +26,9 @@ export async function removeDir(directory: string): Promise<void> {
 }
 
 /** An approver that records what it was asked and answers `decision` (`hedge exec` always denies). */
-export function recordingApprover(decision: ApprovalDecision): {
+export function recordingApprover(decision: ApprovalAnswer): {
   requests: ApprovalRequest[];
-  approve: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+  approve: (request: ApprovalRequest) => Promise<ApprovalAnswer>;
 } {
   const requests: ApprovalRequest[] = [];
   return {
@@ -59,7 +59,7 @@ export function makeContext(workspace: string, overrides: Partial<ToolContext> =
     sandboxMode: "workspace-write",
     network: false,
     approvalPolicy: "on-request",
-    approve: () => Promise.resolve("denied"),
+    approve: () => Promise.resolve({ type: "deny" }),
     signal: new AbortController().signal,
     ...overrides,
   };

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { approvalPolicySchema, sandboxModeSchema } from "../config-schema.js";
-import type { ApprovalDecision, ApprovalRequest } from "./approval.js";
+import type { ApprovalAnswer, ApprovalRequest, FileChange } from "./approval-schema.js";
 import type { SecretRedactor } from "./redact.js";
 
 /** Where commands may write: Codex's sandbox modes. */
@@ -30,14 +30,7 @@ export interface ExecMetadata {
   sandboxed: boolean;
 }
 
-/** One file touched by a patch, in the shape the exec JSONL `file_change` item needs. */
-export interface FileChange {
-  /** Path relative to the workspace root. */
-  path: string;
-  kind: "add" | "delete" | "update";
-  /** For a rename: the new path, relative to the workspace root. */
-  move_to?: string;
-}
+export type { FileChange };
 
 /** What `apply_patch` (or a `shell` call running `apply_patch`) changed. */
 export interface PatchMetadata {
@@ -77,8 +70,8 @@ export interface ToolContext {
   /** Whether sandboxed commands may use the network (`sandbox.network`). */
   network: boolean;
   approvalPolicy: ApprovalPolicy;
-  /** Asks the user. Non-interactive callers (`hedge exec`) answer `denied`: nobody can approve. */
-  approve: (request: ApprovalRequest) => Promise<ApprovalDecision>;
+  /** Asks the user. Non-interactive callers (`hedge exec`) answer `deny`: nobody can approve. */
+  approve: (request: ApprovalRequest) => Promise<ApprovalAnswer>;
   /** Aborts running commands (their process group is killed). */
   signal: AbortSignal;
   /** Streams command output as it arrives (stdout and stderr interleaved, UTF-8 text). */

@@ -1,10 +1,12 @@
-import { changesSince, runQa, snapshotWorktree, type QaRequest, type QaResult } from "@hedge/core";
 import type { ModelClient } from "@hedge/gateway-client";
+import type { QaRequest } from "../roles/pipeline.js";
+import { changesSince, snapshotWorktree } from "./changes.js";
+import { runQa, type QaResult } from "./verifier.js";
 
 /**
- * The QA verifier of an exec turn: snapshots the worktree now (turn start), and on each answer
- * gives the QA model exactly the prompt, the last agent message, the files changed since the
- * snapshot (bounded diffs) and the plan.
+ * The QA verifier of a turn: snapshots the worktree now (turn start), and on each answer gives
+ * the QA model exactly the prompt, the last agent message, the files changed since the snapshot
+ * (bounded diffs) and the plan.
  */
 export async function createQaVerifier(options: {
   client: ModelClient;
@@ -14,6 +16,8 @@ export async function createQaVerifier(options: {
   budgetTokens: number;
   sessionId: string;
   turnId: string;
+  /** Told, before the QA model is asked, how many changed files it checks. */
+  onCheck?: (changedFiles: number) => void;
 }): Promise<(request: QaRequest, signal: AbortSignal) => Promise<QaResult>> {
   const snapshot = options.repo
     ? await snapshotWorktree(options.repo).catch(() => undefined)
@@ -23,6 +27,7 @@ export async function createQaVerifier(options: {
       options.repo && snapshot
         ? await changesSince(options.repo, snapshot, { budgetTokens: options.budgetTokens })
         : { changes: [] };
+    options.onCheck?.(changed.changes.length);
     return runQa(
       {
         prompt: request.prompt,

@@ -1,0 +1,94 @@
+import type {
+  CanonicalMessage,
+  CanonicalTool,
+  CanonicalUsage,
+  ContentPart,
+} from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
+import type { AgentEvent } from "../agent/events.js";
+import type { AsideItem } from "../agent/items.js";
+import { streamModel } from "../agent/model-step.js";
+import { repairHistory } from "../session/session-file.js";
+
+/** What a side question needs: the conversation to fork and the route that holds it. */
+export interface AsideRequest {
+  id: string;
+  question: string;
+  /** The main conversation now (a copy: the fork never changes it). */
+  history: readonly CanonicalMessage[];
+  /** The same system prompt and tools as the conversation, so the provider's cache serves them. */
+  system: string;
+  tools: readonly CanonicalTool[];
+  role: string;
+  model: string;
+  /** The profile that served the conversation last (sticky), else the role's pool. */
+  profiles: readonly string[] | undefined;
+  sessionId: string;
+}
+
+const ASIDE_PREAMBLE =
+  "[side question: answer it from what you already know of this conversation, briefly; do not call tools, and do not change the plan. The main task goes on afterwards.]";
+
+/**
+ * Answers a side question on a fork of the conversation: the history as it is now (tool calls
+ * still running get a placeholder result), plus the question, sent with the conversation's
+ * system prompt, tools, role, session and profile, so the gateway keeps the route and the
+ * provider reuses its prompt cache. Emits the `aside` item (started, text deltas, completed);
+ * returns the finished item and the call's usage.
+ */
+export async function answerAside(
+  client: ModelClient,
+  request: AsideRequest,
+  emit: (event: AgentEvent) => void,
+  signal: AbortSignal,
+): Promise<{ item: AsideItem; usage: CanonicalUsage | undefined }> {
+  const question: ContentPart = { type: "text", text: `${ASIDE_PREAMBLE}\n${request.question}` };
+  const item: AsideItem = {
+    id: request.id,
+    type: "aside",
+    question: request.question,
+    text: "",
+    status: "in_progress",
+    model: request.model,
+  };
+  emit({ type: "item.started", item });
+  let route: { provider: string; profile: string | undefined } | undefined;
+  const step = await streamModel(
+    client,
+    {
+      model: request.model,
+      system: request.system,
+      messages: [...repairHistory(request.history), { role: "user", content: [question] }],
+      tools: [...request.tools],
+      tool_choice: "auto",
+      stream: true,
+      metadata: {
+        role: request.role,
+        session_id: request.sessionId,
+        ...(request.profiles ? { profiles: [...request.profiles] } : {}),
+      },
+      dropped: [],
+    },
+    signal,
+    {
+      onRoute: (selected) => {
+        route = { provider: selected.provider, profile: selected.profile };
+      },
+      onText: (delta) => emit({ type: "item.delta", item_id: request.id, field: "text", delta }),
+    },
+  ).catch((error: unknown) => {
+    if (signal.aborted) return { error: "interrupted", text: "", usage: undefined };
+    throw error;
+  });
+  const error = step.error ?? (step.text.trim() ? undefined : "the model gave no answer");
+  const done: AsideItem = {
+    ...item,
+    text: step.text,
+    status: error ? "failed" : "completed",
+    ...(route ? { provider: route.provider, profile: route.profile ?? null } : {}),
+    ...(step.usage ? { cached_input_tokens: step.usage.cached_input_tokens } : {}),
+    ...(error ? { error } : {}),
+  };
+  emit({ type: "item.completed", item: done });
+  return { item: done, usage: step.usage };
+}

@@ -1,0 +1,50 @@
+import type { ContentPart } from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
+import type { TurnUsage } from "../agent/events.js";
+import type { RouteDecisionItem } from "../agent/items.js";
+import type { RoleModel } from "../roles/pipeline.js";
+import type { RoleName } from "../roles/role-models.js";
+import type { ApprovalMode } from "./approval-broker.js";
+import type { InputStore, PendingInput } from "./input-store.js";
+
+/** What a thread needs besides its settings. */
+export interface ThreadDeps {
+  client: ModelClient;
+  /** The keys the model connection holds (profile keys loaded for routing): redacted too. */
+  heldSecrets?: readonly string[];
+  /** Continue this session (an id or the most recent); absent: a new one, made at its first turn. */
+  resume?: { id?: string; last?: boolean };
+  /** Where undelivered inputs wait (default: in memory). */
+  inputs?: InputStore;
+  /** Who answers approvals (default: `ask` when interactive, else `deny`). */
+  approvals?: ApprovalMode;
+}
+
+/** A turn's input: the prompt, and images to show with it. */
+export interface RunInput {
+  prompt: string;
+  images?: readonly ContentPart[];
+}
+
+/** A role's model, and the route that served it last in this thread. */
+export interface RoleState extends RoleModel {
+  route: Pick<RouteDecisionItem, "provider" | "upstream_model" | "profile" | "reason"> | undefined;
+}
+
+/** What a status line shows: usage, context, routes per role, inputs waiting. */
+export interface ThreadState {
+  sessionId: string;
+  running: boolean;
+  /** Tokens the session used so far (earlier runs included). */
+  usage: TurnUsage;
+  /** Dollars, when known (not yet: prices live in the gateway). */
+  costUsd: number | null;
+  /** How full the model's context window was at the last call, 0-100 (null before any call). */
+  contextUsedPct: number | null;
+  contextWindow: number;
+  roles: Record<RoleName, RoleState>;
+  /** The role whose model holds the conversation (it answers `ask`). */
+  contextRole: "orchestrator" | "executor";
+  /** Inputs not delivered yet, in order. */
+  pending: PendingInput[];
+}

@@ -1,0 +1,427 @@
+import { randomUUID } from "node:crypto";
+import { HedgeError, UsageError, type ContentPart } from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
+import { emptyTurnUsage, isTransientEvent, type AgentEvent } from "../agent/events.js";
+import type { RouteDecisionItem } from "../agent/items.js";
+import type { ToolHost } from "../agent/tool-host.js";
+import { loadProjectInstructions } from "../instructions/agents-md.js";
+import { composeInstructions } from "../instructions/base-instructions.js";
+import { roleInstructions, runRoleTurn } from "../roles/pipeline.js";
+import type { RoleName } from "../roles/role-models.js";
+import { findSession, SessionFile } from "../session/session-file.js";
+import type { ApprovalAnswer } from "../tools/approval-schema.js";
+import { createPlanningToolRegistry } from "../tools/default-tools.js";
+import { createToolHost } from "../tools/host.js";
+import { ApprovalBroker } from "./approval-broker.js";
+import { answerAside } from "./aside.js";
+import { EventChannel } from "./event-channel.js";
+import type { InputStore, PendingInput } from "./input-store.js";
+import { MemoryInputStore } from "./memory-input-store.js";
+import { checkPromptFits } from "./prompt-fit.js";
+import type { ThreadSettings } from "./settings.js";
+import type { RoleState, RunInput, ThreadDeps, ThreadState } from "./thread-types.js";
+import { roleTurnContext } from "./turn-context.js";
+import { planTurn } from "./turn-plan.js";
+import { UsageTracker } from "./usage-tracker.js";
+
+interface ActiveRun {
+  abort: AbortController;
+  channel: EventChannel<AgentEvent>;
+  done: Promise<void>;
+}
+
+/**
+ * One conversation with the agent: the only way anything runs it (exec, the TUI, the daemon,
+ * `ask`). `run` starts a turn and streams its events (and those of the queued turns after it);
+ * while it runs, `steer` reaches it at its next tool or model-step boundary, `enqueue` waits for
+ * the next turn, approvals arrive as events answered with `answerApproval`, `ask` answers a side
+ * question on a fork, and `interrupt` stops it and hands back every undelivered input.
+ */
+export class Thread {
+  /** The session id (Codex's `thread_id`). */
+  readonly id: string;
+  private session: SessionFile | undefined;
+  private readonly client: ModelClient;
+  private readonly inputs: InputStore;
+  private readonly approvals: ApprovalBroker;
+  private readonly usage: UsageTracker;
+  private readonly tools: ToolHost;
+  private readonly orchestratorTools: ToolHost;
+  private readonly instructions: string;
+  private readonly images = new Map<string, readonly ContentPart[]>();
+  private readonly routes = new Map<string, RouteDecisionItem>();
+  private contextRole: "orchestrator" | "executor" = "executor";
+  private itemCounter: number;
+  private turnCounter = 0;
+  private asideCounter = 0;
+  private announced = false;
+  private active: ActiveRun | undefined;
+
+  constructor(
+    private readonly settings: ThreadSettings,
+    deps: ThreadDeps,
+  ) {
+    this.client = deps.client;
+    this.inputs = deps.inputs ?? new MemoryInputStore();
+    if (deps.resume) this.session = SessionFile.open(findSession(settings.home, deps.resume));
+    this.id = this.session?.id ?? randomUUID();
+    this.itemCounter = this.session?.itemCount() ?? 0;
+    this.usage = new UsageTracker(
+      this.session?.usage() ?? emptyTurnUsage(),
+      settings.contextWindow,
+    );
+    this.approvals = new ApprovalBroker(
+      deps.approvals ?? (settings.interactive ? "ask" : "deny"),
+      (event) => this.emitOutOfBand(event),
+    );
+    const guard = settings.guard;
+    const toolOptions = {
+      workspace: settings.workspace,
+      cwd: settings.cwd,
+      writableRoots: settings.writableRoots,
+      sandboxMode: settings.sandboxMode,
+      network: settings.network,
+      approvalPolicy: settings.approvalPolicy,
+      approve: (request: Parameters<ApprovalBroker["request"]>[0]) =>
+        this.approvals.request(request),
+      // hedge's keys stay out of tools' children and output; secret stores stay hidden.
+      secrets: [...(deps.heldSecrets ?? []), ...guard.secrets],
+      keyVariables: guard.keyVariables,
+      shellEnvironment: guard.shellEnvironment,
+      denyRead: guard.denyRead,
+    };
+    this.tools = createToolHost(toolOptions);
+    this.orchestratorTools = createToolHost({
+      ...toolOptions,
+      registry: createPlanningToolRegistry(),
+    });
+    this.instructions = composeInstructions({
+      projectInstructions: loadProjectInstructions(settings.home, settings.cwd).text,
+      cwd: settings.cwd,
+      sandboxMode: settings.sandboxMode,
+      network: settings.network,
+      approvalPolicy: settings.approvalPolicy,
+      interactive: settings.interactive,
+    });
+  }
+
+  /**
+   * Runs a turn on `input` (with any inputs already waiting, in order), then each turn the
+   * queued inputs make, until none is left, a turn fails or `interrupt` stops it. Checks that
+   * run before the first event (the prompt fits, every role this turn uses has a route) throw
+   * from the iteration. Breaking out of the iteration interrupts the run.
+   */
+  run(input?: RunInput): AsyncIterable<AgentEvent> {
+    if (this.active) {
+      throw new HedgeError("thread_busy", "a turn is already running in this thread", {
+        hint: "steer it, queue the input for the next turn, or interrupt it",
+      });
+    }
+    if (input) {
+      const images = input.images ?? [];
+      checkPromptFits({
+        prompt: input.prompt,
+        images,
+        model: this.settings.roles.executor.model,
+        contextWindow: this.settings.contextWindow,
+      });
+      const added = this.inputs.add(this.id, { kind: "turn", text: input.prompt });
+      if (images.length > 0) this.images.set(added.id, images);
+    } else if (this.inputs.open(this.id).length === 0) {
+      throw new UsageError("nothing to run: no prompt and no input waiting");
+    }
+    const abort = new AbortController();
+    const channel = new EventChannel<AgentEvent>(() => void this.interrupt());
+    const active: ActiveRun = { abort, channel, done: Promise.resolve() };
+    this.active = active;
+    // Idle again before the consumer sees the end: it may run the next turn at once.
+    const settle = (): void => {
+      if (this.active === active) this.active = undefined;
+    };
+    active.done = this.runTurns(active).then(
+      () => {
+        settle();
+        channel.end();
+      },
+      (error: unknown) => {
+        settle();
+        channel.fail(error);
+      },
+    );
+    return channel;
+  }
+
+  /** Text for the running turn's next tool or model-step boundary (the next turn if it misses). */
+  steer(text: string): PendingInput {
+    return this.inputs.add(this.id, { kind: "steer", text: requireText(text) });
+  }
+
+  /** Text for the next turn. */
+  enqueue(text: string): PendingInput {
+    return this.inputs.add(this.id, { kind: "queue", text: requireText(text) });
+  }
+
+  /**
+   * Takes one waiting input back (to edit it) without stopping the turn: the input as it was,
+   * or undefined when it was delivered already (the model has it).
+   */
+  pullBack(inputId: string): PendingInput | undefined {
+    return this.inputs.restore(this.id, [inputId])[0];
+  }
+
+  /**
+   * Stops the running turn and returns every input not delivered yet, in order (none of them
+   * will be delivered later). Resolves once the turn has stopped.
+   */
+  async interrupt(): Promise<PendingInput[]> {
+    const restored = this.inputs.restore(this.id);
+    const active = this.active;
+    if (!active) return restored;
+    if (!active.abort.signal.aborted)
+      this.emitOutOfBand({ type: "turn.interrupted", restored_ids: restored.map(({ id }) => id) });
+    active.abort.abort();
+    this.approvals.cancelAll();
+    await active.done.catch(() => undefined);
+    return restored;
+  }
+
+  /** Answers an `approval.requested` event; false when that request waits no more. */
+  answerApproval(requestId: string, answer: ApprovalAnswer): boolean {
+    return this.approvals.answer(requestId, answer);
+  }
+
+  /**
+   * A side question, answered on a fork of the conversation by the model (and profile) that
+   * holds it; the conversation stays as it is, the answer is recorded as an aside in the session.
+   * It may run while a turn runs.
+   */
+  ask(question: string, options: { signal?: AbortSignal } = {}): AsyncIterable<AgentEvent> {
+    const text = requireText(question);
+    const role = this.contextRole;
+    const roleModel = this.settings.roles[role];
+    const served = this.routes.get(role);
+    const profiles = served?.profile ? [served.profile] : roleModel.profiles;
+    const history = this.session?.history() ?? [];
+    // Unique across runs of the session: asides are recorded in it.
+    const id = `aside_${Date.now().toString(36)}_${(this.asideCounter += 1)}`;
+    const abort = new AbortController();
+    options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
+    const channel = new EventChannel<AgentEvent>(() => abort.abort());
+    const answered = answerAside(
+      this.client,
+      {
+        id,
+        question: text,
+        history,
+        system: roleInstructions(this.instructions, role),
+        tools: (role === "orchestrator" ? this.orchestratorTools : this.tools).specs(),
+        role,
+        model: roleModel.model,
+        profiles,
+        sessionId: this.id,
+      },
+      (event) => channel.push(event),
+      abort.signal,
+    );
+    void answered
+      .then(({ item, usage }) => {
+        if (usage) this.usage.aside(usage);
+        this.ensureSession().appendAside({
+          id: item.id,
+          question: item.question,
+          answer: item.text,
+          model: item.model,
+          ...(item.provider === undefined ? {} : { provider: item.provider }),
+          ...(item.profile === undefined ? {} : { profile: item.profile }),
+          ...(item.error === undefined ? {} : { error: item.error }),
+        });
+        channel.end();
+      })
+      .catch((error: unknown) => channel.fail(error));
+    return channel;
+  }
+
+  /** Usage, context, routes and waiting inputs, for a status line. */
+  state(): ThreadState {
+    const role = (name: RoleName): RoleState => {
+      const route = this.routes.get(name);
+      return {
+        ...this.settings.roles[name],
+        route: route && {
+          provider: route.provider,
+          upstream_model: route.upstream_model,
+          profile: route.profile,
+          reason: route.reason,
+        },
+      };
+    };
+    return {
+      sessionId: this.id,
+      running: this.active !== undefined,
+      usage: this.usage.total(),
+      costUsd: null,
+      contextUsedPct: this.usage.contextUsedPct(),
+      contextWindow: this.settings.contextWindow,
+      roles: { orchestrator: role("orchestrator"), executor: role("executor"), qa: role("qa") },
+      contextRole: this.contextRole,
+      pending: this.inputs.open(this.id),
+    };
+  }
+
+  /** Inputs not delivered yet, in order. */
+  pending(): PendingInput[] {
+    return this.inputs.open(this.id);
+  }
+
+  /** Interrupts a running turn and lets another process continue the session. */
+  async close(): Promise<void> {
+    if (this.active) await this.interrupt();
+    this.session?.close();
+  }
+
+  /** Turns until no input waits: each is planned, delivered, run; leftover steers go on. */
+  private async runTurns(active: ActiveRun): Promise<void> {
+    const { signal } = active.abort;
+    for (;;) {
+      const waiting = this.inputs.open(this.id);
+      if (waiting.length === 0 || signal.aborted) return;
+      const plan = await planTurn(this.client, this.settings, joinTexts(waiting));
+      if (signal.aborted) return;
+      const session = this.ensureSession();
+      if (!this.announced) {
+        this.announced = true;
+        this.emitRecorded({ type: "thread.started", thread_id: this.id });
+        if (this.settings.webSearchRequested)
+          this.emitNotice("web_search is not available in hedge; continuing without it");
+      }
+      if (plan.skipped) this.emitNotice(plan.skipped);
+      this.turnCounter += 1;
+      const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
+      const context = await roleTurnContext(this.settings, {
+        client: this.client,
+        instructions: this.instructions,
+        tools: this.tools,
+        orchestratorTools: this.orchestratorTools,
+        session,
+        signal,
+        decision: plan.decision,
+        turnId,
+        nextItemId: () => `item_${this.itemCounter++}`,
+        deliverSteers: () => this.deliverSteers(turnId),
+        onModelUsage: (role, usage) => {
+          const inContext = role === "executor" || role === "orchestrator";
+          if (inContext) this.contextRole = role;
+          this.forward(this.usage.call(role, usage, inContext));
+        },
+        qaActivity: (phase, action) => this.qaActivity(phase, action),
+      });
+      if (signal.aborted) return;
+      // Delivery: the inputs' state and the session's user message, in one synchronous block.
+      const claimed = this.inputs.claim(this.id, ["queued", "pending_steer"], {
+        turn: turnId,
+        via: "turn_start",
+      });
+      if (claimed.length === 0) return;
+      const prompt = joinTexts(claimed);
+      const images = claimed.flatMap(({ id }) => this.images.get(id) ?? []);
+      for (const { id } of claimed) this.images.delete(id);
+      session.appendMessage(
+        { role: "user", content: [{ type: "text", text: prompt }, ...images] },
+        claimed.map(({ id }) => id),
+      );
+      const delivered: AgentEvent = {
+        type: "input.delivered",
+        ids: claimed.map(({ id }) => id),
+        via: "turn_start",
+      };
+      let outcome: "completed" | "failed" = "failed";
+      const turn = runRoleTurn({ prompt, images: [...images], delivered: true }, context);
+      for await (const event of turn) {
+        this.forward(event);
+        if (event.type === "turn.started") this.emitRecorded(delivered);
+        if (event.type === "turn.completed") outcome = "completed";
+      }
+      if (signal.aborted) return;
+      const deferred = this.inputs.defer(this.id);
+      if (deferred.length > 0)
+        this.emitRecorded({ type: "input.deferred", ids: deferred.map(({ id }) => id) });
+      if (outcome !== "completed") return;
+    }
+  }
+
+  /** At a step boundary: waiting steers become one user message of the running turn. */
+  private deliverSteers(turnId: string): AgentEvent[] {
+    const claimed = this.inputs.claim(this.id, ["pending_steer"], {
+      turn: turnId,
+      via: "tool_boundary",
+    });
+    if (claimed.length === 0) return [];
+    const ids = claimed.map(({ id }) => id);
+    this.session?.appendMessage(
+      { role: "user", content: [{ type: "text", text: joinTexts(claimed) }] },
+      ids,
+    );
+    // Recorded by the turn, which yields it.
+    return [{ type: "input.delivered", ids, via: "tool_boundary" }];
+  }
+
+  /** The QA role's activity (its checks run outside the agent loop's steps). */
+  private qaActivity(phase: "checking" | "idle", action?: string): void {
+    this.forward({
+      type: "role.activity",
+      role: "qa",
+      phase,
+      model: this.settings.roles.qa.model,
+      profile: this.routes.get("qa")?.profile ?? null,
+      started_at: Date.now(),
+      ...(action === undefined ? {} : { action }),
+    });
+  }
+
+  private ensureSession(): SessionFile {
+    this.session ??= SessionFile.create(this.settings.home, {
+      cwd: this.settings.cwd,
+      model: this.settings.roles.executor.model,
+      id: this.id,
+    });
+    return this.session;
+  }
+
+  /** Passes an event to the running turn's consumer, noting routes and usage on the way. */
+  private forward(event: AgentEvent): void {
+    if (event.type === "item.completed" && event.item.type === "route_decision")
+      this.routes.set(event.item.role, event.item);
+    if (event.type === "turn.completed") this.usage.turnCompleted(event.usage);
+    if (event.type === "turn.failed") this.usage.turnFailed();
+    this.active?.channel.push(event);
+  }
+
+  /** An event the thread itself reports: written to the session, then passed on. */
+  private emitRecorded(event: AgentEvent): void {
+    this.session?.appendEvent(event);
+    this.forward(event);
+  }
+
+  /** An event from outside the turn's loop (approvals, an interrupt). */
+  private emitOutOfBand(event: AgentEvent): void {
+    if (!isTransientEvent(event)) this.session?.appendEvent(event);
+    this.forward(event);
+  }
+
+  private emitNotice(message: string): void {
+    this.emitRecorded({
+      type: "item.completed",
+      item: { id: `item_${this.itemCounter++}`, type: "notice", message },
+    });
+  }
+}
+
+/** Several inputs delivered together become one message, a blank line between them. */
+function joinTexts(inputs: readonly PendingInput[]): string {
+  return inputs.map(({ text }) => text).join("\n\n");
+}
+
+function requireText(text: string): string {
+  if (!text.trim()) throw new UsageError("the input is empty");
+  return text;
+}

@@ -1,0 +1,148 @@
+import { existsSync, readFileSync, readdirSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { createModelClient, type ModelClient, type ModelRequest } from "@hedge/gateway-client";
+import {
+  makeTempDir,
+  makeTempHome,
+  startScriptedUpstream,
+  type Responder,
+  type ScriptToolCall,
+  type ScriptedRequest,
+  type ScriptedUpstream,
+  type TempDir,
+  type TempHome,
+} from "@hedge/testkit";
+import { coreConfigShape, shellEnvironmentPolicySchema } from "../src/config-schema.js";
+import type { AgentEvent } from "../src/agent/events.js";
+import { resolveThreadSettings, type ThreadFlags } from "../src/thread/settings.js";
+import { Thread } from "../src/thread/thread.js";
+import type { ThreadDeps } from "../src/thread/thread-types.js";
+
+/** The route header hedge's gateway sends: the scripted upstream plays a gateway on profile work. */
+export const ROUTE_HEADERS = { "x-hedge-route": "provider=lab; model=coder; profile=work" };
+
+/** A thread on the scripted upstream, through the remote ModelClient (Chat Completions). */
+export interface ThreadRig {
+  thread: Thread;
+  upstream: ScriptedUpstream;
+  /** What each model call asked, as the thread sent it (metadata included). */
+  sent: ModelRequest[];
+  /** What each model call carried, as the upstream saw it. */
+  seen: ScriptedRequest[];
+  home: TempHome;
+  workspace: TempDir;
+  cleanup: () => Promise<void>;
+}
+
+export async function threadRig(
+  respond: Responder,
+  options: {
+    config?: Record<string, unknown>;
+    flags?: ThreadFlags;
+    deps?: Partial<ThreadDeps>;
+  } = {},
+): Promise<ThreadRig> {
+  const seen: ScriptedRequest[] = [];
+  const upstream = await startScriptedUpstream({
+    respond: (request) => {
+      seen.push(request);
+      return respond(request);
+    },
+  });
+  const home = await makeTempHome();
+  const workspace = await makeTempDir("hedge-thread-");
+  const remote = createModelClient({ mode: "remote", url: upstream.url, key: undefined });
+  const sent: ModelRequest[] = [];
+  // A recording decorator: the thread's requests as sent, before the wire drops metadata.
+  const client: ModelClient = {
+    stream: (request, streamOptions) => {
+      sent.push(request);
+      return remote.stream(request, streamOptions);
+    },
+    explain: (query) => remote.explain(query),
+    recordVerdict: (verdict) => remote.recordVerdict(verdict),
+  };
+  const config = z.object(coreConfigShape).parse({
+    model: "lab/coder",
+    qa: { enabled: false },
+    ...options.config,
+  });
+  const settings = resolveThreadSettings({
+    home: home.path,
+    cwd: realpathSync(workspace.path),
+    config,
+    ...(options.flags ? { flags: options.flags } : {}),
+    guard: {
+      secrets: [],
+      keyVariables: [],
+      shellEnvironment: shellEnvironmentPolicySchema.parse({}),
+      denyRead: [home.path],
+    },
+    interactive: true,
+  });
+  const thread = new Thread(settings, { client, ...options.deps });
+  return {
+    thread,
+    upstream,
+    sent,
+    seen,
+    home,
+    workspace,
+    cleanup: async () => {
+      await thread.close();
+      await upstream.close();
+      await home.cleanup();
+      await workspace.cleanup();
+    },
+  };
+}
+
+/** Collects every event of a run; `on` sees each as it arrives (to steer, answer, ...). */
+export async function drain(
+  events: AsyncIterable<AgentEvent>,
+  on: (event: AgentEvent) => void | Promise<void> = () => undefined,
+): Promise<AgentEvent[]> {
+  const all: AgentEvent[] = [];
+  for await (const event of events) {
+    all.push(event);
+    await on(event);
+  }
+  return all;
+}
+
+/** The text of every user message of a request, in order. */
+export function userTexts(request: ScriptedRequest | undefined): string[] {
+  return (request?.conversation ?? []).flatMap((entry) =>
+    entry.role === "user" ? [entry.text] : [],
+  );
+}
+
+/** A shell call that waits until the file `name` exists in the workspace, then prints "released". */
+export function waitForFile(name: string): ScriptToolCall {
+  return {
+    name: "shell",
+    arguments: {
+      command: ["bash", "-lc", `while [ ! -e ${name} ]; do sleep 0.05; done; echo released`],
+    },
+  };
+}
+
+/** The session file's records (one JSON object a line). */
+export function sessionRecords(home: string): { type: string; [key: string]: unknown }[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name));
+      else files.push(join(dir, entry.name));
+    }
+  };
+  walk(join(home, "sessions"));
+  return files.flatMap((file) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; [key: string]: unknown }),
+  );
+}
