@@ -1,4 +1,5 @@
-import { formatWait, listBreakers, listCooldowns, type AuditEntry } from "@hedge/gateway";
+import { formatWait } from "@hedge/model-spec";
+import { listBreakers, listCooldowns, type AuditEntry } from "@hedge/gateway";
 import { commandContext, withStore } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { table } from "../terminal.js";

@@ -1,4 +1,5 @@
-import { formatWait, sleepUnlessAborted } from "@hedge/gateway";
+import { formatWait } from "@hedge/model-spec";
+import { sleepUnlessAborted } from "@hedge/gateway";
 
 /**
  * `--wait-for-reset`: waits until `resetAt` (plus a second, so the window really turned over)

@@ -1,7 +1,7 @@
 import { listProfiles } from "@hedge/auth";
+import { formatWait } from "@hedge/model-spec";
 import {
   describeSwitch,
-  formatWait,
   sleepUnlessAborted,
   usageReport,
   type ProfileUsage,

@@ -1,5 +1,5 @@
 import type { CanonicalMessage } from "@hedge/model-spec";
-import type { ModelClient } from "@hedge/gateway-client";
+import type { ModelStreamer } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
 import { addUsage, type ThreadItem, type TurnUsage } from "./events.js";
 import { fitForSummary } from "./compaction-input.js";
@@ -16,7 +16,7 @@ export interface CompactionSettings {
 }
 
 interface CompactionContext {
-  client: ModelClient;
+  client: ModelStreamer;
   model: string;
   session: SessionFile;
   signal: AbortSignal;
