@@ -1,4 +1,5 @@
 import {
+  ADMIN_API_HEADER,
   ADMIN_API_PREFIX,
   HedgeError,
   adminErrorBodySchema,
@@ -58,7 +59,10 @@ export async function callAdmin<T>(
   }
   const text = await response.text();
   const where = `${request.method} ${ADMIN_API_PREFIX}${request.path}`;
-  if (!response.ok) throw answerError(endpoint, where, response.status, text);
+  if (!response.ok) {
+    const fromHedge = response.headers.has(ADMIN_API_HEADER);
+    throw answerError(endpoint, where, response.status, text, fromHedge);
+  }
   if (!schema) return undefined;
   let parsed: ReturnType<ViewSchema<T>["safeParse"]> | undefined;
   try {
@@ -66,7 +70,7 @@ export async function callAdmin<T>(
   } catch {
     parsed = undefined;
   }
-  if (parsed?.success) return parsed.data;
+  if (parsed?.success) return printable(parsed.data);
   const issue = parsed?.success === false ? parsed.error.issues[0] : undefined;
   throw new HedgeError(
     "gateway_answer_invalid",
@@ -86,8 +90,9 @@ function answerError(
   where: string,
   status: number,
   text: string,
+  fromHedge: boolean,
 ): HedgeError {
-  if (status === 404) {
+  if (status === 404 && !fromHedge) {
     return new HedgeError(
       "admin_api_missing",
       `this gateway does not serve hedge's admin API; ${endpoint.gateway} answered ${where} with 404`,
@@ -107,11 +112,12 @@ function answerError(
     );
   }
   if (body) {
-    return new HedgeError(body.code, `the gateway refused ${where}: ${body.message}`, {
-      ...(body.hint === undefined ? {} : { hint: body.hint }),
+    // hedge's own error, as this machine's gateway would have said it.
+    return new HedgeError(printable(body.code), printable(body.message), {
+      ...(body.hint === undefined ? {} : { hint: printable(body.hint) }),
     });
   }
-  const quoted = text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text;
+  const quoted = printable(text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text);
   return new HedgeError(
     "gateway_error",
     `the gateway at ${endpoint.gateway} answered ${where} with ${status}${quoted ? `: ${quoted}` : ""}`,
@@ -136,4 +142,23 @@ function causeOf(error: unknown): string {
     return code ? `${code} ${cause.message}`.trim() : cause.message;
   }
   return String(cause);
+}
+
+/** Control characters (terminal escapes among them) in what a gateway sent: a space each. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * `value` with every string freed of control characters: the gateway is a network peer, and
+ * what it answers is printed to the user's terminal.
+ */
+function printable<T>(value: T): T {
+  if (typeof value === "string") return value.replace(CONTROL, " ") as T;
+  if (Array.isArray(value)) return value.map(printable) as T;
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, field]) => [key, printable(field)]),
+    ) as T;
+  }
+  return value;
 }

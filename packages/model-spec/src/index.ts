@@ -80,9 +80,9 @@ export {
   type RouteExplanationView,
 } from "./views/route-explanation.js";
 export {
-  qaVerdictSchema,
+  verdictKindSchema,
   verdictRecordSchema,
-  type QaVerdict,
+  type VerdictKind,
   type VerdictRecord,
 } from "./views/verdict.js";
 export {
@@ -117,7 +117,9 @@ export {
   type StatsView,
 } from "./views/stats.js";
 export {
+  ADMIN_API_HEADER,
   ADMIN_API_PREFIX,
+  ADMIN_API_VERSION,
   adminErrorBodySchema,
   type AdminErrorBody,
 } from "./views/admin-error.js";

@@ -19,7 +19,8 @@ import {
 } from "@hedge/auth";
 import { HedgeError, UsageError } from "@hedge/model-spec";
 import { addAuthHeaders, clearLoginMarks } from "@hedge/gateway";
-import { commandContext, withStore, type CommandContext } from "../command-context.js";
+import { commandContext, type CommandContext } from "../command-context.js";
+import { withStore } from "../composition/with-store.js";
 import type { GlobalOptions } from "../context.js";
 import {
   assertKnownProvider,

@@ -1,6 +1,7 @@
 import { UsageError } from "@hedge/model-spec";
 import { resetRoutes, routeMatcher, routesWithState, type ResetRoute } from "@hedge/gateway";
-import { commandContext, withStore } from "../command-context.js";
+import { commandContext } from "../command-context.js";
+import { withStore } from "../composition/with-store.js";
 import type { GlobalOptions } from "../context.js";
 
 /**

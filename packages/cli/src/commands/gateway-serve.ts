@@ -3,6 +3,7 @@ import { GatewayKeyStore, GatewayMetrics, createGatewayServer, durationMs } from
 import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
+import { gatewayAdmin } from "../composition/admin.js";
 import { buildEngine } from "../engine-factory.js";
 
 export interface ServeOptions {
@@ -43,6 +44,7 @@ export async function runGatewayServe(
     bodyTimeoutMs: durationMs(config.gateway.body_timeout) ?? 30_000,
     allowedOrigins: config.gateway.allowed_origins,
     log,
+    admin: gatewayAdmin(engine, config, home),
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>

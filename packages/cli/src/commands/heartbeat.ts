@@ -1,7 +1,8 @@
 import { Heartbeat, sleepUnlessAborted } from "@hedge/gateway";
-import { commandContext, withStore } from "../command-context.js";
+import { commandContext } from "../command-context.js";
+import { withStore } from "../composition/with-store.js";
 import type { GlobalOptions } from "../context.js";
-import { reportProfiles } from "./usage.js";
+import { reportProfiles } from "../composition/report-profiles.js";
 
 /**
  * `hedge heartbeat`: the usage heartbeat's housekeeping in the foreground (the daemon will host

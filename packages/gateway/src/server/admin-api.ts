@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import {
+  ADMIN_API_HEADER,
   ADMIN_API_PREFIX,
+  ADMIN_API_VERSION,
   GatewayError,
   gatewayStatusViewSchema,
   isHedgeError,
@@ -79,7 +81,10 @@ export async function serveAdmin(
           "the verdict",
         );
         admin.recordVerdict(verdict);
-        res.writeHead(204, { "x-request-id": request.requestId });
+        res.writeHead(204, {
+          "x-request-id": request.requestId,
+          [ADMIN_API_HEADER]: ADMIN_API_VERSION,
+        });
         res.end();
         return;
       }
@@ -153,7 +158,11 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 function answer(res: ServerResponse, requestId: string, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json", "x-request-id": requestId });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "x-request-id": requestId,
+    [ADMIN_API_HEADER]: ADMIN_API_VERSION,
+  });
   res.end(JSON.stringify(body));
 }
 

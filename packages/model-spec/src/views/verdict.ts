@@ -1,15 +1,15 @@
 import { z } from "zod";
 
 /** What the QA verifier can answer about a turn. */
-export const qaVerdictSchema = z.enum(["pass", "add_tasks", "block"]);
+export const verdictKindSchema = z.enum(["pass", "add_tasks", "block"]);
 /** What the QA verifier can answer about a turn. */
-export type QaVerdict = z.infer<typeof qaVerdictSchema>;
+export type VerdictKind = z.infer<typeof verdictKindSchema>;
 
 /** A QA verdict to count in `hedge stats` (it has no model call of its own). */
 export const verdictRecordSchema = z.object({
   /** The QA model that judged (its stats row counts the verdict). */
   model: z.string().min(1).max(512),
-  verdict: qaVerdictSchema,
+  verdict: verdictKindSchema,
   session: z.string().max(256).optional(),
   turn: z.string().max(256).optional(),
 });
