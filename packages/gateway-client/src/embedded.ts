@@ -90,8 +90,9 @@ export class EmbeddedModelClient implements ModelClient {
     return this.admin;
   }
 
-  private async stateViews(): Promise<StateViews> {
+  /** The caller's views (the Store alone), else the engine's (which flush its audit first). */
+  private async stateViews(): Promise<Pick<StateViews, "usage" | "status" | "stats">> {
     if (this.gateway.views) return this.gateway.views();
-    return (await this.adminViews()).views;
+    return this.adminViews();
   }
 }

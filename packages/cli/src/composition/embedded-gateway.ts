@@ -36,6 +36,8 @@ export function localGateway(
     profiles,
     views: async () => {
       const built = setup ? await setup : undefined;
+      // What this process recorded (a verdict, a call) is in the views it reads.
+      await built?.engine.flush();
       return new StateViews({
         ...(built ? built.engine.stateSources() : {}),
         store: built ? built.store : await (store ??= openConfiguredStore(config, home)),

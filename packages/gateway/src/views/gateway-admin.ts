@@ -56,11 +56,15 @@ export class GatewayAdmin {
     return this.views.usage();
   }
 
-  status(query?: StatusQuery): Promise<GatewayStatusView> {
+  /** Includes every request and verdict recorded so far (the audit buffer is flushed first). */
+  async status(query?: StatusQuery): Promise<GatewayStatusView> {
+    await this.engine.flush();
     return this.views.status(query);
   }
 
-  stats(query: StatsQuery): Promise<StatsView> {
+  /** Includes every call and verdict recorded so far (the audit buffer is flushed first). */
+  async stats(query: StatsQuery): Promise<StatsView> {
+    await this.engine.flush();
     return this.views.stats(query);
   }
 }
