@@ -7,6 +7,7 @@ import { makeTempDir, type TempDir } from "@hedge/testkit";
 import {
   CODEX_BIN,
   TOOL_RUN_LIMIT_MS,
+  codexConfig,
   describeRun,
   runTool,
   useInteropGateway,
@@ -67,29 +68,8 @@ async function codexSetup(): Promise<CodexSetup> {
   const work = join(dir.path, "work");
   for (const path of [codexHome, hedgeHome, bin, work]) mkdirSync(path);
   const url = interop.gateway.url;
-  writeFileSync(
-    join(codexHome, "config.toml"),
-    [
-      'model_provider = "hedge"',
-      "check_for_update_on_startup = false",
-      "[analytics]",
-      "enabled = false",
-      "[features]",
-      "plugins = false",
-      "apps = false",
-      // The TUI would leave a background app-server daemon behind.
-      "daemon_auto_start = false",
-      "[model_providers.hedge]",
-      'name = "hedge gateway"',
-      `base_url = "${url}/v1"`,
-      'wire_api = "responses"',
-      'env_key = "HEDGE_GATEWAY_KEY"',
-      "request_max_retries = 0",
-      "stream_max_retries = 0",
-      "supports_websockets = false",
-      "",
-    ].join("\n"),
-  );
+  // The TUI would leave a background app-server daemon behind.
+  writeFileSync(join(codexHome, "config.toml"), codexConfig(url, ["daemon_auto_start = false"]));
   // README's recipe, verbatim.
   writeFileSync(
     join(codexHome, "hooks.json"),
