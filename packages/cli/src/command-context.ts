@@ -1,8 +1,6 @@
-import type { Store } from "@hedge/gateway";
 import { configFiles, loadConfig, type LoadedConfig } from "./config/load.js";
 import { overlayNotice } from "./config/overlay-notice.js";
 import { hedgeHome, type GlobalOptions } from "./context.js";
-import { openConfiguredStore } from "./engine-factory.js";
 
 // Apart from context.ts on purpose: loading config pulls in every package's config schema, which
 // commands that only read profiles (auth list, auth status) must not load.
@@ -35,17 +33,4 @@ function noticeIgnoredKeys(loaded: LoadedConfig, home: string): void {
   if (!line) return;
   noticed.add(project.path);
   process.stderr.write(`${line}\n`);
-}
-
-/** Opens the Store the config names, runs `use` with it and closes it, also when `use` throws. */
-export async function withStore<T>(
-  context: CommandContext,
-  use: (store: Store) => Promise<T>,
-): Promise<T> {
-  const store = await openConfiguredStore(context.loaded.config, context.home);
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
 }

@@ -73,14 +73,18 @@ export function buildProgram(): Command {
     .command("status")
     .description("breakers, cooldowns and marks per route (cause, end) and recent errors")
     .option("--limit <n>", "recent requests to scan for errors", "200")
+    .option("--gateway <url>", "read a remote hedge gateway's state (key from $HEDGE_GATEWAY_KEY)")
     .option("--json", "print as JSON")
-    .action(async (options: { json?: boolean; limit: string }, command: Command) => {
-      const { runGatewayStatus } = await import("./commands/gateway-status.js");
-      await runGatewayStatus(globals(command), {
-        json: options.json === true,
-        limit: Number(options.limit) || 200,
-      });
-    });
+    .action(
+      async (options: { json?: boolean; limit: string; gateway?: string }, command: Command) => {
+        const { runGatewayStatus } = await import("./commands/gateway-status.js");
+        await runGatewayStatus(globals(command), {
+          json: options.json === true,
+          limit: Number(options.limit) || 200,
+          ...(options.gateway ? { gateway: options.gateway } : {}),
+        });
+      },
+    );
   gateway
     .command("reset")
     .description("clear the breakers, cooldowns and marks of a route (or provider), or --all")
@@ -138,17 +142,19 @@ export function buildProgram(): Command {
     .argument("<model>", "provider/model or alias")
     .option("--role <role>", "the role the request is for (orchestrator, executor, qa)")
     .option("--session <id>", "a session id, to see stickiness")
+    .option("--gateway <url>", "ask a remote hedge gateway (key from $HEDGE_GATEWAY_KEY)")
     .option("--json", "print as JSON")
     .action(
       async (
         model: string,
-        options: { role?: string; session?: string; json?: boolean },
+        options: { role?: string; session?: string; json?: boolean; gateway?: string },
         command: Command,
       ) => {
         const { runRouteExplain } = await import("./commands/route-explain.js");
         await runRouteExplain(globals(command), model, {
           ...(options.role ? { role: options.role } : {}),
           ...(options.session ? { session: options.session } : {}),
+          ...(options.gateway ? { gateway: options.gateway } : {}),
           json: options.json === true,
         });
       },
@@ -264,15 +270,22 @@ export function buildProgram(): Command {
     .description("recorded model calls: tokens, cost, latency, QA verdicts, grouped")
     .option("--since <when>", "a duration (7d, 24h, 30m) or a date", "7d")
     .option("--by <field>", "role | model | profile | provider", "role")
+    .option("--gateway <url>", "read a remote hedge gateway's state (key from $HEDGE_GATEWAY_KEY)")
     .option("--json", "print as JSON")
-    .action(async (options: { since: string; by: string; json?: boolean }, command: Command) => {
-      const { runStats } = await import("./commands/stats.js");
-      await runStats(globals(command), {
-        since: options.since,
-        by: options.by,
-        json: options.json === true,
-      });
-    });
+    .action(
+      async (
+        options: { since: string; by: string; json?: boolean; gateway?: string },
+        command: Command,
+      ) => {
+        const { runStats } = await import("./commands/stats.js");
+        await runStats(globals(command), {
+          since: options.since,
+          by: options.by,
+          json: options.json === true,
+          ...(options.gateway ? { gateway: options.gateway } : {}),
+        });
+      },
+    );
 
   program
     .command("qa")
@@ -304,14 +317,19 @@ export function buildProgram(): Command {
     .description("rate-limit headroom per profile: windows, resets, cooldowns, last switch")
     .option("--watch", "redraw until interrupted")
     .option("--interval <seconds>", "seconds between redraws with --watch", "2")
+    .option("--gateway <url>", "read a remote hedge gateway's state (key from $HEDGE_GATEWAY_KEY)")
     .option("--json", "print as JSON")
     .action(
-      async (options: { watch?: boolean; interval: string; json?: boolean }, command: Command) => {
+      async (
+        options: { watch?: boolean; interval: string; json?: boolean; gateway?: string },
+        command: Command,
+      ) => {
         const { runUsage } = await import("./commands/usage.js");
         await runUsage(globals(command), {
           json: options.json === true,
           watch: options.watch === true,
           intervalSeconds: Number(options.interval) || 2,
+          ...(options.gateway ? { gateway: options.gateway } : {}),
         });
       },
     );

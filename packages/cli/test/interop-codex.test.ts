@@ -5,6 +5,7 @@ import { makeTempDir } from "@hedge/testkit";
 import {
   CODEX_BIN,
   TOOL_RUN_LIMIT_MS,
+  codexConfig,
   describeRun,
   runTool,
   useInteropGateway,
@@ -29,29 +30,6 @@ interface CodexEvent {
     exit_code?: number | null;
     status?: string;
   };
-}
-
-/** `$CODEX_HOME/config.toml`: the gateway as the only model provider, nothing else online. */
-function codexConfig(gatewayUrl: string): string {
-  return [
-    'model_provider = "hedge"',
-    "check_for_update_on_startup = false",
-    "[analytics]",
-    "enabled = false",
-    "[features]",
-    "plugins = false",
-    "apps = false",
-    "[model_providers.hedge]",
-    'name = "hedge gateway"',
-    `base_url = "${gatewayUrl}/v1"`,
-    'wire_api = "responses"',
-    'env_key = "HEDGE_GATEWAY_KEY"',
-    // Each scripted reply serves one request: a hidden retry would consume the next one.
-    "request_max_retries = 0",
-    "stream_max_retries = 0",
-    "supports_websockets = false",
-    "",
-  ].join("\n");
 }
 
 async function runCodex(

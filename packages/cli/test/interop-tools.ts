@@ -124,3 +124,27 @@ export function useInteropGateway(): InteropGateway {
     prepare: async (home) => ({ gatewayKey: await createGatewayKey(home) }),
   });
 }
+
+/** `$CODEX_HOME/config.toml`: the gateway as the only model provider, nothing else online. */
+export function codexConfig(gatewayUrl: string, features: readonly string[] = []): string {
+  return [
+    'model_provider = "hedge"',
+    "check_for_update_on_startup = false",
+    "[analytics]",
+    "enabled = false",
+    "[features]",
+    "plugins = false",
+    "apps = false",
+    ...features,
+    "[model_providers.hedge]",
+    'name = "hedge gateway"',
+    `base_url = "${gatewayUrl}/v1"`,
+    'wire_api = "responses"',
+    'env_key = "HEDGE_GATEWAY_KEY"',
+    // Each scripted reply serves one request: a hidden retry would consume the next one.
+    "request_max_retries = 0",
+    "stream_max_retries = 0",
+    "supports_websockets = false",
+    "",
+  ].join("\n");
+}

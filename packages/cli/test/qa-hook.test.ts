@@ -201,6 +201,30 @@ describe("hedge qa (Claude Code Stop hook)", () => {
     expect(fixture.upstream.requests).toHaveLength(1);
   });
 
+  it("records each verdict for hedge stats: one block, then one pass", async () => {
+    fixture = await hookFixture();
+    fixture.upstream.push(
+      verdict({ verdict: "block", tasks: ["Run node test.js"], reason: "No test ran." }),
+      verdict({ verdict: "pass", tasks: [], reason: "Done as claimed." }),
+    );
+    const blocked = await runHedge(["qa"], { env: fixture.env, input: claudeStop(fixture) });
+    expect(JSON.parse(blocked.stdout)).toMatchObject({ decision: "block" });
+    // Claude Code runs the hook again once the agent continued and stopped again.
+    const passed = await runHedge(["qa"], { env: fixture.env, input: claudeStop(fixture) });
+    expect(passed).toEqual({ code: 0, stdout: "", stderr: "" });
+
+    const stats = await runHedge(["stats", "--json", "--by", "model"], { env: fixture.env });
+    expect(stats.code, stats.stderr).toBe(0);
+    const rows = (JSON.parse(stats.stdout) as { rows: { key: string; calls: number }[] }).rows;
+    expect(rows).toEqual([
+      expect.objectContaining({
+        key: "anth/claude-haiku-4-5",
+        calls: 2,
+        qa: { pass: 1, add_tasks: 0, block: 1 },
+      }),
+    ]);
+  });
+
   it("never blocks twice: stop_hook_active makes no model call and prints nothing", async () => {
     fixture = await hookFixture();
     fixture.upstream.push(verdict({ verdict: "block", tasks: [], reason: "would block" }));

@@ -48,8 +48,9 @@ describe("a refusal marks what it is about, persisted in state.db", () => {
     ]);
     const table = await s.hedge(["gateway", "status"]);
     expect(table.stdout).toContain("model gpt-restricted");
+    // 60m from the 403: "1h00m" within the first second, "59m59s" after (no timing assumed).
     expect(table.stdout).toMatch(
-      /at re-login, or \d{4}-\d\d-\d\dT[\d:.]+Z \(in (?:\d+m\d\ds|\d+h\d\dm)\)/,
+      /at re-login, or \d{4}-\d\d-\d\dT[\d:.]+Z \(in (?:1h00m|59m\d\ds)\)/,
     );
 
     const unknown = await s.hedge(["gateway", "reset", "lab:env:OTHER"]);

@@ -60,8 +60,14 @@ export async function threadRig(
       sent.push(request);
       return remote.stream(request, streamOptions);
     },
+    // The scripted upstream is not a hedge gateway: it has no admin API, as any
+    // OpenAI-compatible gateway would (route checks are skipped, verdicts not recorded).
     explain: (query) => remote.explain(query),
     recordVerdict: (verdict) => remote.recordVerdict(verdict),
+    usage: () => remote.usage(),
+    status: (query) => remote.status(query),
+    stats: (query) => remote.stats(query),
+    close: () => remote.close(),
   };
   const config = z.object(coreConfigShape).parse({
     model: "lab/coder",

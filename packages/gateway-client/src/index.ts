@@ -1,11 +1,4 @@
-export type {
-  ModelClient,
-  ModelRequest,
-  StreamOptions,
-  RouteQuery,
-  RouteCheck,
-  VerdictRecord,
-} from "./model-client.js";
-export { EmbeddedModelClient } from "./embedded.js";
+export type { ModelClient, ModelStreamer, ModelRequest, StreamOptions } from "./model-client.js";
+export { EmbeddedModelClient, type EmbeddedGateway } from "./embedded.js";
 export { RemoteModelClient, type RemoteClientOptions } from "./remote.js";
 export { createModelClient, type ModelClientOptions } from "./create.js";

@@ -1,4 +1,15 @@
-import type { CanonicalRequest, ModelEvent } from "@hedge/model-spec";
+import type {
+  CanonicalRequest,
+  GatewayStatusView,
+  ModelEvent,
+  RouteExplanationView,
+  RouteQuery,
+  StatsQuery,
+  StatsView,
+  StatusQuery,
+  UsageReportView,
+  VerdictRecord,
+} from "@hedge/model-spec";
 
 /** What a model call asks for: the canonical request (model, messages, tools, metadata). */
 export type ModelRequest = CanonicalRequest;
@@ -7,32 +18,29 @@ export interface StreamOptions {
   signal?: AbortSignal;
 }
 
-/** A route question: would a request for `model` (as `role`, limited to `profiles`) be served? */
-export interface RouteQuery {
-  model: string;
-  role?: string;
-  session?: string;
-  profiles?: readonly string[];
-}
-
-/** The answer of a dry run: why the request would fail before any call, if it would. */
-export interface RouteCheck {
-  error?: { code: string; message: string };
-}
-
-/** A QA verdict, for the gateway's statistics (`hedge stats`). */
-export interface VerdictRecord {
-  session?: string;
-  turn?: string;
-  model: string;
-  verdict: string;
-}
-
-/** The only way anything in hedge calls a model or reaches routing state. */
-export interface ModelClient {
+/**
+ * What code that only calls models needs (the agent loop's model step, compaction, the QA
+ * verifier): `stream`. Every ModelClient is one.
+ */
+export interface ModelStreamer {
   stream(request: ModelRequest, options?: StreamOptions): AsyncIterable<ModelEvent>;
-  /** Routes a request without sending it (calls no provider). */
-  explain(query: RouteQuery): Promise<RouteCheck>;
-  /** Records a QA verdict where the gateway keeps its statistics. */
+}
+
+/**
+ * The only way anything in hedge reaches models and routing state, in-process (`embedded`) or
+ * over HTTP to a gateway (`remote`): both answer every method with the same views.
+ */
+export interface ModelClient extends ModelStreamer {
+  /** A routing dry run for a model (candidates, exclusions, the would-be error); calls nothing. */
+  explain(query: RouteQuery): Promise<RouteExplanationView>;
+  /** Counts a QA verdict in `hedge stats` (on the gateway that routes, for a remote client). */
   recordVerdict(verdict: VerdictRecord): Promise<void>;
+  /** Headroom per profile and rate-limit window, with resets (`hedge usage`). */
+  usage(): Promise<UsageReportView>;
+  /** Breakers, cooldowns and marks, recent errors (`hedge gateway status`). */
+  status(query?: StatusQuery): Promise<GatewayStatusView>;
+  /** Model calls since an instant, grouped, with tokens, cost, latency, verdicts (`hedge stats`). */
+  stats(query: StatsQuery): Promise<StatsView>;
+  /** Flushes what is buffered (the audit log) and releases the store; the client is done. */
+  close(): Promise<void>;
 }

@@ -1,31 +1,47 @@
 import OpenAI from "openai";
 import { codecFor } from "@hedge/wire";
-import type { CanonicalEvent, ModelEvent } from "@hedge/model-spec";
-import type {
-  ModelClient,
-  ModelRequest,
-  RouteCheck,
-  RouteQuery,
-  StreamOptions,
-  VerdictRecord,
-} from "./model-client.js";
+import {
+  gatewayStatusViewSchema,
+  routeExplanationViewSchema,
+  statsViewSchema,
+  usageReportViewSchema,
+  type CanonicalEvent,
+  type GatewayStatusView,
+  type ModelEvent,
+  type RouteExplanationView,
+  type RouteQuery,
+  type StatsQuery,
+  type StatsView,
+  type StatusQuery,
+  type UsageReportView,
+  type VerdictRecord,
+} from "@hedge/model-spec";
+import type { ModelClient, ModelRequest, StreamOptions } from "./model-client.js";
+import { callAdmin, type AdminEndpoint, type ViewSchema } from "./remote-admin.js";
 
 export interface RemoteClientOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:4141/v1` (a `/v1` suffix is added when missing). */
   url: string;
   /** Gateway key (hedge's own, or any OpenAI-compatible gateway's). */
   key: string | undefined;
+  /** The variable the key comes from, named in hints (default `HEDGE_GATEWAY_KEY`). */
+  keyEnv?: string;
   timeoutMs?: number;
+  /** For the admin API's answers (explain, usage, status, stats): default 30 s. */
+  adminTimeoutMs?: number;
 }
 
 /**
  * A gateway over HTTP, spoken through the official `openai` SDK in the Chat Completions format
  * (what every OpenAI-compatible gateway serves). hedge's own gateway names the route it chose in
- * `x-hedge-route`; other gateways yield a route event naming only the gateway.
+ * `x-hedge-route`; other gateways yield a route event naming only the gateway. Routing state
+ * (explain, verdicts, usage, status, stats) comes from hedge's admin API (`/hedge/v1/*`), which
+ * only a hedge gateway serves.
  */
 export class RemoteModelClient implements ModelClient {
   private readonly client: OpenAI;
   private readonly url: string;
+  private readonly admin: AdminEndpoint;
 
   constructor(options: RemoteClientOptions) {
     const base = options.url.replace(/\/+$/, "");
@@ -36,6 +52,56 @@ export class RemoteModelClient implements ModelClient {
       maxRetries: 0,
       timeout: options.timeoutMs ?? 600_000,
     });
+    this.admin = {
+      gateway: options.url,
+      key: options.key,
+      keyEnv: options.keyEnv ?? "HEDGE_GATEWAY_KEY",
+      timeoutMs: options.adminTimeoutMs ?? 30_000,
+    };
+  }
+
+  explain(query: RouteQuery): Promise<RouteExplanationView> {
+    return this.call("POST", "route/explain", routeExplanationViewSchema, query);
+  }
+
+  async recordVerdict(verdict: VerdictRecord): Promise<void> {
+    await callAdmin(this.admin, { method: "POST", path: "verdicts", body: verdict }, undefined);
+  }
+
+  usage(): Promise<UsageReportView> {
+    return this.call("GET", "usage", usageReportViewSchema);
+  }
+
+  status(query: StatusQuery = {}): Promise<GatewayStatusView> {
+    const search = query.limit === undefined ? "" : `?limit=${query.limit}`;
+    return this.call("GET", `status${search}`, gatewayStatusViewSchema);
+  }
+
+  stats(query: StatsQuery): Promise<StatsView> {
+    const search = new URLSearchParams({
+      since: new Date(query.since).toISOString(),
+      by: query.by,
+    });
+    return this.call("GET", `stats?${search.toString()}`, statsViewSchema);
+  }
+
+  /** Nothing is held between calls. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async call<T>(
+    method: "GET" | "POST",
+    path: string,
+    schema: ViewSchema<T>,
+    body?: unknown,
+  ): Promise<T> {
+    const answer = await callAdmin(
+      this.admin,
+      { method, path, ...(body === undefined ? {} : { body }) },
+      schema,
+    );
+    return answer as T;
   }
 
   async *stream(request: ModelRequest, options: StreamOptions = {}): AsyncGenerator<ModelEvent> {
@@ -72,18 +138,6 @@ export class RemoteModelClient implements ModelClient {
       };
       yield event;
     }
-  }
-
-  // PLACEHOLDER (issue 14, thread helper): the "client" helper's branch implements these over
-  // the gateway's admin API (`POST /hedge/v1/route/explain`, `POST /hedge/v1/verdicts`); the lead
-  // replaces both at merge. Until then a remote gateway checks routes only when a request is
-  // made, and QA verdicts reach no statistics (what `--gateway` did before issue 14).
-  explain(_query: RouteQuery): Promise<RouteCheck> {
-    return Promise.resolve({});
-  }
-
-  recordVerdict(_verdict: VerdictRecord): Promise<void> {
-    return Promise.resolve();
   }
 }
 

@@ -65,6 +65,12 @@ export { createGatewayServer, type GatewayServerOptions } from "./server/http-se
 export { GatewayKeyStore, type GatewayKeyRecord } from "./server/gateway-keys.js";
 export { GatewayMetrics } from "./server/metrics.js";
 
+// Views of routing state (route explain, usage, status, stats): the embedded client and the
+// admin API (`/hedge/v1/*`) answer with them.
+export { GatewayAdmin } from "./views/gateway-admin.js";
+export { StateViews } from "./views/state-views.js";
+export type { StateSources } from "./views/state-sources.js";
+
 // The usage heartbeat: rate-limit snapshots per profile, the switch rule, local accounting.
 export {
   UsageMonitor,
@@ -81,6 +87,6 @@ export {
   type ReportWindow,
 } from "./usage/usage-report.js";
 export { Heartbeat, describeSwitch, type HeartbeatOptions } from "./usage/heartbeat.js";
-export { RoutesUnavailableError, formatWait } from "./engine/unavailable.js";
+export { RoutesUnavailableError } from "./engine/unavailable.js";
 export { sleepUnlessAborted } from "./engine/cancellation.js";
 export { usageSchema } from "./config-schema.js";

@@ -63,3 +63,63 @@ export type { WireFormat } from "./wire-format.js";
 // Errors.
 export { HedgeError, UsageError, isHedgeError } from "./errors.js";
 export { GatewayError } from "./gateway-error.js";
+
+// Formatting shared by the views' renderers and the gateway's messages.
+export { formatWait } from "./format-wait.js";
+
+// JSON views of routing state: what ModelClient's explain/usage/status/stats answer, the same
+// in-process and over hedge's admin API (`/hedge/v1/*`), where the remote client parses them.
+export {
+  routeQuerySchema,
+  explainedRouteSchema,
+  ruledOutRouteSchema,
+  routeExplanationViewSchema,
+  type RouteQuery,
+  type ExplainedRoute,
+  type RuledOutRoute,
+  type RouteExplanationView,
+} from "./views/route-explanation.js";
+export {
+  verdictKindSchema,
+  verdictRecordSchema,
+  type VerdictKind,
+  type VerdictRecord,
+} from "./views/verdict.js";
+export {
+  usageWindowViewSchema,
+  profileUsageViewSchema,
+  usageReportViewSchema,
+  type UsageWindowView,
+  type ProfileUsageView,
+  type UsageReportView,
+} from "./views/usage-report.js";
+export {
+  breakerViewSchema,
+  cooldownViewSchema,
+  recentErrorViewSchema,
+  gatewayStatusViewSchema,
+  statusQuerySchema,
+  type BreakerView,
+  type CooldownView,
+  type RecentErrorView,
+  type GatewayStatusView,
+  type StatusQuery,
+} from "./views/gateway-status.js";
+export {
+  STATS_GROUPINGS,
+  statsGroupingSchema,
+  statsQuerySchema,
+  statsRowSchema,
+  statsViewSchema,
+  type StatsGrouping,
+  type StatsQuery,
+  type StatsRow,
+  type StatsView,
+} from "./views/stats.js";
+export {
+  ADMIN_API_HEADER,
+  ADMIN_API_PREFIX,
+  ADMIN_API_VERSION,
+  adminErrorBodySchema,
+  type AdminErrorBody,
+} from "./views/admin-error.js";

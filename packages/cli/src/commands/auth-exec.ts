@@ -10,7 +10,7 @@ import {
 } from "@hedge/auth";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
-import { identityVariables, keyEnvOf } from "./auth-providers.js";
+import { identityVariables, keyEnvOf } from "../composition/providers.js";
 
 const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 

@@ -10,7 +10,7 @@ import {
 import { isHedgeError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
-import { policyChangeLine } from "./auth-providers.js";
+import { policyChangeLine } from "../composition/providers.js";
 
 /** The variables `import --from-env` reads, explicitly, and the provider each belongs to. */
 export const IMPORTABLE_VARIABLES: readonly (readonly [variable: string, provider: string])[] = [

@@ -18,8 +18,8 @@ import {
   type SavedProfile,
 } from "@hedge/auth";
 import { HedgeError, UsageError } from "@hedge/model-spec";
-import { addAuthHeaders, clearLoginMarks } from "@hedge/gateway";
-import { commandContext, withStore, type CommandContext } from "../command-context.js";
+import { commandContext, type CommandContext } from "../command-context.js";
+import { clearProfileMarks } from "../composition/admin.js";
 import type { GlobalOptions } from "../context.js";
 import {
   assertKnownProvider,
@@ -27,7 +27,8 @@ import {
   kindOf,
   knownProviders,
   policyChangeLine,
-} from "./auth-providers.js";
+  authHeaders,
+} from "../composition/providers.js";
 
 export interface LoginOptions {
   provider: string;
@@ -106,10 +107,7 @@ export async function runAuthLogin(globals: GlobalOptions, options: LoginOptions
  */
 async function clearMarks(context: CommandContext, profile: Profile): Promise<number> {
   try {
-    const cleared = await withStore(context, (store) =>
-      clearLoginMarks(store, profile.provider, profile.name),
-    );
-    return cleared.reduce((count, route) => count + route.cooldowns.length, 0);
+    return await clearProfileMarks(context, profile.provider, profile.name);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(
@@ -182,8 +180,7 @@ async function verify(
   const resolved = url ? undefined : gatewayProvider(provider, context.loaded.config.providers);
   const baseUrl = url ?? resolved?.baseUrl;
   if (!baseUrl) throw new UsageError(`--verify: no base URL known for ${provider}`);
-  const headers: Record<string, string> = {};
-  addAuthHeaders(headers, resolved?.wire ?? "chat", secret);
+  const headers = authHeaders(resolved?.wire ?? "chat", secret);
   let status: number;
   try {
     const response = await fetch(`${baseUrl}/models`, {

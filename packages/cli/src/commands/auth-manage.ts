@@ -4,7 +4,7 @@ import { listProfiles, removeProfile, switchProfile } from "@hedge/auth";
 import { commandContext } from "../command-context.js";
 import { hedgeHome, type GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { policyChangeLine } from "./auth-providers.js";
+import { policyChangeLine } from "../composition/providers.js";
 
 /** `hedge auth switch NAME`: makes NAME the active profile of its provider's pool. */
 export async function runAuthSwitch(name: string): Promise<void> {

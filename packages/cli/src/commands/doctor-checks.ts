@@ -3,9 +3,12 @@ import { accessSync, constants, statSync } from "node:fs";
 import { probeKeychain, listProfiles, type Profile } from "@hedge/auth";
 import { isHedgeError } from "@hedge/model-spec";
 import { SandboxUnavailableError, ensureBwrapWorks, findBwrap } from "@hedge/core";
-import { evaluatePolicy, resolveProviders, type ResolvedProvider } from "@hedge/gateway";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { deliberateProviders, withLoggedInPresets } from "../engine-factory.js";
+import {
+  configuredProviders,
+  policyVerdict,
+  type ResolvedProvider,
+} from "../composition/providers.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -232,9 +235,7 @@ export function checkProviders(
   }
   let providers: ResolvedProvider[];
   try {
-    providers = resolveProviders(
-      withLoggedInPresets(loaded.config.providers, deliberateProviders(profiles)),
-    );
+    providers = configuredProviders(loaded.config.providers, profiles);
   } catch (error) {
     if (!isHedgeError(error)) throw error;
     return {
@@ -248,9 +249,7 @@ export function checkProviders(
     };
   }
   const rows = providers.map((provider): ProviderRow => {
-    const verdict = evaluatePolicy(provider, loaded.config.policy, {
-      deliberate: deliberateProviders(profiles),
-    });
+    const verdict = policyVerdict(provider, loaded.config.policy, profiles);
     return {
       id: provider.id,
       type: provider.type,

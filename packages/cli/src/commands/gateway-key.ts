@@ -1,9 +1,9 @@
-import { GatewayKeyStore } from "@hedge/gateway";
+import { gatewayKeys } from "../composition/admin.js";
 import { hedgeHome } from "../context.js";
 
 /** `hedge gateway key create`: prints the key once; only its hash is stored. */
 export function runKeyCreate(options: { name?: string; json: boolean }): void {
-  const store = new GatewayKeyStore(hedgeHome());
+  const store = gatewayKeys(hedgeHome());
   const name = options.name ?? `key-${store.list().length + 1}`;
   const { key, record } = store.create(name);
   if (options.json) {
@@ -20,7 +20,7 @@ export function runKeyCreate(options: { name?: string; json: boolean }): void {
 }
 
 export function runKeyList(options: { json: boolean }): void {
-  const keys = new GatewayKeyStore(hedgeHome())
+  const keys = gatewayKeys(hedgeHome())
     .list()
     .map(({ id, name, prefix, created_at }) => ({ id, name, prefix, created_at }));
   if (options.json) {
@@ -40,7 +40,7 @@ export function runKeyList(options: { json: boolean }): void {
 }
 
 export function runKeyRevoke(reference: string, options: { json: boolean }): void {
-  const removed = new GatewayKeyStore(hedgeHome()).revoke(reference);
+  const removed = gatewayKeys(hedgeHome()).revoke(reference);
   if (options.json)
     process.stdout.write(`${JSON.stringify({ revoked: removed.id, name: removed.name })}\n`);
   else process.stdout.write(`revoked ${removed.id} (${removed.name})\n`);

@@ -1,6 +1,6 @@
 import { UsageError } from "@hedge/model-spec";
-import { resetRoutes, routeMatcher, routesWithState, type ResetRoute } from "@hedge/gateway";
-import { commandContext, withStore } from "../command-context.js";
+import { commandContext } from "../command-context.js";
+import { resetRouteState, type ResetRoute } from "../composition/admin.js";
 import type { GlobalOptions } from "../context.js";
 
 /**
@@ -21,29 +21,25 @@ export async function runGatewayReset(
   if (route !== undefined && options.all) {
     throw new UsageError("give a route or --all, not both");
   }
-  await withStore(commandContext(globals), async (store) => {
-    const matches = route === undefined ? () => true : routeMatcher(route);
-    if (route !== undefined) {
-      const known = await routesWithState(store);
-      if (!known.some(matches)) {
-        throw new UsageError(
-          known.length
-            ? `no breaker, cooldown or mark for "${route}"; known: ${known.join(", ")}`
-            : `no breaker, cooldown or mark for "${route}": no route has any`,
-          {
-            hint: "name a route (provider:credential) or a provider as 'hedge gateway status' shows",
-          },
-        );
-      }
-    }
-    const reset = await resetRoutes(store, matches);
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify({ store: store.kind, reset }, null, 2)}\n`);
-      return;
-    }
-    const lines = reset.length ? reset.map(describe) : ["nothing to reset"];
-    process.stdout.write(`${lines.join("\n")}\n`);
-  });
+  const result = await resetRouteState(commandContext(globals), route);
+  if ("unknown" in result) {
+    const known = result.unknown;
+    throw new UsageError(
+      known.length
+        ? `no breaker, cooldown or mark for "${route}"; known: ${known.join(", ")}`
+        : `no breaker, cooldown or mark for "${route}": no route has any`,
+      {
+        hint: "name a route (provider:credential) or a provider as 'hedge gateway status' shows",
+      },
+    );
+  }
+  const { store, reset } = result;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ store, reset }, null, 2)}\n`);
+    return;
+  }
+  const lines = reset.length ? reset.map(describe) : ["nothing to reset"];
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 function describe(entry: ResetRoute): string {

@@ -1,9 +1,9 @@
 import { isIP } from "node:net";
-import { GatewayKeyStore, GatewayMetrics, createGatewayServer, durationMs } from "@hedge/gateway";
 import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
-import { buildEngine } from "../engine-factory.js";
+import { gatewayKeys } from "../composition/admin.js";
+import { gatewayServer } from "../composition/gateway-server.js";
 
 export interface ServeOptions {
   host?: string;
@@ -19,7 +19,7 @@ export async function runGatewayServe(
   const { config } = loaded;
   const host = options.host ?? config.gateway.host;
   const port = options.port === undefined ? config.gateway.port : parsePort(options.port);
-  const keys = new GatewayKeyStore(home);
+  const keys = gatewayKeys(home);
   const loopback = isLoopback(host);
   if (!loopback && keys.count() === 0) {
     throw new HedgeError(
@@ -30,18 +30,10 @@ export async function runGatewayServe(
       },
     );
   }
-  const metrics = new GatewayMetrics();
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const { engine, close } = await buildEngine(config, home, { observer: metrics, log });
-  const server = createGatewayServer({
-    engine,
-    accounts: config.gateway.accounts,
+  const { server, providers, close } = await gatewayServer(config, home, {
     keys,
-    metrics,
     requireKey: !loopback,
-    bodyLimitBytes: Math.round(config.gateway.body_limit_mb * 2 ** 20),
-    bodyTimeoutMs: durationMs(config.gateway.body_timeout) ?? 30_000,
-    allowedOrigins: config.gateway.allowed_origins,
     log,
   });
   await new Promise<void>((resolve, reject) => {
@@ -61,9 +53,7 @@ export async function runGatewayServe(
   const shownHost = host.includes(":") ? `[${host}]` : host;
   const access = keys.count() > 0 ? `${keys.count()} gateway key(s)` : "no key needed on loopback";
   process.stdout.write(`hedge gateway listening on http://${shownHost}:${boundPort}\n`);
-  process.stderr.write(
-    `  providers: ${engine.providers.map((provider) => provider.id).join(", ") || "none configured"}; ${access}\n`,
-  );
+  process.stderr.write(`  providers: ${providers.join(", ") || "none configured"}; ${access}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       server.close(() => resolve());

@@ -1,7 +1,7 @@
-import { Heartbeat, sleepUnlessAborted } from "@hedge/gateway";
-import { commandContext, withStore } from "../command-context.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { commandContext } from "../command-context.js";
+import { withHeartbeat } from "../composition/admin.js";
 import type { GlobalOptions } from "../context.js";
-import { reportProfiles } from "./usage.js";
 
 /**
  * `hedge heartbeat`: the usage heartbeat's housekeeping in the foreground (the daemon will host
@@ -14,16 +14,10 @@ export async function runHeartbeat(
   options: { intervalSeconds: number; once: boolean },
 ): Promise<void> {
   const context = commandContext(globals);
-  const { config } = context.loaded;
-  await withStore(context, async (store) => {
-    const write = (line: string): void => {
-      process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-    };
-    const heartbeat = new Heartbeat(store, {
-      profiles: reportProfiles(config, context.home),
-      snapshotTtlMs: config.usage.snapshot_ttl_s * 1000,
-      log: write,
-    });
+  const write = (line: string): void => {
+    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  await withHeartbeat(context, write, async (heartbeat) => {
     const stop = new AbortController();
     const onSignal = (): void => stop.abort();
     process.once("SIGINT", onSignal);
@@ -31,12 +25,14 @@ export async function runHeartbeat(
     try {
       if (!options.once)
         write(
-          `heartbeat: every ${options.intervalSeconds}s on the ${store.kind} store (Ctrl-C stops)`,
+          `heartbeat: every ${options.intervalSeconds}s on the ${heartbeat.storeKind} store (Ctrl-C stops)`,
         );
       while (!stop.signal.aborted) {
         await heartbeat.tick();
         if (options.once) break;
-        await sleepUnlessAborted(Math.max(0.2, options.intervalSeconds) * 1000, stop.signal);
+        await sleep(Math.max(0.2, options.intervalSeconds) * 1000, undefined, {
+          signal: stop.signal,
+        }).catch(() => undefined);
       }
       if (!options.once) write("heartbeat: stopped");
     } finally {

@@ -32,6 +32,8 @@ export type HookPayload =
       kind: "claude-code-stop" | "codex-stop";
       cwd: string;
       sessionId: string | undefined;
+      /** Codex's turn id (Claude Code sends none). */
+      turnId: string | undefined;
       transcriptPath: string | undefined;
       stopHookActive: boolean;
       lastMessage: string | undefined;
@@ -40,6 +42,7 @@ export type HookPayload =
       kind: "codex-notify";
       cwd: string;
       sessionId: string | undefined;
+      turnId: string | undefined;
       prompt: string | undefined;
       lastMessage: string | undefined;
     };
@@ -72,6 +75,7 @@ export function parseHookPayload(text: string): HookPayload {
       kind: "codex-notify",
       cwd: notify.cwd,
       sessionId: notify["thread-id"],
+      turnId: notify["turn-id"],
       prompt: notify["input-messages"].findLast((message) => message.trim().length > 0),
       lastMessage: notify["last-assistant-message"] ?? undefined,
     };
@@ -92,6 +96,7 @@ export function parseHookPayload(text: string): HookPayload {
     kind: stop.turn_id === undefined ? "claude-code-stop" : "codex-stop",
     cwd: stop.cwd,
     sessionId: stop.session_id,
+    turnId: stop.turn_id,
     transcriptPath: stop.transcript_path ?? undefined,
     stopHookActive: stop.stop_hook_active === true,
     lastMessage: stop.last_assistant_message?.trim() ? stop.last_assistant_message : undefined,

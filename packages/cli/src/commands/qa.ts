@@ -9,11 +9,12 @@ import {
   type QaInput,
   type QaRunResult,
 } from "@hedge/core";
-import { UsageError } from "@hedge/model-spec";
+import type { ModelClient } from "@hedge/gateway-client";
+import { UsageError, type VerdictRecord } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { connectModels } from "../model-connection.js";
+import { connectClient } from "../composition/connect.js";
 import { hookInputError, parseHookPayload, type HookPayload } from "./qa-payload.js";
 import { readTranscript } from "./qa-transcript.js";
 
@@ -69,23 +70,32 @@ export async function runQaHook(
   const onSignal = (): void => abort.abort();
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const connection = await connectModels(config, home, options.gateway);
+  const { client } = await connectClient(config, home, options.gateway);
   let result: QaRunResult;
   try {
     result = await runQa(
       { ...turn, changes: changes.changes, ...(changes.note ? { note: changes.note } : {}) },
       {
-        client: connection.client,
+        client,
         model,
         signal: abort.signal,
         ...(payload.sessionId ? { sessionId: payload.sessionId } : {}),
         ...(role.profiles ? { profiles: role.profiles } : {}),
       },
     );
+    // Counted in `hedge stats` like exec's verdicts, on the gateway that routed the QA call.
+    if (result.ok && !abort.signal.aborted) {
+      await recordVerdict(client, {
+        model,
+        verdict: result.verdict.verdict,
+        ...(payload.sessionId ? { session: payload.sessionId } : {}),
+        ...(payload.turnId ? { turn: payload.turnId } : {}),
+      });
+    }
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    await connection.close();
+    await client.close();
   }
   if (abort.signal.aborted) {
     process.exitCode = EXIT.interrupted;
@@ -94,6 +104,16 @@ export async function runQaHook(
   const decision = decide(result, config.qa.on_error, model);
   if (decision.warning) process.stderr.write(`hedge qa: ${decision.warning}\n`);
   if (decision.block) process.stdout.write(`${JSON.stringify(decision.block)}\n`);
+}
+
+/** A verdict that cannot be recorded is named on stderr; the hook's answer stands. */
+async function recordVerdict(client: ModelClient, verdict: VerdictRecord): Promise<void> {
+  try {
+    await client.recordVerdict(verdict);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`hedge qa: the verdict was not recorded for hedge stats: ${message}\n`);
+  }
 }
 
 /** The verdict (or the failure under `qa.on_error`) as the hook's answer. */

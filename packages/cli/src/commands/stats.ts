@@ -1,54 +1,38 @@
-import { UsageError } from "@hedge/model-spec";
-import type { AuditEntry } from "@hedge/gateway";
-import { commandContext, withStore } from "../command-context.js";
+import { STATS_GROUPINGS, UsageError, type StatsGrouping, type StatsView } from "@hedge/model-spec";
+import { commandContext } from "../command-context.js";
+import { connectClient } from "../composition/connect.js";
 import type { GlobalOptions } from "../context.js";
 import { table } from "../terminal.js";
 
-const GROUPINGS = ["role", "model", "profile", "provider"] as const;
-type Grouping = (typeof GROUPINGS)[number];
-
-export interface StatsRow {
-  key: string;
-  calls: number;
-  errors: number;
-  /** Calls the caller cancelled or hung up on (499 client_closed): not the provider's errors. */
-  cancelled: number;
-  input_tokens: number;
-  cached_input_tokens: number;
-  output_tokens: number;
-  tool_calls: number;
-  cost_usd: number;
-  /** Calls without a price in the table (their cost is not in `cost_usd`). */
-  unpriced_calls: number;
-  p50_latency_ms: number | null;
-  p50_ttft_ms: number | null;
-  qa: { pass: number; add_tasks: number; block: number };
-}
-
-/** `hedge stats`: every recorded model call, grouped, with tokens, cost, latency and QA verdicts. */
+/**
+ * `hedge stats`: every recorded model call, grouped, with tokens, cost, latency and QA verdicts,
+ * from this machine's state or the gateway `--gateway` names.
+ */
 export async function runStats(
   globals: GlobalOptions,
-  options: { since: string; by: string; json: boolean },
+  options: { since: string; by: string; json: boolean; gateway?: string },
 ): Promise<void> {
-  if (!GROUPINGS.includes(options.by as Grouping)) {
-    throw new UsageError(`--by expects one of ${GROUPINGS.join(", ")}, got "${options.by}"`);
+  if (!STATS_GROUPINGS.includes(options.by as StatsGrouping)) {
+    throw new UsageError(`--by expects one of ${STATS_GROUPINGS.join(", ")}, got "${options.by}"`);
   }
   const since = parseSince(options.since, Date.now());
-  const entries = await withStore(commandContext(globals), (store) => store.listAudit({ since }));
-  const rows = summarize(entries, options.by as Grouping);
-  if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify({ since: new Date(since).toISOString(), by: options.by, rows }, null, 2)}\n`,
-    );
-    return;
+  const { home, loaded } = commandContext(globals);
+  const { client } = await connectClient(loaded.config, home, options.gateway);
+  let view: StatsView;
+  try {
+    view = await client.stats({ since, by: options.by as StatsGrouping });
+  } finally {
+    await client.close();
   }
-  if (rows.length === 0) {
-    process.stdout.write(`no model calls recorded since ${new Date(since).toISOString()}\n`);
-    return;
-  }
+  process.stdout.write(options.json ? `${JSON.stringify(view, null, 2)}\n` : formatStats(view));
+}
+
+function formatStats(view: StatsView): string {
+  const { rows } = view;
+  if (rows.length === 0) return `no model calls recorded since ${view.since}\n`;
   const lines = table(
     [
-      options.by,
+      view.by,
       "calls",
       "errors",
       "cancelled",
@@ -80,81 +64,7 @@ export async function runStats(
   );
   if (rows.some((row) => row.unpriced_calls))
     lines.push("* some calls have no price in the table (set [providers.X.prices])");
-  process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-/** Groups call records; QA verdict records count toward the QA model's row. */
-export function summarize(entries: readonly AuditEntry[], by: Grouping): StatsRow[] {
-  const groups = new Map<string, { row: StatsRow; latencies: number[]; ttfts: number[] }>();
-  for (const entry of entries) {
-    const call = entry.call;
-    if (!call) continue;
-    const key =
-      by === "role"
-        ? (call.role ?? "-")
-        : by === "model"
-          ? call.model
-          : by === "profile"
-            ? (call.profile ?? "-")
-            : (call.provider ?? "-");
-    let group = groups.get(key);
-    if (!group) {
-      group = {
-        row: {
-          key,
-          calls: 0,
-          errors: 0,
-          cancelled: 0,
-          input_tokens: 0,
-          cached_input_tokens: 0,
-          output_tokens: 0,
-          tool_calls: 0,
-          cost_usd: 0,
-          unpriced_calls: 0,
-          p50_latency_ms: null,
-          p50_ttft_ms: null,
-          qa: { pass: 0, add_tasks: 0, block: 0 },
-        },
-        latencies: [],
-        ttfts: [],
-      };
-      groups.set(key, group);
-    }
-    const { row } = group;
-    if (call.qa_verdict) {
-      if (
-        call.qa_verdict === "pass" ||
-        call.qa_verdict === "add_tasks" ||
-        call.qa_verdict === "block"
-      )
-        row.qa[call.qa_verdict] += 1;
-      continue;
-    }
-    row.calls += 1;
-    if (call.outcome === "client_closed") row.cancelled += 1;
-    else if (call.outcome !== "ok") row.errors += 1;
-    row.input_tokens += call.input_tokens;
-    row.cached_input_tokens += call.cached_input_tokens;
-    row.output_tokens += call.output_tokens;
-    row.tool_calls += call.tool_calls;
-    if (call.cost_usd === undefined) row.unpriced_calls += 1;
-    else row.cost_usd += call.cost_usd;
-    group.latencies.push(call.latency_ms);
-    if (call.ttft_ms !== undefined) group.ttfts.push(call.ttft_ms);
-  }
-  return [...groups.values()]
-    .map(({ row, latencies, ttfts }) => ({
-      ...row,
-      p50_latency_ms: median(latencies),
-      p50_ttft_ms: median(ttfts),
-    }))
-    .sort((a, b) => b.calls - a.calls || a.key.localeCompare(b.key));
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? null;
+  return `${lines.join("\n")}\n`;
 }
 
 /** `7d`, `24h`, `30m`, `90s`, or an ISO date. */

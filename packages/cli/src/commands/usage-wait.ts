@@ -1,4 +1,5 @@
-import { formatWait, sleepUnlessAborted } from "@hedge/gateway";
+import { setTimeout as sleep } from "node:timers/promises";
+import { formatWait } from "@hedge/model-spec";
 
 /**
  * `--wait-for-reset`: waits until `resetAt` (plus a second, so the window really turned over)
@@ -25,7 +26,8 @@ export async function waitForReset(
       write(`  resets in ${formatWait(left)}\n`);
       lastLine = Date.now();
     }
-    await sleepUnlessAborted(Math.min(1000, left), signal);
+    // An abort ends the wait early; the loop then stops.
+    await sleep(Math.min(1000, left), undefined, signal ? { signal } : {}).catch(() => undefined);
   }
   if (tty) write("\r\u001b[2K");
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { credentialsStoreSchema } from "@hedge/auth";
 import { coreConfigShape } from "@hedge/core";
-import { gatewayConfigShape } from "@hedge/gateway";
+// The config sections alone (zod): loading config must not load the gateway (remote mode).
+import { gatewayConfigShape } from "@hedge/gateway/config";
 
 /**
  * The one config schema. Each package owns the sections it reads; the CLI composes them and

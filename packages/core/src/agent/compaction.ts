@@ -1,5 +1,5 @@
 import type { CanonicalMessage } from "@hedge/model-spec";
-import type { ModelClient } from "@hedge/gateway-client";
+import type { ModelStreamer } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
 import { addUsage, type TurnUsage } from "./events.js";
 import type { ThreadItem } from "./items.js";
@@ -17,7 +17,7 @@ export interface CompactionSettings {
 }
 
 interface CompactionContext {
-  client: ModelClient;
+  client: ModelStreamer;
   model: string;
   session: SessionFile;
   signal: AbortSignal;

@@ -1,16 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { CanonicalRequest, ModelEvent } from "@hedge/model-spec";
-import type { ModelClient } from "@hedge/gateway-client";
+import type { ModelStreamer } from "@hedge/gateway-client";
 import { streamModel } from "./model-step.js";
 
-function client(events: ModelEvent[]): ModelClient {
+function client(events: ModelEvent[]): ModelStreamer {
   return {
     async *stream() {
       await Promise.resolve();
       yield* events;
     },
-    explain: () => Promise.resolve({}),
-    recordVerdict: () => Promise.resolve(),
   };
 }
 

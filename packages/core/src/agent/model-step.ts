@@ -5,7 +5,7 @@ import {
   type CanonicalUsage,
   type ContentPart,
 } from "@hedge/model-spec";
-import type { ModelClient } from "@hedge/gateway-client";
+import type { ModelStreamer } from "@hedge/gateway-client";
 import type { ToolCallRequest } from "./tool-host.js";
 
 /** What one model call produced. */
@@ -32,7 +32,7 @@ export interface RouteInfo {
 
 /** Streams one model call through the ModelClient and gathers what the loop needs. */
 export async function streamModel(
-  client: ModelClient,
+  client: ModelStreamer,
   request: CanonicalRequest,
   signal: AbortSignal,
   hooks: { onRoute?: (route: RouteInfo) => void; onText?: (delta: string) => void } = {},

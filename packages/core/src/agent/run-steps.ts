@@ -6,7 +6,7 @@ import type {
   ContentPart,
   ResponseFormat,
 } from "@hedge/model-spec";
-import type { ModelClient } from "@hedge/gateway-client";
+import type { ModelStreamer } from "@hedge/gateway-client";
 import type { SessionFile } from "../session/session-file.js";
 import { compactIfNeeded, type CompactionSettings } from "./compaction.js";
 import { addUsage, type AgentEvent, type TurnUsage } from "./events.js";
@@ -34,7 +34,7 @@ export const REQUEST_HELP_TOOL: CanonicalTool = {
  * phase of it (`PhaseContext`) share these.
  */
 export interface StepSettings {
-  client: ModelClient;
+  client: ModelStreamer;
   /** The system prompt: base instructions plus project instructions (AGENTS.md). */
   instructions: string;
   tools: ToolHost;

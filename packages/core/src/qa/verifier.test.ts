@@ -1,23 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { ModelClient, ModelRequest } from "@hedge/gateway-client";
+import type { ModelRequest, ModelStreamer } from "@hedge/gateway-client";
 import type { ModelEvent } from "@hedge/model-spec";
 import { runQa, type QaInput } from "./verifier.js";
 
 /** A client that records requests and answers with scripted events. */
 function scriptedClient(events: ModelEvent[] | (() => never)): {
-  client: ModelClient;
+  client: ModelStreamer;
   requests: ModelRequest[];
 } {
   const requests: ModelRequest[] = [];
-  const client: ModelClient = {
+  const client: ModelStreamer = {
     async *stream(request) {
       requests.push(request);
       await Promise.resolve();
       if (typeof events === "function") events();
       else yield* events;
     },
-    explain: () => Promise.resolve({}),
-    recordVerdict: () => Promise.resolve(),
   };
   return { client, requests };
 }
@@ -63,7 +61,7 @@ const input: QaInput = {
   ],
 };
 
-function deps(client: ModelClient) {
+function deps(client: ModelStreamer) {
   return {
     client,
     model: "qa-model",

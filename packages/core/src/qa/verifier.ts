@@ -1,5 +1,5 @@
 import type { CanonicalRequest, CanonicalTool, CanonicalUsage } from "@hedge/model-spec";
-import type { ModelClient } from "@hedge/gateway-client";
+import type { ModelStreamer } from "@hedge/gateway-client";
 import { failureMessage } from "../agent/failure-message.js";
 import { streamModel, type ModelStep } from "../agent/model-step.js";
 import type { AnnouncedRoute } from "../agent/route-announcer.js";
@@ -12,7 +12,7 @@ export type QaInput = QaMaterial;
 
 /** What a QA pass needs: a model client and the QA role's model. */
 export interface QaDeps {
-  client: ModelClient;
+  client: ModelStreamer;
   model: string;
   signal: AbortSignal;
   /** Keeps routing sticky with the session's other calls and ties accounting to it. */

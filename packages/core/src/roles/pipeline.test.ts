@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ModelClient } from "@hedge/gateway-client";
+import type { ModelStreamer } from "@hedge/gateway-client";
 import type { ModelEvent } from "@hedge/model-spec";
 import type { AgentEvent } from "../agent/events.js";
 import type { ThreadItem } from "../agent/items.js";
@@ -21,7 +21,7 @@ afterEach(() => {
 });
 
 /** A client whose every call is served by `anth` with profile `work` and answers "done". */
-const executorClient: ModelClient = {
+const executorClient: ModelStreamer = {
   async *stream() {
     await Promise.resolve();
     const events: ModelEvent[] = [
@@ -47,8 +47,6 @@ const executorClient: ModelClient = {
     ];
     yield* events;
   },
-  explain: () => Promise.resolve({}),
-  recordVerdict: () => Promise.resolve(),
 };
 
 const noTools: ToolHost = {

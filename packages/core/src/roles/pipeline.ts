@@ -11,6 +11,7 @@ import {
   type StepSettings,
 } from "../agent/run-steps.js";
 import type { ToolHost } from "../agent/tool-host.js";
+import type { QaVerdict } from "../qa/verdict.js";
 import type { QaResult } from "../qa/verifier.js";
 import type { SessionFile } from "../session/session-file.js";
 import type { TurnDecision } from "./turn-router.js";
@@ -62,7 +63,7 @@ export interface RoleTurnContext extends StepSettings {
   /** Absent when QA is off (`--no-qa`, `qa.enabled = false`). */
   qa?: QaSettings;
   /** Told each QA verdict (for stats); the turn goes on once it settled. */
-  onVerdict?: (verdict: string) => void | Promise<void>;
+  onVerdict?: (verdict: QaVerdict["verdict"]) => void | Promise<void>;
 }
 
 const ORCHESTRATOR_BRIEF = `You are the orchestrator of this turn. Another model, the executor, will make the changes.

@@ -1,4 +1,4 @@
-import { HedgeError } from "@hedge/model-spec";
+import { HedgeError, isHedgeError } from "@hedge/model-spec";
 import type { ModelClient } from "@hedge/gateway-client";
 import type { RoleModel, Roles } from "../roles/pipeline.js";
 import type { RoleName } from "../roles/role-models.js";
@@ -18,11 +18,14 @@ export async function roleFailure(
     const { error } = await client.explain({
       model: role.model,
       role: name,
-      ...(role.profiles ? { profiles: role.profiles } : {}),
+      ...(role.profiles ? { profiles: [...role.profiles] } : {}),
     });
     if (waitForReset && error?.code === "usage_exhausted") return undefined;
     return error?.message;
   } catch (error) {
+    // A gateway that is not hedge's (any OpenAI-compatible one) cannot explain its routes: the
+    // check cannot be made, and the model call itself will say what is wrong.
+    if (isHedgeError(error) && error.code === "admin_api_missing") return undefined;
     return error instanceof Error ? error.message : String(error);
   }
 }

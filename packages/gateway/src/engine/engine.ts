@@ -9,6 +9,7 @@ import { estimateRequestTokens } from "../usage/estimate.js";
 import { profileOfRoute } from "../usage/family.js";
 import type { ProfileSwitch } from "../usage/switch-log.js";
 import type { UsageMonitor, UsageRoute } from "../usage/usage-monitor.js";
+import type { StateSources } from "../views/state-sources.js";
 import { AuditRecorder } from "./audit.js";
 import { decodeUpstream } from "./decode-upstream.js";
 import type { CancelSignal } from "./cancellation.js";
@@ -248,6 +249,25 @@ export class GatewayEngine {
   /** Flushes the audit buffer (on shutdown). */
   async flush(): Promise<void> {
     await this.audit?.flush();
+  }
+
+  /**
+   * What views of this engine's state read (hedge's admin API, the embedded client): its Store,
+   * breaker and usage settings, and every key its routes hold, which views never show.
+   */
+  stateSources(): StateSources {
+    const secrets = this.providers.flatMap((provider) =>
+      this.options.credentials
+        .credentialsFor(provider)
+        .flatMap((credential) => (credential.secret ? [credential.secret] : [])),
+    );
+    return {
+      ...(this.options.store ? { store: this.options.store } : {}),
+      breakerCooldownMs: this.options.routing.breaker.cooldown_ms,
+      ...(this.options.usage ? { usage: this.options.usage.settings } : {}),
+      secrets: () => secrets,
+      now: this.now,
+    };
   }
 
   /** Model names a client may ask for: aliases and the models providers declare. */

@@ -1,4 +1,4 @@
-import { GatewayError } from "@hedge/model-spec";
+import { GatewayError, formatWait } from "@hedge/model-spec";
 
 /**
  * No route can take the request now, but some will again: `resetAt` is the earliest time one of
@@ -49,15 +49,4 @@ export function usageExhausted(
 /** `2030-01-01T00:05:00.000Z (in 5m)`. */
 export function describeReset(resetAt: number, now: number): string {
   return `${new Date(resetAt).toISOString()} (in ${formatWait(resetAt - now)})`;
-}
-
-/** `42s`, `5m10s`, `3h05m`, `2d04h`. */
-export function formatWait(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, "0")}s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h${String(minutes % 60).padStart(2, "0")}m`;
-  return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, "0")}h`;
 }

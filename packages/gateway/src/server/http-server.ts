@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isHedgeError, GatewayError, type WireFormat } from "@hedge/model-spec";
 import { codecFor } from "@hedge/wire";
 import { Cancellation } from "../engine/cancellation.js";
+import { GatewayAdmin } from "../views/gateway-admin.js";
+import { isAdminPath, sendAdminError, serveAdmin } from "./admin-api.js";
 import { newRecord, newRequestId, type GatewayEngine } from "../engine/engine.js";
 import { setClientClosed, setTriedRoute } from "../engine/records.js";
 import type { Caller } from "../engine/route.js";
@@ -39,6 +41,8 @@ export interface GatewayServerOptions {
   allowedOrigins?: readonly string[];
   /** Receives one line per problem worth a log (never a secret). */
   log?: (line: string) => void;
+  /** hedge's admin API (`/hedge/v1/*`); default: the engine's, with no profiles to report. */
+  admin?: GatewayAdmin;
 }
 
 const ROUTES: Record<string, WireFormat> = {
@@ -58,6 +62,7 @@ interface ServerState {
   noteDropped: DroppedLogger;
   body: BodyLimits;
   allowedOrigins: ReadonlySet<string>;
+  admin: GatewayAdmin;
 }
 
 const DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -71,6 +76,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     allowedOrigins: new Set(
       (options.allowedOrigins ?? []).flatMap((origin) => normalizeOrigin(origin) ?? []),
     ),
+    admin: options.admin ?? new GatewayAdmin(options.engine),
   };
   // Node's own limits are the backstop for what the handler never reads: headers must arrive
   // within the body timeout, a whole request within twice that (a refused request's body too),
@@ -114,8 +120,11 @@ async function handle(
   }
   const countTokens = COUNT_TOKENS_PATHS.has(path);
   const errorWire: WireFormat = wire ?? (countTokens || looksAnthropic(req) ? "messages" : "chat");
+  const admin = isAdminPath(path);
   const fail = (error: GatewayError): void =>
-    sendError(res, errorWire, error, requestId, options.engine);
+    admin
+      ? sendAdminError(res, error, requestId)
+      : sendError(res, errorWire, error, requestId, options.engine);
 
   const keyless = !options.requireKey && options.keys.count() === 0;
   const origin = req.headers.origin;
@@ -167,6 +176,17 @@ async function handle(
       fail(asGatewayError(error));
     }
     return;
+  }
+  if (admin) {
+    const caller = callerOf(options.accounts ?? {}, key, req);
+    const search = query < 0 ? "" : url.slice(query + 1);
+    return serveAdmin(state.admin, req, res, {
+      path,
+      query: search,
+      caller,
+      requestId,
+      body: state.body,
+    });
   }
   if (req.method !== "POST" || !wire) {
     req.resume();

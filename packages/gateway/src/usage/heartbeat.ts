@@ -1,6 +1,6 @@
 import { listCooldowns } from "../routing/health.js";
 import type { Store } from "../store/store.js";
-import { formatWait } from "../engine/unavailable.js";
+import { formatWait } from "@hedge/model-spec";
 import { readSwitches, type ProfileSwitch } from "./switch-log.js";
 import {
   isStale,

@@ -9,13 +9,23 @@ import {
 import { UsageError } from "@hedge/model-spec";
 import {
   PROVIDER_PRESETS,
+  addAuthHeaders,
   evaluatePolicy,
   resolveProvider,
+  resolveProviders,
+  type PolicyConfig,
+  type PolicyVerdict,
   type ProviderConfig,
   type ResolvedProvider,
 } from "@hedge/gateway";
+import type { WireFormat } from "@hedge/model-spec";
 import type { CommandContext } from "../command-context.js";
-import { deliberateProviders } from "../engine-factory.js";
+import { deliberateProviders, withLoggedInPresets } from "../engine-factory.js";
+
+// The gateway's providers as the CLI's commands see them (login, doctor, tool guards): presets,
+// `[providers.X]` tables, logins and policy, resolved here in the composition root.
+
+export type { ResolvedProvider };
 
 /** Every provider a profile may be for: gateway presets, configured providers, vendor CLIs. */
 export function knownProviders(providers: Readonly<Record<string, ProviderConfig>>): string[] {
@@ -111,4 +121,28 @@ export function policyChangeLine(
   }
   if (now.allowed) return was.allowed ? undefined : `${describe} is now allowed`;
   return `${describe} stays denied: ${now.rule}`;
+}
+
+/** Every provider routing would use: `[providers.*]` plus the presets logged in to. */
+export function configuredProviders(
+  providers: Readonly<Record<string, ProviderConfig>>,
+  profiles: readonly Profile[],
+): ResolvedProvider[] {
+  return resolveProviders(withLoggedInPresets(providers, deliberateProviders(profiles)));
+}
+
+/** Whether policy lets requests reach `provider`, given who is logged in. */
+export function policyVerdict(
+  provider: ResolvedProvider,
+  policy: PolicyConfig,
+  profiles: readonly Profile[],
+): PolicyVerdict {
+  return evaluatePolicy(provider, policy, { deliberate: deliberateProviders(profiles) });
+}
+
+/** The headers a provider of `wire` expects a key in (`Authorization`, `x-api-key`...). */
+export function authHeaders(wire: WireFormat, secret: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  addAuthHeaders(headers, wire, secret);
+  return headers;
 }

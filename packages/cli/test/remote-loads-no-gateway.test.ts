@@ -1,0 +1,166 @@
+// Remote mode loads no gateway: a hedge process talking to a gateway over HTTP evaluates none of
+// the gateway's code (engine, routing, Store, server), nor SQLite, Redis or undici. Checked on the
+// real bundled binary: a loader hook lists every module the process loads, and each bundle chunk
+// loaded is read for the source files esbuild put in it (`// path/to/file.ts` before each one).
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeTempDir, makeTempHome, startScriptedUpstream, type TempHome } from "@hedge/testkit";
+import { startGateway, type GatewayProcess } from "./gateway-process.js";
+import { HEDGE_BIN, runProcess } from "./run-hedge.js";
+
+const REGISTER = fileURLToPath(new URL("./fixtures/loaded-modules/register.mjs", import.meta.url));
+const GATEWAY_SRC = fileURLToPath(new URL("../../gateway/src/", import.meta.url));
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (stops.length) await stops.pop()?.();
+});
+
+/** What one hedge run loaded: gateway source files (relative to its src/) and npm packages. */
+interface Loaded {
+  gateway: string[];
+  packages: string[];
+}
+
+/** Runs the built binary with the loader hook; returns what it loaded. */
+async function loadedBy(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input = "",
+): Promise<{ run: { code: number | null; stdout: string; stderr: string }; loaded: Loaded }> {
+  const dir = await makeTempDir("hedge-loaded-");
+  stops.push(() => dir.cleanup());
+  const log = join(dir.path, "loaded.txt");
+  writeFileSync(log, "");
+  const run = await runProcess(process.execPath, ["--import", REGISTER, HEDGE_BIN, ...args], {
+    env: { ...env, LOADED_LOG: log },
+    input,
+  });
+  const gateway = new Set<string>();
+  const packages = new Set<string>();
+  for (const line of readFileSync(log, "utf8").split("\n")) {
+    const file = line.startsWith("cjs:")
+      ? line.slice(4)
+      : line.startsWith("file:")
+        ? fileURLToPath(line)
+        : undefined;
+    if (!file) continue;
+    const npm = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(file);
+    if (npm?.[1]) packages.add(npm[1]);
+    if (!file.endsWith(".js") || !file.startsWith(dirname(HEDGE_BIN))) continue;
+    // A chunk of the bundle: the sources in it, by esbuild's comment before each.
+    for (const [, source] of readFileSync(file, "utf8").matchAll(/^\/\/ (\S+)$/gm)) {
+      const inGateway = /(?:^|\/)gateway\/src\/(.+)$/.exec(source ?? "");
+      if (inGateway?.[1]) gateway.add(inGateway[1]);
+      const bundled = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
+        source ?? "",
+      );
+      if (bundled?.[1]) packages.add(bundled[1]);
+    }
+  }
+  return { run, loaded: { gateway: [...gateway].sort(), packages: [...packages].sort() } };
+}
+
+/**
+ * What `@hedge/gateway/config` (the config sections' zod schemas, which loading any config
+ * validates) is made of: config-schema.ts and the files it imports, followed through the source.
+ */
+function configSchemaFiles(): string[] {
+  const files = new Set<string>();
+  const visit = (file: string): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    const text = readFileSync(join(GATEWAY_SRC, file), "utf8");
+    for (const [, target] of text.matchAll(
+      /^(?:import|export) (?!type )[^;]*? from "(\.[^"]+)";/gm,
+    )) {
+      const resolved = resolve(
+        dirname(join(GATEWAY_SRC, file)),
+        (target ?? "").replace(/\.js$/, ".ts"),
+      );
+      visit(resolved.slice(GATEWAY_SRC.length));
+    }
+  };
+  visit("config-schema.ts");
+  return [...files].sort();
+}
+
+const RUNTIME_PACKAGES = ["better-sqlite3", "ioredis", "undici"];
+
+let gateway: GatewayProcess;
+let client: TempHome;
+
+async function start(): Promise<void> {
+  const upstream = await startScriptedUpstream();
+  const server = await makeTempHome();
+  client = await makeTempHome();
+  stops.push(
+    () => upstream.close(),
+    () => server.cleanup(),
+    () => client.cleanup(),
+  );
+  writeFileSync(
+    join(server.path, "config.toml"),
+    ["[providers.lab]", `base_url = "${upstream.url}/v1"`, 'wire = "chat"'].join("\n"),
+  );
+  writeFileSync(join(client.path, "config.toml"), '[roles]\nqa = "lab/qa"\n');
+  gateway = await startGateway(server.env);
+  stops.push(() => gateway.stop());
+  upstream.push({
+    toolCalls: [
+      { name: "report_verdict", arguments: { verdict: "pass", tasks: [], reason: "ok" } },
+    ],
+    repeat: true,
+  });
+}
+
+describe("a hedge process in remote mode", () => {
+  it.each([
+    [["route", "explain", "lab/m", "--json"]],
+    [["stats", "--json"]],
+    [["usage", "--json"]],
+    [["gateway", "status", "--json"]],
+  ])("hedge %j --gateway URL loads no gateway code, SQLite, Redis or undici", async (args) => {
+    await start();
+    const { run, loaded } = await loadedBy([...args, "--gateway", gateway.url], client.env);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    // Only the config sections' schemas: every config is validated whole.
+    expect(loaded.gateway).not.toEqual([]);
+    expect(configSchemaFiles()).toEqual(expect.arrayContaining(loaded.gateway));
+    for (const name of RUNTIME_PACKAGES) expect(loaded.packages).not.toContain(name);
+  });
+
+  it("hedge qa --gateway URL (the Stop hook) asks the QA model and records its verdict without them", async () => {
+    await start();
+    const transcript = join(client.path, "transcript.jsonl");
+    writeFileSync(
+      transcript,
+      `${JSON.stringify({ type: "user", message: { role: "user", content: "Fix add()." } })}\n`,
+    );
+    const payload = JSON.stringify({
+      session_id: "s-1",
+      transcript_path: transcript,
+      cwd: client.path,
+      hook_event_name: "Stop",
+      stop_hook_active: false,
+      last_assistant_message: "Fixed.",
+    });
+    const { run, loaded } = await loadedBy(["qa", "--gateway", gateway.url], client.env, payload);
+    expect(run).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(configSchemaFiles()).toEqual(expect.arrayContaining(loaded.gateway));
+    for (const name of RUNTIME_PACKAGES) expect(loaded.packages).not.toContain(name);
+  });
+
+  it("while the same command without --gateway loads the gateway and SQLite (the check sees them)", async () => {
+    await start();
+    const { run, loaded } = await loadedBy(["stats", "--json"], client.env);
+    expect(run.code).toBe(0);
+    expect(loaded.gateway).toEqual(
+      expect.arrayContaining(["engine/engine.ts", "store/sqlite-store.ts", "views/stats-view.ts"]),
+    );
+    expect(loaded.packages).toContain("better-sqlite3");
+  });
+});
