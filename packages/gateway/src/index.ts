@@ -21,7 +21,9 @@ export { resolveProviders, resolveProvider, type ResolvedProvider } from "./prov
 export { evaluatePolicy, type PolicyVerdict } from "./routing/policy.js";
 
 // Engine and server.
-export { GatewayEngine, newRequestId, type GatewayEngineOptions } from "./engine/engine.js";
+export { GatewayEngine, type GatewayEngineOptions } from "./engine/engine.js";
+export { newRequestId } from "./engine/records.js";
+export type { Exchange, ExchangeStart, ModelCall, Opened } from "./engine/exchange.js";
 export {
   configCredentials,
   type Credential,

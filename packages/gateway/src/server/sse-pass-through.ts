@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { CanonicalError } from "@hedge/model-spec";
-import type { RequestRecord } from "../engine/observer.js";
+import type { Exchange } from "../engine/exchange.js";
 import type { UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
 import { malformedStreamError, truncatedStreamError, type WireCodec } from "@hedge/wire";
@@ -17,10 +17,11 @@ import { malformedStreamError, truncatedStreamError, type WireCodec } from "@hed
 export async function streamThrough(
   response: UpstreamResponse,
   res: ServerResponse,
-  record: RequestRecord,
+  exchange: Exchange,
   codec: WireCodec,
   source: string,
 ): Promise<void> {
+  const record = exchange.record;
   const tap = new UsageTap(codec, true);
   let pending: Buffer | undefined;
   try {
@@ -33,25 +34,23 @@ export async function streamThrough(
       tap.push(events);
       if (tap.malformed) {
         response.body.destroy();
-        fail(res, record, codec, malformedStreamError("api_error", source));
+        fail(res, exchange, codec, malformedStreamError("api_error", source));
         return;
       }
       if (!res.write(events)) await waitForDrain(res);
     }
     if (!tap.ended) {
-      fail(res, record, codec, truncatedStreamError("api_error", source, codec.terminal));
+      fail(res, exchange, codec, truncatedStreamError("api_error", source, codec.terminal));
       return;
     }
     if (tap.upstreamError) {
       // The upstream's own error event went to the client as it was; the record says so too.
-      record.outcome = "stream_error";
-      record.errorType = tap.upstreamError.type;
+      exchange.failStream(tap.upstreamError.type);
     }
     res.end(pending);
   } catch (error) {
     // Bytes already reached the client: end the stream with an error frame, never retry.
-    record.outcome = "stream_error";
-    record.errorType = "api_error";
+    exchange.failStream("api_error");
     const message = error instanceof Error ? error.message : String(error);
     res.end(codec.encodeErrorFrame(502, "api_error", `upstream stream failed: ${message}`));
   } finally {
@@ -62,12 +61,11 @@ export async function streamThrough(
 
 function fail(
   res: ServerResponse,
-  record: RequestRecord,
+  exchange: Exchange,
   codec: WireCodec,
   error: CanonicalError,
 ): void {
-  record.outcome = "stream_error";
-  record.errorType = error.type;
+  exchange.failStream(error.type);
   res.end(codec.encodeErrorFrame(error.status ?? 502, error.type, error.message));
 }
 
