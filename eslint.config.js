@@ -40,11 +40,8 @@ const cliGatewayImportersToMove = [
   "packages/cli/src/commands/gateway-status.ts",
   "packages/cli/src/commands/heartbeat.ts",
   "packages/cli/src/commands/stats.ts", // type-only
-  "packages/cli/src/commands/usage-wait.ts",
   "packages/cli/src/commands/usage.ts",
   "packages/cli/src/config/schema.ts",
-  "packages/cli/src/engine-factory.ts",
-  "packages/cli/src/model-connection.ts", // type-only
 ];
 
 /**

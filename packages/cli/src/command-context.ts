@@ -2,7 +2,7 @@ import type { Store } from "@hedge/gateway";
 import { configFiles, loadConfig, type LoadedConfig } from "./config/load.js";
 import { overlayNotice } from "./config/overlay-notice.js";
 import { hedgeHome, type GlobalOptions } from "./context.js";
-import { openConfiguredStore } from "./engine-factory.js";
+import { openConfiguredStore } from "./composition/engine-factory.js";
 
 // Apart from context.ts on purpose: loading config pulls in every package's config schema, which
 // commands that only read profiles (auth list, auth status) must not load.

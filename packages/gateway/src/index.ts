@@ -7,6 +7,8 @@ export {
 } from "./providers/presets.js";
 export {
   gatewayConfigShape,
+  gatewayConfigSchema,
+  type GatewayConfig,
   durationMs,
   providerConfigSchema,
   policySchema,
@@ -19,6 +21,17 @@ export {
 } from "./config-schema.js";
 export { resolveProviders, resolveProvider, type ResolvedProvider } from "./providers/resolve.js";
 export { evaluatePolicy, type PolicyVerdict } from "./routing/policy.js";
+
+// The composition root.
+export {
+  createGateway,
+  deliberateProviders,
+  openGatewayStore,
+  poolCredentials,
+  withLoggedInPresets,
+  type Gateway,
+  type GatewayInputs,
+} from "./create-gateway.js";
 
 // Engine and server.
 export { GatewayEngine, type GatewayEngineOptions } from "./engine/engine.js";

@@ -15,7 +15,7 @@ import {
   type ResolvedProvider,
 } from "@hedge/gateway";
 import type { CommandContext } from "../command-context.js";
-import { deliberateProviders } from "../engine-factory.js";
+import { deliberateProviders } from "../composition/engine-factory.js";
 
 /** Every provider a profile may be for: gateway presets, configured providers, vendor CLIs. */
 export function knownProviders(providers: Readonly<Record<string, ProviderConfig>>): string[] {

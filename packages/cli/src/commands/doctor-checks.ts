@@ -5,7 +5,7 @@ import { isHedgeError } from "@hedge/model-spec";
 import { SandboxUnavailableError, ensureBwrapWorks, findBwrap } from "@hedge/core";
 import { evaluatePolicy, resolveProviders, type ResolvedProvider } from "@hedge/gateway";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
-import { deliberateProviders, withLoggedInPresets } from "../engine-factory.js";
+import { deliberateProviders, withLoggedInPresets } from "../composition/engine-factory.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 

@@ -3,7 +3,7 @@ import { GatewayKeyStore, GatewayMetrics, createGatewayServer, durationMs } from
 import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
-import { buildEngine } from "../engine-factory.js";
+import { buildEngine } from "../composition/engine-factory.js";
 
 export interface ServeOptions {
   host?: string;

@@ -13,7 +13,7 @@ import { UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { connectModels } from "../model-connection.js";
+import { connectModels } from "../composition/model-connection.js";
 import { hookInputError, parseHookPayload, type HookPayload } from "./qa-payload.js";
 import { readTranscript } from "./qa-transcript.js";
 

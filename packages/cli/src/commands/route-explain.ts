@@ -1,6 +1,6 @@
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
-import { buildEngine } from "../engine-factory.js";
+import { buildEngine } from "../composition/engine-factory.js";
 import { EXIT } from "../exit-codes.js";
 import { paint, table } from "../terminal.js";
 
