@@ -1,6 +1,10 @@
 import type { PoolMember, Profile } from "@hedge/auth";
 import type { GatewayConfig, ProviderConfig } from "./config-schema.js";
-import { configCredentials, type Credential, type CredentialResolver } from "./engine/credentials.js";
+import {
+  configCredentials,
+  type Credential,
+  type CredentialResolver,
+} from "./engine/credentials.js";
 import { GatewayEngine } from "./engine/engine.js";
 import type { GatewayObserver } from "./engine/observer.js";
 import { PROVIDER_PRESETS } from "./providers/presets.js";
