@@ -39,6 +39,14 @@ export async function streamThrough(
       }
       if (!res.write(events)) await waitForDrain(res);
     }
+    // The upstream ended: what waited for a blank line is judged as a client's parser would (an
+    // event the end cut short carries nothing), checked before it goes out.
+    if (pending) tap.push(pending);
+    tap.close();
+    if (tap.malformed) {
+      fail(res, exchange, codec, malformedStreamError("api_error", source));
+      return;
+    }
     if (!tap.ended) {
       fail(res, exchange, codec, truncatedStreamError("api_error", source, codec.terminal));
       return;
@@ -69,23 +77,26 @@ function fail(
   res.end(codec.encodeErrorFrame(error.status ?? 502, error.type, error.message));
 }
 
-/** Where the last whole SSE event in `bytes` ends (just after its blank line), or 0. */
-function afterLastEvent(bytes: Buffer): number {
-  // A blank line after a line end: LF LF, (CR)LF CR LF, or CR CR (line ends may be mixed).
-  return Math.max(
-    end(bytes.lastIndexOf(LF_LF), 2),
-    end(bytes.lastIndexOf(LF_CRLF), 3),
-    end(bytes.lastIndexOf(CR_CR), 2),
-  );
+/**
+ * Where the last whole SSE event in `bytes` ends (just after its blank line), or 0. A blank line
+ * is a line end (CRLF, LF or CR) right after another; a CR that is the last byte ends its line
+ * as the tap's parser reads it (a LF after it completes the CRLF). Scanned from the end: a chunk
+ * nearly always ends with an event's blank line, so this stops at once.
+ */
+export function afterLastEvent(bytes: Buffer): number {
+  for (let at = bytes.length - 1; at > 0; at -= 1) {
+    const byte = bytes[at];
+    if (byte !== LF && byte !== CR) continue;
+    // Where this line end starts: a CRLF is one line end.
+    const start = byte === LF && bytes[at - 1] === CR ? at - 1 : at;
+    const before = bytes[start - 1];
+    if (before === LF || before === CR) return at + 1;
+  }
+  return 0;
 }
 
-function end(at: number, length: number): number {
-  return at < 0 ? 0 : at + length;
-}
-
-const LF_LF = Buffer.from("\n\n");
-const LF_CRLF = Buffer.from("\n\r\n");
-const CR_CR = Buffer.from("\r\r");
+const LF = 0x0a;
+const CR = 0x0d;
 
 /** Resolves when the client can take more bytes, or has gone. */
 export function waitForDrain(res: ServerResponse): Promise<void> {
