@@ -10,7 +10,7 @@ import { newRecord, setClientClosed, setRoute, setTriedRoute } from "./records.j
 import type { Attempt, Caller, RouteInput, RoutePlan } from "./route.js";
 import { tryUpstream } from "./try-upstream.js";
 import { resetAtOf } from "./unavailable.js";
-import { callUpstream, type UpstreamResponse } from "./upstream.js";
+import { callUpstream, type UpstreamCall, type UpstreamResponse } from "./upstream.js";
 
 /**
  * One model call, whoever makes it (the embedded client with a canonical request, the HTTP
@@ -216,21 +216,20 @@ export class Exchange {
     attempt: Attempt,
     limits: TryLimits,
   ): Promise<TryResult<UpstreamResponse>> {
-    const inbound = call.inbound;
-    const sameWire = inbound !== undefined && inbound.wire === attempt.provider.wire;
     // Outside the try: a request this route's wire cannot carry is the caller's, not a failure.
-    const body = call.bodyFor(attempt);
-    return tryUpstream(() =>
-      callUpstream({
-        attempt,
-        body,
-        stream: call.stream,
-        dispatcher: this.conductor.dispatcher,
-        headersTimeoutMs: limits.headersTimeoutMs,
-        ...(this.signal ? { signal: this.signal } : {}),
-        ...(sameWire ? { inboundHeaders: inbound.headers } : {}),
-      }),
-    );
+    // Field by field (no spreads): this runs for every attempt.
+    const upstreamCall: UpstreamCall = {
+      attempt,
+      body: call.bodyFor(attempt),
+      stream: call.stream,
+      dispatcher: this.conductor.dispatcher,
+      headersTimeoutMs: limits.headersTimeoutMs,
+    };
+    if (this.signal) upstreamCall.signal = this.signal;
+    const inbound = call.inbound;
+    if (inbound !== undefined && inbound.wire === attempt.provider.wire)
+      upstreamCall.inboundHeaders = inbound.headers;
+    return tryUpstream(() => callUpstream(upstreamCall));
   }
 
   /**

@@ -285,42 +285,36 @@ export function headerValue(
 
 /**
  * The raw body with its `"model"` value replaced, without parsing and re-serialising what may be
- * hundreds of kilobytes of conversation: only when the model appears exactly once in the common
- * `"model":"…"` spelling; otherwise undefined (the caller re-serialises).
+ * hundreds of kilobytes of conversation: only when `"model"` appears exactly once (a nested key,
+ * in metadata say, would make it ambiguous) in the common `"model":"…"` or `"model": "…"`
+ * spelling; otherwise undefined (the caller re-serialises). Two scans of the body at most.
  */
 export function rewriteModel(raw: Buffer, from: string, to: string): Buffer | undefined {
   if (from === to) return raw;
-  for (const separator of [":", ": "]) {
-    const needle = modelNeedle(separator, from);
-    const at = raw.indexOf(needle);
-    if (at < 0) continue;
-    if (raw.indexOf(needle, at + needle.length) >= 0) return undefined;
-    // A nested "model" key (e.g. in metadata) would also match: require it at the top level by
-    // checking that the same key does not appear anywhere else in any spelling.
-    if (raw.indexOf(MODEL_KEY, at + 1) >= 0 || raw.indexOf(MODEL_KEY) !== at) {
-      return undefined;
-    }
-    return Buffer.concat([
-      raw.subarray(0, at),
-      modelNeedle(separator, to),
-      raw.subarray(at + needle.length),
-    ]);
-  }
-  return undefined;
+  const at = raw.indexOf(MODEL_KEY);
+  if (at < 0 || raw.indexOf(MODEL_KEY, at + 1) >= 0) return undefined;
+  let value = at + MODEL_KEY.length;
+  if (raw[value] !== COLON) return undefined;
+  value += raw[value + 1] === SPACE ? 2 : 1;
+  const fromValue = jsonString(from);
+  const end = value + fromValue.length;
+  if (end > raw.length || fromValue.compare(raw, value, end) !== 0) return undefined;
+  return Buffer.concat([raw.subarray(0, value), jsonString(to), raw.subarray(end)]);
 }
 
 const MODEL_KEY = Buffer.from('"model"');
+const COLON = 0x3a;
+const SPACE = 0x20;
 
-/** `"model":"NAME"` as bytes, built once per separator and model name. */
-function modelNeedle(separator: string, model: string): Buffer {
-  const key = `${separator}${model}`;
-  let needle = needles.get(key);
-  if (needle === undefined) {
-    needle = Buffer.from(`"model"${separator}${JSON.stringify(model)}`);
-    if (needles.size >= 10_000) needles.clear();
-    needles.set(key, needle);
+/** A model name as a JSON string in bytes, made once per name. */
+function jsonString(model: string): Buffer {
+  let bytes = jsonStrings.get(model);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(model));
+    if (jsonStrings.size >= 10_000) jsonStrings.clear();
+    jsonStrings.set(model, bytes);
   }
-  return needle;
+  return bytes;
 }
 
-const needles = new Map<string, Buffer>();
+const jsonStrings = new Map<string, Buffer>();
