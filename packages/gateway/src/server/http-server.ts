@@ -8,6 +8,7 @@ import type { Caller } from "../engine/route.js";
 import type { GatewayAccount } from "../config-schema.js";
 import { DEFAULT_FAILURE_COOLDOWNS } from "../routing/failure-class.js";
 import { countTokensBody } from "./count-tokens.js";
+import { Deadlines } from "./deadlines.js";
 import { allowOrigin, answerPreflight } from "./cors.js";
 import { droppedFieldLogger, type DroppedLogger } from "./dropped-log.js";
 import { forward, headerValue } from "./forward.js";
@@ -67,7 +68,11 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const state: ServerState = {
     noteDropped: droppedFieldLogger(options.log),
-    body: { bytes: options.bodyLimitBytes, timeoutMs: bodyTimeoutMs },
+    body: {
+      bytes: options.bodyLimitBytes,
+      timeoutMs: bodyTimeoutMs,
+      deadlines: new Deadlines(bodyTimeoutMs),
+    },
     allowedOrigins: new Set(
       (options.allowedOrigins ?? []).flatMap((origin) => normalizeOrigin(origin) ?? []),
     ),
