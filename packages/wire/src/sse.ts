@@ -8,7 +8,6 @@ export interface SseMessage {
 }
 
 const LF = 10;
-const CR = 13;
 
 /**
  * Incremental SSE parser after the WHATWG event-stream rules: feed bytes or strings split
@@ -54,20 +53,26 @@ export class SseParser {
   private drainLines(atEnd: boolean): SseMessage[] {
     const messages: SseMessage[] = [];
     const buffer = this.buffer;
+    // Line ends are found with indexOf (native) rather than by looking at every character, the
+    // parser's main cost on every streamed response; most servers end lines with LF alone, so
+    // a CR is looked for again only when the text has one.
+    let lf = buffer.indexOf("\n");
+    let cr = buffer.indexOf("\r");
     let lineStart = 0;
-    for (let index = 0; index < buffer.length; index++) {
-      const code = buffer.charCodeAt(index);
-      if (code !== LF && code !== CR) continue;
-      const message = this.processLine(buffer, lineStart, index);
+    for (;;) {
+      if (lf >= 0 && lf < lineStart) lf = buffer.indexOf("\n", lineStart);
+      if (cr >= 0 && cr < lineStart) cr = buffer.indexOf("\r", lineStart);
+      const end = lf < 0 ? cr : cr < 0 || lf < cr ? lf : cr;
+      if (end < 0) break;
+      const message = this.processLine(buffer, lineStart, end);
       if (message !== undefined) messages.push(message);
-      if (code === CR) {
+      lineStart = end + 1;
+      if (end === cr) {
         // A CR last in the chunk ends its line now; a LF that starts the next chunk completes
         // the CRLF (skipped there), so an event is never held back waiting for it.
-        if (index + 1 < buffer.length) {
-          if (buffer.charCodeAt(index + 1) === LF) index++;
-        } else this.afterCR = true;
+        if (lineStart === buffer.length) this.afterCR = true;
+        else if (buffer.charCodeAt(lineStart) === LF) lineStart += 1;
       }
-      lineStart = index + 1;
     }
     this.buffer = lineStart === 0 ? buffer : buffer.slice(lineStart);
     if (atEnd && this.buffer.length > 0) {
@@ -81,26 +86,22 @@ export class SseParser {
   private processLine(buffer: string, start: number, end: number): SseMessage | undefined {
     if (start === end) return this.dispatch();
     if (buffer.charCodeAt(start) === 58 /* ":" */) return undefined;
-    const colon = buffer.indexOf(":", start);
-    let field: string;
-    let value: string;
-    if (colon === -1 || colon >= end) {
-      field = buffer.slice(start, end);
-      value = "";
-    } else {
-      field = buffer.slice(start, colon);
-      const valueStart = buffer.charCodeAt(colon + 1) === 32 /* " " */ ? colon + 2 : colon + 1;
-      value = buffer.slice(Math.min(valueStart, end), end);
-    }
-    switch (field) {
-      case "data":
-        this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    let colon = buffer.indexOf(":", start);
+    if (colon < 0 || colon > end) colon = end;
+    let valueStart = colon + 1;
+    if (valueStart < end && buffer.charCodeAt(valueStart) === 32 /* " " */) valueStart += 1;
+    const value = valueStart >= end ? "" : buffer.slice(valueStart, end);
+    // The field name is compared in place: no string is cut for it.
+    switch (colon - start) {
+      case 4:
+        if (buffer.startsWith("data", start))
+          this.data = this.data === undefined ? value : `${this.data}\n${value}`;
         break;
-      case "event":
-        this.event = value;
+      case 5:
+        if (buffer.startsWith("event", start)) this.event = value;
         break;
-      case "id":
-        if (!value.includes("\0")) this.id = value;
+      case 2:
+        if (buffer.startsWith("id", start) && !value.includes("\0")) this.id = value;
         break;
       default:
         // `retry` and unknown fields carry nothing a gateway acts on.
