@@ -76,6 +76,13 @@ describe("SseParser", () => {
     expect(parser.push("\ndata: c\r\n\r\n")).toEqual([{ data: "b\nc" }]);
   });
 
+  it("reads a field without a colon as empty, and only the exact field names", () => {
+    expect(parseSseText("data\n\ndatum: x\ndat: y\ndata:z\nevents: e\n\n")).toEqual([
+      { data: "" },
+      { data: "z" },
+    ]);
+  });
+
   it("decodes invalid UTF-8 as replacement characters, never failing", () => {
     const parser = new SseParser();
     const messages = [
