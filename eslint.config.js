@@ -30,8 +30,6 @@ const compositionRoot = ["packages/cli/src/composition/**/*.{ts,tsx}"];
  */
 const cliGatewayImportersToMove = [
   "packages/cli/src/config/schema.ts", // the config sections only: @hedge/gateway/config
-  "packages/cli/src/engine-factory.ts",
-  "packages/cli/src/model-connection.ts", // type-only
 ];
 
 /**

@@ -190,3 +190,7 @@ export const gatewayConfigShape = {
   profiles: z.record(z.string(), profileSettingsSchema).default({}),
   gateway: gatewayServerSchema,
 };
+
+/** The gateway's config sections, parsed (defaults applied): what `createGateway` is built from. */
+export const gatewayConfigSchema = z.strictObject(gatewayConfigShape);
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

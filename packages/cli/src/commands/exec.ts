@@ -8,7 +8,7 @@ import {
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { connectModels } from "../model-connection.js";
+import { connectModels } from "../composition/model-connection.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
 

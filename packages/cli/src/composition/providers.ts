@@ -20,7 +20,7 @@ import {
 } from "@hedge/gateway";
 import type { WireFormat } from "@hedge/model-spec";
 import type { CommandContext } from "../command-context.js";
-import { deliberateProviders, withLoggedInPresets } from "../engine-factory.js";
+import { deliberateProviders, withLoggedInPresets } from "./engine-factory.js";
 
 // The gateway's providers as the CLI's commands see them (login, doctor, tool guards): presets,
 // `[providers.X]` tables, logins and policy, resolved here in the composition root.

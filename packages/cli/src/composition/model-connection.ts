@@ -1,8 +1,8 @@
 import type { GatewayEngine } from "@hedge/gateway";
 import { createModelClient, type ModelClient } from "@hedge/gateway-client";
-import type { HedgeConfig } from "./config/schema.js";
+import type { HedgeConfig } from "../config/schema.js";
 import { buildEngine } from "./engine-factory.js";
-import { waitForReset as waitUntilReset } from "./commands/usage-wait.js";
+import { waitForReset as waitUntilReset } from "./usage-wait.js";
 
 export interface ModelConnection {
   client: ModelClient;
