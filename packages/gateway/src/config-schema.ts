@@ -194,3 +194,6 @@ export const gatewayConfigShape = {
 /** The gateway's config sections, parsed (defaults applied): what `createGateway` is built from. */
 export const gatewayConfigSchema = z.strictObject(gatewayConfigShape);
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** The built-in providers (what a `[providers.X]` table refines): data only, no gateway runtime. */
+export { PROVIDER_PRESETS, type ProviderPreset } from "./providers/presets.js";
