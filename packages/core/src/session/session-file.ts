@@ -168,8 +168,7 @@ export class SessionFile {
         messages.push(record.message);
         if (Array.isArray(record.input_ids))
           for (const id of record.input_ids) if (typeof id === "string") delivered.add(id);
-      }
-      else if (record.type === "event" && "item" in record.event) {
+      } else if (record.type === "event" && "item" in record.event) {
         const number = Number(/^item_(\d+)$/.exec(record.event.item.id)?.[1] ?? -1);
         items = Math.max(items, number + 1);
       } else if (record.type === "event" && record.event.type === "turn.completed") {

@@ -115,7 +115,10 @@ describe.each(stores)("%s: an input moves once", (_name, make) => {
     const held = store.add(session, { kind: "queue", text: "in the draft" });
     const loose = store.add(session, { kind: "queue", text: "not in the draft" });
     store.restore(session);
-    store.saveDraft(session, { composer: '{"text":"in the draft + more"}', restoredIds: [held.id] });
+    store.saveDraft(session, {
+      composer: '{"text":"in the draft + more"}',
+      restoredIds: [held.id],
+    });
     const opened = store.reconcile(session, new Set());
     expect(opened.restored.map(({ id }) => id)).toEqual([loose.id]);
     expect(opened.draft).toMatchObject({
