@@ -80,6 +80,11 @@ export function insertMention(buffer: ComposerBuffer, path: string): ComposerBuf
   return insertText(withAtom, " ");
 }
 
+/** The `length` characters before the cursor removed (atoms they touch go whole). */
+export function removeBeforeCursor(buffer: ComposerBuffer, length: number): ComposerBuffer {
+  return remove(buffer, Math.max(0, buffer.cursor - length), buffer.cursor);
+}
+
 /** Editing and movement commands (what keys do in the composer). */
 export type EditCommand =
   | "backspace"

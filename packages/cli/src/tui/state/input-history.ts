@@ -16,7 +16,10 @@ export interface InputHistory {
 export const HISTORY_LIMIT = 200;
 
 export function historyFrom(entries: readonly ComposerBuffer[]): InputHistory {
-  return { entries: entries.filter((entry) => !isBlank(entry)).slice(0, HISTORY_LIMIT), index: null };
+  return {
+    entries: entries.filter((entry) => !isBlank(entry)).slice(0, HISTORY_LIMIT),
+    index: null,
+  };
 }
 
 /** Adds a submitted composer (unless blank or the same as the newest); browsing ends. */
