@@ -103,7 +103,7 @@ export function highlightCode(code: string, info: string | undefined): StyledLin
     if (node.type !== "element") return;
     const classes = node.properties["className"];
     const own = Array.isArray(classes) ? roleForClasses(classes.map(String)) : undefined;
-    for (const child of node.children) walk(child as HastNode, own ?? role);
+    for (const child of node.children) walk(child, own ?? role);
   };
   for (const node of lowlight.highlight(language, code).children) walk(node, undefined);
   return lines;

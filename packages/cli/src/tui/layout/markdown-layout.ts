@@ -120,7 +120,9 @@ function inline(tokens: readonly Token[], role: StyleRole | undefined): Segment[
       case "link": {
         const link = token as Tokens.Link;
         out.push(...inline(link.tokens, "link"));
-        const label = link.tokens.map((child) => ("text" in child ? child.text : "")).join("");
+        const label = link.tokens
+          .map((child) => ("text" in child && typeof child.text === "string" ? child.text : ""))
+          .join("");
         if (link.href && link.href !== label && !link.href.startsWith("mailto:"))
           out.push(segment(` (${link.href})`, "muted"));
         break;
