@@ -104,3 +104,60 @@ export function layoutListPicker(
     maxHeight,
   );
 }
+
+/**
+ * The `@` file popup: repository paths matching what follows the `@`, the characters that
+ * matched in the accent style, the selected one marked. A path too long for the row loses its
+ * start (`…/deep/dir/file.ts`): the file name is what tells paths apart.
+ */
+export function layoutMentionPopup(
+  paths: readonly string[],
+  selected: number,
+  query: string,
+  width: number,
+  maxHeight: number,
+): StyledLine[] {
+  if (maxHeight <= 0) return [];
+  if (paths.length === 0) return [[segment(`No files match @${query}`, "muted")]];
+  const [start, end] = listWindow(paths.length, selected, maxHeight);
+  return paths.slice(start, end).map((path, offset) => {
+    const chosen = start + offset === selected;
+    const room = Math.max(1, width - 2);
+    const shown =
+      stringWidth(path) <= room ? path : `${GLYPHS.ellipsis}${tailToWidth(path, room - 1)}`;
+    return [
+      segment(chosen ? `${GLYPHS.prompt} ` : "  ", "accent"),
+      ...matchSegments(shown, query, chosen ? "selected" : "text"),
+    ];
+  });
+}
+
+/** The end of `text` that fits `width` columns. */
+function tailToWidth(text: string, width: number): string {
+  const chars = Array.from(text);
+  let used = 0;
+  let index = chars.length;
+  while (index > 0) {
+    const charWidth = stringWidth(chars[index - 1] ?? "");
+    if (used + charWidth > width) break;
+    used += charWidth;
+    index -= 1;
+  }
+  return chars.slice(index).join("");
+}
+
+/** `text` with the characters of `query` it contains in order (case-insensitive) marked. */
+function matchSegments(text: string, query: string, role: "selected" | "text"): Segment[] {
+  const wanted = Array.from(query.toLowerCase());
+  const out: Segment[] = [];
+  let next = 0;
+  for (const char of Array.from(text)) {
+    const hit = next < wanted.length && char.toLowerCase() === wanted[next];
+    if (hit) next += 1;
+    const charRole = hit ? "accent" : role;
+    const last = out.at(-1);
+    if (last?.role === charRole) last.text += char;
+    else out.push(segment(char, charRole));
+  }
+  return out;
+}

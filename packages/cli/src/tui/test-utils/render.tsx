@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from "node:util";
+import chalk from "chalk";
 import { render as inkRender } from "ink-testing-library";
 import { act, type ReactElement } from "react";
 import { createTheme } from "../theme.js";
@@ -26,7 +27,7 @@ export interface RenderAtOptions {
 /**
  * Renders `tree` as ink does in a terminal `width` columns wide (ink-testing-library's fake
  * stdout, whose width is fixed at 100, resized before the first layout), inside `act()` so every
- * effect has run when it returns. The tree gets the colour or the NO_COLOR theme.
+ * effect has run when it returns. The tree gets the colour theme, or the NO_COLOR one.
  */
 export function renderAt(
   width: number,
@@ -34,6 +35,9 @@ export function renderAt(
   options: RenderAtOptions = {},
 ): RenderedAt {
   const theme = createTheme(!options.noColor);
+  // chalk turns colour off when stdout is not a terminal; turn it on, so a NO_COLOR test shows
+  // that the theme itself asks for no colour (run-tui also sets chalk off under NO_COLOR).
+  chalk.level = 3;
   const wrap = (node: ReactElement): ReactElement => (
     <ThemeProvider theme={theme}>{node}</ThemeProvider>
   );
@@ -67,3 +71,11 @@ export function renderAt(
     },
   };
 }
+
+/** SGR sequences that set a foreground or background colour (30-37, 38, 40-47, 48, 90-97, 100-107). */
+// eslint-disable-next-line no-control-regex
+export const COLOUR_SGR = /\x1b\[(?:\d+;)*(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;\d+)*m/;
+
+/** SGR faint (dim): NO_COLOR draws no faint text either (many terminals draw it as a colour). */
+// eslint-disable-next-line no-control-regex
+export const FAINT_SGR = /\x1b\[(?:\d+;)*2(?:;\d+)*m/;
