@@ -32,6 +32,8 @@ export default defineConfig({
     // ink imports react-devtools-core only when DEV=true; it is not installed (and bundling it
     // fails), so that import resolves to an empty stand-in.
     options.alias = { ...options.alias, "react-devtools-core": here("./src/tui/devtools-stub.ts") };
+    // The build runs from the workspace root, whose tsconfig has no `jsx`: React 17+'s transform.
+    options.jsx = "automatic";
   },
   banner: {
     js: [
