@@ -417,9 +417,9 @@ describe("session reducer: slash commands and popups", () => {
     );
     expect(ran.effects).toContainEqual({ type: "slash", name: "status", args: "" });
     expect(composerText(ran.state)).toBe("");
-    const busy = drive(running(), ...type("/model"), press("interrupt"), press("submit"));
+    const busy = drive(running(), ...type("/init"), press("interrupt"), press("submit"));
     expect(busy.effects.filter(({ type: effectType }) => effectType === "slash")).toEqual([]);
-    expect(composerText(busy.state)).toBe("/model");
+    expect(composerText(busy.state)).toBe("/init");
     expect(busy.state.notice?.text).toMatch(/not available while a turn runs/);
     const typo = drive(initialSessionState(), ...type("/stauts"), press("submit"));
     expect(typo.state.notice?.text).toBe("Unknown command /stauts. Did you mean /status?");

@@ -5,20 +5,7 @@
  */
 
 /** What runs a command: the app's handler for it. */
-export type SlashHandlerId =
-  | "model"
-  | "approvals"
-  | "status"
-  | "ask"
-  | "diff"
-  | "compact"
-  | "new"
-  | "resume"
-  | "init"
-  | "profile"
-  | "usage"
-  | "route"
-  | "quit";
+export type SlashHandlerId = "status" | "ask" | "diff" | "init" | "usage" | "route" | "quit";
 
 /** One slash command. */
 export interface SlashCommand {
@@ -49,22 +36,19 @@ const command = (
 });
 
 /**
- * Commands that change what the running turn depends on (its model, approval policy, profile,
- * session, context) wait until it ends; those that only read or answer aside run at any time.
+ * Commands that start work of their own (`/init` sends a prompt) wait until the turn ends; those
+ * that only read or answer aside run at any time. Only commands the TUI can carry out are listed
+ * (no entry that does nothing): `/model`, `/approvals`, `/profile`, `/compact`, `/new` and
+ * `/resume` need the thread to change its settings or session in place, which it cannot yet;
+ * their flags (`-m`, `-a`, `--profile`) and `hedge resume` do it at start.
  */
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
-  command("model", "choose the executor's (or any role's) model; policy state shown", false),
-  command("approvals", "choose when hedge asks before running commands or editing", false),
   command("status", "config sources, roles and routes, profiles' headroom, session, tokens", true),
   command("ask", "a side question, answered on a fork by the model holding the context", true, {
     argsHint: "QUESTION",
   }),
   command("diff", "the session's git diff, paged", true),
-  command("compact", "summarise older turns to free context", false),
-  command("new", "start a new session (pending inputs of this one stay saved)", false),
-  command("resume", "pick a session to continue", false),
-  command("init", "write an AGENTS.md draft for this repository", false),
-  command("profile", "switch the pinned login profile", false),
+  command("init", "ask the agent to write an AGENTS.md draft for this repository", false),
   command("usage", "rate-limit windows and headroom per profile", true),
   command("route", "the last route decisions, explained", true),
   command("quit", "quit (pending inputs stay saved for hedge resume)", true, {
