@@ -4,7 +4,7 @@ import { findSession, resolveThreadSettings, SqliteInputStore, Thread } from "@h
 import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
 import type { GlobalOptions } from "../context.js";
-import { connectModels, type ModelConnection } from "../model-connection.js";
+import { connectClient, type ClientConnection } from "../composition/connect.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { pendingView } from "./runtime/effect-runner.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
@@ -85,7 +85,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   }
 
   let thread: Thread | undefined;
-  let connection: ModelConnection | undefined;
+  let connection: ClientConnection | undefined;
   const modes = enableTerminalModes(process.stdout, {
     kittyKeys: supportsKittyKeys(process.env, undefined),
     onSignal: (signal) => {
@@ -116,10 +116,11 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     // The first frame is on screen; now the slower part.
     await new Promise((resolve) => setImmediate(resolve));
     try {
-      connection = await connectModels(config, home, options.gateway);
+      connection = await connectClient(config, home, options.gateway);
+      const heldSecrets = await connection.secrets();
       thread = new Thread(settings, {
         client: connection.client,
-        heldSecrets: connection.secrets,
+        heldSecrets,
         inputs,
         approvals: "ask",
         ...(run.resume ? { resume: run.resume } : {}),
@@ -133,7 +134,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         emit: (event) => controller.applyThreadEvent(event),
         send: (prompt) => sendPrompt(controller, prompt),
       });
-      shell = createShellRunner(settings, connection.secrets);
+      shell = createShellRunner(settings, heldSecrets);
       controller.attach(thread);
       if (run.resume) {
         const opened = thread.openInputs();
@@ -167,7 +168,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     modes.restore();
     trace.flush();
     await thread?.close();
-    await connection?.close();
+    await connection?.client.close();
     inputs.close();
   }
   return 0;

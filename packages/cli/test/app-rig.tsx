@@ -26,13 +26,13 @@ import {
   type TempDir,
   type TempHome,
 } from "@hedge/testkit";
-import { App } from "../app.js";
-import { pendingView } from "../runtime/effect-runner.js";
-import { TuiController } from "../runtime/tui-controller.js";
-import { initialSessionState } from "../state/session-state.js";
-import { createKeyDecoder } from "../terminal/key-decoder.js";
-import { createTheme } from "../theme.js";
-import { toModelText } from "../state/composer-buffer.js";
+import { App } from "../src/tui/app.js";
+import { pendingView } from "../src/tui/runtime/effect-runner.js";
+import { TuiController } from "../src/tui/runtime/tui-controller.js";
+import { initialSessionState } from "../src/tui/state/session-state.js";
+import { createKeyDecoder } from "../src/tui/terminal/key-decoder.js";
+import { createTheme } from "../src/tui/theme.js";
+import { toModelText } from "../src/tui/state/composer-buffer.js";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
 
