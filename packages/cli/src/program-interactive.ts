@@ -31,6 +31,14 @@ export function registerInteractive(program: Command): void {
       .description("the interactive session (the default: hedge [PROMPT])")
       .argument("[prompt]", "a first prompt to send"),
   ).action(async (prompt: string | undefined, _options: unknown, command: Command) => {
+    const typo = prompt && (await commandTypo(prompt, program));
+    if (typo) {
+      // `hedge doctr` is a mistyped command far more often than a one-word prompt.
+      program.error(`error: unknown command '${prompt}'\n(Did you mean ${typo}?)`, {
+        code: "commander.unknownCommand",
+        exitCode: 2,
+      });
+    }
     const { runInteractive } = await import("./commands/interactive.js");
     await runInteractive(globals(command), prompt, interactiveOptions(command));
   });
@@ -47,6 +55,21 @@ export function registerInteractive(program: Command): void {
       ...(options.last ? { last: true } : {}),
     });
   });
+}
+
+/**
+ * The command a one-word prompt probably meant: a lower-case word of four letters or more within
+ * two edits of a command's name (not the name itself).
+ */
+async function commandTypo(prompt: string, program: Command): Promise<string | undefined> {
+  if (!/^[a-z][a-z-]{3,}$/.test(prompt)) return undefined;
+  const names = program.commands
+    .filter((command) => !(command as unknown as { _hidden?: boolean })._hidden)
+    .flatMap((command) => [command.name(), ...command.aliases()]);
+  if (names.includes(prompt)) return undefined;
+  const { closest, distance } = await import("fastest-levenshtein");
+  const nearest = closest(prompt, names);
+  return distance(prompt, nearest) <= 2 ? nearest : undefined;
 }
 
 function interactiveOptions(command: Command): InteractiveOptions {
