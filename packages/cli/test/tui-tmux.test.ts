@@ -4,10 +4,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ScriptReply } from "@hedge/testkit";
+import { TmuxTerminal, type ScriptReply } from "@hedge/testkit";
 import { execFixture, type ExecFixture } from "./exec-helpers.js";
 import { HEDGE_BIN, runHedge } from "./run-hedge.js";
-import { TmuxTerminal } from "./tmux.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -62,6 +62,11 @@ export class TmuxTerminal {
     return this.tmux("capture-pane", "-p", "-J");
   }
 
+  /** Appends everything the pane's program writes from now on to `file` (raw bytes). */
+  pipeOutput(file: string): void {
+    this.tmux("pipe-pane", "-o", `cat >> ${JSON.stringify(file)}`);
+  }
+
   /** The pid of the pane's process. */
   pid(): number {
     return Number(this.tmux("display-message", "-p", "#{pane_pid}").trim());
