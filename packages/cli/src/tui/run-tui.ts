@@ -52,10 +52,8 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     guard: toolGuardOptions(config, home, []),
     interactive: true,
   });
-  // Foreseeable failures before the screen takes over: a missing session, an unusable inputs.db.
+  // A foreseeable failure before the screen takes over: no such session.
   const sessionPath = run.resume ? findSession(home, run.resume) : undefined;
-  const inputs = await SqliteInputStore.open(join(home, "inputs.db"));
-  const history = inputs.recent(HISTORY_LIMIT).map((input) => fromJson(input.composer, input.text));
 
   const ink = await loadInk();
   const theme = createTheme(colorEnabled(process.env));
@@ -67,7 +65,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   let shell: ReturnType<typeof createShellRunner> | undefined;
   const mentions = createMentionIndex(options.cwd);
   const controller = new TuiController({
-    initial: initialSessionState(history),
+    initial: initialSessionState(),
     runner: {
       quit: () => quit(),
       slash: (name, args) => slash?.(name, args),
@@ -84,6 +82,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     controller.transcript.settle(Date.now());
   }
 
+  let inputs: SqliteInputStore | undefined;
   let thread: Thread | undefined;
   let connection: ClientConnection | undefined;
   const modes = enableTerminalModes(process.stdout, {
@@ -116,6 +115,11 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     // The first frame is on screen; now the slower part.
     await new Promise((resolve) => setImmediate(resolve));
     try {
+      inputs = await SqliteInputStore.open(join(home, "inputs.db"));
+      controller.dispatch({
+        type: "history",
+        entries: inputs.recent(HISTORY_LIMIT).map((input) => fromJson(input.composer, input.text)),
+      });
       connection = await connectClient(config, home, options.gateway);
       const heldSecrets = await connection.secrets();
       thread = new Thread(settings, {
@@ -169,7 +173,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     trace.flush();
     await thread?.close();
     await connection?.client.close();
-    inputs.close();
+    inputs?.close();
   }
   return 0;
 }
