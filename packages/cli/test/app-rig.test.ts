@@ -185,4 +185,26 @@ describe("the app on a real thread", () => {
     expect(rig.controller.store.getState().phase).toBe("running");
     expect(rig.sessionUserMessages()).toEqual(["go"]);
   });
+
+  it("Ctrl+O pages a command's whole output; q closes the pager", async () => {
+    const rig = await start({
+      rows: 20,
+      replies: [
+        { toolCalls: [{ name: "shell", arguments: { command: ["seq", "101", "160"] } }] },
+        { text: "counted" },
+      ],
+    });
+    rig.keys("count\r");
+    await rig.waitForText(/counted/);
+    expect(rig.text()).not.toMatch(/\b130\b/);
+    rig.keys("\x0f");
+    await rig.waitForText(/Output of seq 101 160/);
+    expect(rig.text()).toMatch(/\b101\b[\s\S]*\b110\b/);
+    rig.keys("G");
+    await rig.waitForText(/\b160\b/);
+    expect(rig.text()).toMatch(/lines \d+-\d+ of \d+/);
+    rig.keys("q");
+    await rig.waitForText(/Ask hedge to do something/);
+    expect(rig.text()).not.toMatch(/Output of seq/);
+  });
 });

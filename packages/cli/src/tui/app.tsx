@@ -1,8 +1,9 @@
 import { Box, Text } from "ink";
-import type { ReactNode } from "react";
+import { useEffect, useMemo, type ReactNode } from "react";
 import { ApprovalPrompt } from "./components/approval-prompt.js";
 import { Composer } from "./components/composer.js";
 import { MentionPopup } from "./components/mention-popup.js";
+import { Pager } from "./components/pager.js";
 import { PendingPreview } from "./components/pending-preview.js";
 import { RolePanel } from "./components/role-panel.js";
 import { SlashPopup } from "./components/slash-popup.js";
@@ -15,9 +16,11 @@ import { layoutApproval } from "./layout/approval-layout.js";
 import { composerRows } from "./layout/composer-layout.js";
 import { layoutLiveTail } from "./layout/live-tail-layout.js";
 import { layoutPending } from "./layout/pending-layout.js";
+import { expandCell } from "./layout/pager-layout.js";
 import { rolePanelDemand } from "./layout/role-panel-layout.js";
 import type { TuiController, TuiSnapshot } from "./runtime/tui-controller.js";
 import { composerView } from "./state/composer-view.js";
+import type { Cell } from "./state/cells.js";
 import { budgetLiveArea, COMPOSER_CHROME } from "./state/height-budget.js";
 import { roleRows } from "./state/role-activity.js";
 import { isBusy, type SessionState } from "./state/session-state.js";
@@ -50,6 +53,13 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
   const { columns, rows } = useTerminalSize(output);
   const width = Math.max(20, columns);
   const { session } = snapshot;
+  if (session.pager)
+    return (
+      <>
+        <Transcript key={snapshot.epoch} committed={snapshot.committed} width={width} />
+        <PagerView controller={controller} snapshot={snapshot} width={width} rows={rows} />
+      </>
+    );
   const busy = isBusy(session);
   const view = composerView(session.composer);
   const pending = session.pending.filter(({ kind }) => kind !== "turn");
@@ -149,6 +159,59 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
       </Box>
     </>
   );
+}
+
+/** Kinds whose cell folds something away (what Ctrl+O pages). */
+const FOLDING: ReadonlySet<Cell["kind"]> = new Set(["command", "file-change", "reasoning"]);
+
+/**
+ * The pager: the last cell that folds something (a command's output, a diff, reasoning) whole,
+ * in the live area (one row less than the terminal: never ink's full-redraw path).
+ */
+function PagerView({
+  controller,
+  snapshot,
+  width,
+  rows,
+}: {
+  controller: TuiController;
+  snapshot: TuiSnapshot;
+  width: number;
+  rows: number;
+}): ReactNode {
+  const committed = snapshot.committed;
+  const target =
+    [...committed].reverse().find((cell) => FOLDING.has(cell.kind)) ?? committed.at(-1);
+  const lines = useMemo(() => (target ? expandCell(target, width) : []), [target, width]);
+  const height = Math.max(3, rows - 1);
+  const page = Math.max(1, height - 2);
+  const max = Math.max(0, lines.length - page);
+  useEffect(() => {
+    controller.dispatch({ type: "pagerLayout", max, page });
+  }, [controller, max, page]);
+  const title = target ? pagerTitle(target) : "Nothing to page yet";
+  return (
+    <Pager
+      title={title}
+      lines={lines}
+      offset={snapshot.session.pager?.offset ?? 0}
+      width={width}
+      height={height}
+    />
+  );
+}
+
+function pagerTitle(cell: Cell): string {
+  switch (cell.kind) {
+    case "command":
+      return `Output of ${cell.command}`;
+    case "file-change":
+      return "Changes";
+    case "reasoning":
+      return "Reasoning";
+    default:
+      return "Last cell";
+  }
 }
 
 function Status({

@@ -36,7 +36,7 @@ export interface EffectRunnerOptions {
   shell?(command: string, emit: (event: AgentEvent) => void): Promise<void>;
   /** `@` completion. */
   searchFiles?(query: string): Promise<readonly string[]>;
-  ui?(action: "expandRole" | "openPager" | "redraw"): void;
+  ui?(action: "expandRole" | "redraw"): void;
   quit(): void;
   /** How long the composer must be still before its draft is saved (default 500 ms). */
   draftDelayMs?: number;

@@ -2,7 +2,7 @@ import type { AgentEvent, ThreadState } from "@hedge/core";
 import { intentFor } from "../state/keymap.js";
 import { applyRoleEvent, EMPTY_ROLES, type RolesState } from "../state/role-activity.js";
 import type { Cell } from "../state/cells.js";
-import type { SessionEvent, SessionState } from "../state/session-state.js";
+import { keyModeFor, type SessionEvent, type SessionState } from "../state/session-state.js";
 import { TranscriptModel } from "../state/transcript-model.js";
 import type { KeyEvent } from "../terminal/key-event.js";
 import { EffectRunner, type EffectRunnerOptions, type ThreadPort } from "./effect-runner.js";
@@ -108,10 +108,7 @@ export class TuiController {
   /** Decoded keys from the key source. */
   keys(events: readonly KeyEvent[], receivedAt: number): void {
     for (const event of events) {
-      const state = this.store.getState();
-      const mode =
-        state.approvals.length > 0 && state.approvalFocus === "panel" ? "approval" : "compose";
-      const intent = intentFor(event, mode);
+      const intent = intentFor(event, keyModeFor(this.store.getState()));
       if (intent) this.store.dispatch({ type: "intent", intent, now: this.now() });
     }
     this.options.onKeys?.(receivedAt);
@@ -162,7 +159,7 @@ export class TuiController {
     }, this.options.frameMs ?? 33);
   }
 
-  private ui(action: "expandRole" | "openPager" | "redraw"): void {
+  private ui(action: "expandRole" | "redraw"): void {
     if (action === "expandRole") this.rolesExpanded = !this.rolesExpanded;
     if (action === "redraw") {
       this.options.clearScreen?.();

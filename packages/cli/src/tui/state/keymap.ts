@@ -20,10 +20,15 @@ export type Intent =
   | { type: "toggleApprovalFocus" }
   | { type: "expandRole" }
   | { type: "openPager" }
+  | { type: "closePager" }
+  | { type: "scroll"; by: number | "top" | "bottom" | "pageUp" | "pageDown" }
   | { type: "redraw" };
 
-/** Which table applies: typing (the composer, a popup, an approval's note) or an approval prompt. */
-export type KeyMode = "compose" | "approval";
+/**
+ * Which table applies: typing (the composer, a popup, an approval's note), an approval prompt,
+ * or the pager.
+ */
+export type KeyMode = "compose" | "approval" | "pager";
 
 type SimpleIntent = Exclude<Intent, { type: "insert" | "paste" }>;
 
@@ -91,7 +96,7 @@ export const COMPOSE_BINDINGS: readonly KeyBinding[] = [
   {
     keys: ["ctrl+o"],
     intent: { type: "openPager" },
-    description: "full output of the last command",
+    description: "page the last command's whole output (or diff, reasoning)",
   },
   { keys: ["ctrl+l"], intent: { type: "redraw" }, description: "redraw the screen" },
   { keys: ["left", "ctrl+b"], intent: edit("left"), description: "cursor left" },
@@ -148,12 +153,33 @@ export const APPROVAL_BINDINGS: readonly KeyBinding[] = [
   { keys: ["ctrl+l"], intent: { type: "redraw" }, description: "redraw the screen" },
 ];
 
+/** Keys while the pager (Ctrl+O) shows. */
+export const PAGER_BINDINGS: readonly KeyBinding[] = [
+  { keys: ["up", "k"], intent: { type: "scroll", by: -1 }, description: "up a line" },
+  { keys: ["down", "j"], intent: { type: "scroll", by: 1 }, description: "down a line" },
+  { keys: ["pageup", "b"], intent: { type: "scroll", by: "pageUp" }, description: "up a page" },
+  {
+    keys: ["pagedown", " ", "f"],
+    intent: { type: "scroll", by: "pageDown" },
+    description: "down a page",
+  },
+  { keys: ["home", "g"], intent: { type: "scroll", by: "top" }, description: "the top" },
+  { keys: ["end", "G"], intent: { type: "scroll", by: "bottom" }, description: "the end" },
+  {
+    keys: ["q", "escape", "ctrl+o", "enter"],
+    intent: { type: "closePager" },
+    description: "close the pager",
+  },
+  { keys: ["ctrl+c"], intent: { type: "ctrlC" }, description: "close; twice quits" },
+];
+
 const indexBindings = (bindings: readonly KeyBinding[]): ReadonlyMap<string, SimpleIntent> =>
   new Map(bindings.flatMap((binding) => binding.keys.map((id) => [id, binding.intent] as const)));
 
 const TABLES: Record<KeyMode, ReadonlyMap<string, SimpleIntent>> = {
   compose: indexBindings(COMPOSE_BINDINGS),
   approval: indexBindings(APPROVAL_BINDINGS),
+  pager: indexBindings(PAGER_BINDINGS),
 };
 
 /**

@@ -457,3 +457,24 @@ describe("session reducer: slash commands and popups", () => {
     expect(persists(picked.effects)).toEqual([]);
   });
 });
+
+describe("session reducer: the pager", () => {
+  it("Ctrl+O opens it, scrolling stays within the text, q or Ctrl+C closes it", () => {
+    let step = drive(
+      initialSessionState(),
+      at({ type: "openPager" }),
+      { type: "pagerLayout", max: 30, page: 10 },
+      at({ type: "scroll", by: "pageDown" }),
+      at({ type: "scroll", by: 1 }),
+    );
+    expect(step.state.pager?.offset).toBe(11);
+    step = drive(step.state, at({ type: "scroll", by: "bottom" }), at({ type: "scroll", by: 5 }));
+    expect(step.state.pager?.offset).toBe(30);
+    step = drive(step.state, at({ type: "scroll", by: "top" }), at({ type: "scroll", by: -3 }));
+    expect(step.state.pager?.offset).toBe(0);
+    expect(drive(step.state, at({ type: "closePager" })).state.pager).toBeNull();
+    const closed = drive(step.state, press("ctrlC", 1));
+    expect(closed.state.pager).toBeNull();
+    expect(closed.effects).toEqual([]);
+  });
+});

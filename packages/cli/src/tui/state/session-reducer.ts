@@ -142,6 +142,16 @@ export function reduce(state: SessionState, event: SessionEvent): Reduction {
     }
     case "history":
       return { state: { ...state, history: historyFrom(event.entries) }, effects: [] };
+    case "pagerLayout": {
+      const pager = state.pager;
+      if (!pager || (pager.max === event.max && pager.page === event.page))
+        return { state, effects: [] };
+      const offset = Math.min(pager.offset, event.max);
+      return {
+        state: { ...state, pager: { offset, max: event.max, page: event.page } },
+        effects: [],
+      };
+    }
     case "notice":
       return { state: { ...state, notice: event.notice }, effects: [] };
     case "tick":
@@ -171,9 +181,14 @@ function onIntent(state: SessionState, intent: Intent, now: number): Reduction {
     case "ctrlC":
       return ctrlC(state, now);
     case "expandRole":
-    case "openPager":
     case "redraw":
       return { state, effects: [{ type: "ui", action: intent.type }] };
+    case "openPager":
+      return { state: { ...state, pager: { offset: 0, max: 0, page: 1 } }, effects: [] };
+    case "closePager":
+      return { state: { ...state, pager: null }, effects: [] };
+    case "scroll":
+      return { state: scroll(state, intent.by), effects: [] };
     case "toggleApprovalFocus":
       if (state.approvals.length === 0) return { state, effects: [] };
       return {
@@ -399,7 +414,25 @@ function interrupt(state: SessionState): Reduction {
   };
 }
 
+function scroll(state: SessionState, by: Extract<Intent, { type: "scroll" }>["by"]): SessionState {
+  const pager = state.pager;
+  if (!pager) return state;
+  const target =
+    by === "top"
+      ? 0
+      : by === "bottom"
+        ? pager.max
+        : by === "pageUp"
+          ? pager.offset - pager.page
+          : by === "pageDown"
+            ? pager.offset + pager.page
+            : pager.offset + by;
+  return { ...state, pager: { ...pager, offset: Math.max(0, Math.min(pager.max, target)) } };
+}
+
 function ctrlC(state: SessionState, now: number): Reduction {
+  // Ctrl+C in the pager closes it first.
+  if (state.pager) return { state: { ...state, pager: null }, effects: [] };
   if (state.quitArmedUntil !== null && now < state.quitArmedUntil) return quit(state);
   const armed: SessionState = {
     ...state,

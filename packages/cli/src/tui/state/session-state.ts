@@ -7,7 +7,7 @@ import type {
 } from "@hedge/core";
 import { emptyBuffer, type ComposerBuffer } from "./composer-buffer.js";
 import { historyFrom, type InputHistory } from "./input-history.js";
-import type { Intent } from "./keymap.js";
+import type { Intent, KeyMode } from "./keymap.js";
 
 /**
  * Where the thread is, as the composer sees it: nothing runs (`idle`), an input was stored and a
@@ -94,6 +94,11 @@ export interface SessionState {
   /** The composer (saved form) of a submit being stored: cleared only once it is stored. */
   persisting: string | null;
   notice: Notice | null;
+  /**
+   * The pager (Ctrl+O): the first row shown, and how far it can go (set once the app laid the
+   * text out), or null when closed.
+   */
+  pager: { offset: number; max: number; page: number } | null;
   /** Quitting: the app unmounts. */
   exiting: boolean;
 }
@@ -117,7 +122,9 @@ export type SessionEvent =
     }
   | { type: "history"; entries: readonly ComposerBuffer[] }
   | { type: "notice"; notice: Notice }
-  | { type: "tick"; now: number };
+  | { type: "tick"; now: number }
+  /** The pager's text was laid out: `max` is the last first-row, `page` the rows shown. */
+  | { type: "pagerLayout"; max: number; page: number };
 
 /** What the reducer asks the runtime to do. */
 export type Effect =
@@ -138,7 +145,7 @@ export type Effect =
   | { type: "slash"; name: string; args: string }
   | { type: "saveDraft"; composer: string | undefined; restoredIds: readonly string[] }
   | { type: "searchFiles"; query: string }
-  | { type: "ui"; action: "expandRole" | "openPager" | "redraw" }
+  | { type: "ui"; action: "expandRole" | "redraw" }
   | { type: "quit" };
 
 /** The reducer's answer: the next state and what to do. */
@@ -164,6 +171,7 @@ export function initialSessionState(history: readonly ComposerBuffer[] = []): Se
     quitArmedUntil: null,
     persisting: null,
     notice: null,
+    pager: null,
     exiting: false,
   };
 }
@@ -171,4 +179,10 @@ export function initialSessionState(history: readonly ComposerBuffer[] = []): Se
 /** Whether the thread runs (or is about to, or is stopping): steers and queues apply. */
 export function isBusy(state: SessionState): boolean {
   return state.phase !== "idle";
+}
+
+/** Which key table applies now: the pager, an approval prompt with the focus, or typing. */
+export function keyModeFor(state: SessionState): KeyMode {
+  if (state.pager) return "pager";
+  return state.approvals.length > 0 && state.approvalFocus === "panel" ? "approval" : "compose";
 }

@@ -2,7 +2,7 @@ import { EffectRunner, type EffectRunnerOptions } from "../runtime/effect-runner
 import { createSessionStore, type SessionStore } from "../runtime/session-store.js";
 import { toModelText } from "../state/composer-buffer.js";
 import { intentFor } from "../state/keymap.js";
-import { initialSessionState, type SessionEvent } from "../state/session-state.js";
+import { initialSessionState, keyModeFor, type SessionEvent } from "../state/session-state.js";
 import { createKeyDecoder } from "../terminal/key-decoder.js";
 import type { KeyEvent } from "../terminal/key-event.js";
 import { fakeClock, type FakeClock } from "../terminal/fake-clock.js";
@@ -47,10 +47,7 @@ export function sessionHarness(
   const decoder = createKeyDecoder(
     (decoded: KeyEvent[]) => {
       for (const event of decoded) {
-        const state = store.getState();
-        const mode =
-          state.approvals.length > 0 && state.approvalFocus === "panel" ? "approval" : "compose";
-        const intent = intentFor(event, mode);
+        const intent = intentFor(event, keyModeFor(store.getState()));
         if (intent) store.dispatch({ type: "intent", intent, now: clock.now() });
       }
     },
