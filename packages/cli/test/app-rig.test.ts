@@ -207,4 +207,43 @@ describe("the app on a real thread", () => {
     await rig.waitForText(/Ask hedge to do something/);
     expect(rig.text()).not.toMatch(/Output of seq/);
   });
+
+  it("/approvals, /model, /new and /resume change the thread between turns", async () => {
+    const rig = await start({
+      config: { approval_policy: "untrusted" },
+      replies: [
+        { text: "first answer" },
+        { toolCalls: [{ name: "shell", arguments: { command: ["touch", "ran.txt"] } }] },
+        { text: "ran it" },
+        { text: "in the new session" },
+      ],
+    });
+    rig.keys("hello\r");
+    await rig.waitForText(/first answer/);
+    const first = rig.thread.id;
+    rig.keys("/approvals never\r");
+    await rig.waitForText(/approval policy: never/);
+    rig.keys("/model lab/other\r");
+    await rig.waitForText(/executor model: lab\/other/);
+    expect(rig.thread.id).toBe(first);
+    rig.keys("touch it\r");
+    await rig.waitForText(/ran it/);
+    // Under "never" nothing asked; the same session, on the new model.
+    expect(existsSync(join(rig.workspace.path, "ran.txt"))).toBe(true);
+    expect(rig.seen.at(-1)?.model).toBe("lab/other");
+    expect(rig.userMessages().at(-1)).toContain("hello");
+    rig.keys("/new\r");
+    await rig.waitForText(/new session/);
+    expect(rig.thread.id).not.toBe(first);
+    rig.keys("fresh start\r");
+    await rig.waitForText(/in the new session/);
+    expect(rig.userMessages().at(-1)).toEqual(["fresh start"]);
+    rig.keys("/resume\r");
+    await rig.waitForText(new RegExp(`${first}.*hello`));
+    rig.keys(`/resume ${first.slice(0, 8)}\r`);
+    await rig.waitForText(/resumed session/);
+    expect(rig.thread.id).toBe(first);
+    rig.keys("/model\r");
+    expect(rig.controller.store.getState().notice?.text ?? "").not.toMatch(/Unknown/);
+  });
 });

@@ -10,7 +10,7 @@ import {
   resolveThreadSettings,
   shellEnvironmentPolicySchema,
   SqliteInputStore,
-  Thread,
+  type Thread,
   type AgentEvent,
   type PendingInput,
 } from "@hedge/core";
@@ -27,7 +27,9 @@ import {
   type TempHome,
 } from "@hedge/testkit";
 import { App } from "../src/tui/app.js";
-import { pendingView } from "../src/tui/runtime/effect-runner.js";
+import { recentSessions } from "../src/tui/runtime/session-list.js";
+import { createSlashHandler } from "../src/tui/runtime/slash-handlers.js";
+import { ThreadHost } from "../src/tui/runtime/thread-host.js";
 import { TuiController } from "../src/tui/runtime/tui-controller.js";
 import { initialSessionState } from "../src/tui/state/session-state.js";
 import { createKeyDecoder } from "../src/tui/terminal/key-decoder.js";
@@ -59,7 +61,7 @@ export class AppRig {
   readonly threadEvents: AgentEvent[] = [];
   private constructor(
     readonly controller: TuiController,
-    readonly thread: Thread,
+    readonly host: ThreadHost,
     readonly store: SqliteInputStore,
     readonly upstream: ScriptedUpstream,
     readonly seen: ScriptedRequest[],
@@ -87,28 +89,49 @@ export class AppRig {
       qa: { enabled: false },
       ...options.config,
     });
-    const settings = resolveThreadSettings({
-      home: home.path,
-      cwd: realpathSync(workspace.path),
-      config,
-      guard: {
-        secrets: [],
-        keyVariables: [],
-        shellEnvironment: shellEnvironmentPolicySchema.parse({}),
-        denyRead: [home.path],
-      },
-      interactive: true,
-    });
-    const thread = new Thread(settings, {
-      client,
-      inputs: store,
-      approvals: "ask",
-      ...(options.resume ? { resume: { last: true } } : {}),
-    });
+    const guard = {
+      secrets: [],
+      keyVariables: [],
+      shellEnvironment: shellEnvironmentPolicySchema.parse({}),
+      denyRead: [home.path],
+    };
+    const cwd = realpathSync(workspace.path);
+    // Checked as run-tui checks them before the screen shows.
+    resolveThreadSettings({ home: home.path, cwd, config, guard, interactive: true });
     const controller = new TuiController({
       initial: initialSessionState(),
-      runner: { quit: () => undefined, draftDelayMs: 10 },
+      runner: {
+        quit: () => undefined,
+        draftDelayMs: 10,
+        slash: (name, args) => slash(name, args),
+      },
       frameMs: 5,
+    });
+    const host = new ThreadHost({
+      home: home.path,
+      cwd,
+      config,
+      flags: {},
+      guard,
+      client,
+      heldSecrets: [],
+      inputs: store,
+      controller,
+    });
+    const current = (): Thread => {
+      if (!host.thread) throw new Error("no thread");
+      return host.thread;
+    };
+    const slash = createSlashHandler({
+      cwd,
+      state: () => current().state(),
+      emit: (event) => controller.applyThreadEvent(event),
+      send: () => undefined,
+      approvalPolicy: () => host.settings?.approvalPolicy ?? "on-request",
+      switchTo: async (choice) => {
+        await host.open(choice);
+      },
+      recentSessions: () => recentSessions(home.path),
     });
     const width = options.width ?? 100;
     const output = {
@@ -124,11 +147,10 @@ export class AppRig {
     const rendered = instance;
     if (!rendered) throw new Error("ink did not render");
     Object.defineProperty(rendered.stdout, "columns", { get: () => width, configurable: true });
-    controller.attach(thread);
     const decoder = createKeyDecoder((events) => controller.keys(events, 0));
     const rig = new AppRig(
       controller,
-      thread,
+      host,
       store,
       upstream,
       seen,
@@ -138,7 +160,7 @@ export class AppRig {
       async () => {
         controller.dispose();
         rendered.unmount();
-        await thread.close();
+        await host.close();
         store.close();
         if (!options.resume) {
           await upstream.close();
@@ -154,15 +176,15 @@ export class AppRig {
       rig.threadEvents.push(event);
       original(event);
     };
-    if (options.resume) {
-      const opened = thread.openInputs();
-      controller.dispatch({
-        type: "resumed",
-        restored: opened.restored.map(pendingView),
-        draft: opened.draft,
-      });
-    }
+    await host.open(options.resume ? { resume: { last: true } } : {});
     return rig;
+  }
+
+  /** The thread now (slash commands may replace it). */
+  get thread(): Thread {
+    const thread = this.host.thread;
+    if (!thread) throw new Error("no thread");
+    return thread;
   }
 
   /** Raw terminal bytes, as one read. */

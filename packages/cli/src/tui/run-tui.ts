@@ -1,16 +1,23 @@
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { findSession, resolveThreadSettings, SqliteInputStore, Thread } from "@hedge/core";
+import {
+  findSession,
+  resolveThreadSettings,
+  SqliteInputStore,
+  type Thread,
+  type ThreadFlags,
+} from "@hedge/core";
 import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
 import type { GlobalOptions } from "../context.js";
 import { connectClient, type ClientConnection } from "../composition/connect.js";
 import { toolGuardOptions } from "../tool-guard.js";
-import { pendingView } from "./runtime/effect-runner.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
 import { readSessionReplay } from "./runtime/session-replay.js";
 import { createShellRunner } from "./runtime/shell-command.js";
+import { recentSessions } from "./runtime/session-list.js";
 import { createSlashHandler, type SlashHandler } from "./runtime/slash-handlers.js";
+import { ThreadHost } from "./runtime/thread-host.js";
 import { createTrace } from "./runtime/trace.js";
 import { TuiController } from "./runtime/tui-controller.js";
 import { fromJson } from "./state/composer-buffer.js";
@@ -37,19 +44,22 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   const { options } = run;
   const { home, loaded } = commandContext(run.globals, options.cwd);
   const config = loaded.config;
+  const flags: ThreadFlags = {
+    ...(options.model ? { model: options.model } : {}),
+    roles: options.role,
+    qa: options.qa,
+    ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
+    ...(options.approvalPolicy ? { approvalPolicy: options.approvalPolicy } : {}),
+    addDirs: options.addDir,
+  };
+  const guard = toolGuardOptions(config, home, []);
+  // Bad flags or config show as one line before the screen takes over.
   const settings = resolveThreadSettings({
     home,
     cwd: options.cwd,
     config,
-    flags: {
-      ...(options.model ? { model: options.model } : {}),
-      roles: options.role,
-      qa: options.qa,
-      ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
-      ...(options.approvalPolicy ? { approvalPolicy: options.approvalPolicy } : {}),
-      addDirs: options.addDir,
-    },
-    guard: toolGuardOptions(config, home, []),
+    flags,
+    guard,
     interactive: true,
   });
   // A foreseeable failure before the screen takes over: no such session.
@@ -83,7 +93,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   }
 
   let inputs: SqliteInputStore | undefined;
-  let thread: Thread | undefined;
+  let host: ThreadHost | undefined;
   let connection: ClientConnection | undefined;
   const modes = enableTerminalModes(process.stdout, {
     kittyKeys: supportsKittyKeys(process.env, undefined),
@@ -122,35 +132,39 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
       });
       connection = await connectClient(config, home, options.gateway);
       const heldSecrets = await connection.secrets();
-      thread = new Thread(settings, {
-        client: connection.client,
+      const client = connection.client;
+      host = new ThreadHost({
+        home,
+        cwd: options.cwd,
+        config,
+        flags,
+        guard,
+        client,
         heldSecrets,
         inputs,
-        approvals: "ask",
-        ...(run.resume ? { resume: run.resume } : {}),
+        controller,
       });
-      const client = connection.client;
-      const current = thread;
+      const threads = host;
+      const current = (): Thread => {
+        if (!threads.thread) throw new Error("the session is closed");
+        return threads.thread;
+      };
       slash = createSlashHandler({
         cwd: options.cwd,
-        state: () => current.state(),
+        state: () => current().state(),
         usage: () => client.usage(),
         emit: (event) => controller.applyThreadEvent(event),
         send: (prompt) => sendPrompt(controller, prompt),
+        approvalPolicy: () => threads.settings?.approvalPolicy ?? settings.approvalPolicy,
+        switchTo: async (choice) => {
+          await threads.open(choice);
+        },
+        recentSessions: () => recentSessions(home),
       });
-      shell = createShellRunner(settings, heldSecrets);
-      controller.attach(thread);
-      if (run.resume) {
-        const opened = thread.openInputs();
-        controller.dispatch({
-          type: "resumed",
-          restored: opened.restored.map(pendingView),
-          draft: opened.draft && {
-            composer: opened.draft.composer,
-            restoredIds: opened.draft.restoredIds,
-          },
-        });
-      }
+      shell = (command, emit) =>
+        createShellRunner(threads.settings ?? settings, heldSecrets)(command, emit);
+      // The transcript of a resumed session is on screen already.
+      await threads.open(run.resume ? { resume: run.resume } : {});
       if (run.prompt) sendPrompt(controller, run.prompt);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -171,7 +185,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     instance.unmount();
     modes.restore();
     trace.flush();
-    await thread?.close();
+    await host?.close();
     await connection?.client.close();
     inputs?.close();
   }

@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
-import type { AgentEvent, ThreadState } from "@hedge/core";
-import { formatWait, type UsageReportView } from "@hedge/model-spec";
+import { approvalPolicySchema, type AgentEvent, type ThreadState } from "@hedge/core";
+import { formatWait, UsageError, type UsageReportView } from "@hedge/model-spec";
+import type { SessionSummary } from "./session-list.js";
+import type { ThreadChoice } from "./thread-host.js";
 
 /** What the slash commands need: narrow on purpose (no config object). */
 export interface SlashContext {
@@ -13,6 +15,12 @@ export interface SlashContext {
   emit(event: AgentEvent): void;
   /** Sends a prompt as if typed (what `/init` asks the model). */
   send(prompt: string): void;
+  /** The approval policy in force. */
+  approvalPolicy(): string;
+  /** Replaces the thread (between turns): another session, or this one with new settings. */
+  switchTo(choice: ThreadChoice): Promise<void>;
+  /** The most recent sessions, newest first. */
+  recentSessions(): SessionSummary[];
 }
 
 /** Runs `/name args` (every command of the registry except `/quit` and `/ask`). */
@@ -38,8 +46,60 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
       });
     }
   };
-  return async (name) => {
+  return async (name, args) => {
     switch (name) {
+      case "model":
+        if (!args) {
+          say([
+            ...routeLines(context.state()),
+            "/model PROVIDER/MODEL switches the executor's model",
+          ]);
+          return;
+        }
+        await context.switchTo({ model: args, keep: true });
+        say([`executor model: ${context.state().roles.executor.model} (from the next turn)`]);
+        return;
+      case "approvals": {
+        if (!args) {
+          say([
+            `approval policy: ${context.approvalPolicy()}`,
+            `/approvals POLICY changes it: ${approvalPolicySchema.options.join(", ")}`,
+          ]);
+          return;
+        }
+        const policy = approvalPolicySchema.safeParse(args);
+        if (!policy.success)
+          throw new UsageError(
+            `unknown approval policy "${args}": use one of ${approvalPolicySchema.options.join(", ")}`,
+          );
+        await context.switchTo({ approvalPolicy: policy.data, keep: true });
+        say([`approval policy: ${policy.data}`]);
+        return;
+      }
+      case "new":
+        await context.switchTo({});
+        say([`new session ${context.state().sessionId} (the last one stays saved for /resume)`]);
+        return;
+      case "resume": {
+        if (!args) {
+          const sessions = context.recentSessions();
+          say(
+            sessions.length === 0
+              ? ["no sessions yet"]
+              : [
+                  ...sessions.map(
+                    (session) =>
+                      `${session.id}  ${new Date(session.updatedAt).toISOString().slice(0, 16).replace("T", " ")}  ${session.title || "(no prompt)"}`,
+                  ),
+                  "/resume ID continues one (the start of the id is enough)",
+                ],
+          );
+          return;
+        }
+        await context.switchTo({ resume: { id: args }, replay: true });
+        say([`resumed session ${context.state().sessionId}`]);
+        return;
+      }
       case "status":
         say(statusLines(context.state()));
         return;

@@ -82,9 +82,14 @@ export class TuiController {
     this.snapshot = this.makeSnapshot();
   }
 
-  /** The thread is ready: effects that waited for it run now. */
+  /**
+   * The thread is ready (or replaces the previous one, between turns): effects that waited for
+   * it run now.
+   */
   attach(thread: ControlledThread): EffectRunner {
+    this.runner?.dispose();
     this.thread = thread;
+    this.threadState = undefined;
     const runner = new EffectRunner({
       ...this.options.runner,
       thread,

@@ -340,8 +340,8 @@ function popupIntent(state: SessionState, intent: Intent): Reduction | undefined
     return notice(state, slashMessage({ type: "busy", command: match.command }), "warning");
   const completed = bufferFromText(`/${match.command.name}${match.command.argsHint ? " " : ""}`);
   const next = withComposer({ ...state, overlay: { type: "none" } }, completed);
-  // Enter on a command that takes no arguments runs it at once.
-  if (intent.type === "submit" && !match.command.argsHint) {
+  // Enter on a command that needs no arguments runs it at once.
+  if (intent.type === "submit" && !match.command.argsRequired) {
     const ran = submit({ ...next.state, overlay: { type: "none" } }, "submit");
     return { state: ran.state, effects: [...next.effects, ...ran.effects] };
   }
@@ -362,7 +362,7 @@ function submit(state: SessionState, how: "submit" | "queue"): Reduction {
     const resolution = resolveSlash(slash, busy);
     if (resolution.type !== "run") return notice(state, slashMessage(resolution), "warning");
     if (resolution.command.name === "quit") return quit({ ...state, composer: emptyBuffer });
-    if (resolution.command.argsHint && resolution.args === "")
+    if (resolution.command.argsRequired && resolution.args === "")
       return notice(
         state,
         `Type ${resolution.command.argsHint} after /${resolution.command.name}`,

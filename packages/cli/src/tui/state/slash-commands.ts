@@ -5,7 +5,18 @@
  */
 
 /** What runs a command: the app's handler for it. */
-export type SlashHandlerId = "status" | "ask" | "diff" | "init" | "usage" | "route" | "quit";
+export type SlashHandlerId =
+  | "model"
+  | "approvals"
+  | "status"
+  | "ask"
+  | "diff"
+  | "new"
+  | "resume"
+  | "init"
+  | "usage"
+  | "route"
+  | "quit";
 
 /** One slash command. */
 export interface SlashCommand {
@@ -16,6 +27,8 @@ export interface SlashCommand {
   readonly description: string;
   /** The arguments it takes, shown after the name (`QUESTION`); absent: none. */
   readonly argsHint?: string;
+  /** Whether it needs them (`/ask`); else without them it shows what it would change. */
+  readonly argsRequired: boolean;
   /** Whether it may run while a turn runs (Codex's `available_during_task`). */
   readonly availableDuringTask: boolean;
   readonly handler: SlashHandlerId;
@@ -25,33 +38,41 @@ const command = (
   name: SlashHandlerId,
   description: string,
   availableDuringTask: boolean,
-  extra: { aliases?: readonly string[]; argsHint?: string } = {},
+  extra: { aliases?: readonly string[]; argsHint?: string; argsRequired?: boolean } = {},
 ): SlashCommand => ({
   name,
   aliases: extra.aliases ?? [],
   description,
   ...(extra.argsHint === undefined ? {} : { argsHint: extra.argsHint }),
+  argsRequired: extra.argsRequired ?? false,
   availableDuringTask,
   handler: name,
 });
 
 /**
- * Commands that start work of their own (`/init` sends a prompt) wait until the turn ends; those
- * that only read or answer aside run at any time. Only commands the TUI can carry out are listed
- * (no entry that does nothing): `/model`, `/approvals`, `/profile`, `/compact`, `/new` and
- * `/resume` need the thread to change its settings or session in place, which it cannot yet;
- * their flags (`-m`, `-a`, `--profile`) and `hedge resume` do it at start.
+ * Commands that change what a turn depends on (the model, the approval policy, the session) or
+ * start work of their own (`/init` sends a prompt) wait until the turn ends; those that only read
+ * or answer aside run at any time. Only commands the TUI carries out are listed.
  */
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
-  command("status", "config sources, roles and routes, profiles' headroom, session, tokens", true),
+  command("model", "the roles' models; /model MODEL switches the executor's", false, {
+    argsHint: "MODEL",
+  }),
+  command("approvals", "when hedge asks before running; /approvals POLICY changes it", false, {
+    argsHint: "POLICY",
+  }),
+  command("status", "session, roles and their routes, tokens, context", true),
   command("ask", "a side question, answered on a fork by the model holding the context", true, {
     argsHint: "QUESTION",
+    argsRequired: true,
   }),
-  command("diff", "the session's git diff, paged", true),
+  command("diff", "the working tree's changes against HEAD", true),
+  command("new", "start a new session (this one stays saved for /resume)", false),
+  command("resume", "the recent sessions; /resume ID continues one", false, { argsHint: "ID" }),
   command("init", "ask the agent to write an AGENTS.md draft for this repository", false),
   command("usage", "rate-limit windows and headroom per profile", true),
-  command("route", "the last route decisions, explained", true),
-  command("quit", "quit (pending inputs stay saved for hedge resume)", true, {
+  command("route", "the last route decision of each role, explained", true),
+  command("quit", "quit (waiting inputs stay saved for hedge resume)", true, {
     aliases: ["exit"],
   }),
 ];

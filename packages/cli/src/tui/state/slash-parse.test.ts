@@ -12,7 +12,20 @@ describe("slash commands", () => {
   it("the commands the TUI carries out are registered, once each", () => {
     const names = SLASH_COMMANDS.flatMap((item) => [item.name, ...item.aliases]);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(["status", "ask", "diff", "init", "usage", "route", "quit", "exit"]);
+    expect(names).toEqual([
+      "model",
+      "approvals",
+      "status",
+      "ask",
+      "diff",
+      "new",
+      "resume",
+      "init",
+      "usage",
+      "route",
+      "quit",
+      "exit",
+    ]);
   });
 
   it("parses a command line; a path is a message", () => {
@@ -35,7 +48,9 @@ describe("slash commands", () => {
   it("prefix matches first, then letters in order; busy commands greyed out while a turn runs", () => {
     expect(matchCommands("s", false).map(({ command }) => command.name)).toEqual([
       "status",
+      "approvals",
       "ask",
+      "resume",
       "usage",
     ]);
     expect(matchCommands("ex", false).map(({ command }) => command.name)).toEqual(["quit"]);
