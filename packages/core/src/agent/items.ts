@@ -33,6 +33,8 @@ export const commandExecutionItemSchema = z.object({
   command: z.string(),
   aggregated_output: z.string(),
   exit_code: optional(z.number()),
+  /** Wall time of the command (hedge's; Codex's schema has none). */
+  duration_ms: optional(z.number()),
   status: commandStatusSchema,
 });
 export type CommandExecutionItem = z.infer<typeof commandExecutionItemSchema>;
@@ -40,7 +42,14 @@ export type CommandExecutionItem = z.infer<typeof commandExecutionItemSchema>;
 export const fileChangeItemSchema = z.object({
   id: z.string(),
   type: z.literal("file_change"),
-  changes: z.array(z.object({ path: z.string(), kind: z.enum(["add", "delete", "update"]) })),
+  changes: z.array(
+    z.object({
+      path: z.string(),
+      kind: z.enum(["add", "delete", "update"]),
+      /** hedge's: the change as a unified diff, cut after 400 lines. */
+      diff: optional(z.string()),
+    }),
+  ),
   status: z.enum(["completed", "failed"]),
 });
 export type FileChangeItem = z.infer<typeof fileChangeItemSchema>;

@@ -7,6 +7,8 @@ export const fileChangeSchema = z.object({
   kind: z.enum(["add", "delete", "update"]),
   /** For a rename: the new path, relative to the workspace root. */
   move_to: z.exactOptional(z.string()),
+  /** The change as a unified diff (`--- a/PATH`, `+++ b/PATH`, hunks), cut after 400 lines. */
+  diff: z.exactOptional(z.string()),
 });
 export type FileChange = z.infer<typeof fileChangeSchema>;
 
