@@ -32,9 +32,8 @@ describe("<MarkdownView>", () => {
   ].join("\n");
 
   it("lays out lists, task boxes, quotes, tables and code at 80 columns", () => {
-    expect(
-      renderAt(80, <MarkdownView markdown={markdown} width={80} />).text(),
-    ).toMatchInlineSnapshot(`
+    expect(renderAt(80, <MarkdownView markdown={markdown} width={80} />).text())
+      .toMatchInlineSnapshot(`
       "Title
 
       1. first bold and code
@@ -72,9 +71,7 @@ describe("<MarkdownView>", () => {
   it("turns a table too wide for the terminal into one block per row", () => {
     const wide =
       "| column one | column two |\n| --- | --- |\n| a long value here | another long value |";
-    expect(
-      renderAt(30, <MarkdownView markdown={wide} width={30} />).text(),
-    ).toMatchInlineSnapshot(`
+    expect(renderAt(30, <MarkdownView markdown={wide} width={30} />).text()).toMatchInlineSnapshot(`
       "column one: a long value here
       column two: another long value"
     `);
