@@ -194,6 +194,19 @@ describe("<PendingPreview>", () => {
     expect(rows.at(-1)).toBe("  … 8 messages waiting in all");
   });
 
+  it("prints a pasted escape sequence as text, never to the terminal", () => {
+    const pasted: PendingItem = {
+      id: "p",
+      text: "look at this log \x1b]0;pwned\x07\x1b[2J done",
+      state: "queued",
+      deferred: false,
+    };
+    const view = renderAt(80, <PendingPreview items={[pasted]} width={80} maxHeight={10} />);
+    expect(view.frame()).not.toContain("\x1b]0");
+    expect(view.frame()).not.toContain("\x1b[2J");
+    expect(view.text()).toContain("↳ look at this log  done");
+  });
+
   it("draws nothing when nothing waits", () => {
     expect(renderAt(80, <PendingPreview items={[]} width={80} maxHeight={10} />).text()).toBe("");
   });

@@ -95,6 +95,21 @@ describe("<MentionPopup>", () => {
     expect(frame).toContain("R\x1b[39mEAD\x1b[36mME\x1b[39m.md");
   });
 
+  it("shows a hostile file name from the repository as text", () => {
+    const view = renderAt(
+      80,
+      <MentionPopup
+        paths={["src/\x1b]0;pwned\x07x.ts"]}
+        selected={0}
+        query=""
+        width={80}
+        maxHeight={8}
+      />,
+    );
+    expect(view.frame()).not.toContain("\x1b]");
+    expect(view.text()).toBe("› src/x.ts");
+  });
+
   it("says when no file matches", () => {
     const view = renderAt(
       80,
@@ -212,6 +227,17 @@ describe("<Composer>", () => {
     const rows = view.text().split("\n");
     expect(rows).toHaveLength(6);
     expect(rows.slice(1, 4)).toEqual(["  line 8", "  line 9", "  line 10"]);
+  });
+
+  it("shows control characters in the buffer as symbols, keeping the cursor on its character", () => {
+    const line = "a\x1b[2Jb\x07";
+    const view = renderAt(
+      80,
+      <Composer lines={[line]} cursor={{ line: 0, column: 5 }} width={80} maxHeight={11} />,
+    );
+    expect(view.frame()).not.toContain("\x1b[2J");
+    expect(view.frame()).not.toContain("\x07");
+    expect(view.text().split("\n")[1]).toBe("› a␛[2Jb␇");
   });
 
   it("draws a paste placeholder as one atom", () => {

@@ -1,4 +1,5 @@
 import stringWidth from "string-width";
+import { showControls } from "../state/sanitize.js";
 import { GLYPHS, type StyleRole } from "../theme.js";
 import { segment, truncateStyled, type Segment, type StyledLine } from "./styled-text.js";
 
@@ -39,7 +40,8 @@ export function layoutComposer(view: ComposerView, layout: ComposerLayout): Styl
   const rows: StyledLine[] = [];
   let cursorRow = 0;
   view.lines.forEach((line, lineIndex) => {
-    const chars = Array.from(line);
+    // A pasted control character shows as a symbol in its place (the cursor indexes characters).
+    const chars = Array.from(line).map(showControls);
     const isCursorLine = layout.focused && lineIndex === view.cursor.line;
     const column = Math.min(Math.max(0, view.cursor.column), chars.length);
     if (isCursorLine && column === chars.length) chars.push(" ");

@@ -1,3 +1,4 @@
+import { cleanText } from "../state/sanitize.js";
 import { GLYPHS } from "../theme.js";
 import { segment, wrapStyled, type StyledLine } from "./styled-text.js";
 
@@ -52,7 +53,7 @@ export function layoutPending(
       segment(section.note, "muted"),
     ]);
     for (const item of members) {
-      const wrapped = wrapStyled([segment(item.text.replace(/\n+$/, ""))], width, {
+      const wrapped = wrapStyled([segment(cleanText(item.text).replace(/\n+$/, ""))], width, {
         first: [segment(`  ${GLYPHS.steer} `, "accent")],
         rest: [segment("    ")],
       });
