@@ -1,7 +1,13 @@
 import stringWidth from "string-width";
 import { showControls } from "../state/sanitize.js";
 import { GLYPHS, type StyleRole } from "../theme.js";
-import { segment, truncateStyled, type Segment, type StyledLine } from "./styled-text.js";
+import {
+  lineWidth,
+  segment,
+  truncateStyled,
+  type Segment,
+  type StyledLine,
+} from "./styled-text.js";
 
 /** What the composer shows: the buffer's lines, where the cursor is, which ranges are atoms. */
 export interface ComposerView {
@@ -83,4 +89,19 @@ export function composerRows(view: ComposerView, width: number): number {
       0,
     ),
   );
+}
+
+/**
+ * Where the drawn cursor is in laid-out composer rows: the row, and the column (terminal cells
+ * before it). The component puts the terminal's own cursor there, which is where an input
+ * method draws what is being composed.
+ */
+export function cursorCell(
+  rows: readonly StyledLine[],
+): { row: number; column: number } | undefined {
+  for (const [row, line] of rows.entries()) {
+    const index = line.findIndex((part) => part.role === "cursor");
+    if (index >= 0) return { row, column: lineWidth(line.slice(0, index)) };
+  }
+  return undefined;
 }
