@@ -25,14 +25,11 @@ const uiLibraries = ["ink", "react"];
 const embeddedClientFiles = ["packages/gateway-client/src/embedded*.ts"];
 const compositionRoot = ["packages/cli/src/composition/**/*.{ts,tsx}"];
 /**
- * TEMPORARY: cli files outside src/composition/ that still import @hedge/gateway (issue 14 moves
- * them into the composition root, then this list goes). Never add to it.
+ * The one cli file outside src/composition/ that reads the gateway: the whole config's schema,
+ * which includes the gateway's sections. It may import `@hedge/gateway/config` (zod schemas and
+ * provider presets: data, no runtime) and nothing else of the gateway.
  */
-const cliGatewayImportersToMove = [
-  "packages/cli/src/config/schema.ts", // the config sections only: @hedge/gateway/config
-  "packages/cli/src/engine-factory.ts",
-  "packages/cli/src/model-connection.ts", // type-only
-];
+const gatewayConfigReaders = ["packages/cli/src/config/schema.ts"];
 
 /**
  * Rules refusing imports in one package's source: `refused` statically and through `import()`,
@@ -94,11 +91,34 @@ function boundaryBlocks(name) {
     ];
   }
   if (name === "cli") {
-    const allowed = [...compositionRoot, ...cliGatewayImportersToMove];
+    const allowed = [...compositionRoot, ...gatewayConfigReaders];
     const withoutGateway = refused.filter((target) => target !== "@hedge/gateway");
+    const configOnly = refuseImports(name, withoutGateway);
+    const [level, restricted] = configOnly["@typescript-eslint/no-restricted-imports"];
+    configOnly["@typescript-eslint/no-restricted-imports"] = [
+      level,
+      {
+        paths: [
+          ...restricted.paths,
+          {
+            name: "@hedge/gateway",
+            message:
+              "Only @hedge/gateway/config here; the gateway itself loads in src/composition/.",
+          },
+        ],
+        patterns: [
+          ...restricted.patterns,
+          {
+            group: ["@hedge/gateway/*", "!@hedge/gateway/config"],
+            message: "Only @hedge/gateway/config here.",
+          },
+        ],
+      },
+    ];
     return [
       { files, ignores: allowed, rules: refuseImports(name, refused) },
-      { files: allowed, rules: refuseImports(name, withoutGateway) },
+      { files: compositionRoot, rules: refuseImports(name, withoutGateway) },
+      { files: gatewayConfigReaders, rules: configOnly },
     ];
   }
   return [{ files, rules: refuseImports(name, refused) }];

@@ -1,12 +1,14 @@
 // pnpm bench:exec — `hedge exec` on a 5-step scripted task against the scripted upstream:
 // wall time from process start until the first model request reaches the upstream, whole-run
 // wall time, and peak RSS (VmHWM from /proc, sampled until exit). Several runs, median and worst.
+// Then a one-reply task through hedge embedded, hedge remote and `codex exec` (exec-compare.ts).
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startScriptedUpstream, type ScriptReply } from "@hedge/testkit";
+import { compareExec } from "./exec-compare.js";
 import { machine, printTable, quantile } from "./table.js";
 
 const runs = Number(process.env["BENCH_RUNS"] ?? 10);
@@ -38,8 +40,14 @@ const home = join(work, "home");
 mkdirSync(home);
 writeFileSync(
   join(home, "config.toml"),
-  `model = "lab/coder"\n[providers.lab]\nbase_url = "${upstream.url}/v1"\nwire = "chat"\n`,
+  `credentials_store = "file"\nmodel = "lab/coder"\n[providers.lab]\nbase_url = "${upstream.url}/v1"\nwire = "chat"\n`,
 );
+// A logged-in api-key profile, as users run it (the file store: no keychain daemon needed).
+execFileSync(process.execPath, [bin, "auth", "login", "--provider", "lab", "--profile", "work"], {
+  env: { PATH: process.env["PATH"], HEDGE_HOME: home, HOME: home },
+  input: "sk-bench-profile-0123456789abcdef\n",
+  stdio: ["pipe", "ignore", "inherit"],
+});
 
 interface Sample {
   firstRequestMs: number;
@@ -126,6 +134,7 @@ try {
       ],
     ],
   );
+  await compareExec({ hedgeBin: bin, upstream, work, runs });
 } finally {
   await upstream.close();
   rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import { listProfiles } from "@hedge/auth";
 import type { ToolHostOptions } from "@hedge/core";
-import { IMPORTABLE_VARIABLES } from "./commands/auth-import.js";
-import { identityVariables } from "./composition/providers.js";
+import { IMPORTABLE_VARIABLES, identityVariables } from "./composition/identity-variables.js";
 import type { HedgeConfig } from "./config/schema.js";
 
 /** The tool host options that keep hedge's keys and the user's secret stores from the model. */

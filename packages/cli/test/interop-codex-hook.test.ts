@@ -15,7 +15,7 @@ import {
 import { HEDGE_BIN, runHedge } from "./run-hedge.js";
 
 // README's Codex recipe for `hedge qa`, as a new user follows it with the installed Codex
-// (0.169): the Stop hook in `$CODEX_HOME/hooks.json`; Codex skips it, silently, until it is
+// (0.171): the Stop hook in `$CODEX_HOME/hooks.json`; Codex skips it, silently, until it is
 // trusted; trusted in Codex's own hook review (the TUI, in a real terminal under tmux) it runs on
 // every `codex exec`: the QA model blocks once, Codex goes on with the reason, and the verdicts
 // are counted by the gateway the hook talks to.
@@ -160,7 +160,7 @@ async function trustInTui(setup: CodexSetup): Promise<void> {
     }
   });
   const screen = async (text: string): Promise<void> => {
-    for (let tries = 0; tries < 300; tries += 1) {
+    for (let tries = 0; tries < 600; tries += 1) {
       if (tmux("capture-pane", "-p", "-t", "codex").includes(text)) return;
       await sleep(100);
     }

@@ -1,38 +1,40 @@
 // runQa through the real gateway engine (embedded ModelClient) against the scripted upstream:
 // what the QA model is sent on the wire, and how its answers become verdicts or failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  GatewayEngine,
-  MemoryStore,
-  configCredentials,
-  policySchema,
-  resolveProviders,
-  routingSchema,
-} from "@hedge/gateway";
+import { createGateway, gatewayConfigSchema, type Gateway } from "@hedge/gateway";
 import { createModelClient, type ModelClient } from "@hedge/gateway-client";
 import { runQa, type QaInput } from "@hedge/core";
-import { startScriptedUpstream, type ScriptedUpstream } from "@hedge/testkit";
+import {
+  makeTempHome,
+  startScriptedUpstream,
+  type ScriptedUpstream,
+  type TempHome,
+} from "@hedge/testkit";
 
 let upstream: ScriptedUpstream;
+let home: TempHome;
+let gateway: Gateway;
 let client: ModelClient;
 
 beforeAll(async () => {
   upstream = await startScriptedUpstream();
-  const engine = new GatewayEngine({
-    providers: resolveProviders({
-      anth: { type: "anthropic", base_url: `${upstream.url}/v1` },
-      lab: { base_url: `${upstream.url}/v1`, wire: "chat" },
+  home = await makeTempHome();
+  gateway = await createGateway(
+    gatewayConfigSchema.parse({
+      store: "memory",
+      providers: {
+        anth: { type: "anthropic", base_url: `${upstream.url}/v1` },
+        lab: { base_url: `${upstream.url}/v1`, wire: "chat" },
+      },
     }),
-    aliases: {},
-    policy: policySchema.parse({}),
-    routing: routingSchema.parse({}),
-    credentials: configCredentials({}),
-    store: new MemoryStore(),
-  });
-  client = createModelClient({ mode: "embedded", engine });
+    { home: home.path, env: {} },
+  );
+  client = createModelClient({ mode: "embedded", engine: gateway.engine });
 });
 afterAll(async () => {
+  await gateway.close();
   await upstream.close();
+  await home.cleanup();
 });
 beforeEach(() => upstream.reset());
 

@@ -6,7 +6,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeTempDir, makeTempHome, startScriptedUpstream, type TempHome } from "@hedge/testkit";
+import {
+  makeTempDir,
+  makeTempHome,
+  startScriptedUpstream,
+  type ScriptReply,
+  type TempHome,
+} from "@hedge/testkit";
 import { startGateway, type GatewayProcess } from "./gateway-process.js";
 import { HEDGE_BIN, runProcess } from "./run-hedge.js";
 
@@ -92,7 +98,13 @@ const RUNTIME_PACKAGES = ["better-sqlite3", "ioredis", "undici"];
 let gateway: GatewayProcess;
 let client: TempHome;
 
-async function start(): Promise<void> {
+const VERDICT_PASS: ScriptReply = {
+  toolCalls: [{ name: "report_verdict", arguments: { verdict: "pass", tasks: [], reason: "ok" } }],
+  repeat: true,
+};
+
+/** A gateway over a scripted upstream (answering `replies` in order) and a client home. */
+async function start(replies: readonly ScriptReply[] = [VERDICT_PASS]): Promise<void> {
   const upstream = await startScriptedUpstream();
   const server = await makeTempHome();
   client = await makeTempHome();
@@ -108,12 +120,7 @@ async function start(): Promise<void> {
   writeFileSync(join(client.path, "config.toml"), '[roles]\nqa = "lab/qa"\n');
   gateway = await startGateway(server.env);
   stops.push(() => gateway.stop());
-  upstream.push({
-    toolCalls: [
-      { name: "report_verdict", arguments: { verdict: "pass", tasks: [], reason: "ok" } },
-    ],
-    repeat: true,
-  });
+  for (const reply of replies) upstream.push(reply);
 }
 
 describe("a hedge process in remote mode", () => {
@@ -150,6 +157,28 @@ describe("a hedge process in remote mode", () => {
     });
     const { run, loaded } = await loadedBy(["qa", "--gateway", gateway.url], client.env, payload);
     expect(run).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(configSchemaFiles()).toEqual(expect.arrayContaining(loaded.gateway));
+    for (const name of RUNTIME_PACKAGES) expect(loaded.packages).not.toContain(name);
+  });
+
+  it("hedge exec --gateway URL runs a whole agent turn (route check, executor, QA) without them", async () => {
+    await start([{ text: "All done." }, VERDICT_PASS]);
+    const { run, loaded } = await loadedBy(
+      [
+        "exec",
+        "--json",
+        "--skip-git-repo-check",
+        "-m",
+        "lab/m",
+        "--gateway",
+        gateway.url,
+        "say done",
+      ],
+      client.env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"turn.completed"');
+    expect(run.stdout).toContain("All done.");
     expect(configSchemaFiles()).toEqual(expect.arrayContaining(loaded.gateway));
     for (const name of RUNTIME_PACKAGES) expect(loaded.packages).not.toContain(name);
   });

@@ -190,3 +190,10 @@ export const gatewayConfigShape = {
   profiles: z.record(z.string(), profileSettingsSchema).default({}),
   gateway: gatewayServerSchema,
 };
+
+/** The gateway's config sections, parsed (defaults applied): what `createGateway` is built from. */
+export const gatewayConfigSchema = z.strictObject(gatewayConfigShape);
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** The built-in providers (what a `[providers.X]` table refines): data only, no gateway runtime. */
+export { PROVIDER_PRESETS, type ProviderPreset } from "./providers/presets.js";

@@ -7,6 +7,8 @@ export {
 } from "./providers/presets.js";
 export {
   gatewayConfigShape,
+  gatewayConfigSchema,
+  type GatewayConfig,
   durationMs,
   providerConfigSchema,
   policySchema,
@@ -20,8 +22,21 @@ export {
 export { resolveProviders, resolveProvider, type ResolvedProvider } from "./providers/resolve.js";
 export { evaluatePolicy, type PolicyVerdict } from "./routing/policy.js";
 
+// The composition root.
+export {
+  createGateway,
+  deliberateProviders,
+  openGatewayStore,
+  poolCredentials,
+  withLoggedInPresets,
+  type Gateway,
+  type GatewayInputs,
+} from "./create-gateway.js";
+
 // Engine and server.
-export { GatewayEngine, newRequestId, type GatewayEngineOptions } from "./engine/engine.js";
+export { GatewayEngine, type GatewayEngineOptions } from "./engine/engine.js";
+export { newRequestId } from "./engine/records.js";
+export type { Exchange, ExchangeStart, ModelCall, Opened } from "./engine/exchange.js";
 export {
   configCredentials,
   type Credential,

@@ -6,19 +6,13 @@ import {
   type ScriptedUpstream,
   type TempHome,
 } from "@hedge/testkit";
-import {
-  gatewayAccountSchema,
-  policySchema,
-  routingSchema,
-  type ProviderConfig,
-} from "../src/config-schema.js";
-import { configCredentials } from "../src/engine/credentials.js";
-import { GatewayEngine } from "../src/engine/engine.js";
+import { gatewayConfigSchema, type ProviderConfig } from "../src/config-schema.js";
+import { createGateway } from "../src/create-gateway.js";
+import type { GatewayEngine } from "../src/engine/engine.js";
 import type { RouteExplanation } from "../src/engine/route.js";
-import { resolveProviders } from "../src/providers/resolve.js";
 import type { BreakerState } from "../src/routing/breaker.js";
 import { listCooldowns, type Cooldown } from "../src/routing/health.js";
-import { MemoryStore } from "../src/store/memory-store.js";
+import type { Store } from "../src/store/store.js";
 import { createGatewayServer } from "../src/server/http-server.js";
 import { GatewayKeyStore } from "../src/server/gateway-keys.js";
 import { GatewayMetrics } from "../src/server/metrics.js";
@@ -61,7 +55,7 @@ export interface HarnessOptions<U extends string> {
 export interface Harness<U extends string> {
   url: string;
   engine: GatewayEngine;
-  store: MemoryStore;
+  store: Store;
   clock: TestClock;
   up: Record<U, ScriptedUpstream>;
   /** Plain gateway keys by the name given in `keys`. */
@@ -80,8 +74,9 @@ export interface Harness<U extends string> {
 }
 
 /**
- * An in-process gateway (engine + HTTP server on port 0) over scripted upstreams, with a memory
- * Store and an injected clock shared by both, so cooldowns and breaker times are exact.
+ * An in-process gateway (`createGateway`, as `hedge gateway serve` builds it, and the HTTP server
+ * on port 0) over scripted upstreams, with a memory Store and an injected clock shared by both, so
+ * cooldowns and breaker times are exact. No login profiles, no keys from the environment.
  */
 export async function startHarness<U extends string>(
   options: HarnessOptions<U>,
@@ -103,28 +98,26 @@ export async function startHarness<U extends string>(
   }
   const clock = testClock();
   const now = options.realClock ? Date.now : clock;
-  const store = new MemoryStore({ now });
   // As `hedge gateway serve` wires it: the engine reports each request to the metrics.
   const metrics = new GatewayMetrics();
-  const engine = new GatewayEngine({
-    providers: resolveProviders(options.providers(urls)),
+  const config = gatewayConfigSchema.parse({
+    store: "memory",
+    providers: options.providers(urls),
     aliases: options.aliases ?? {},
-    policy: policySchema.parse(options.policy ?? {}),
-    routing: routingSchema.parse(options.routing ?? {}),
-    credentials: configCredentials({}),
-    store,
-    observer: metrics,
-    now,
+    policy: options.policy ?? {},
+    routing: options.routing ?? {},
+    gateway: { accounts: options.accounts?.(keyIds) ?? {} },
   });
-  const accounts = Object.fromEntries(
-    Object.entries(options.accounts?.(keyIds) ?? {}).map(([name, account]) => [
-      name,
-      gatewayAccountSchema.parse(account),
-    ]),
-  );
+  const gateway = await createGateway(config, {
+    home: home.path,
+    env: {},
+    now,
+    observer: metrics,
+  });
+  const { engine, store } = gateway;
   const server: Server = createGatewayServer({
     engine,
-    accounts,
+    accounts: config.gateway.accounts,
     keys: keyStore,
     metrics,
     requireKey: false,
@@ -166,9 +159,8 @@ export async function startHarness<U extends string>(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await engine.flush();
+      await gateway.close();
       for (const upstream of Object.values<ScriptedUpstream>(up)) await upstream.close();
-      await store.close();
       await home.cleanup();
     },
   };

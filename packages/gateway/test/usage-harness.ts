@@ -1,23 +1,22 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { makeTempHome, startScriptedUpstream, type ScriptedUpstream } from "@hedge/testkit";
-import { policySchema, routingSchema, type ProviderConfig } from "../src/config-schema.js";
-import type { Credential, CredentialResolver } from "../src/engine/credentials.js";
-import { GatewayEngine, type GatewayEngineOptions } from "../src/engine/engine.js";
-import { resolveProviders } from "../src/providers/resolve.js";
-import { MemoryStore } from "../src/store/memory-store.js";
+import { gatewayConfigSchema, type ProviderConfig } from "../src/config-schema.js";
+import { createGateway, type GatewayInputs } from "../src/create-gateway.js";
+import type { GatewayEngine } from "../src/engine/engine.js";
+import type { Store } from "../src/store/store.js";
 import { createGatewayServer } from "../src/server/http-server.js";
 import { GatewayKeyStore } from "../src/server/gateway-keys.js";
 import { GatewayMetrics } from "../src/server/metrics.js";
 import type { ProfileLimits } from "../src/usage/local-limits.js";
-import { UsageMonitor } from "../src/usage/usage-monitor.js";
+import type { UsageMonitor } from "../src/usage/usage-monitor.js";
 import { FAST_RETRY, testClock, type TestClock } from "./routing-harness.js";
 
 export interface UsageHarness {
   url: string;
   engine: GatewayEngine;
   usage: UsageMonitor;
-  store: MemoryStore;
+  store: Store;
   clock: TestClock;
   up: ScriptedUpstream;
   /** POST to the gateway in the provider's own wire (chat or messages). */
@@ -29,53 +28,46 @@ export interface UsageHarness {
 
 /**
  * One provider (`lab`, local) with a pool of login profiles (`lab:profile:a`, ...), each sending
- * its own key `key-NAME`, all answered by one scripted upstream; an in-process engine with the
- * usage heartbeat over a memory Store, and an injected clock shared by engine and store.
+ * its own key `key-NAME`, all answered by one scripted upstream; an in-process gateway
+ * (`createGateway`) with the usage heartbeat over a memory Store, and an injected clock shared by
+ * engine, store and heartbeat.
  */
 export async function startUsageHarness(options: {
   profiles: readonly string[];
   wire?: "chat" | "messages";
   switchBelow?: number;
-  snapshotTtlMs?: number;
   settings?: Record<string, { limits?: ProfileLimits; priority?: number }>;
-  engine?: Partial<GatewayEngineOptions>;
+  /** `--wait-for-reset`'s wait, for the embedded path. */
+  waitForReset?: GatewayInputs["waitForReset"];
 }): Promise<UsageHarness> {
   const up = await startScriptedUpstream();
   const home = await makeTempHome();
   const clock = testClock();
-  const store = new MemoryStore({ now: clock });
   const wire = options.wire ?? "chat";
   const provider: ProviderConfig =
     wire === "chat"
       ? { base_url: `${up.url}/v1`, wire: "chat" }
       : { type: "anthropic", base_url: `${up.url}/v1`, class: "local" };
-  const pool: Credential[] = options.profiles.map((name) => ({
-    id: `profile:${name}`,
-    source: "profile",
-    profile: name,
+  const pool = options.profiles.map((name) => ({
+    name,
+    provider: "lab",
+    region: undefined,
     secret: `key-${name}`,
   }));
-  const credentials: CredentialResolver = { credentialsFor: () => pool };
-  const usage = new UsageMonitor(
-    store,
-    {
-      switchBelow: options.switchBelow ?? 0.1,
-      snapshotTtlMs: options.snapshotTtlMs ?? 600_000,
-      profiles: options.settings ?? {},
-      cacheMs: 0,
-    },
-    clock,
-  );
-  const engine = new GatewayEngine({
-    providers: resolveProviders({ lab: provider }),
+  const config = gatewayConfigSchema.parse({
+    store: "memory",
+    providers: { lab: provider },
     aliases: { m: "lab/m" },
-    policy: policySchema.parse({}),
-    routing: routingSchema.parse({ retry: FAST_RETRY, health_cache_ms: 0 }),
-    credentials,
-    store,
-    usage,
+    routing: { retry: FAST_RETRY, health_cache_ms: 0 },
+    usage: { switch_below: options.switchBelow ?? 0.1 },
+    profiles: options.settings ?? {},
+  });
+  const { engine, store, usage, close } = await createGateway(config, {
+    home: home.path,
+    pools: new Map([["lab", pool]]),
+    env: {},
     now: clock,
-    ...options.engine,
+    ...(options.waitForReset ? { waitForReset: options.waitForReset } : {}),
   });
   const server: Server = createGatewayServer({
     engine,
@@ -114,9 +106,8 @@ export async function startUsageHarness(options: {
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await engine.flush();
+      await close();
       await up.close();
-      await store.close();
       await home.cleanup();
     },
   };

@@ -30,12 +30,10 @@ describe("--wait-for-reset (engine option)", () => {
     const waits: { resetAt: number; reason: string }[] = [];
     const h = (harness = await startUsageHarness({
       profiles: ["a", "b"],
-      engine: {
-        waitForReset: (resetAt, reason) => {
-          waits.push({ resetAt, reason });
-          h.clock.set(resetAt);
-          return Promise.resolve();
-        },
+      waitForReset: (resetAt, reason) => {
+        waits.push({ resetAt, reason });
+        h.clock.set(resetAt);
+        return Promise.resolve();
       },
     }));
     const exhausted = (resetMs: number) => ({

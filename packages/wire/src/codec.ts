@@ -99,7 +99,8 @@ export function malformedStreamError(type: string, source = "the upstream"): Can
  * blank data (a keep-alive, skipped), `"malformed"` for anything else.
  */
 export function streamPayload(data: string): JsonObject | "malformed" | undefined {
-  if (data.trim() === "") return undefined;
+  // Nearly every event's data starts with its object: no trimmed copy is made for those.
+  if (data.charCodeAt(0) !== 0x7b /* { */ && data.trim() === "") return undefined;
   return parseJsonObject(data) ?? "malformed";
 }
 

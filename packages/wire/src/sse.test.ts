@@ -55,6 +55,41 @@ describe("SseParser", () => {
   it("drops a final event that lacks its blank line, and a leading BOM", () => {
     expect(parseSseText("\uFEFFdata: a\n\ndata: cut off")).toEqual([{ data: "a" }]);
   });
+
+  it("drops a leading BOM that arrives as bytes, split anywhere, and only that one", () => {
+    const bytes = new TextEncoder().encode("\uFEFFdata: \uFEFFa\n\n");
+    for (let split = 0; split <= 4; split++) {
+      const parser = new SseParser();
+      const messages = [
+        ...parser.push(bytes.subarray(0, split)),
+        ...parser.push(bytes.subarray(split)),
+        ...parser.end(),
+      ];
+      expect(messages, `split at byte ${split}`).toEqual([{ data: "\uFEFFa" }]);
+    }
+  });
+
+  it("dispatches an event whose blank line is a chunk's last CR at once; a LF next completes it", () => {
+    const parser = new SseParser();
+    expect(parser.push("data: a\r\r")).toEqual([{ data: "a" }]);
+    expect(parser.push("\ndata: b\r")).toEqual([]);
+    expect(parser.push("\ndata: c\r\n\r\n")).toEqual([{ data: "b\nc" }]);
+  });
+
+  it("reads a field without a colon as empty, and only the exact field names", () => {
+    expect(parseSseText("data\n\ndatum: x\ndat: y\ndata:z\nevents: e\n\n")).toEqual([
+      { data: "" },
+      { data: "z" },
+    ]);
+  });
+
+  it("decodes invalid UTF-8 as replacement characters, never failing", () => {
+    const parser = new SseParser();
+    const messages = [
+      ...parser.push(Uint8Array.of(0x64, 0x61, 0x74, 0x61, 0x3a, 0xff, 0x0a, 0x0a)),
+    ];
+    expect(messages).toEqual([{ data: "\uFFFD" }]);
+  });
 });
 
 describe("formatSseFrame", () => {

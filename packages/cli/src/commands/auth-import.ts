@@ -10,17 +10,8 @@ import {
 import { isHedgeError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
+import { IMPORTABLE_VARIABLES } from "../composition/identity-variables.js";
 import { policyChangeLine } from "../composition/providers.js";
-
-/** The variables `import --from-env` reads, explicitly, and the provider each belongs to. */
-export const IMPORTABLE_VARIABLES: readonly (readonly [variable: string, provider: string])[] = [
-  ["OPENAI_API_KEY", "openai"],
-  ["ANTHROPIC_API_KEY", "anthropic"],
-  ["DEEPSEEK_API_KEY", "deepseek"],
-  ["DASHSCOPE_API_KEY", "qwen"],
-  ["ZHIPUAI_API_KEY", "glm"],
-  ["OPENROUTER_API_KEY", "openrouter"],
-];
 
 interface Imported {
   variable: string;

@@ -8,7 +8,7 @@ import {
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
-import { connectModels } from "../model-connection.js";
+import { connectClient } from "../composition/connect.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
 
@@ -51,7 +51,9 @@ export async function runExec(
     interactive: false,
   });
 
-  const connection = await connectModels(config, home, options.gateway, options.waitForReset);
+  const connection = await connectClient(config, home, options.gateway, {
+    waitForReset: options.waitForReset === true,
+  });
   const printer = options.json
     ? jsonPrinter((text) => process.stdout.write(text))
     : humanPrinter((text) => process.stderr.write(text));
@@ -70,7 +72,7 @@ export async function runExec(
   try {
     thread = new Thread(settings, {
       client: connection.client,
-      heldSecrets: connection.secrets,
+      heldSecrets: await connection.secrets(),
       ...(resume ? { resume } : {}),
       approvals: "deny",
     });
@@ -83,7 +85,7 @@ export async function runExec(
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await thread?.close();
-    await connection.close();
+    await connection.client.close();
   }
   if (options.outputLastMessage) writeOutputFile(options.outputLastMessage, lastMessage);
   if (!options.json && outcome === "completed") process.stdout.write(`${lastMessage}\n`);

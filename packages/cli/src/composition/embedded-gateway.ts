@@ -1,8 +1,8 @@
 import { StateViews, type Store } from "@hedge/gateway";
 import type { EmbeddedGateway } from "@hedge/gateway-client";
-import { waitForReset as waitUntilReset } from "../commands/usage-wait.js";
+import { waitForReset as waitUntilReset } from "./usage-wait.js";
 import type { HedgeConfig } from "../config/schema.js";
-import { buildEngine, openConfiguredStore, type EngineSetup } from "../engine-factory.js";
+import { buildEngine, openConfiguredStore, type EngineSetup } from "./engine-factory.js";
 import { reportProfiles } from "./report-profiles.js";
 
 /** This machine's gateway in-process, and the keys its engine loaded. */

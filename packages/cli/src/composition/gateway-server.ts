@@ -6,7 +6,7 @@ import {
   type GatewayKeyStore,
 } from "@hedge/gateway";
 import type { HedgeConfig } from "../config/schema.js";
-import { buildEngine } from "../engine-factory.js";
+import { buildEngine } from "./engine-factory.js";
 import { gatewayAdmin } from "./admin.js";
 
 /** `hedge gateway serve`'s server (not listening yet) and what it says on start. */

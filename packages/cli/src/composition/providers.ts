@@ -20,12 +20,13 @@ import {
 } from "@hedge/gateway";
 import type { WireFormat } from "@hedge/model-spec";
 import type { CommandContext } from "../command-context.js";
-import { deliberateProviders, withLoggedInPresets } from "../engine-factory.js";
+import { deliberateProviders, withLoggedInPresets } from "./engine-factory.js";
 
 // The gateway's providers as the CLI's commands see them (login, doctor, tool guards): presets,
 // `[providers.X]` tables, logins and policy, resolved here in the composition root.
 
 export type { ResolvedProvider };
+export { identityVariables } from "./identity-variables.js";
 
 /** Every provider a profile may be for: gateway presets, configured providers, vendor CLIs. */
 export function knownProviders(providers: Readonly<Record<string, ProviderConfig>>): string[] {
@@ -76,18 +77,6 @@ export function keyEnvOf(
   providers: Readonly<Record<string, ProviderConfig>>,
 ): string | undefined {
   return providers[provider]?.api_key_env ?? PROVIDER_PRESETS[provider]?.keyEnv;
-}
-
-/** Every variable that can carry a provider identity: preset and configured key variables. */
-export function identityVariables(providers: Readonly<Record<string, ProviderConfig>>): string[] {
-  const variables = new Set<string>();
-  for (const preset of Object.values(PROVIDER_PRESETS)) {
-    if (preset.keyEnv) variables.add(preset.keyEnv);
-  }
-  for (const table of Object.values(providers)) {
-    if (table.api_key_env) variables.add(table.api_key_env);
-  }
-  return [...variables];
 }
 
 /**

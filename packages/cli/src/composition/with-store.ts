@@ -1,6 +1,6 @@
 import type { Store } from "@hedge/gateway";
 import type { CommandContext } from "../command-context.js";
-import { openConfiguredStore } from "../engine-factory.js";
+import { openConfiguredStore } from "./engine-factory.js";
 
 /**
  * Opens the Store the config names, runs `use` with it and closes it, also when `use` throws.

@@ -5,6 +5,7 @@ import type { MaybePromise, RouteHealth } from "../routing/health.js";
 import type { CancelSignal } from "./cancellation.js";
 import { sleepUnlessAborted } from "./cancellation.js";
 import type { Attempt, RoutePlan } from "./route.js";
+import { textScrubber } from "../views/redact-view.js";
 import { usageExhausted } from "./unavailable.js";
 
 /** What one try of one route gave: a usable response, or a failure to classify. */
@@ -124,9 +125,10 @@ export async function runAttempts<T>(
       const started = now();
       budgetCut = false;
       // The budget bounds the wait for headers too, not only the retries between tries.
-      const result = await tryOnce(attempt, {
-        headersTimeoutMs: Math.max(1, options.deadline - started),
-      });
+      const result = scrubFailure(
+        await tryOnce(attempt, { headersTimeoutMs: Math.max(1, options.deadline - started) }),
+        attempt,
+      );
       const latencyMs = now() - started;
       const observing = options.observe?.(attempt, result);
       if (observing) await observing.catch(() => undefined);
@@ -281,6 +283,21 @@ function budgetSpent(
       hint: "raise routing.request_budget_ms, or check 'hedge gateway status' for failing routes",
     },
   );
+}
+
+/**
+ * A failed try's texts without the key it was made with (nor any key-shaped word): a provider
+ * may quote the key it refused, and these texts become failure reasons, log lines, the error a
+ * caller reads and a caller fault's body.
+ */
+function scrubFailure<T>(result: TryResult<T>, attempt: Attempt): TryResult<T> {
+  if (result.ok) return result;
+  const scrub = textScrubber(attempt.credential.secret ? [attempt.credential.secret] : []);
+  return {
+    ...result,
+    message: scrub(result.message),
+    ...(result.body === undefined ? {} : { body: scrub(result.body) }),
+  };
 }
 
 /** The last failed try of a run, for the error when no route is left. */

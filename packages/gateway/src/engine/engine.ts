@@ -1,10 +1,10 @@
 import type { Dispatcher } from "undici";
-import type { CanonicalRequest, GatewayError, ModelEvent } from "@hedge/model-spec";
+import type { CanonicalRequest, ModelEvent } from "@hedge/model-spec";
+import { codecFor } from "@hedge/wire";
 import type { PolicyConfig, RoutingConfig } from "../config-schema.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { RouteHealth, type HealthInput } from "../routing/health.js";
 import type { Store } from "../store/store.js";
-import { codecFor } from "@hedge/wire";
 import { estimateRequestTokens } from "../usage/estimate.js";
 import { profileOfRoute } from "../usage/family.js";
 import type { ProfileSwitch } from "../usage/switch-log.js";
@@ -12,18 +12,9 @@ import type { UsageMonitor, UsageRoute } from "../usage/usage-monitor.js";
 import type { StateSources } from "../views/state-sources.js";
 import { AuditRecorder } from "./audit.js";
 import { decodeUpstream } from "./decode-upstream.js";
-import type { CancelSignal } from "./cancellation.js";
-import {
-  auditEntryOf,
-  newRecord,
-  newRequestId,
-  routeEvent,
-  setClientClosed,
-  setRoute,
-  setTriedRoute,
-  verdictEntry,
-} from "./records.js";
-import { headersOf, tryUpstream } from "./try-upstream.js";
+import { Exchange, type Conductor, type ExchangeStart, type RunContext } from "./exchange.js";
+import { auditEntryOf, newRequestId, routeEvent, verdictEntry } from "./records.js";
+import { headersOf } from "./try-upstream.js";
 import {
   runAttempts,
   type AttemptLog,
@@ -43,10 +34,7 @@ import {
   type RoutePlan,
   type RouterDeps,
 } from "./route.js";
-import { resetAtOf } from "./unavailable.js";
-import { callUpstream, createUpstreamDispatcher, type UpstreamResponse } from "./upstream.js";
-
-export { newRecord, newRequestId, routeEvent, setRoute, tryUpstream };
+import { createUpstreamDispatcher, type UpstreamResponse } from "./upstream.js";
 
 export interface GatewayEngineOptions {
   providers: readonly ResolvedProvider[];
@@ -74,30 +62,20 @@ export interface GatewayEngineOptions {
   log?: (line: string) => void;
 }
 
-/** What one run of a plan needs besides the plan. */
-export interface RunContext {
-  started: number;
-  signal?: CancelSignal;
-  log: AttemptLog[];
-  session?: string;
-  /** The request's estimated tokens (reserved against local token limits). */
-  estimatedTokens?: number;
-}
-
 /**
  * The gateway engine: plans routes (candidates, policy, health, ranking), calls providers with
  * failure handling, translates between wires. Runs in-process (embedded ModelClient) and behind
- * the HTTP server.
+ * the HTTP server; both serve a call through one conductor, an `Exchange` (`begin`).
  */
 export class GatewayEngine {
   readonly providers: readonly ResolvedProvider[];
-  readonly dispatcher: Dispatcher;
   readonly health: RouteHealth | undefined;
   readonly now: () => number;
-  /** The usage heartbeat, when configured. */
-  readonly usage: UsageMonitor | undefined;
+  private readonly dispatcher: Dispatcher;
+  private readonly usage: UsageMonitor | undefined;
   private readonly options: GatewayEngineOptions;
   private readonly audit: AuditRecorder | undefined;
+  private readonly conductor: Conductor;
 
   constructor(options: GatewayEngineOptions) {
     this.options = options;
@@ -125,11 +103,25 @@ export class GatewayEngine {
           onError: (error) => this.options.log?.(`gateway: audit write failed: ${String(error)}`),
         })
       : undefined;
+    this.conductor = {
+      now: this.now,
+      dispatcher: this.dispatcher,
+      usage: this.usage !== undefined,
+      waitForReset: options.waitForReset,
+      route: (input) => planRoute(input, this.routerDeps()),
+      run: (plan, context, tryOnce) => this.run(plan, context, tryOnce),
+      streamFailed: (attempt, message) => this.streamFailed(attempt, message),
+      observe: (record, plan, log) => this.observe(record, plan, log),
+    };
   }
 
-  /** The routing seam: every viable attempt for a request, in order, and what was excluded. */
-  route(input: RouteInput): Promise<RoutePlan> {
-    return planRoute(input, this.routerDeps());
+  /**
+   * Starts one model call: the conductor that routes it, runs its attempts and records it (see
+   * `Exchange`). Start it when the request arrives, so its time budget and latency count from
+   * there and a request that fails before routing is recorded too.
+   */
+  begin(start: ExchangeStart): Exchange {
+    return new Exchange(this.conductor, start);
   }
 
   /** Every routing step for a request, returned rather than thrown, calling nothing. */
@@ -155,12 +147,12 @@ export class GatewayEngine {
    * the usage heartbeat, each route is reserved before its try, every response's rate-limit
    * headers are recorded, and a move to another member of a profile pool comes back as `switched`.
    */
-  async run<T>(
+  private async run(
     plan: RoutePlan,
     context: RunContext,
-    tryOnce: (attempt: Attempt, limits: TryLimits) => Promise<TryResult<T>>,
-  ): Promise<RunOutcome<T> & { switched?: ProfileSwitch }> {
-    const usage = this.options.usage;
+    tryOnce: (attempt: Attempt, limits: TryLimits) => Promise<TryResult<UpstreamResponse>>,
+  ): Promise<RunOutcome<UpstreamResponse> & { switched?: ProfileSwitch }> {
+    const usage = this.usage;
     const outcome = await runAttempts(this.runOptions(plan, context), tryOnce);
     if (!usage || outcome.kind !== "ok") return outcome;
     let switched = usage.served(outcome.attempt, {
@@ -175,7 +167,7 @@ export class GatewayEngine {
   private retry: RunOptions["retry"] | undefined;
 
   private runOptions(plan: RoutePlan, context: RunContext): RunOptions {
-    const usage = this.options.usage;
+    const usage = this.usage;
     const retry = this.options.routing.retry;
     // Field by field, no spreads: built for every request.
     const options: RunOptions = {
@@ -207,10 +199,14 @@ export class GatewayEngine {
     return options;
   }
 
-  /** Records a finished request: metrics observer and the audit log. */
-  observe(record: RequestRecord, plan?: RoutePlan, log?: readonly AttemptLog[]): void {
+  /** Records a finished request: metrics observer, usage accounting and the audit log. */
+  private observe(
+    record: RequestRecord,
+    plan: RoutePlan | undefined,
+    log: readonly AttemptLog[],
+  ): void {
     this.options.observer?.onRequest(record);
-    if (this.options.usage && record.provider && record.credential && record.usage) {
+    if (this.usage && record.provider && record.credential && record.usage) {
       const id = `${record.provider}:${record.credential}`;
       const route: UsageRoute = {
         id,
@@ -218,7 +214,7 @@ export class GatewayEngine {
         upstreamModel: record.upstreamModel ?? record.model,
         credential: { profile: profileOfRoute(id) },
       };
-      void this.options.usage
+      void this.usage
         .settle(route, record.usage, record.estimatedTokens ?? 0)
         ?.catch((error: unknown) =>
           this.options.log?.(`gateway: usage accounting failed: ${String(error)}`),
@@ -236,7 +232,7 @@ export class GatewayEngine {
    * A failure after bytes reached the client: not retried, but health counts it. Never called
    * for a stream the caller cancelled (that is not the route's failure).
    */
-  async streamFailed(attempt: Attempt, message: string): Promise<void> {
+  private async streamFailed(attempt: Attempt, message: string): Promise<void> {
     await this.health
       ?.failed(attempt, {
         kind: "transient",
@@ -284,123 +280,63 @@ export class GatewayEngine {
   }
 
   /**
-   * A canonical request in, canonical events out (the embedded client's path). The first event
-   * is `route.selected`; routes are tried in order until one answers, and never again once an
-   * event of the response was yielded.
+   * A canonical request in, canonical events out (the embedded client's path): the conductor
+   * routes and records it; this only decodes. The first event is `route.selected`; routes are
+   * tried in order until one answers, and never again once an event of the response was yielded.
    */
   async *stream(
     request: CanonicalRequest,
     options: { signal?: AbortSignal; requestId?: string } = {},
   ): AsyncGenerator<ModelEvent> {
-    const started = this.now();
-    const clock = performance.now();
-    const record = newRecord(options.requestId ?? newRequestId(), "canonical", request.model, true);
-    const log: AttemptLog[] = [];
-    let plan: RoutePlan | undefined;
-    let completed = false;
+    const exchange = this.begin({
+      requestId: options.requestId ?? newRequestId(),
+      inboundWire: "canonical",
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     try {
       const metadata = request.metadata;
-      if (metadata.role) record.role = metadata.role;
-      if (metadata.session_id) record.session = metadata.session_id;
-      if (metadata.turn_id) record.turn = metadata.turn_id;
-      const estimatedTokens = this.options.usage ? estimateRequestTokens(request) : undefined;
-      if (estimatedTokens !== undefined) record.estimatedTokens = estimatedTokens;
-      let outcome: RunOutcome<UpstreamResponse> & { switched?: ProfileSwitch };
-      for (let waits = 0; ; waits += 1) {
-        try {
-          plan = await this.route({
-            model: request.model,
-            ...(metadata.role ? { role: metadata.role } : {}),
-            ...(metadata.session_id ? { session: metadata.session_id } : {}),
-            ...(metadata.profiles ? { profiles: metadata.profiles } : {}),
-            ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
-          });
-          outcome = await this.run<UpstreamResponse>(
-            plan,
-            {
-              started: waits === 0 ? started : this.now(),
-              log,
-              ...(options.signal ? { signal: options.signal } : {}),
-              ...(metadata.session_id ? { session: metadata.session_id } : {}),
-              ...(estimatedTokens === undefined ? {} : { estimatedTokens }),
-            },
-            (attempt, limits) => this.tryCanonical(attempt, request, limits, options.signal),
-          );
-          break;
-        } catch (error) {
-          const resetAt = resetAtOf(error);
-          const waitForReset = this.options.waitForReset;
-          // A few waits at most: each reset ends a window, so the next plan normally serves.
-          if (!waitForReset || resetAt === undefined || waits >= 5) throw error;
-          await waitForReset(resetAt, (error as Error).message, options.signal);
-          if (options.signal?.aborted) throw error;
-        }
-      }
-      setRoute(record, outcome.attempt);
-      const signal = options.signal;
-      if (outcome.kind === "caller_fault") {
-        const failure = codecFor(outcome.attempt.provider.wire).decodeError(
-          outcome.status,
-          outcome.body,
-        );
-        record.status = outcome.status;
-        record.outcome = "upstream_error";
-        record.errorType = failure.type;
-        yield routeEvent(outcome.attempt, plan.model, outcome.switched);
+      const opened = await exchange.open({
+        model: request.model,
+        stream: true,
+        ...(metadata.role ? { role: metadata.role } : {}),
+        ...(metadata.session_id ? { session: metadata.session_id } : {}),
+        ...(metadata.turn_id ? { turn: metadata.turn_id } : {}),
+        ...(metadata.profiles ? { profiles: metadata.profiles } : {}),
+        estimateTokens: () => estimateRequestTokens(request),
+        bodyFor: (attempt) =>
+          JSON.stringify(
+            codecFor(attempt.provider.wire).encodeRequest(
+              { ...request, stream: true },
+              attempt.upstreamModel,
+            ),
+          ),
+        waitForReset: true,
+      });
+      const { attempt } = opened;
+      yield routeEvent(
+        attempt,
+        opened.model,
+        opened.kind === "response" ? opened.switched : undefined,
+      );
+      if (opened.kind === "caller_fault") {
         yield {
           type: "error",
           error: {
-            status: outcome.status,
-            type: failure.type,
-            message: `${outcome.attempt.provider.id}: ${failure.message}`,
+            status: opened.status,
+            type: opened.error.type,
+            message: `${attempt.provider.id}: ${opened.error.message}`,
           },
         };
-        completed = true;
-        return;
+      } else {
+        yield* decodeUpstream(attempt, opened.response, exchange);
       }
-      record.status = outcome.value.statusCode;
-      yield routeEvent(outcome.attempt, plan.model, outcome.switched);
-      yield* decodeUpstream(outcome.attempt, outcome.value, record, clock, (attempt, message) =>
-        // A stream that broke because the caller cancelled it says nothing about the route.
-        signal?.aborted ? Promise.resolve() : this.streamFailed(attempt, message),
-      );
-      completed = true;
+      exchange.completed();
     } catch (error) {
-      const failure = error as GatewayError;
-      setTriedRoute(record, plan, log);
-      record.status = typeof failure.status === "number" ? failure.status : 500;
-      record.outcome = "gateway_error";
-      record.errorType = failure.type;
+      exchange.failed(error);
       throw error;
     } finally {
-      // Cancelled before its end (the consumer may stop reading at the error event the cancel
-      // caused, so this is decided here): the caller's doing, whatever the stream said.
-      if (options.signal?.aborted && !(completed && record.outcome === "ok"))
-        setClientClosed(record);
-      record.latencyMs = performance.now() - clock;
-      this.observe(record, plan, log);
+      // Also when the consumer stopped reading early (the cancel it caused, or a break).
+      await exchange.finish();
     }
-  }
-
-  private async tryCanonical(
-    attempt: Attempt,
-    request: CanonicalRequest,
-    limits: TryLimits,
-    signal: AbortSignal | undefined,
-  ): Promise<TryResult<UpstreamResponse>> {
-    const body = codecFor(attempt.provider.wire).encodeRequest(
-      { ...request, stream: true },
-      attempt.upstreamModel,
-    );
-    return tryUpstream(() =>
-      callUpstream({
-        attempt,
-        body: JSON.stringify(body),
-        stream: true,
-        dispatcher: this.dispatcher,
-        headersTimeoutMs: limits.headersTimeoutMs,
-        ...(signal ? { signal } : {}),
-      }),
-    );
   }
 }

@@ -1,7 +1,12 @@
 import { HedgeError, GatewayError } from "@hedge/model-spec";
 import type { GatewayAccount, PolicyConfig, RoutingConfig } from "../config-schema.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
-import type { RouteCondition, RouteHealth } from "../routing/health.js";
+import type {
+  HealthRequest,
+  MaybePromise,
+  RouteCondition,
+  RouteHealth,
+} from "../routing/health.js";
 import { priceFor } from "../routing/prices.js";
 import { rankRoutes, type RankStrategy } from "../routing/rank.js";
 import type { UsageMonitor } from "../usage/usage-monitor.js";
@@ -213,24 +218,25 @@ export async function explainRoute(input: RouteInput, deps: RouterDeps): Promise
   const { model, candidates, excluded, denials } = cachedCandidates(input, deps);
   const rule = deps.routing.models[model] ?? deps.routing.models[input.model];
   const strategy = rule?.strategy ?? deps.routing.default_strategy;
-  const empty = {
-    model,
-    strategy,
-    candidates,
-    excluded,
-    attempts: [],
-    conditions: new Map(),
-    sticky: undefined,
-  };
-  if (candidates.length === 0)
+  if (candidates.length === 0) {
+    const empty = {
+      model,
+      strategy,
+      candidates,
+      excluded,
+      attempts: [],
+      conditions: new Map(),
+      sticky: undefined,
+    };
     return { plan: empty, error: noCandidate(input.model, excluded, denials, input.profiles) };
-  const models = modelsOf(candidates);
-  const assessed = deps.health
-    ? deps.health.assess(candidates, {
-        models,
-        ...(input.estimatedTokens === undefined ? {} : { estimatedTokens: input.estimatedTokens }),
-      })
-    : new Map<Attempt, RouteCondition>();
+  }
+  let assessed: MaybePromise<Map<Attempt, RouteCondition>>;
+  if (deps.health) {
+    // Field by field (no spreads): this runs for every request.
+    const request: HealthRequest = { models: modelsOf(candidates) };
+    if (input.estimatedTokens !== undefined) request.estimatedTokens = input.estimatedTokens;
+    assessed = deps.health.assess(candidates, request);
+  } else assessed = new Map<Attempt, RouteCondition>();
   const conditions = assessed instanceof Promise ? await assessed : assessed;
   const healthy: Attempt[] = [];
   for (const candidate of candidates) {

@@ -4,6 +4,7 @@ import {
   parseJsonObject,
   type JsonObject,
   SseParser,
+  type SseMessage,
   type WireCodec,
 } from "@hedge/wire";
 
@@ -11,6 +12,14 @@ import {
  * Watches pass-through bytes for usage, tool calls and the stream's health without re-encoding
  * them: SSE framing is parsed and each event's data parsed once, so an event that breaks the
  * wire format (data that is not JSON) and a stream's terminal event (or its absence) are seen.
+ *
+ * Every event is parsed in full, not only those the tap reads: the guarantee is that a client
+ * never gets an event its own parser would choke on, and only a full parse proves that (a
+ * cheaper syntactic check such as "starts with `{` and ends with `}`" passes a cut event whose
+ * last byte happens to close an inner object, or two events run together). V8's JSON.parse is
+ * also the cheapest exact check available (an event of a few hundred bytes in about a
+ * microsecond, less than a JavaScript validator that builds nothing), small next to the write of
+ * that event to the client.
  */
 export class UsageTap {
   usage: CanonicalUsage | undefined;
@@ -33,14 +42,21 @@ export class UsageTap {
   }
 
   push(chunk: Uint8Array): void {
-    if (!this.parser) {
-      this.buffered.push(chunk);
-      return;
-    }
+    if (!this.parser) this.buffered.push(chunk);
+    else this.watch(this.parser.push(chunk));
+  }
+
+  /** The stream ended: an event whose last line end was its last byte is complete now. */
+  close(): void {
+    if (this.parser) this.watch(this.parser.end());
+  }
+
+  private watch(messages: readonly SseMessage[]): void {
     const mark = this.codec.toolCallMark;
-    for (const message of this.parser.push(chunk)) {
+    for (const message of messages) {
       if (this.malformed) return;
-      const payload = message.data === "[DONE]" ? undefined : streamPayload(message.data);
+      const data = message.data;
+      const payload = data === "[DONE]" ? undefined : streamPayload(data);
       if (payload === "malformed") {
         this.malformed = true;
         return;
@@ -51,13 +67,10 @@ export class UsageTap {
         if (end.error) this.upstreamError = end.error;
       }
       if (payload === undefined) continue;
-      if (message.data.includes('"usage"')) {
+      if (data.includes('"usage"')) {
         this.usage = this.codec.tapUsage(this.usage, payload) ?? this.usage;
       }
-      if (
-        (mark.event === undefined || message.event === mark.event) &&
-        message.data.includes(mark.text)
-      ) {
+      if ((mark.event === undefined || message.event === mark.event) && data.includes(mark.text)) {
         this.toolCalls += this.codec.toolCallsIn(payload);
       }
     }

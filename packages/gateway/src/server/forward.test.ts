@@ -22,5 +22,8 @@ describe("rewriteModel", () => {
       rewriteModel(Buffer.from('{"model":"a/b","metadata":{"model":"other"}}'), "a/b", "b"),
     ).toBeUndefined();
     expect(rewriteModel(Buffer.from('{"model" :"a/b"}'), "a/b", "b")).toBeUndefined();
+    expect(rewriteModel(Buffer.from('{"model":"a/bc"}'), "a/b", "b")).toBeUndefined();
+    expect(rewriteModel(Buffer.from('{"model":"a/'), "a/b", "b")).toBeUndefined();
+    expect(rewriteModel(Buffer.from('{"x":"\\"model"model":"a/b"}'), "a/b", "b")).toBeUndefined();
   });
 });

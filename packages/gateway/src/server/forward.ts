@@ -6,13 +6,10 @@ import {
   type WireFormat,
 } from "@hedge/model-spec";
 import { codecFor, type JsonObject, SseParser } from "@hedge/wire";
-import type { AttemptLog } from "../engine/attempt-runner.js";
 import type { CancelSignal } from "../engine/cancellation.js";
-import { setRoute, tryUpstream, type GatewayEngine, type RunContext } from "../engine/engine.js";
-import type { RequestRecord } from "../engine/observer.js";
-import { setClientClosed } from "../engine/records.js";
-import type { Attempt, Caller, RouteInput, RoutePlan } from "../engine/route.js";
-import { callUpstream, type UpstreamResponse } from "../engine/upstream.js";
+import type { Exchange, ModelCall } from "../engine/exchange.js";
+import type { Attempt, Caller } from "../engine/route.js";
+import type { UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
 import { isRateLimitHeader } from "../routing/header-values.js";
 import { streamThrough, waitForDrain } from "./sse-pass-through.js";
@@ -24,12 +21,7 @@ export interface InboundRequest {
   /** The body as received: passed through with only the model rewritten, when possible. */
   raw?: Buffer;
   headers: IncomingHttpHeaders;
-  requestId: string;
   signal: CancelSignal;
-  /** performance.now() when the request arrived. */
-  started: number;
-  /** Epoch ms (engine clock) when the request arrived: the time budget starts here. */
-  startedAt: number;
   caller?: Caller;
   /** Told which inbound fields a translation could not map (never fatal, worth a log). */
   onDropped?: (dropped: readonly string[], upstreamWire: WireFormat) => void;
@@ -40,144 +32,112 @@ function copied(name: string): boolean {
   return isRateLimitHeader(name) || name === "retry-after";
 }
 
-/** What routing did for a request, kept for the audit log whether it succeeded or threw. */
-export interface RequestTrace {
-  plan?: RoutePlan;
-  log: AttemptLog[];
-}
-
 /**
- * Serves one inbound request: route, then per attempt either stream the upstream bytes through
- * untouched (same wire: only usage is tapped) or translate through the canonical types.
- * Nothing is retried once a byte of the response went to the client. `trace` gets the plan and
- * every attempt as they happen, so a request that fails still records them.
+ * Serves one inbound request through the engine's conductor (`exchange`: routing, attempts,
+ * caller faults, the record), then answers the client: the upstream bytes streamed through
+ * untouched when the route speaks the client's wire (only usage and the stream's health are
+ * tapped), else translated through the canonical types. Nothing is retried once a byte of the
+ * response went to the client. The caller finishes the exchange.
  */
 export async function forward(
-  engine: GatewayEngine,
+  exchange: Exchange,
   inbound: InboundRequest,
   res: ServerResponse,
-  record: RequestRecord,
-  trace: RequestTrace,
 ): Promise<void> {
   const inboundCodec = codecFor(inbound.wire);
   const model = typeof inbound.body["model"] === "string" ? inbound.body["model"] : "";
-  const log = trace.log;
   if (!model)
     throw new GatewayError("invalid_request", "the request has no model", { status: 400 });
-  record.model = model;
-  record.stream = inbound.body["stream"] === true;
-  const role = headerValue(inbound.headers, "x-hedge-role");
-  const session = headerValue(inbound.headers, "x-hedge-session");
-  const estimatedTokens = engine.usage
-    ? estimateBodyTokens(
+  const requestId = exchange.record.requestId;
+  let canonical: CanonicalRequest | undefined;
+  // Built field by field (no spreads): this runs for every request.
+  const call: ModelCall = {
+    model,
+    stream: inbound.body["stream"] === true,
+    estimateTokens: () =>
+      estimateBodyTokens(
         Number(inbound.headers["content-length"] ?? 0),
         inbound.body["max_tokens"] ?? inbound.body["max_output_tokens"],
-      )
-    : undefined;
-  if (estimatedTokens !== undefined) record.estimatedTokens = estimatedTokens;
-  // Built field by field (no spreads): this runs for every request.
-  const input: RouteInput = { model };
-  const context: RunContext = { started: inbound.startedAt, signal: inbound.signal, log };
-  if (role) input.role = role;
-  if (session) input.session = context.session = session;
-  if (inbound.caller) input.caller = inbound.caller;
-  if (estimatedTokens !== undefined)
-    input.estimatedTokens = context.estimatedTokens = estimatedTokens;
-  const plan = await engine.route(input);
-  trace.plan = plan;
-  let canonical: CanonicalRequest | undefined;
-  const outcome = await engine.run<UpstreamResponse>(plan, context, (attempt, limits) => {
-    const passThrough = attempt.provider.wire === inbound.wire;
-    let body: string | Buffer;
-    if (passThrough) {
-      body =
-        (inbound.raw && rewriteModel(inbound.raw, model, attempt.upstreamModel)) ??
-        JSON.stringify({ ...inbound.body, model: attempt.upstreamModel });
-    } else {
+      ),
+    bodyFor: (attempt) => {
+      if (attempt.provider.wire === inbound.wire) {
+        return (
+          (inbound.raw && rewriteModel(inbound.raw, model, attempt.upstreamModel)) ??
+          JSON.stringify({ ...inbound.body, model: attempt.upstreamModel })
+        );
+      }
       if (canonical === undefined) {
         canonical = inboundCodec.decodeRequest(inbound.body);
         if (canonical.dropped.length > 0)
           inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
       }
-      body = JSON.stringify(
+      return JSON.stringify(
         codecFor(attempt.provider.wire).encodeRequest(canonical, attempt.upstreamModel),
       );
-    }
-    return tryUpstream(() =>
-      callUpstream({
-        attempt,
-        body,
-        stream: record.stream,
-        dispatcher: engine.dispatcher,
-        signal: inbound.signal,
-        headersTimeoutMs: limits.headersTimeoutMs,
-        ...(passThrough ? { inboundHeaders: inbound.headers } : {}),
-      }),
-    );
-  });
-  const attempt = outcome.attempt;
+    },
+    inbound: { wire: inbound.wire, headers: inbound.headers },
+  };
+  const role = headerValue(inbound.headers, "x-hedge-role");
+  const session = headerValue(inbound.headers, "x-hedge-session");
+  if (role) call.role = role;
+  if (session) call.session = session;
+  if (inbound.caller) call.caller = inbound.caller;
+  const opened = await exchange.open(call);
+  const attempt = opened.attempt;
   const passThrough = attempt.provider.wire === inbound.wire;
-  setRoute(record, attempt);
-  if (outcome.kind === "caller_fault") {
+  if (opened.kind === "caller_fault") {
     // The caller's own fault: answered with the upstream's error, in the caller's format.
-    record.status = outcome.status;
-    record.outcome = "upstream_error";
-    const headers = outcome.value
-      ? routeHeaders(attempt, outcome.value, inbound.requestId)
-      : { "x-request-id": inbound.requestId, "x-hedge-route": routeHeader(attempt) };
-    writeHead(res, outcome.status, headers, "application/json");
-    if (passThrough) {
-      res.end(outcome.body);
-    } else {
-      const failure = codecFor(attempt.provider.wire).decodeError(outcome.status, outcome.body);
-      record.errorType = failure.type;
-      res.end(
-        JSON.stringify(inboundCodec.encodeError(outcome.status, failure.type, failure.message)),
-      );
-    }
+    const headers = opened.response
+      ? routeHeaders(attempt, opened.response, requestId)
+      : { "x-request-id": requestId, "x-hedge-route": routeHeader(attempt) };
+    writeHead(res, opened.status, headers, "application/json");
+    res.end(
+      passThrough
+        ? opened.body
+        : JSON.stringify(
+            inboundCodec.encodeError(opened.status, opened.error.type, opened.error.message),
+          ),
+    );
     return;
   }
-  const response = outcome.value;
-  record.ttfbMs = performance.now() - inbound.started;
-  record.status = response.statusCode;
-  record.passThrough = passThrough;
-  const headers = routeHeaders(attempt, response, inbound.requestId);
-  if (outcome.switched) {
-    headers["x-hedge-switched-from"] = outcome.switched.fromProfile ?? outcome.switched.from;
+  const response = opened.response;
+  const record = exchange.record;
+  record.ttfbMs = performance.now() - exchange.started;
+  const headers = routeHeaders(attempt, response, requestId);
+  if (opened.switched) {
+    headers["x-hedge-switched-from"] = opened.switched.fromProfile ?? opened.switched.from;
   }
   try {
     if (passThrough)
-      await pipeThrough(response, res, headers, record, inboundCodec, attempt.provider.id);
-    else if (record.stream)
+      await pipeThrough(response, res, headers, exchange, inboundCodec, attempt.provider.id);
+    else if (call.stream)
       await translateStream(
         attempt,
         response,
         res,
         headers,
-        record,
+        exchange,
         canonical,
         inbound.wire,
         model,
       );
-    else await translateJson(attempt, response, res, headers, record, inbound.wire, model);
+    else await translateJson(attempt, response, res, headers, exchange, inbound.wire, model);
   } catch (error) {
+    // The client hung up (or timed out) mid-answer: its doing; the exchange records it so.
     if (!inbound.signal.aborted) throw error;
   }
-  // The client hung up (or timed out) mid-answer: its doing, never the provider's failure.
-  if (inbound.signal.aborted) setClientClosed(record);
-  else if (record.outcome === "stream_error")
-    await engine.streamFailed(attempt, record.errorType ?? "error");
 }
 
 async function pipeThrough(
   response: UpstreamResponse,
   res: ServerResponse,
   headers: Record<string, string>,
-  record: RequestRecord,
+  exchange: Exchange,
   codec: ReturnType<typeof codecFor>,
   provider: string,
 ): Promise<void> {
   const contentType = headerValue(response.headers, "content-type") ?? "application/json";
+  const record = exchange.record;
   if (!record.stream) {
     const tap = new UsageTap(codec, false);
     // A JSON body is small: gather it and send headers and body in one write.
@@ -191,7 +151,7 @@ async function pipeThrough(
     return;
   }
   writeHead(res, response.statusCode, headers, contentType);
-  await streamThrough(response, res, record, codec, provider);
+  await streamThrough(response, res, exchange, codec, provider);
 }
 
 async function translateStream(
@@ -199,11 +159,12 @@ async function translateStream(
   response: UpstreamResponse,
   res: ServerResponse,
   headers: Record<string, string>,
-  record: RequestRecord,
+  exchange: Exchange,
   canonical: CanonicalRequest | undefined,
   inboundWire: WireFormat,
   model: string,
 ): Promise<void> {
+  const record = exchange.record;
   writeHead(res, 200, headers, "text/event-stream; charset=utf-8");
   const decoder = codecFor(attempt.provider.wire).createStreamDecoder(attempt.provider.id);
   const encoder = codecFor(inboundWire).createStreamEncoder(canonical, model);
@@ -216,10 +177,7 @@ async function translateStream(
         else {
           if (event.type === "usage") record.usage = event.usage;
           else if (event.type === "tool_call.start") record.toolCalls = (record.toolCalls ?? 0) + 1;
-          else if (event.type === "error") {
-            record.outcome = "stream_error";
-            record.errorType = event.error.type;
-          }
+          else if (event.type === "error") exchange.failStream(event.error.type);
           out += encoder.encode(event);
         }
       }
@@ -236,17 +194,13 @@ async function translateStream(
     let tail = "";
     for (const event of decoder.end()) {
       // A stream cut before its terminal event failed, as an error event from upstream does.
-      if (event.type === "error") {
-        record.outcome = "stream_error";
-        record.errorType = event.error.type;
-      }
+      if (event.type === "error") exchange.failStream(event.error.type);
       tail += encoder.encode(event);
     }
     res.end(tail + encoder.end());
   } catch (error) {
     // Bytes already reached the client: end the stream with an error frame, never retry.
-    record.outcome = "stream_error";
-    record.errorType = "api_error";
+    exchange.failStream("api_error");
     const message = error instanceof Error ? error.message : String(error);
     res.end(
       codecFor(inboundWire).encodeErrorFrame(
@@ -263,10 +217,11 @@ async function translateJson(
   response: UpstreamResponse,
   res: ServerResponse,
   headers: Record<string, string>,
-  record: RequestRecord,
+  exchange: Exchange,
   inboundWire: WireFormat,
   model: string,
 ): Promise<void> {
+  const record = exchange.record;
   const json: unknown = await response.body.json();
   const collector = new ResponseCollector();
   for (const event of codecFor(attempt.provider.wire).decodeResponse(json)) collector.push(event);
@@ -330,42 +285,36 @@ export function headerValue(
 
 /**
  * The raw body with its `"model"` value replaced, without parsing and re-serialising what may be
- * hundreds of kilobytes of conversation: only when the model appears exactly once in the common
- * `"model":"…"` spelling; otherwise undefined (the caller re-serialises).
+ * hundreds of kilobytes of conversation: only when `"model"` appears exactly once (a nested key,
+ * in metadata say, would make it ambiguous) in the common `"model":"…"` or `"model": "…"`
+ * spelling; otherwise undefined (the caller re-serialises). Two scans of the body at most.
  */
 export function rewriteModel(raw: Buffer, from: string, to: string): Buffer | undefined {
   if (from === to) return raw;
-  for (const separator of [":", ": "]) {
-    const needle = modelNeedle(separator, from);
-    const at = raw.indexOf(needle);
-    if (at < 0) continue;
-    if (raw.indexOf(needle, at + needle.length) >= 0) return undefined;
-    // A nested "model" key (e.g. in metadata) would also match: require it at the top level by
-    // checking that the same key does not appear anywhere else in any spelling.
-    if (raw.indexOf(MODEL_KEY, at + 1) >= 0 || raw.indexOf(MODEL_KEY) !== at) {
-      return undefined;
-    }
-    return Buffer.concat([
-      raw.subarray(0, at),
-      modelNeedle(separator, to),
-      raw.subarray(at + needle.length),
-    ]);
-  }
-  return undefined;
+  const at = raw.indexOf(MODEL_KEY);
+  if (at < 0 || raw.indexOf(MODEL_KEY, at + 1) >= 0) return undefined;
+  let value = at + MODEL_KEY.length;
+  if (raw[value] !== COLON) return undefined;
+  value += raw[value + 1] === SPACE ? 2 : 1;
+  const fromValue = jsonString(from);
+  const end = value + fromValue.length;
+  if (end > raw.length || fromValue.compare(raw, value, end) !== 0) return undefined;
+  return Buffer.concat([raw.subarray(0, value), jsonString(to), raw.subarray(end)]);
 }
 
 const MODEL_KEY = Buffer.from('"model"');
+const COLON = 0x3a;
+const SPACE = 0x20;
 
-/** `"model":"NAME"` as bytes, built once per separator and model name. */
-function modelNeedle(separator: string, model: string): Buffer {
-  const key = `${separator}${model}`;
-  let needle = needles.get(key);
-  if (needle === undefined) {
-    needle = Buffer.from(`"model"${separator}${JSON.stringify(model)}`);
-    if (needles.size >= 10_000) needles.clear();
-    needles.set(key, needle);
+/** A model name as a JSON string in bytes, made once per name. */
+function jsonString(model: string): Buffer {
+  let bytes = jsonStrings.get(model);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify(model));
+    if (jsonStrings.size >= 10_000) jsonStrings.clear();
+    jsonStrings.set(model, bytes);
   }
-  return needle;
+  return bytes;
 }
 
-const needles = new Map<string, Buffer>();
+const jsonStrings = new Map<string, Buffer>();

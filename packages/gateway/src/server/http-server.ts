@@ -4,15 +4,16 @@ import { codecFor } from "@hedge/wire";
 import { Cancellation } from "../engine/cancellation.js";
 import { GatewayAdmin } from "../views/gateway-admin.js";
 import { isAdminPath, sendAdminError, serveAdmin } from "./admin-api.js";
-import { newRecord, newRequestId, type GatewayEngine } from "../engine/engine.js";
-import { setClientClosed, setTriedRoute } from "../engine/records.js";
+import type { GatewayEngine } from "../engine/engine.js";
+import { newRequestId } from "../engine/records.js";
 import type { Caller } from "../engine/route.js";
 import type { GatewayAccount } from "../config-schema.js";
 import { DEFAULT_FAILURE_COOLDOWNS } from "../routing/failure-class.js";
 import { countTokensBody } from "./count-tokens.js";
+import { Deadlines } from "./deadlines.js";
 import { allowOrigin, answerPreflight } from "./cors.js";
 import { droppedFieldLogger, type DroppedLogger } from "./dropped-log.js";
-import { forward, headerValue, type RequestTrace } from "./forward.js";
+import { forward, headerValue } from "./forward.js";
 import type { GatewayKeyRecord, GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
 import type { GatewayMetrics } from "./metrics.js";
@@ -72,7 +73,11 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const state: ServerState = {
     noteDropped: droppedFieldLogger(options.log),
-    body: { bytes: options.bodyLimitBytes, timeoutMs: bodyTimeoutMs },
+    body: {
+      bytes: options.bodyLimitBytes,
+      timeoutMs: bodyTimeoutMs,
+      deadlines: new Deadlines(bodyTimeoutMs),
+    },
     allowedOrigins: new Set(
       (options.allowedOrigins ?? []).flatMap((origin) => normalizeOrigin(origin) ?? []),
     ),
@@ -199,11 +204,10 @@ async function handle(
     return;
   }
 
-  const started = performance.now();
-  const startedAt = options.engine.now();
-  const record = newRecord(requestId, wire, "", false);
-  const routed: RequestTrace = { log: [] };
   const cancellation = new Cancellation();
+  // The conductor starts now: the time budget and latency count from the request's arrival, and
+  // a request that fails before routing (its body) is recorded too.
+  const exchange = options.engine.begin({ requestId, inboundWire: wire, signal: cancellation });
   res.on("close", () => {
     if (!res.writableFinished) cancellation.abort();
   });
@@ -213,29 +217,21 @@ async function handle(
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);
     await forward(
-      options.engine,
+      exchange,
       {
         wire,
         body,
         raw,
         headers: req.headers,
-        requestId,
         signal: cancellation,
-        started,
-        startedAt,
         ...(caller ? { caller } : {}),
         onDropped: (dropped, upstreamWire) => state.noteDropped(wire, upstreamWire, dropped),
       },
       res,
-      record,
-      routed,
     );
   } catch (error) {
     const gatewayError = asGatewayError(error);
-    setTriedRoute(record, routed.plan, routed.log);
-    record.status = gatewayError.status;
-    if (record.outcome === "ok") record.outcome = "gateway_error";
-    record.errorType = gatewayError.type;
+    exchange.failed(gatewayError);
     if (!res.headersSent) fail(gatewayError);
     else
       res.end(
@@ -247,11 +243,8 @@ async function handle(
       );
     if (gatewayError.status >= 500) options.log?.(`gateway: ${requestId} ${gatewayError.message}`);
   } finally {
-    // The client went away first (a hang-up, its own timeout): 499, whatever failed after.
-    if (cancellation.aborted) setClientClosed(record);
-    record.latencyMs = performance.now() - started;
-    record.attempts = routed.log.length;
-    options.engine.observe(record, routed.plan, routed.log);
+    // A client that went away first (a hang-up, its own timeout) is a 499, whatever failed after.
+    await exchange.finish();
   }
 }
 

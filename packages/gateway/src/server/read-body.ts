@@ -1,12 +1,15 @@
 import type { IncomingMessage } from "node:http";
 import { GatewayError } from "@hedge/model-spec";
 import { isJsonObject } from "@hedge/wire";
+import type { Deadlines } from "./deadlines.js";
 
 /** How much of a request body is read, and for how long. */
 export interface BodyLimits {
   bytes: number;
   /** The whole body must have arrived this long after the headers (`gateway.body_timeout`). */
   timeoutMs: number;
+  /** Keeps the `timeoutMs` deadline of every body being read (one timer per server). */
+  deadlines: Deadlines;
 }
 
 /** The request body as a JSON object, and as received. */
@@ -36,14 +39,14 @@ export async function readJsonBody(
 /**
  * The request body, failing past `limits.bytes` or when it has not all arrived within
  * `limits.timeoutMs` (a client trickling its body must not hold a socket and a request forever).
- * With events and one timer: no async iterator per request.
+ * With events and the server's deadlines: no async iterator, no timer per request.
  */
 function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const giveUp = (error: GatewayError): void => {
-      clearTimeout(timer);
+      stopWaiting();
       req.off("data", onData);
       // Keep the socket flowing so the answer reaches a client that is still sending.
       req.resume();
@@ -54,14 +57,14 @@ function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
       if (size > limits.bytes) return giveUp(tooLarge(limits.bytes));
       chunks.push(chunk);
     };
-    const timer = setTimeout(() => giveUp(bodyTimeout(limits.timeoutMs)), limits.timeoutMs);
+    const stopWaiting = limits.deadlines.start(() => giveUp(bodyTimeout(limits.timeoutMs)));
     req.on("data", onData);
     req.once("end", () => {
-      clearTimeout(timer);
+      stopWaiting();
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
     });
     req.once("error", (error) => {
-      clearTimeout(timer);
+      stopWaiting();
       reject(error);
     });
   });

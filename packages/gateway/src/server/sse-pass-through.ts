@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { CanonicalError } from "@hedge/model-spec";
-import type { RequestRecord } from "../engine/observer.js";
+import type { Exchange } from "../engine/exchange.js";
 import type { UpstreamResponse } from "../engine/upstream.js";
 import { UsageTap } from "../engine/usage-tap.js";
 import { malformedStreamError, truncatedStreamError, type WireCodec } from "@hedge/wire";
@@ -17,10 +17,11 @@ import { malformedStreamError, truncatedStreamError, type WireCodec } from "@hed
 export async function streamThrough(
   response: UpstreamResponse,
   res: ServerResponse,
-  record: RequestRecord,
+  exchange: Exchange,
   codec: WireCodec,
   source: string,
 ): Promise<void> {
+  const record = exchange.record;
   const tap = new UsageTap(codec, true);
   let pending: Buffer | undefined;
   try {
@@ -33,25 +34,31 @@ export async function streamThrough(
       tap.push(events);
       if (tap.malformed) {
         response.body.destroy();
-        fail(res, record, codec, malformedStreamError("api_error", source));
+        fail(res, exchange, codec, malformedStreamError("api_error", source));
         return;
       }
       if (!res.write(events)) await waitForDrain(res);
     }
+    // The upstream ended: what waited for a blank line is judged as a client's parser would (an
+    // event the end cut short carries nothing), checked before it goes out.
+    if (pending) tap.push(pending);
+    tap.close();
+    if (tap.malformed) {
+      fail(res, exchange, codec, malformedStreamError("api_error", source));
+      return;
+    }
     if (!tap.ended) {
-      fail(res, record, codec, truncatedStreamError("api_error", source, codec.terminal));
+      fail(res, exchange, codec, truncatedStreamError("api_error", source, codec.terminal));
       return;
     }
     if (tap.upstreamError) {
       // The upstream's own error event went to the client as it was; the record says so too.
-      record.outcome = "stream_error";
-      record.errorType = tap.upstreamError.type;
+      exchange.failStream(tap.upstreamError.type);
     }
     res.end(pending);
   } catch (error) {
     // Bytes already reached the client: end the stream with an error frame, never retry.
-    record.outcome = "stream_error";
-    record.errorType = "api_error";
+    exchange.failStream("api_error");
     const message = error instanceof Error ? error.message : String(error);
     res.end(codec.encodeErrorFrame(502, "api_error", `upstream stream failed: ${message}`));
   } finally {
@@ -62,32 +69,34 @@ export async function streamThrough(
 
 function fail(
   res: ServerResponse,
-  record: RequestRecord,
+  exchange: Exchange,
   codec: WireCodec,
   error: CanonicalError,
 ): void {
-  record.outcome = "stream_error";
-  record.errorType = error.type;
+  exchange.failStream(error.type);
   res.end(codec.encodeErrorFrame(error.status ?? 502, error.type, error.message));
 }
 
-/** Where the last whole SSE event in `bytes` ends (just after its blank line), or 0. */
-function afterLastEvent(bytes: Buffer): number {
-  // A blank line after a line end: LF LF, (CR)LF CR LF, or CR CR (line ends may be mixed).
-  return Math.max(
-    end(bytes.lastIndexOf(LF_LF), 2),
-    end(bytes.lastIndexOf(LF_CRLF), 3),
-    end(bytes.lastIndexOf(CR_CR), 2),
-  );
+/**
+ * Where the last whole SSE event in `bytes` ends (just after its blank line), or 0. A blank line
+ * is a line end (CRLF, LF or CR) right after another; a CR that is the last byte ends its line
+ * as the tap's parser reads it (a LF after it completes the CRLF). Scanned from the end: a chunk
+ * nearly always ends with an event's blank line, so this stops at once.
+ */
+export function afterLastEvent(bytes: Buffer): number {
+  for (let at = bytes.length - 1; at > 0; at -= 1) {
+    const byte = bytes[at];
+    if (byte !== LF && byte !== CR) continue;
+    // Where this line end starts: a CRLF is one line end.
+    const start = byte === LF && bytes[at - 1] === CR ? at - 1 : at;
+    const before = bytes[start - 1];
+    if (before === LF || before === CR) return at + 1;
+  }
+  return 0;
 }
 
-function end(at: number, length: number): number {
-  return at < 0 ? 0 : at + length;
-}
-
-const LF_LF = Buffer.from("\n\n");
-const LF_CRLF = Buffer.from("\n\r\n");
-const CR_CR = Buffer.from("\r\r");
+const LF = 0x0a;
+const CR = 0x0d;
 
 /** Resolves when the client can take more bytes, or has gone. */
 export function waitForDrain(res: ServerResponse): Promise<void> {

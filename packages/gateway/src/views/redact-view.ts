@@ -17,16 +17,7 @@ const MIN_SECRET_LENGTH = 8;
  * texts that came from providers (failure reasons): one may quote the key it refused.
  */
 export function redactView<T>(view: T, secrets: readonly string[]): T {
-  const known = [...new Set(secrets)]
-    .filter((secret) => secret.length >= MIN_SECRET_LENGTH)
-    .sort((a, b) => b.length - a.length);
-  const scrub = (text: string): string => {
-    let clean = text;
-    for (const secret of known) {
-      if (clean.includes(secret)) clean = clean.split(secret).join(REDACTED);
-    }
-    return clean.replace(KEY_SHAPED, REDACTED);
-  };
+  const scrub = textScrubber(secrets);
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return scrub(value);
     if (Array.isArray(value)) return value.map(walk);
@@ -36,4 +27,21 @@ export function redactView<T>(view: T, secrets: readonly string[]): T {
     return value;
   };
   return walk(view) as T;
+}
+
+/**
+ * A function that scrubs a text of the given secrets and of key-shaped words: for a provider's
+ * error text before it becomes a failure reason, a log line or an error a caller reads.
+ */
+export function textScrubber(secrets: readonly string[]): (text: string) => string {
+  const known = [...new Set(secrets)]
+    .filter((secret) => secret.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  return (text) => {
+    let clean = text;
+    for (const secret of known) {
+      if (clean.includes(secret)) clean = clean.split(secret).join(REDACTED);
+    }
+    return clean.replace(KEY_SHAPED, REDACTED);
+  };
 }
