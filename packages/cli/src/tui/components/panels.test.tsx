@@ -76,6 +76,21 @@ describe("<RolePanel>", () => {
     expect(view.text().split("\n")).toHaveLength(2);
   });
 
+  it("keeps the spinner still for screen readers", () => {
+    const frames = [T0, T0 + 100, T0 + 200].map((now) =>
+      renderAt(
+        80,
+        <RolePanel rows={rows} now={now} width={80} maxHeight={6} animate={false} />,
+      ).text(),
+    );
+    expect(new Set(frames).size).toBe(1);
+    expect(frames[0]?.startsWith("▶ orchestrator")).toBe(true);
+    const moving = [T0, T0 + 100].map((now) =>
+      renderAt(80, <RolePanel rows={rows} now={now} width={80} maxHeight={6} />).text(),
+    );
+    expect(new Set(moving).size).toBe(2);
+  });
+
   it("draws nothing when no role is at work", () => {
     expect(renderAt(80, <RolePanel rows={[]} now={T0} width={80} maxHeight={6} />).text()).toBe("");
   });
