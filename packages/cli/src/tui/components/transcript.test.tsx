@@ -3,8 +3,7 @@ import { Box } from "ink";
 import type { ReactElement } from "react";
 import type { Cell } from "../state/cells.js";
 import { COLOUR_SGR, FAINT_SGR, renderAt } from "../test-utils/render.js";
-import { LiveTail } from "./live-tail.js";
-import { Transcript } from "./transcript.js";
+import { LiveTail, Transcript } from "./transcript.js";
 
 const user: Cell = {
   kind: "user",
