@@ -1,6 +1,6 @@
-import { Box, Text } from "ink";
+import { Box, Text, useCursor } from "ink";
 import type { ReactNode } from "react";
-import { layoutComposer, type ComposerView } from "../layout/composer-layout.js";
+import { cursorCell, layoutComposer, type ComposerView } from "../layout/composer-layout.js";
 import { COMPOSER_CHROME } from "../state/height-budget.js";
 import { truncateLine } from "../state/text-layout.js";
 import { StyledLines } from "./styled-lines.js";
@@ -16,6 +16,12 @@ export interface ComposerProps extends ComposerView {
   hint?: string;
   /** Draw the cursor (false while another panel has the focus). Default true. */
   focused?: boolean;
+  /**
+   * Rows of live output above the composer. When given, the terminal's real cursor is placed on
+   * the composer's cursor (ink `useCursor`), so an input method (IME) composes in place;
+   * without it, only the drawn (reverse-video) cursor shows.
+   */
+  rowsAbove?: number;
 }
 
 /**
@@ -31,6 +37,15 @@ export function Composer(props: ComposerProps): ReactNode {
     focused: props.focused ?? true,
     ...(props.placeholder === undefined ? {} : { placeholder: props.placeholder }),
   });
+  const { setCursorPosition } = useCursor();
+  const cell =
+    props.rowsAbove === undefined || props.focused === false ? undefined : cursorCell(rows);
+  // Below the rule above the text; ink applies the position when this render commits.
+  setCursorPosition(
+    cell && props.rowsAbove !== undefined
+      ? { x: cell.column, y: props.rowsAbove + 1 + cell.row }
+      : undefined,
+  );
   const rule = "─".repeat(Math.max(1, width));
   return (
     <Box flexDirection="column">

@@ -5,7 +5,7 @@ import { StyledLines } from "./styled-lines.js";
 
 export interface PagerProps {
   title: string;
-  /** Everything to page through (`expandCell(cell, width)`, a diff, a transcript). */
+  /** Everything to page through (`expandCell(cell, width, now)`, a diff, a transcript). */
   lines: readonly StyledLine[];
   /** The first row shown; the key handling moves it (clamped here). */
   offset: number;

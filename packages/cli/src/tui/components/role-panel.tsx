@@ -14,6 +14,8 @@ export interface RolePanelProps {
   expanded?: string | null;
   /** The role marked as the one Ctrl+T expands. */
   selected?: string | null;
+  /** Animate the spinner; pass false under INK_SCREEN_READER (a still `▶`). Default true. */
+  animate?: boolean;
 }
 
 /** The live panel: every role at work, its model, profile, elapsed time and tokens. */
@@ -24,7 +26,8 @@ export function RolePanel({
   maxHeight,
   expanded,
   selected,
+  animate,
 }: RolePanelProps): ReactNode {
-  const lines = layoutRolePanel(rows, { width, now, maxHeight, expanded, selected });
+  const lines = layoutRolePanel(rows, { width, now, maxHeight, expanded, selected, animate });
   return lines.length > 0 ? <StyledLines lines={lines} /> : null;
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import type { StyledLine } from "../layout/styled-text.js";
+import { showControls } from "../state/sanitize.js";
 import { useTheme } from "./theme-context.js";
 
 /**
@@ -17,7 +18,10 @@ export function StyledLines({ lines }: { lines: readonly StyledLine[] }): ReactN
   );
 }
 
-/** One laid-out row. */
+/**
+ * One laid-out row. Its text is shown with control characters as symbols: the layouts clean
+ * untrusted text already, and this is the last guard before the terminal.
+ */
 export function Row({ line }: { line: StyledLine }): ReactNode {
   const theme = useTheme();
   if (line.length === 0) return <Text> </Text>;
@@ -25,7 +29,7 @@ export function Row({ line }: { line: StyledLine }): ReactNode {
     <Text wrap="truncate-end">
       {line.map((part, index) => (
         <Text key={index} {...(part.role ? theme.style(part.role) : {})}>
-          {part.text}
+          {showControls(part.text)}
         </Text>
       ))}
     </Text>

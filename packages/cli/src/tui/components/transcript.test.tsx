@@ -105,6 +105,15 @@ describe("<Transcript>", () => {
     expect(text.indexOf("› make parse()")).toBeLessThan(text.indexOf("✗ Ran pnpm test"));
   });
 
+  it("lays new cells out at the new width after a resize, without reprinting the old ones", () => {
+    const view = renderAt(80, transcript([user], 80));
+    view.rerender(transcript([user, answer], 40));
+    const rows = view.text().split("\n");
+    expect(rows.filter((row) => row.includes("make parse() trim its input"))).toHaveLength(1);
+    for (const row of rows.slice(1)) expect(row.length).toBeLessThanOrEqual(40);
+    expect(rows).toContain("  The parser trims after splitting; it");
+  });
+
   it("highlights code and colours the diff, and draws neither colour nor faint text under NO_COLOR", () => {
     const coloured = renderAt(80, transcript([answer, edit], 80));
     expect(coloured.frame()).toMatch(COLOUR_SGR);

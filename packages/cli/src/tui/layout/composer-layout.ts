@@ -1,6 +1,13 @@
 import stringWidth from "string-width";
+import { showControls } from "../state/sanitize.js";
 import { GLYPHS, type StyleRole } from "../theme.js";
-import { segment, truncateStyled, type Segment, type StyledLine } from "./styled-text.js";
+import {
+  lineWidth,
+  segment,
+  truncateStyled,
+  type Segment,
+  type StyledLine,
+} from "./styled-text.js";
 
 /** What the composer shows: the buffer's lines, where the cursor is, which ranges are atoms. */
 export interface ComposerView {
@@ -39,7 +46,8 @@ export function layoutComposer(view: ComposerView, layout: ComposerLayout): Styl
   const rows: StyledLine[] = [];
   let cursorRow = 0;
   view.lines.forEach((line, lineIndex) => {
-    const chars = Array.from(line);
+    // A pasted control character shows as a symbol in its place (the cursor indexes characters).
+    const chars = Array.from(line).map(showControls);
     const isCursorLine = layout.focused && lineIndex === view.cursor.line;
     const column = Math.min(Math.max(0, view.cursor.column), chars.length);
     if (isCursorLine && column === chars.length) chars.push(" ");
@@ -81,4 +89,19 @@ export function composerRows(view: ComposerView, width: number): number {
       0,
     ),
   );
+}
+
+/**
+ * Where the drawn cursor is in laid-out composer rows: the row, and the column (terminal cells
+ * before it). The component puts the terminal's own cursor there, which is where an input
+ * method draws what is being composed.
+ */
+export function cursorCell(
+  rows: readonly StyledLine[],
+): { row: number; column: number } | undefined {
+  for (const [row, line] of rows.entries()) {
+    const index = line.findIndex((part) => part.role === "cursor");
+    if (index >= 0) return { row, column: lineWidth(line.slice(0, index)) };
+  }
+  return undefined;
 }

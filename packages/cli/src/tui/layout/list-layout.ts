@@ -1,4 +1,5 @@
 import stringWidth from "string-width";
+import { cleanLine } from "../state/sanitize.js";
 import { GLYPHS } from "../theme.js";
 import { segment, truncateStyled, type Segment, type StyledLine } from "./styled-text.js";
 
@@ -91,9 +92,13 @@ export function layoutListPicker(
             return truncateStyled(
               [
                 segment(chosen ? `${GLYPHS.prompt} ` : "  ", "accent"),
-                segment(item.label, item.disabled ? "muted" : chosen ? "selected" : "text"),
+                // Labels and descriptions may quote a session's prompt or a model's name.
+                segment(
+                  cleanLine(item.label),
+                  item.disabled ? "muted" : chosen ? "selected" : "text",
+                ),
                 segment(item.current ? ` ${GLYPHS.ok}` : "", "success"),
-                segment(item.description ? `  ${item.description}` : "", "muted"),
+                segment(item.description ? `  ${cleanLine(item.description)}` : "", "muted"),
               ],
               width,
             );
@@ -120,8 +125,10 @@ export function layoutMentionPopup(
   if (maxHeight <= 0) return [];
   if (paths.length === 0) return [[segment(`No files match @${query}`, "muted")]];
   const [start, end] = listWindow(paths.length, selected, maxHeight);
-  return paths.slice(start, end).map((path, offset) => {
+  return paths.slice(start, end).map((raw, offset) => {
     const chosen = start + offset === selected;
+    // A file name is the repository's: it may hold anything, escape sequences included.
+    const path = cleanLine(raw);
     const room = Math.max(1, width - 2);
     const shown =
       stringWidth(path) <= room ? path : `${GLYPHS.ellipsis}${tailToWidth(path, room - 1)}`;

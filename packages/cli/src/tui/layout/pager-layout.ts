@@ -8,9 +8,9 @@ import { segment, truncateStyled, wrapStyled, type StyledLine } from "./styled-t
 /**
  * Everything a cell folds away, for the pager (Ctrl+O): a command's whole output, the whole
  * reasoning, every line of a diff. A printed cell cannot grow in place (it is in the
- * terminal's scrollback), so "expand" opens it here.
+ * terminal's scrollback), so "expand" opens it here. `now` (epoch ms) times a cell still running.
  */
-export function expandCell(cell: Cell, width: number): StyledLine[] {
+export function expandCell(cell: Cell, width: number, now = 0): StyledLine[] {
   switch (cell.kind) {
     case "command":
       return [
@@ -31,7 +31,7 @@ export function expandCell(cell: Cell, width: number): StyledLine[] {
         [],
       ]);
     default:
-      return layoutCell(cell, { width, now: Date.now() });
+      return layoutCell(cell, { width, now });
   }
 }
 

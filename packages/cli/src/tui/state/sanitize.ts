@@ -44,6 +44,23 @@ export function cleanLine(text: string): string {
   return cleanText(text.replace(/\r\n/g, "\n").replace(/\r/g, "␍")).replace(/\s*\n\s*/g, " ");
 }
 
+/**
+ * Control characters as visible symbols (ESC as `␛`, BEL as `␇`, DEL as `␡`, a C1 control as
+ * `�`), one symbol per character: for text whose characters must keep their places (the
+ * composer's buffer, where the cursor is an index) and as the last guard before the terminal.
+ */
+export function showControls(text: string): string {
+  if (!SUSPECT_CONTROL.test(text)) return text;
+  return text.replace(CONTROL, (char) => {
+    const code = char.charCodeAt(0);
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? "␡" : "�";
+  });
+}
+
+// eslint-disable-next-line no-control-regex
+const SUSPECT_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
 // Fast path: most text has nothing to clean.
 // eslint-disable-next-line no-control-regex
 const SUSPECT = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;

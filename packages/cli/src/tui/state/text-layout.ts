@@ -1,24 +1,4 @@
 import stringWidth from "string-width";
-import wrapAnsi from "wrap-ansi";
-
-/**
- * Lines of `text` as ink lays them out at `width` columns (ink wraps `<Text>` with wrap-ansi,
- * `hard: true, trim: false`): the height math of the live area must match what ink prints.
- */
-export function wrapLines(text: string, width: number): string[] {
-  const columns = Math.max(1, Math.floor(width));
-  const lines: string[] = [];
-  for (const line of text.split("\n")) {
-    if (stringWidth(line) <= columns) lines.push(line);
-    else lines.push(...wrapAnsi(line, columns, { hard: true, trim: false }).split("\n"));
-  }
-  return lines;
-}
-
-/** How many terminal rows `text` takes at `width` columns. */
-export function rowCount(text: string, width: number): number {
-  return wrapLines(text, width).length;
-}
 
 /** Cuts one line to `width` columns, ending in `…` when cut. */
 export function truncateLine(line: string, width: number): string {
@@ -64,9 +44,4 @@ export function splitLines(text: string): string[] {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   return lines;
-}
-
-/** The last `count` lines (what a live area clipped from the bottom shows). */
-export function lastLines<T>(lines: readonly T[], count: number): T[] {
-  return count <= 0 ? [] : lines.slice(-count);
 }

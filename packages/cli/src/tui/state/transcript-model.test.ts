@@ -290,6 +290,87 @@ describe("TranscriptModel", () => {
     expect(model.live()).toEqual([]);
   });
 
+  it("streams a side question apart from the answer in progress, then commits it", () => {
+    const model = new TranscriptModel();
+    const aside = {
+      id: "aside_1",
+      type: "aside" as const,
+      question: "why trim first?",
+      text: "",
+      status: "in_progress" as const,
+      model: "openai/gpt-5-codex",
+      profile: "work",
+    };
+    feed(model, [delta("msg_1", "Working on "), started(aside), delta("aside_1", "Because the ")]);
+    // Both are live; the main answer was not cut short by the aside.
+    expect(model.committed).toEqual([]);
+    expect(shown(model.live())).toBe(
+      [
+        "• Working on",
+        "",
+        "┃ aside · gpt-5-codex · work",
+        "┃ › why trim first?",
+        "┃ Because the",
+      ].join("\n"),
+    );
+    feed(model, [
+      delta("aside_1", "split keeps the padding."),
+      completed({
+        ...aside,
+        status: "completed",
+        text: "Because the split keeps the padding.",
+        cached_input_tokens: 12_400,
+      }),
+    ]);
+    expect(shown(model.committed)).toBe(
+      [
+        "┃ aside · gpt-5-codex · work · 12.4k cached",
+        "┃ › why trim first?",
+        "┃ Because the split keeps the padding.",
+      ].join("\n"),
+    );
+    expect(shown(model.live())).toBe("• Working on");
+  });
+
+  it("records how each approval was answered", () => {
+    const model = new TranscriptModel();
+    const request = {
+      kind: "exec" as const,
+      command: ["rm", "-rf", "build"],
+      cwd: "/repo",
+      reason: "outside the sandbox",
+      sandboxed: false,
+    };
+    feed(model, [
+      { type: "approval.requested", request_id: "ap_1", request },
+      {
+        type: "approval.resolved",
+        request_id: "ap_1",
+        answer: { type: "deny_with_note", note: "use make clean" },
+        by: "user",
+      },
+      { type: "approval.requested", request_id: "ap_2", request },
+      {
+        type: "approval.resolved",
+        request_id: "ap_2",
+        answer: { type: "approve_session" },
+        by: "session",
+      },
+    ]);
+    expect(shown(model.committed)).toBe(
+      [
+        "✗ denied: use make clean · rm -rf build",
+        "✓ approved for this session (approved earlier this session) · rm -rf build",
+      ].join("\n"),
+    );
+  });
+
+  it("shows a failed turn as an error cell", () => {
+    const model = new TranscriptModel();
+    model.apply({ type: "turn.failed", error: { message: "upstream closed the stream" } }, 0);
+    expect(shown(model.committed)).toBe("✗ Turn failed: upstream closed the stream");
+  });
+
   it("cleans escape sequences out of everything the model or a tool wrote", () => {
     const model = new TranscriptModel();
     feed(model, [
