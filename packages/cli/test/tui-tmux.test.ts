@@ -1,7 +1,7 @@
 // The interactive session in a real terminal: the built binary runs in a tmux pane against the
 // scripted upstream; keys go in with send-keys, the screen comes out with capture-pane. A turn
 // is held mid-tool by a shell command that waits for a file the test creates (no sleeps).
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TmuxTerminal, type ScriptReply } from "@hedge/testkit";
@@ -64,6 +64,19 @@ function userTexts(made: ExecFixture): string[][] {
 
 const COMPOSER = /Ask hedge to do something/;
 
+/** Resolves once process `pid` is gone (or a zombie its parent has not reaped yet). */
+async function gone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+      if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"))) return;
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("hedge in a real terminal (tmux)", () => {
   it("streams an answer, and a steer typed during a tool call reaches the model at the boundary, once", async () => {
     const made = await fixture();
@@ -75,6 +88,10 @@ describe("hedge in a real terminal (tmux)", () => {
     const terminal = openHedge(made);
     await terminal.waitFor(COMPOSER);
     terminal.type("run the wait");
+    const typed = await terminal.waitFor(/^› run the wait/m);
+    // The terminal's own cursor sits after the text (input methods compose there).
+    const row = typed.split("\n").findIndex((line) => line.startsWith("› run the wait"));
+    expect(terminal.cursor()).toEqual({ x: "› run the wait".length, y: row });
     terminal.press("Enter");
     await terminal.waitFor(/go\.flag/);
     terminal.type("also check the docs");
@@ -129,8 +146,9 @@ describe("hedge in a real terminal (tmux)", () => {
     first.type("after the crash");
     first.press("Tab");
     await first.waitFor(/Queued for the next turn[\s\S]*after the crash/);
-    process.kill(first.pid(), "SIGKILL");
-    await first.waitFor(/Pane is dead/);
+    const pid = first.pid();
+    process.kill(pid, "SIGKILL");
+    await gone(pid);
     first.kill();
 
     const second = openHedge(made, ["resume", "--last"]);

@@ -67,6 +67,15 @@ export class TmuxTerminal {
     this.tmux("pipe-pane", "-o", `cat >> ${JSON.stringify(file)}`);
   }
 
+  /** Where the terminal's cursor is (0-based column and row of the visible screen). */
+  cursor(): { x: number; y: number } {
+    const [x, y] = this.tmux("display-message", "-p", "#{cursor_x} #{cursor_y}")
+      .trim()
+      .split(" ")
+      .map(Number);
+    return { x: x ?? -1, y: y ?? -1 };
+  }
+
   /** The pid of the pane's process. */
   pid(): number {
     return Number(this.tmux("display-message", "-p", "#{pane_pid}").trim());

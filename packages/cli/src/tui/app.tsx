@@ -17,7 +17,8 @@ import { composerRows } from "./layout/composer-layout.js";
 import { layoutLiveTail } from "./layout/live-tail-layout.js";
 import { layoutPending } from "./layout/pending-layout.js";
 import { expandCell } from "./layout/pager-layout.js";
-import { rolePanelDemand } from "./layout/role-panel-layout.js";
+import { layoutMentionPopup, layoutSlashPopup } from "./layout/list-layout.js";
+import { layoutRolePanel, rolePanelDemand } from "./layout/role-panel-layout.js";
 import type { TuiController, TuiSnapshot } from "./runtime/tui-controller.js";
 import { composerView } from "./state/composer-view.js";
 import type { Cell } from "./state/cells.js";
@@ -99,6 +100,46 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
     tail: layoutLiveTail(snapshot.live, { width, now: snapshot.now, maxHeight: rows }).length,
   });
   const lastCommitted = snapshot.committed[snapshot.committed.length - 1];
+  // Where the composer starts in the live area: the real cursor goes there (input methods).
+  const overlayRows = shownApproval
+    ? layoutApproval(shownApproval.request, {
+        ...approvalLayout,
+        width,
+        maxHeight: budget.overlay,
+      }).length
+    : session.overlay.type === "slash"
+      ? layoutSlashPopup(
+          slashItems,
+          session.overlay.selected,
+          session.overlay.query,
+          width,
+          budget.overlay,
+        ).length
+      : session.overlay.type === "mention"
+        ? layoutMentionPopup(
+            mentionPaths,
+            session.overlay.selected,
+            session.overlay.query,
+            width,
+            budget.overlay,
+          ).length
+        : 0;
+  const rowsAbove =
+    layoutLiveTail(snapshot.live, {
+      width,
+      now: snapshot.now,
+      maxHeight: budget.tail,
+      lastCommitted,
+    }).length +
+    layoutRolePanel(roles, {
+      width,
+      now: snapshot.now,
+      maxHeight: budget.roles,
+      expanded,
+      selected: roles[0]?.role ?? null,
+    }).length +
+    layoutPending(pending, width, budget.preview).length +
+    overlayRows;
   return (
     <>
       <Transcript key={snapshot.epoch} committed={snapshot.committed} width={width} />
@@ -154,6 +195,7 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
           }
           hint={hintFor(session, pending.length > 0)}
           focused={!shownApproval || session.approvalFocus === "composer"}
+          rowsAbove={rowsAbove}
         />
         <Status snapshot={snapshot} running={roles.map(({ role }) => role)} width={width} />
       </Box>
