@@ -64,14 +64,22 @@ function userTexts(made: ExecFixture): string[][] {
 
 const COMPOSER = /Ask hedge to do something/;
 
-/** Resolves once process `pid` is gone (or a zombie its parent has not reaped yet). */
+/**
+ * Resolves once process `pid` is gone and reaped. Its parent (the tmux server) must stay up until
+ * then: a zombie handed to this machine's init may never be reaped, and a session lock would keep
+ * seeing its pid alive.
+ */
 async function gone(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
   for (;;) {
     try {
       process.kill(pid, 0);
-      if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"))) return;
     } catch {
       return;
+    }
+    if (Date.now() > deadline) {
+      const state = /^State:.*$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[0];
+      throw new Error(`process ${pid} is still there after kill -9 (${state ?? "?"})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
