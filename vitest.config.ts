@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name,
           root: `packages/${name}`,
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
           ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
           ...(name === "cli"
             ? { globalSetup: ["test/build-once.ts", "../auth/test/secret-service-session.ts"] }

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { HEDGE_VERSION } from "./version.js";
 import { registerExec } from "./program-exec.js";
+import { registerInteractive } from "./program-interactive.js";
 import { registerTrust } from "./program-trust.js";
 import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
 
@@ -10,7 +11,10 @@ import { allCommands, collect, formatCommanderError, globals } from "./program-s
  */
 export function buildProgram(): Command {
   const program = new Command("hedge")
-    .description("A coding agent CLI with model routing built in.")
+    .description(
+      "A coding agent CLI with model routing built in. Without a command: the interactive session (hedge [PROMPT]).",
+    )
+    .usage("[options] [PROMPT] | <command> [args]")
     .version(`hedge ${HEDGE_VERSION}`, "-V, --version", "print the version")
     .addOption(
       new Option("-c, --config <key=value>", "override a config value (TOML syntax), repeatable")
@@ -160,6 +164,7 @@ export function buildProgram(): Command {
       },
     );
 
+  registerInteractive(program);
   registerExec(program);
   registerTrust(program);
 

@@ -140,7 +140,14 @@ export {
   type RepoGit,
 } from "./git/run-git.js";
 export { Thread } from "./thread/thread.js";
-export type { ThreadDeps, ThreadState, RoleState, RunInput } from "./thread/thread-types.js";
+export type {
+  ThreadDeps,
+  ThreadState,
+  RoleState,
+  RunInput,
+  InputOptions,
+  StartedRun,
+} from "./thread/thread-types.js";
 export {
   resolveThreadSettings,
   type ThreadConfig,
@@ -148,8 +155,17 @@ export {
   type ThreadSettings,
   type ToolGuard,
 } from "./thread/settings.js";
-export type { InputStore, InputKind, InputState, PendingInput } from "./thread/input-store.js";
+export type {
+  InputStore,
+  InputKind,
+  InputState,
+  PendingInput,
+  NewInput,
+  ComposerDraft,
+  OpenedInputs,
+} from "./thread/input-store.js";
 export { MemoryInputStore } from "./thread/memory-input-store.js";
+export { SqliteInputStore } from "./thread/sqlite-input-store.js";
 export type { ApprovalMode } from "./thread/approval-broker.js";
 export { DEFAULT_CONTEXT_WINDOW, checkPromptFits } from "./thread/prompt-fit.js";
 export { createQaVerifier } from "./qa/turn-verifier.js";

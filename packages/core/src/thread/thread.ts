@@ -15,11 +15,18 @@ import { createToolHost } from "../tools/host.js";
 import { ApprovalBroker } from "./approval-broker.js";
 import { answerAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
-import type { InputStore, PendingInput } from "./input-store.js";
+import type { InputKind, InputStore, OpenedInputs, PendingInput } from "./input-store.js";
 import { MemoryInputStore } from "./memory-input-store.js";
 import { checkPromptFits } from "./prompt-fit.js";
 import type { ThreadSettings } from "./settings.js";
-import type { RoleState, RunInput, ThreadDeps, ThreadState } from "./thread-types.js";
+import type {
+  InputOptions,
+  RoleState,
+  RunInput,
+  StartedRun,
+  ThreadDeps,
+  ThreadState,
+} from "./thread-types.js";
 import { roleTurnContext } from "./turn-context.js";
 import { planTurn } from "./turn-plan.js";
 import { UsageTracker } from "./usage-tracker.js";
@@ -112,24 +119,42 @@ export class Thread {
    * from the iteration. Breaking out of the iteration interrupts the run.
    */
   run(input?: RunInput): AsyncIterable<AgentEvent> {
+    if (input) return this.start(input).events;
+    this.refuseBusy();
+    if (this.inputs.open(this.id).length === 0)
+      throw new UsageError("nothing to run: no prompt and no input waiting");
+    return this.begin();
+  }
+
+  /** As `run(input)`, and also returns the input as stored (durable before this returns). */
+  start(input: RunInput): StartedRun {
+    this.refuseBusy();
+    const images = input.images ?? [];
+    checkPromptFits({
+      prompt: input.prompt,
+      images,
+      model: this.settings.roles.executor.model,
+      contextWindow: this.settings.contextWindow,
+    });
+    const added = this.addInput("turn", input.prompt, input);
+    if (images.length > 0) this.images.set(added.id, images);
+    return { input: added, events: this.begin() };
+  }
+
+  /** Whether a run is in progress (until its events end, interrupted or not). */
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  private refuseBusy(): void {
     if (this.active) {
       throw new HedgeError("thread_busy", "a turn is already running in this thread", {
         hint: "steer it, queue the input for the next turn, or interrupt it",
       });
     }
-    if (input) {
-      const images = input.images ?? [];
-      checkPromptFits({
-        prompt: input.prompt,
-        images,
-        model: this.settings.roles.executor.model,
-        contextWindow: this.settings.contextWindow,
-      });
-      const added = this.inputs.add(this.id, { kind: "turn", text: input.prompt });
-      if (images.length > 0) this.images.set(added.id, images);
-    } else if (this.inputs.open(this.id).length === 0) {
-      throw new UsageError("nothing to run: no prompt and no input waiting");
-    }
+  }
+
+  private begin(): AsyncIterable<AgentEvent> {
     const abort = new AbortController();
     const channel = new EventChannel<AgentEvent>(() => void this.interrupt());
     const active: ActiveRun = { abort, channel, done: Promise.resolve() };
@@ -152,13 +177,55 @@ export class Thread {
   }
 
   /** Text for the running turn's next tool or model-step boundary (the next turn if it misses). */
-  steer(text: string): PendingInput {
-    return this.inputs.add(this.id, { kind: "steer", text: requireText(text) });
+  steer(text: string, options: InputOptions = {}): PendingInput {
+    return this.addInput("steer", requireText(text), options);
   }
 
   /** Text for the next turn. */
-  enqueue(text: string): PendingInput {
-    return this.inputs.add(this.id, { kind: "queue", text: requireText(text) });
+  enqueue(text: string, options: InputOptions = {}): PendingInput {
+    return this.addInput("queue", requireText(text), options);
+  }
+
+  /**
+   * Restored inputs the user dealt with: resubmitted as the input `by`, or `cleared` away. They
+   * no longer come back on resume.
+   */
+  supersede(inputIds: readonly string[], by: string): void {
+    if (inputIds.length > 0) this.inputs.supersede(this.id, inputIds, by);
+  }
+
+  /**
+   * Keeps what the composer holds (its saved form, and the restored inputs in it) for the next
+   * start of this session; undefined forgets it. Nothing is kept before the session has a file.
+   */
+  saveDraft(draft: { composer: string; restoredIds: readonly string[] } | undefined): void {
+    if (!this.session) return;
+    this.inputs.saveDraft(
+      this.id,
+      draft && { composer: draft.composer, restoredIds: [...draft.restoredIds] },
+    );
+  }
+
+  /**
+   * What the user left when this session last ran (call once, before the first run): every input
+   * the model never got (the session file is the proof of delivery: a crash between marking an
+   * input delivered and writing it down counts as not delivered) and the saved composer.
+   */
+  openInputs(): OpenedInputs {
+    this.refuseBusy();
+    if (!this.session) return { restored: [], draft: undefined };
+    return this.inputs.reconcile(this.id, this.session.deliveredInputIds());
+  }
+
+  /** Stores an input; with a durable store the session file exists first (resume finds it). */
+  private addInput(kind: InputKind, text: string, options: InputOptions): PendingInput {
+    if (this.inputs.durable) this.ensureSession();
+    return this.inputs.add(this.id, {
+      kind,
+      text,
+      ...(options.composer === undefined ? {} : { composer: options.composer }),
+      ...(options.supersedes === undefined ? {} : { supersedes: options.supersedes }),
+    });
   }
 
   /**
