@@ -15,6 +15,11 @@ export function readLines(
     while (newline >= 0) {
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + 1);
+      if (Buffer.byteLength(line) > MAX_LINE_BYTES) {
+        buffer = "";
+        onTooLong();
+        return;
+      }
       if (line.trim()) onLine(line);
       newline = buffer.indexOf("\n");
     }
