@@ -159,7 +159,11 @@ describe("no surprise runs (#79754, #88408)", () => {
     // Rows whose slot (or collapsed range) falls in the downtime.
     const downtime = home
       .runs("s")
-      .filter((run) => (run.collapsedUntilMs ?? run.scheduledFor) > downAt + 1000 && run.scheduledFor < restartAt - 2000);
+      .filter(
+        (run) =>
+          (run.collapsedUntilMs ?? run.scheduledFor) > downAt + 1000 &&
+          run.scheduledFor < restartAt - 2000,
+      );
     expect(downtime.length).toBeGreaterThan(0);
     expect(downtime.every((run) => run.status === "skipped" && run.reason === "missed")).toBe(true);
   });
