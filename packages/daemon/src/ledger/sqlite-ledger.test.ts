@@ -53,7 +53,9 @@ describe("the SQLite ledger", () => {
     const db = new Database(join(dir, "loops.db"));
     const insert = (): unknown =>
       db
-        .prepare("INSERT INTO runs (id, loop_id, scheduled_for, trigger, status, queued_at_ms) VALUES (?, ?, 1000, 'schedule', 'queued', 0)")
+        .prepare(
+          "INSERT INTO runs (id, loop_id, scheduled_for, trigger, status, queued_at_ms) VALUES (?, ?, 1000, 'schedule', 'queued', 0)",
+        )
         .run(`run_x${Math.random().toString(36).slice(2, 12)}`, loop.id);
     insert();
     expect(insert).toThrow(/UNIQUE/);
@@ -65,7 +67,12 @@ describe("the SQLite ledger", () => {
     expect(ledger.materialise(loop.id, 0, 2000, [queued(1000), queued(2000)], 2000)).toBe(true);
     // A second tick that read the old cursor inserts nothing.
     expect(ledger.materialise(loop.id, 0, 2000, [queued(1000), queued(2000)], 2000)).toBe(false);
-    expect(ledger.listRuns({ loopId: loop.id }).map((run) => run.scheduledFor).sort()).toEqual([1000, 2000]);
+    expect(
+      ledger
+        .listRuns({ loopId: loop.id })
+        .map((run) => run.scheduledFor)
+        .sort(),
+    ).toEqual([1000, 2000]);
     expect(ledger.requireLoop("nightly").cursorMs).toBe(2000);
   });
 
@@ -75,11 +82,23 @@ describe("the SQLite ledger", () => {
     const [run] = ledger.queuedRuns();
     expect(ledger.claim(run!.id, "dm_a", "host", 5000, 1000)).toBe(true);
     expect(ledger.claim(run!.id, "dm_b", "host", 5000, 1000)).toBe(false);
-    expect(ledger.finalize(run!.id, "dm_b", { status: "succeeded", reason: null, endedAtMs: 2000 })).toBe(false);
-    expect(ledger.finalize(run!.id, null, { status: "interrupted", reason: "daemon died", endedAtMs: 2000 })).toBe(true);
+    expect(
+      ledger.finalize(run!.id, "dm_b", { status: "succeeded", reason: null, endedAtMs: 2000 }),
+    ).toBe(false);
+    expect(
+      ledger.finalize(run!.id, null, {
+        status: "interrupted",
+        reason: "daemon died",
+        endedAtMs: 2000,
+      }),
+    ).toBe(true);
     // The reaper got there first: the late exit does not overwrite it.
-    expect(ledger.finalize(run!.id, "dm_a", { status: "succeeded", reason: null, endedAtMs: 3000 })).toBe(false);
-    expect(ledger.getRun(run!.id)).toEqual(expect.objectContaining({ status: "interrupted", reason: "daemon died" }));
+    expect(
+      ledger.finalize(run!.id, "dm_a", { status: "succeeded", reason: null, endedAtMs: 3000 }),
+    ).toBe(false);
+    expect(ledger.getRun(run!.id)).toEqual(
+      expect.objectContaining({ status: "interrupted", reason: "daemon died" }),
+    );
   });
 
   it("the same commit or webhook delivery queues one run", () => {
