@@ -81,7 +81,7 @@ function instant(flag: string, value: string): number {
   return ms;
 }
 
-function scheduleOf(input: LoopAddInput, now: number, hasTrigger: boolean): Schedule {
+function scheduleOf(input: LoopAddInput, now: number): Schedule {
   const given = [input.cron, input.every, input.at].filter((value) => value !== undefined);
   if (given.length > 1) {
     throw new UsageError("give one schedule: --cron, --every or --at", {
@@ -114,14 +114,7 @@ function scheduleOf(input: LoopAddInput, now: number, hasTrigger: boolean): Sche
     }
     return { kind: "at", atMs };
   }
-  if (!hasTrigger) {
-    throw new UsageError(
-      "a loop needs a schedule (--cron, --every, --at) or a trigger (--watch, --on-commit, --webhook)",
-      {
-        hint: "hedge loop add tests --every 15m --agent command -- npm test",
-      },
-    );
-  }
+  // No schedule and no trigger: the loop runs by `hedge loop run` and `[hooks]` only.
   return { kind: "event" };
 }
 
@@ -182,7 +175,7 @@ export function buildLoopSpec(
     });
   }
   const { trigger, webhookSecret } = triggerOf(input, context.currentBranch);
-  const schedule = scheduleOf(input, context.now, trigger !== null);
+  const schedule = scheduleOf(input, context.now);
   const adapter = oneOf<AdapterName>("--agent", input.agent, ADAPTER_NAMES, "hedge");
   const cwdPath = resolve(context.cwd, input.cwd ?? ".");
   if (!existsSync(cwdPath) || !statSync(cwdPath).isDirectory()) {

@@ -11,7 +11,7 @@ export function describeSchedule(loop: Loop): string {
   if (t?.kind === "watch") parts.push(`on change of ${t.glob}`);
   if (t?.kind === "commit") parts.push(`on commit to ${t.branch}`);
   if (t?.kind === "webhook") parts.push("on webhook");
-  return parts.join(", ");
+  return parts.length > 0 ? parts.join(", ") : "on demand (hedge loop run, [hooks])";
 }
 
 export function duration(ms: number): string {

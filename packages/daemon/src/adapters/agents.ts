@@ -61,6 +61,11 @@ const hedge: AgentAdapter = {
       "-C",
       input.cwd,
       "--skip-git-repo-check",
+      // A loop's own turns fire no session hooks: a hook loop running hedge cannot re-trigger itself.
+      "-c",
+      "hooks.turn_completed=[]",
+      "-c",
+      "hooks.turn_failed=[]",
       ...(loop.maxTurns === null ? [] : ["-c", `agent.max_steps=${loop.maxTurns}`]),
       ...(loop.profile ? ["--profile", loop.profile] : []),
       "--",
