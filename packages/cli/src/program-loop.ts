@@ -140,7 +140,7 @@ export function registerLoops(program: Command): void {
     .addOption(new Option("--no-start", "write the file only; do not enable or start it"))
     .action(async (options: { start: boolean }) => {
       const { runDaemonInstall } = await import("./commands/daemon-service.js");
-      await runDaemonInstall({ start: options.start });
+      runDaemonInstall({ start: options.start });
     });
   daemon
     .command("uninstall")
@@ -148,6 +148,6 @@ export function registerLoops(program: Command): void {
     .addOption(new Option("--no-stop", "remove the file only"))
     .action(async (options: { stop: boolean }) => {
       const { runDaemonUninstall } = await import("./commands/daemon-service.js");
-      await runDaemonUninstall({ stop: options.stop });
+      runDaemonUninstall({ stop: options.stop });
     });
 }

@@ -138,7 +138,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     webhookUrl: webhook ? webhook.url : null,
   });
 
-  const handle = async (request: DaemonRequest): Promise<unknown> => {
+  const handle = (request: DaemonRequest): Promise<unknown> => Promise.resolve(answer(request));
+  const answer = (request: DaemonRequest): unknown => {
     switch (request.method) {
       case "daemon.status":
         return status();

@@ -86,18 +86,9 @@ describe("the socket protocol", () => {
       (line) => JSON.parse(line) as Record<string, unknown>,
     );
     expect(hello).toEqual({ hello: "hedge-daemon", protocol: 1 });
-    expect(bad).toEqual(
-      expect.objectContaining({
-        id: null,
-        error: expect.objectContaining({ code: "bad_request" }),
-      }),
-    );
-    expect(unknown).toEqual(
-      expect.objectContaining({ id: 1, error: expect.objectContaining({ code: "bad_request" }) }),
-    );
-    expect(status).toEqual(
-      expect.objectContaining({ id: 2, result: expect.objectContaining({ runningRuns: 0 }) }),
-    );
+    expect(bad).toMatchObject({ id: null, error: { code: "bad_request" } });
+    expect(unknown).toMatchObject({ id: 1, error: { code: "bad_request" } });
+    expect(status).toMatchObject({ id: 2, result: { runningRuns: 0 } });
   });
 
   it("ends a connection that sends an over-long line; the daemon survives", async () => {

@@ -14,9 +14,10 @@ function run(program: string, args: string[]): { ok: boolean; output: string } {
       output: execFileSync(program, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
     };
   } catch (error) {
+    const stderr = (error as { stderr?: unknown }).stderr;
     return {
       ok: false,
-      output: String((error as { stderr?: unknown }).stderr ?? (error as Error).message),
+      output: typeof stderr === "string" && stderr ? stderr : (error as Error).message,
     };
   }
 }
@@ -25,7 +26,7 @@ function run(program: string, args: string[]): { ok: boolean; output: string } {
  * `hedge daemon install`: writes the systemd user unit (Linux) or LaunchAgent (macOS) that runs
  * `hedge daemon run`, then enables and starts it (unless `--no-start`).
  */
-export async function runDaemonInstall(options: { start: boolean }): Promise<void> {
+export function runDaemonInstall(options: { start: boolean }): void {
   const script = process.argv[1];
   if (!script) throw new HedgeError("no_script", "cannot tell where hedge is installed");
   const spec = {
@@ -76,7 +77,7 @@ export async function runDaemonInstall(options: { start: boolean }): Promise<voi
 }
 
 /** `hedge daemon uninstall`: stops and removes what install wrote. */
-export async function runDaemonUninstall(options: { stop: boolean }): Promise<void> {
+export function runDaemonUninstall(options: { stop: boolean }): void {
   const file = serviceFilePath(process.platform, homedir());
   if (!existsSync(file)) {
     process.stdout.write(`nothing to remove: ${file} does not exist\n`);
@@ -90,5 +91,4 @@ export async function runDaemonUninstall(options: { stop: boolean }): Promise<vo
   rmSync(file, { force: true });
   if (options.stop && process.platform !== "darwin") run("systemctl", ["--user", "daemon-reload"]);
   process.stdout.write(`removed ${file}\n`);
-  await Promise.resolve();
 }

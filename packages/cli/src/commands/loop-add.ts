@@ -61,8 +61,7 @@ export async function runLoopAdd(
   }
   const now = Date.now();
   const cwd = process.cwd();
-  const branch =
-    onCommit === true ? currentBranch(options["cwd"] ? String(options["cwd"]) : cwd) : undefined;
+  const branch = onCommit === true ? currentBranch(text(options["cwd"]) ?? cwd) : undefined;
   const { spec, webhookSecret } = buildLoopSpec(input, {
     now,
     cwd,

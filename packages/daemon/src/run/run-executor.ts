@@ -179,7 +179,7 @@ export class RunExecutor {
         });
         return;
       }
-      const facts = this.observe(adapter.observe, logPath);
+      const facts = this.observe(adapter.observe?.bind(adapter), logPath);
       let verifyExit: number | null = null;
       let reason: string | null = null;
       let status: RunEnd["status"] = "succeeded";
@@ -279,12 +279,15 @@ export class RunExecutor {
       worktreePath: worktree,
       startedAtMs: run.startedAtMs ?? deps.now(),
     });
-    let stopped: { status: "timed_out" | "interrupted"; reason: string } | null = null;
-    let killing: Promise<void> | null = null;
+    // Set from the timer or a cancel, read after the exit: a holder, not narrowed locals.
+    const ending: {
+      stopped: { status: "timed_out" | "interrupted"; reason: string } | null;
+      killing: Promise<void> | null;
+    } = { stopped: null, killing: null };
     const stop = (status: "timed_out" | "interrupted", reason: string): void => {
-      if (stopped) return;
-      stopped = { status, reason };
-      killing = killGroup(group.pgid, deps.killGraceMs);
+      if (ending.stopped) return;
+      ending.stopped = { status, reason };
+      ending.killing = killGroup(group.pgid, deps.killGraceMs);
     };
     entry.stop = stop;
     const elapsed = deps.now() - (run.startedAtMs ?? deps.now());
@@ -294,14 +297,10 @@ export class RunExecutor {
     );
     try {
       const exit = await group.exited;
-      if (killing) await killing;
+      if (ending.killing) await ending.killing;
       // Whatever the leader left behind (a background child) ends with it.
       else if (signalGroup(group.pgid, "SIGTERM")) await killGroup(group.pgid, deps.killGraceMs);
-      if (stopped)
-        return {
-          kind: "stopped",
-          ...(stopped as { status: "timed_out" | "interrupted"; reason: string }),
-        };
+      if (ending.stopped) return { kind: "stopped", ...ending.stopped };
       return { kind: "exited", code: exit.code, signal: exit.signal };
     } finally {
       clearTimeout(timer);
