@@ -153,6 +153,7 @@ function accountedByPolicy(runs: Run[], slot: number): boolean {
 
 async function steady(): Promise<Outcome> {
   const state = setup();
+  console.error(`steady: ${LOOPS} loops added, daemon starting`);
   const child = startDaemon(state.home);
   const rss: number[] = [];
   const started = Date.now();
@@ -163,6 +164,7 @@ async function steady(): Promise<Outcome> {
   }
   const endAt = Date.now();
   await sleep(1500); // the last slots finish
+  console.error("steady: stopping the daemon");
   await stopDaemon(child);
   const outcome = evaluate(state, endAt, rss, endAt - started, (runs, slot) =>
     runs.some((run) => run.scheduledFor === slot),
@@ -175,12 +177,15 @@ async function withKills(): Promise<Outcome & { kills: number }> {
   const state = setup();
   const durationMs = SECONDS * 1000;
   // Five kill moments, uniformly random in the run, at least 4 s apart and from the ends.
+  const span = Math.max(1000, durationMs - 12_000);
+  const gap = Math.min(4000, span / 6);
   const moments: number[] = [];
   while (moments.length < 5) {
-    const at = 4000 + Math.random() * (durationMs - 12_000);
-    if (moments.every((other) => Math.abs(other - at) > 4000)) moments.push(at);
+    const at = 4000 + Math.random() * span;
+    if (moments.every((other) => Math.abs(other - at) > gap)) moments.push(at);
   }
   moments.sort((a, b) => a - b);
+  console.error(`kill -9: ${LOOPS} loops added, daemon starting`);
   let child = startDaemon(state.home);
   const rss: number[] = [];
   const started = Date.now();
@@ -193,6 +198,9 @@ async function withKills(): Promise<Outcome & { kills: number }> {
       child.kill("SIGKILL");
       await exited;
       kills += 1;
+      console.error(
+        `kill -9: daemon killed (${kills}/${moments.length}) at ${(elapsed / 1000).toFixed(1)}s`,
+      );
       await sleep(Math.random() * 3000);
       child = startDaemon(state.home);
     }
