@@ -8,6 +8,7 @@ const packages = [
   "gateway-client",
   "core",
   "testkit",
+  "daemon",
   "cli",
 ];
 
@@ -25,6 +26,8 @@ export default defineConfig({
           root: `packages/${name}`,
           include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
           ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
+          // daemon: integration tests start the real `hedge daemon run`, built once.
+          ...(name === "daemon" ? { globalSetup: ["../cli/test/build-once.ts"] } : {}),
           ...(name === "cli"
             ? { globalSetup: ["test/build-once.ts", "../auth/test/secret-service-session.ts"] }
             : {}),

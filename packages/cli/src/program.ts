@@ -3,6 +3,7 @@ import { HEDGE_VERSION } from "./version.js";
 import { registerExec } from "./program-exec.js";
 import { registerInteractive } from "./program-interactive.js";
 import { registerTrust } from "./program-trust.js";
+import { registerLoops } from "./program-loop.js";
 import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
 
 /**
@@ -167,6 +168,7 @@ export function buildProgram(): Command {
   registerInteractive(program);
   registerExec(program);
   registerTrust(program);
+  registerLoops(program);
 
   const auth = program
     .command("auth")

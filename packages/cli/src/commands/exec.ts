@@ -11,6 +11,7 @@ import { EXIT } from "../exit-codes.js";
 import { connectClient } from "../composition/connect.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
+import { fireSessionHooks } from "./session-hooks.js";
 
 export type { ExecOptions, ResumeTarget } from "./exec-input.js";
 
@@ -87,6 +88,7 @@ export async function runExec(
     await thread?.close();
     await connection.client.close();
   }
+  await fireSessionHooks(home, config, outcome === "completed" ? "turn_completed" : "turn_failed");
   if (options.outputLastMessage) writeOutputFile(options.outputLastMessage, lastMessage);
   if (!options.json && outcome === "completed") process.stdout.write(`${lastMessage}\n`);
   process.exitCode = outcome === "completed" ? EXIT.ok : EXIT.failed;
