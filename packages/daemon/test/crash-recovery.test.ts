@@ -124,7 +124,8 @@ describe("after a crash (kill -9 of the daemon)", () => {
 
   it("a one-time slot missed while down runs once at start under --missed once, never under skip", async () => {
     home = await makeHome();
-    const when = new Date(Date.now() + 1500).toISOString();
+    // Far enough ahead that both `loop add` processes finish before it, on a loaded machine too.
+    const when = new Date(Date.now() + 5000).toISOString();
     await home.hedge(["loop", "add", "late", "--at", when, "--agent", "command", "--", "true"]);
     await home.hedge([
       "loop",
@@ -139,7 +140,7 @@ describe("after a crash (kill -9 of the daemon)", () => {
       "--",
       "true",
     ]);
-    await sleep(4500); // both slots pass with no daemon
+    await sleep(Math.max(0, Date.parse(when) + 1000 - Date.now())); // both slots pass, no daemon
     await home.startDaemon();
     const late = await waitFor("the catch-up", () =>
       home.runs("late").find((run) => run.status === "succeeded"),
