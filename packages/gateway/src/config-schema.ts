@@ -94,6 +94,11 @@ export const usageSchema = z
   .strictObject({
     switch_below: z.number().min(0).max(1).default(0.1),
     snapshot_ttl_s: z.number().int().positive().default(600),
+    /**
+     * Rate-limit snapshots far from `switch_below` reach the Store at most this often per
+     * profile and model family (ms); near or across it at once. 0 writes every response.
+     */
+    flush_ms: z.number().int().min(0).max(60_000).default(500),
   })
   .prefault({});
 

@@ -75,6 +75,8 @@ export async function createGateway(
       snapshotTtlMs: config.usage.snapshot_ttl_s * 1000,
       profiles: config.profiles,
       cacheMs: config.routing.health_cache_ms,
+      flushMs: config.usage.flush_ms,
+      onError: (error) => inputs.log?.(`gateway: usage snapshot write failed: ${String(error)}`),
     },
     inputs.now,
   );
@@ -101,6 +103,7 @@ export async function createGateway(
     secrets: [...pools.values()].flatMap((members) => members.map((member) => member.secret)),
     close: async () => {
       await engine.flush();
+      await usage.flush();
       await store.close();
     },
   };

@@ -25,6 +25,7 @@ import {
   type UsageWindow,
 } from "./snapshot.js";
 import { refusalOf } from "./refusal.js";
+import { SnapshotWriter } from "./snapshot-writer.js";
 import { appendSwitch, type ProfileSwitch } from "./switch-log.js";
 
 /** `[usage]` and `[profiles.NAME]` as the monitor needs them. */
@@ -38,6 +39,14 @@ export interface UsageSettings {
   >;
   /** How long a read of shared usage is reused by this process (own writes apply at once). */
   cacheMs?: number;
+  /**
+   * Snapshot updates far from the switch threshold are written to the Store at most this often
+   * per snapshot (`usage.flush_ms`); near or across it, at once. 0 (the default here) writes
+   * every update at once.
+   */
+  flushMs?: number;
+  /** Told of a coalesced write that failed (it stays queued for the next one). */
+  onError?: (error: unknown) => void;
 }
 
 /** The parts of a route (an engine `Attempt`) the monitor looks at. */
@@ -79,6 +88,14 @@ export class UsageMonitor implements HealthInput {
   private readonly assessed = new Map<string, PoolStanding>();
   private readonly cacheMs: number;
   private readonly limits = new Map<string, LocalLimit[]>();
+  private readonly writer: SnapshotWriter;
+  /**
+   * Under this share left a snapshot is near the switch threshold: its updates and the requests
+   * spent from it go to the Store at once, so no process decides on numbers another one has not
+   * written. Twice `switch_below` (at least 10 points above it) leaves room for the updates a
+   * busy pool makes between two coalesced writes.
+   */
+  private readonly nearBelow: number;
 
   constructor(
     readonly store: Store,
@@ -86,6 +103,13 @@ export class UsageMonitor implements HealthInput {
     readonly now: () => number = Date.now,
   ) {
     this.cacheMs = settings.cacheMs ?? 100;
+    this.nearBelow = Math.min(1, Math.max(settings.switchBelow * 2, settings.switchBelow + 0.1));
+    this.writer = new SnapshotWriter(store, {
+      flushMs: settings.flushMs ?? 0,
+      now,
+      stored: (key, value) => this.remember(key, value),
+      onError: settings.onError ?? (() => undefined),
+    });
     for (const [profile, profileSettings] of Object.entries(settings.profiles ?? {})) {
       const declared = localLimits(profileSettings.limits);
       if (declared.length) this.limits.set(profile, declared);
@@ -106,7 +130,13 @@ export class UsageMonitor implements HealthInput {
     if (stale === undefined) return undefined;
     const keysToRead = stale;
     return this.store.getMany<unknown>(keysToRead).then((found) => {
-      for (const key of keysToRead) this.cache.set(key, { value: found.get(key), readAt: now });
+      for (const key of keysToRead) {
+        const value = found.get(key);
+        this.cache.set(key, {
+          value: this.writer.has(key) ? this.writer.overlay(key, value as UsageSnapshot) : value,
+          readAt: now,
+        });
+      }
     });
   }
 
@@ -119,6 +149,25 @@ export class UsageMonitor implements HealthInput {
   }
 
   private readonly remembers = (key: string, value: unknown): void => this.remember(key, value);
+
+  /** A value changed here but not yet written: the next read of the Store still happens. */
+  private rememberLocal(key: string, value: unknown): void {
+    const cached = this.cache.get(key);
+    if (cached) cached.value = value;
+    else this.cache.set(key, { value, readAt: Number.NEGATIVE_INFINITY });
+  }
+
+  /** Whether a snapshot is near (or past) the switch threshold: see `nearBelow`. */
+  private near(snapshot: UsageSnapshot | undefined, now: number): boolean {
+    if (!snapshot) return false;
+    const windows = trustedWindows(snapshot, now, this.settings.snapshotTtlMs);
+    return headroomOf(windows, now).fraction < this.nearBelow;
+  }
+
+  /** Writes the coalesced snapshot updates still pending (on shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
 
   /** Keys of routes without declared limits never change: built once per route and family. */
   private readonly fixedKeys = new Map<string, readonly string[]>();
@@ -250,6 +299,17 @@ export class UsageMonitor implements HealthInput {
       Object.values(snapshot.windows).some((window) => window.remaining !== undefined);
     // Nothing declared and nothing counted down: the request path pays no Store call.
     if (declared === undefined && !counted) return undefined;
+    if (declared === undefined && snapshot !== undefined) {
+      const now = this.now();
+      if (!this.near(snapshot, now)) {
+        // Far from the threshold the spend is coalesced like the headers' updates.
+        const spent = spend(snapshot, estimatedTokens, now);
+        this.rememberLocal(key, spent);
+        const urgent = this.near(spent, now);
+        const writing = this.writer.write(key, spent, urgent);
+        return writing?.then(() => undefined);
+      }
+    }
     return this.reserveCounted(route, estimatedTokens, counted ? key : undefined);
   }
 
@@ -273,6 +333,8 @@ export class UsageMonitor implements HealthInput {
       };
     }
     if (snapshotToSpend !== undefined) {
+      // Whatever this process had queued for the snapshot goes first, then the spend.
+      await this.writer.flushNow(snapshotToSpend);
       const stored = await this.store.update<UsageSnapshot>(
         snapshotToSpend,
         (current) => current && spend(current, estimatedTokens, now),
@@ -282,16 +344,16 @@ export class UsageMonitor implements HealthInput {
     return undefined;
   }
 
-  /** Folds the rate-limit headers of one response (any status) into the route's snapshots. */
+  /**
+   * Folds the rate-limit headers of one response (any status) into the route's snapshots: at
+   * once in this process, in the Store coalesced (see `SnapshotWriter`) unless the snapshot is
+   * near or across the switch threshold, when the promise is that write.
+   */
   observe(route: UsageRoute, headers: ResponseHeaders | undefined): Promise<void> | undefined {
     if (!headers || !hasUsageHeaders(headers)) return undefined;
-    return this.fold(route, headers);
-  }
-
-  private async fold(route: UsageRoute, headers: ResponseHeaders): Promise<void> {
     const now = this.now();
-    const parsed = parseUsageHeaders(headers, now);
-    for (const [group, windows] of parsed) {
+    let writes: Promise<unknown>[] | undefined;
+    for (const [group, windows] of parseUsageHeaders(headers, now)) {
       const family = group === REQUEST_FAMILY ? modelFamily(route.upstreamModel) : group;
       const update: UsageSnapshot = {
         route: route.id,
@@ -301,13 +363,17 @@ export class UsageMonitor implements HealthInput {
         updatedAt: now,
       };
       const key = snapshotKey(route.id, family);
-      const stored = await this.store.update<UsageSnapshot>(
+      const before = this.cached<UsageSnapshot>(key);
+      const local = mergeSnapshot(before, update, now);
+      this.rememberLocal(key, local);
+      const writing = this.writer.write(
         key,
-        (previous) => mergeSnapshot(previous, update, now),
-        SNAPSHOT_KEEP_MS,
+        update,
+        this.near(before, now) || this.near(local, now),
       );
-      this.remember(key, stored);
+      if (writing) (writes ??= []).push(writing);
     }
+    return writes && Promise.all(writes).then(() => undefined);
   }
 
   /** Stores a snapshot read elsewhere (a vendor CLI's session files). */
