@@ -12,7 +12,7 @@ import {
   type ProfileLimits,
 } from "./local-limits.js";
 import { orderPools, type PoolStanding } from "./pool-order.js";
-import { hasUsageHeaders, parseUsageHeaders, REQUEST_FAMILY } from "./parse-headers.js";
+import { parseUsageHeaders, REQUEST_FAMILY } from "./parse-headers.js";
 import {
   ACCOUNT_FAMILY,
   headroomOf,
@@ -350,10 +350,12 @@ export class UsageMonitor implements HealthInput {
    * near or across the switch threshold, when the promise is that write.
    */
   observe(route: UsageRoute, headers: ResponseHeaders | undefined): Promise<void> | undefined {
-    if (!headers || !hasUsageHeaders(headers)) return undefined;
+    if (!headers) return undefined;
     const now = this.now();
+    const parsed = parseUsageHeaders(headers, now);
+    if (parsed.size === 0) return undefined;
     let writes: Promise<unknown>[] | undefined;
-    for (const [group, windows] of parseUsageHeaders(headers, now)) {
+    for (const [group, windows] of parsed) {
       const family = group === REQUEST_FAMILY ? modelFamily(route.upstreamModel) : group;
       const update: UsageSnapshot = {
         route: route.id,
