@@ -80,12 +80,6 @@ export const pointerKey = (provider: string, family: string): string =>
 export class UsageMonitor implements HealthInput {
   readonly name = "usage";
   private readonly cache = new Map<string, { value: unknown; readAt: number }>();
-  /**
-   * What `check` last concluded of each route for each model family (`standingKey`), for
-   * `order`: keyed by family too, so requests for two families on one profile, routed at the
-   * same time, each order their pool by their own family's headroom.
-   */
-  private readonly assessed = new Map<string, PoolStanding>();
   private readonly cacheMs: number;
   private readonly limits = new Map<string, LocalLimit[]>();
   private readonly writer: SnapshotWriter;
@@ -169,31 +163,39 @@ export class UsageMonitor implements HealthInput {
     return this.writer.flush();
   }
 
-  /** Keys of routes without declared limits never change: built once per route and family. */
-  private readonly fixedKeys = new Map<string, readonly string[]>();
-
-  private keysOf(route: string, family: string, now: number): readonly string[] {
-    const profile = profileOfRoute(route);
-    const limited = profile !== undefined && this.limits.has(profile);
-    if (!limited) {
-      const id = `${route}|${family}`;
-      let keys = this.fixedKeys.get(id);
-      if (!keys) {
-        keys = [
-          snapshotKey(route, family),
-          snapshotKey(route, ACCOUNT_FAMILY),
-          pointerKey(providerOfRoute(route), family),
-        ];
-        if (this.fixedKeys.size >= 10_000) this.fixedKeys.clear();
-        this.fixedKeys.set(id, keys);
-      }
-      return keys;
+  /** The slot of a route and family (two lookups, no string built: runs per route per request). */
+  private slotOf(route: string, family: string): Slot {
+    let byFamily = this.slots.get(route);
+    if (!byFamily) {
+      if (this.slots.size >= 10_000) this.slots.clear();
+      byFamily = new Map();
+      this.slots.set(route, byFamily);
     }
-    const keys = [
-      snapshotKey(route, family),
-      snapshotKey(route, ACCOUNT_FAMILY),
-      pointerKey(providerOfRoute(route), family),
-    ];
+    let slot = byFamily.get(family);
+    if (!slot) {
+      const profile = profileOfRoute(route);
+      const keys = [
+        snapshotKey(route, family),
+        snapshotKey(route, ACCOUNT_FAMILY),
+        pointerKey(providerOfRoute(route), family),
+      ];
+      slot = {
+        keys,
+        profile,
+        counted: profile !== undefined && this.limits.has(profile),
+        validUntil: Number.NEGATIVE_INFINITY,
+      };
+      byFamily.set(family, slot);
+    }
+    return slot;
+  }
+
+  /** Keys of routes without declared limits never change; counters' keys follow their window. */
+  private keysOf(route: string, family: string, now: number): readonly string[] {
+    const slot = this.slotOf(route, family);
+    if (!slot.counted) return slot.keys;
+    const keys = [...slot.keys];
+    const profile = slot.profile as string;
     for (const limit of this.limits.get(profile) ?? []) keys.push(counterKey(profile, limit, now));
     return keys;
   }
@@ -220,16 +222,55 @@ export class UsageMonitor implements HealthInput {
     request: HealthRequest = {},
   ): HealthVerdicts | Promise<HealthVerdicts> {
     const families: string[] = [];
-    let keys: string[] | readonly string[] = [];
+    let keys: string[] | readonly string[] | undefined;
     for (const route of routes) {
       const family = modelFamily(request.models?.get(route) ?? "");
       families.push(family);
       const routeKeys = this.keysOf(route, family, now);
-      keys = routes.length === 1 ? routeKeys : [...keys, ...routeKeys];
+      if (routes.length === 1) keys = routeKeys;
+      else {
+        keys ??= [];
+        for (const key of routeKeys) (keys as string[]).push(key);
+      }
     }
-    const reading = this.read(keys, now);
+    const reading = this.read(keys ?? [], now);
     if (reading === undefined) return this.verdicts(routes, families, now, request);
     return reading.then(() => this.verdicts(routes, families, now, request));
+  }
+
+  /** Per route and family: what `verdicts` last concluded and from which values (see `standingOf`). */
+  private readonly slots = new Map<string, Map<string, Slot>>();
+
+  /**
+   * A route's standing for a family at `now`. Its headroom is computed again only when a value
+   * it came from changed (a new snapshot object, a counter) or a window reset or went stale
+   * since: in a pool of 64 profiles most members' numbers do not change between two requests.
+   */
+  private standingOf(route: string, family: string, now: number): PoolStanding {
+    const slot = this.slotOf(route, family);
+    const own = this.cached<UsageSnapshot>(slot.keys[0] as string);
+    const account = this.cached<UsageSnapshot>(slot.keys[1] as string);
+    const pointer = this.cached<string>(slot.keys[2] as string);
+    const { profile, counted } = slot;
+    if (
+      slot.standing === undefined ||
+      counted ||
+      slot.own !== own ||
+      slot.account !== account ||
+      now >= slot.validUntil
+    ) {
+      slot.own = own;
+      slot.account = account;
+      slot.validUntil = validUntil([own, account], now, this.settings.snapshotTtlMs);
+      slot.standing = {
+        headroom: headroomOf(this.windowsOf(route, family, now), now),
+        pointer,
+        priority: (profile && this.settings.profiles?.[profile]?.priority) || 0,
+      };
+    } else if (slot.standing.pointer !== pointer) {
+      slot.standing = { ...slot.standing, pointer };
+    }
+    return slot.standing;
   }
 
   private verdicts(
@@ -242,20 +283,14 @@ export class UsageMonitor implements HealthInput {
     const verdicts: HealthVerdicts = new Map();
     let low: HealthVerdicts | undefined;
     let roomyPools: Set<string> | undefined;
-    routes.forEach((route, index) => {
-      const family = families[index] ?? "";
-      const headroom = headroomOf(this.windowsOf(route, family, now), now);
-      const profile = profileOfRoute(route);
-      this.assessed.set(standingKey(route, family), {
-        headroom,
-        pointer: this.cached<string>(pointerKey(providerOfRoute(route), family)),
-        priority: (profile && this.settings.profiles?.[profile]?.priority) || 0,
-      });
+    for (let index = 0; index < routes.length; index += 1) {
+      const route = routes[index] as string;
+      const { headroom } = this.standingOf(route, families[index] ?? "", now);
       const refusal = refusalOf(headroom, estimate, this.settings.switchBelow);
       if (refusal?.hard) verdicts.set(route, { ...refusal, limited: true });
       else if (refusal) (low ??= new Map()).set(route, refusal);
       else (roomyPools ??= new Set()).add(providerOfRoute(route));
-    });
+    }
     // Under the threshold is a reason to leave only while the pool has a member with room.
     for (const [route, refusal] of low ?? []) {
       if (roomyPools?.has(providerOfRoute(route)))
@@ -276,7 +311,7 @@ export class UsageMonitor implements HealthInput {
   order<T extends UsageRoute>(routes: readonly T[]): T[] {
     return orderPools(
       routes,
-      (route) => this.assessed.get(standingKey(route.id, modelFamily(route.upstreamModel))),
+      (route) => this.slots.get(route.id)?.get(modelFamily(route.upstreamModel))?.standing,
       this.settings.switchBelow,
     );
   }
@@ -472,4 +507,39 @@ export class UsageMonitor implements HealthInput {
   }
 }
 
-const standingKey = (route: string, family: string): string => `${route}|${family}`;
+/**
+ * What `check` last concluded of a route for one model family, for `order` (keyed by family too,
+ * so requests for two families on one profile, routed at the same time, each order their pool by
+ * their own family's headroom), and the values it came from.
+ */
+interface Slot {
+  /** The route's own snapshot, the account's, and its pool's pointer. */
+  keys: readonly string[];
+  profile: string | undefined;
+  /** Whether the profile has declared limits (counted locally: never reused). */
+  counted: boolean;
+  standing?: PoolStanding;
+  own?: UsageSnapshot | undefined;
+  account?: UsageSnapshot | undefined;
+  /** The standing holds until then (a window's reset, a snapshot going stale). */
+  validUntil: number;
+}
+
+/** When the headroom of these snapshots next changes by itself: a reset, or going stale. */
+function validUntil(
+  snapshots: readonly (UsageSnapshot | undefined)[],
+  now: number,
+  ttlMs: number,
+): number {
+  let until = Number.POSITIVE_INFINITY;
+  for (const snapshot of snapshots) {
+    if (!snapshot) continue;
+    const stale = snapshot.updatedAt + ttlMs + 1;
+    if (stale > now && stale < until) until = stale;
+    for (const name in snapshot.windows) {
+      const resetAt = snapshot.windows[name]?.resetAt;
+      if (resetAt !== undefined && resetAt > now && resetAt < until) until = resetAt;
+    }
+  }
+  return until;
+}
