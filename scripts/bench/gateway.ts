@@ -3,8 +3,8 @@
 // gateway key), and through Portkey's open-source gateway pointed at the same upstream; once per
 // rate-limit header set the upstream sends (BENCH_HEADERS, default "openai,anthropic,none").
 // Only 2xx responses count, and each run must be seen by the upstream (its request counter),
-// else the run is reported invalid. Then failover and the usage heartbeat (BENCH_ONLY=usage runs
-// only that; BENCH_ONLY=suites only the suites).
+// else the run is reported invalid. Then failover, the usage heartbeat and replicas on Redis
+// (BENCH_ONLY=usage or BENCH_ONLY=replicas runs only that; BENCH_ONLY=suites only the suites).
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -14,6 +14,7 @@ import { failoverBench } from "./failover-run.js";
 import { startProcess, type Started } from "./processes.js";
 import type { HeaderSet } from "./rate-limit-headers.js";
 import { machine, printTable } from "./table.js";
+import { replicasBench } from "./replicas-run.js";
 import { usageHeartbeatBench } from "./usage-run.js";
 
 const seconds = Number(process.env["BENCH_SECONDS"] ?? 10);
@@ -36,10 +37,21 @@ const portkeyBin = join(
 
 const started: Started[] = [];
 const homes: string[] = [];
-if (process.env["BENCH_ONLY"] === "usage") {
+const only = process.env["BENCH_ONLY"];
+if (only === "usage" || only === "replicas") {
   try {
     console.log(`machine: ${machine()}`);
-    await usageHeartbeatBench({ hedgeBin, started, homes });
+    if (only === "usage") await usageHeartbeatBench({ hedgeBin, started, homes });
+    else
+      await replicasBench({
+        root,
+        hedgeBin,
+        started,
+        homes,
+        connections,
+        rounds,
+        roundSeconds,
+      });
   } finally {
     for (const process of started.reverse()) await process.stop();
     for (const dir of homes) rmSync(dir, { recursive: true, force: true });
@@ -123,6 +135,7 @@ try {
       healthy: { p50: Number(healthy?.[4] ?? 0), p99: Number(healthy?.[5] ?? 0) },
     });
     await usageHeartbeatBench({ hedgeBin, started, homes });
+    await replicasBench({ root, hedgeBin, started, homes, connections, rounds, roundSeconds });
   }
 } finally {
   for (const process of started.reverse()) await process.stop();
