@@ -65,10 +65,16 @@ export function buildProgram(): Command {
     .description("serve the OpenAI and Anthropic APIs over HTTP, routed by hedge")
     .option("--host <host>", "address to bind (default from [gateway], 127.0.0.1)")
     .option("--port <port>", "port to bind (default from [gateway], 4141; 0 picks a free one)")
-    .action(async (options: { host?: string; port?: string }, command: Command) => {
-      const { runGatewayServe } = await import("./commands/gateway-serve.js");
-      await runGatewayServe(globals(command), options);
-    });
+    .option(
+      "--workers <n>",
+      'processes serving the port, sharing state through the store ("auto": one per core; default from [gateway], 1)',
+    )
+    .action(
+      async (options: { host?: string; port?: string; workers?: string }, command: Command) => {
+        const { runGatewayServe } = await import("./commands/gateway-serve.js");
+        await runGatewayServe(globals(command), options);
+      },
+    );
   gateway
     .command("status")
     .description("breakers, cooldowns and marks per route (cause, end) and recent errors")

@@ -4,10 +4,18 @@ import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { gatewayKeys } from "../composition/admin.js";
 import { gatewayServer } from "../composition/gateway-server.js";
+import {
+  announceListening,
+  isGatewayWorker,
+  startWorkers,
+  workerCount,
+} from "../composition/gateway-workers.js";
 
 export interface ServeOptions {
   host?: string;
   port?: string;
+  /** `--workers N` or `auto` (one per core); default `gateway.workers`. */
+  workers?: string;
 }
 
 /** `hedge gateway serve`: the gateway over HTTP until SIGINT/SIGTERM. */
@@ -31,10 +39,33 @@ export async function runGatewayServe(
     );
   }
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  const access = (): string =>
+    keys.count() > 0 ? `${keys.count()} gateway key(s)` : "no key needed on loopback";
+  const workers = workerCount(
+    options.workers === undefined ? config.gateway.workers : parseWorkers(options.workers),
+    config.store,
+  );
+  const worker = isGatewayWorker();
+  if (workers > 1 && !worker) {
+    // The primary: forks the workers, which run this same command and serve the port.
+    const started = await startWorkers(workers, log);
+    process.stdout.write(`hedge gateway listening on http://${shownHost}:${started.port}\n`);
+    process.stderr.write(
+      `  providers: ${started.providers.join(", ") || "none configured"}; ${access()}; ${workers} workers\n`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+    await started.stop();
+    return;
+  }
   const { server, providers, close } = await gatewayServer(config, home, {
     keys,
     requireKey: !loopback,
     log,
+    worker,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -50,10 +81,13 @@ export async function runGatewayServe(
   });
   const address = server.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
-  const access = keys.count() > 0 ? `${keys.count()} gateway key(s)` : "no key needed on loopback";
-  process.stdout.write(`hedge gateway listening on http://${shownHost}:${boundPort}\n`);
-  process.stderr.write(`  providers: ${providers.join(", ") || "none configured"}; ${access}\n`);
+  if (worker) announceListening(boundPort, providers);
+  else {
+    process.stdout.write(`hedge gateway listening on http://${shownHost}:${boundPort}\n`);
+    process.stderr.write(
+      `  providers: ${providers.join(", ") || "none configured"}; ${access()}\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       server.close(() => resolve());
@@ -63,6 +97,17 @@ export async function runGatewayServe(
     process.once("SIGTERM", stop);
   });
   await close();
+  // A worker's channel to the primary would keep it alive.
+  if (worker) process.disconnect?.();
+}
+
+function parseWorkers(text: string): number | "auto" {
+  if (text === "auto") return "auto";
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 256) {
+    throw new UsageError(`--workers expects 1-256 or "auto", got "${text}"`);
+  }
+  return count;
 }
 
 function parsePort(text: string): number {

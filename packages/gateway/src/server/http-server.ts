@@ -45,6 +45,8 @@ export interface GatewayServerOptions {
   log?: (line: string) => void;
   /** hedge's admin API (`/hedge/v1/*`); default: the engine's, with no profiles to report. */
   admin?: GatewayAdmin;
+  /** `/metrics` of every worker added up (`--workers`); default: this process's `metrics`. */
+  metricsText?: () => Promise<string>;
 }
 
 const ROUTES: Record<string, WireFormat> = {
@@ -144,8 +146,13 @@ async function handle(
     allowOrigin(res, origin);
   }
   if (req.method === "GET" && path === "/metrics") {
-    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-    res.end(options.metrics.render());
+    const send = (text: string): void => {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+      res.end(text);
+    };
+    if (options.metricsText)
+      void options.metricsText().then(send, () => send(options.metrics.render()));
+    else send(options.metrics.render());
     return;
   }
 

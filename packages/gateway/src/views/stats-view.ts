@@ -2,6 +2,7 @@ import type { StatsGrouping, StatsQuery, StatsRow, StatsView } from "@hedge/mode
 import {
   addCall,
   addSums,
+  DAY_KEEP_MS,
   DAY_MS,
   dayKey,
   emptySums,
@@ -33,7 +34,8 @@ export async function statsView(
   const cutoff = Number.isFinite(oldest)
     ? Math.floor(oldest / MINUTE_MS) * MINUTE_MS + MINUTE_MS
     : Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-  const start = Math.ceil(query.since / MINUTE_MS) * MINUTE_MS;
+  // Nothing older than the day buckets' keep exists: the walk starts there at the earliest.
+  const start = Math.ceil(Math.max(query.since, now - DAY_KEEP_MS) / MINUTE_MS) * MINUTE_MS;
   const keys = bucketKeys(start, cutoff);
   const rollups = keys.length ? await store.getMany<Rollup>(keys) : new Map<string, Rollup>();
   const base: View = {
