@@ -108,6 +108,48 @@ export async function replicasBench(options: {
   );
   printTable(["replicas", "req/s (2xx)", "req/s per replica", "vs 1 replica", "failed"], rows);
 
+  // --workers on one port, the default SQLite state, same profiles and key.
+  const workerHome = benchHome({
+    hedgeBin: options.hedgeBin,
+    homes: options.homes,
+    config: [
+      "[providers.fast]",
+      'type = "openai-compatible"',
+      `base_url = "http://127.0.0.1:${upstream.match[1]}/v1"`,
+      'wire = "chat"',
+    ].join("\n"),
+    provider: "fast",
+    profiles: profileNames(3),
+    withKey: true,
+  });
+  const workerRows: string[][] = [];
+  for (const workers of [1, 2]) {
+    const server = await startProcess(
+      process.execPath,
+      [options.hedgeBin, "gateway", "serve", "--port", "0", "--workers", String(workers)],
+      { HEDGE_HOME: workerHome.home },
+      /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    );
+    started.push(server);
+    const served = {
+      ...target(server.match[1] as string),
+      headers: { authorization: `Bearer ${workerHome.key as string}` },
+    };
+    await throughput(served, options.connections, 2);
+    const rates: number[] = [];
+    let failed = 0;
+    for (let round = 0; round < options.rounds; round += 1) {
+      const result = await throughput(served, options.connections, options.roundSeconds);
+      rates.push(result.requestsPerSecond);
+      failed += result.non2xx + result.errors;
+    }
+    await server.stop();
+    const median = [...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? 0;
+    workerRows.push([String(workers), median.toFixed(0), String(failed)]);
+  }
+  console.log("\ngateway serve --workers N on one port (SQLite state.db, 16 connections)");
+  printTable(["workers", "req/s (2xx)", "failed"], workerRows);
+
   // Redis stopped and started again (empty, same port) under 200 req/s through 3 replicas.
   const front = await balancer(3);
   const seconds = Number(process.env["BENCH_RESTART_SECONDS"] ?? 12);
