@@ -14,8 +14,8 @@ const routeOf = (profile: string) => ({
 const P1 = routeOf("p1");
 const routes = ["lab:profile:p1", "lab:profile:p2"];
 const request = { models: new Map(routes.map((id) => [id, "lab-model"])), estimatedTokens: 10 };
-const headers = (remaining: number) => ({
-  "x-ratelimit-limit-requests": "1000",
+const headers = (remaining: number, limit = 1000) => ({
+  "x-ratelimit-limit-requests": String(limit),
   "x-ratelimit-remaining-requests": String(remaining),
   "x-ratelimit-reset-requests": "50s",
 });
@@ -95,5 +95,17 @@ describe("usage snapshots are coalesced before they reach the Store", () => {
       await serving.reserve(P1, 10);
     }
     expect(await refused(other)).toBe(true);
+  });
+
+  it("the last request of a window is taken by one process only: the other is refused before the provider", async () => {
+    const { serving, other } = await twoProcesses();
+    await serving.observe(P1, headers(1, 10));
+    // Both processes read the snapshot with one request of ten left (10%: not under
+    // switch_below), then both reserve it.
+    expect((await serving.check(routes, Date.now(), request)).has("lab:profile:p1")).toBe(false);
+    expect((await other.check(routes, Date.now(), request)).has("lab:profile:p1")).toBe(false);
+    expect(await serving.reserve(P1, 10)).toBeUndefined();
+    const refused = await other.reserve(P1, 10);
+    expect(refused?.reason).toContain("no requests left");
   });
 });

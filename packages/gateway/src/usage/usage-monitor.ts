@@ -370,11 +370,23 @@ export class UsageMonitor implements HealthInput {
     if (snapshotToSpend !== undefined) {
       // Whatever this process had queued for the snapshot goes first, then the spend.
       await this.writer.flushNow(snapshotToSpend);
-      const stored = await this.store.update<UsageSnapshot>(
-        snapshotToSpend,
-        (current) => current && spend(current, estimatedTokens, now),
-      );
+      // Near the threshold the Store's numbers decide, atomically: another process may have
+      // taken the last request of a window since this one read it, and then this route is
+      // refused here instead of by the provider's 429.
+      const outcome: { refusal?: UsageRefusal } = {};
+      const stored = await this.store.update<UsageSnapshot>(snapshotToSpend, (current) => {
+        delete outcome.refusal;
+        if (!current) return current;
+        const spent = spentWindow(current, estimatedTokens, now);
+        if (!spent) return spend(current, estimatedTokens, now);
+        outcome.refusal = {
+          reason: `usage: ${route.credential.profile ?? route.id} has no ${spent.name} left in its window (shared state)`,
+          ...(spent.resetAt === undefined ? {} : { until: spent.resetAt }),
+        };
+        return current;
+      });
       this.remember(snapshotToSpend, stored);
+      return outcome.refusal;
     }
     return undefined;
   }
@@ -523,6 +535,23 @@ interface Slot {
   account?: UsageSnapshot | undefined;
   /** The standing holds until then (a window's reset, a snapshot going stale). */
   validUntil: number;
+}
+
+/** A window of the snapshot with nothing left for one more request of `tokens`, if any. */
+function spentWindow(
+  snapshot: UsageSnapshot,
+  tokens: number,
+  now: number,
+): UsageWindow | undefined {
+  for (const name in snapshot.windows) {
+    const window = snapshot.windows[name];
+    if (!window || window.remaining === undefined) continue;
+    if (window.resetAt !== undefined && window.resetAt <= now) continue;
+    if (window.unit === "requests" && window.remaining <= 0) return window;
+    if (window.unit === "tokens" && (window.remaining <= 0 || tokens > window.remaining))
+      return window;
+  }
+  return undefined;
 }
 
 /** When the headroom of these snapshots next changes by itself: a reset, or going stale. */
