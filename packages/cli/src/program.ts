@@ -116,9 +116,9 @@ export function buildProgram(): Command {
     .description("create a key (printed once; stored hashed)")
     .option("--name <name>", "a name to tell keys apart")
     .option("--json", "print as JSON")
-    .action(async (options: { name?: string; json?: boolean }) => {
+    .action(async (options: { name?: string; json?: boolean }, command: Command) => {
       const { runKeyCreate } = await import("./commands/gateway-key.js");
-      runKeyCreate({
+      await runKeyCreate(globals(command), {
         ...(options.name ? { name: options.name } : {}),
         json: options.json === true,
       });
@@ -127,18 +127,18 @@ export function buildProgram(): Command {
     .command("list")
     .description("list keys (never the keys themselves)")
     .option("--json", "print as JSON")
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const { runKeyList } = await import("./commands/gateway-key.js");
-      runKeyList({ json: options.json === true });
+      await runKeyList(globals(command), { json: options.json === true });
     });
   key
     .command("revoke")
     .description("revoke a key by id, name or prefix")
     .argument("<key>", "id, name or prefix")
     .option("--json", "print as JSON")
-    .action(async (reference: string, options: { json?: boolean }) => {
+    .action(async (reference: string, options: { json?: boolean }, command: Command) => {
       const { runKeyRevoke } = await import("./commands/gateway-key.js");
-      runKeyRevoke(reference, { json: options.json === true });
+      await runKeyRevoke(globals(command), reference, { json: options.json === true });
     });
 
   const route = program.command("route").description("inspect routing decisions");

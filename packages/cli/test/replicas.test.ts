@@ -136,29 +136,59 @@ describe("gateway replicas on one redis-server behave as one gateway", () => {
     expect(steady.requests).toHaveLength(8);
   });
 
-  it("a gateway key created while the replicas run is accepted by all of them", async () => {
+  it("a gateway key created on one machine's replica is accepted by all, and revoked everywhere", async () => {
     const upstream = await startScriptedUpstream();
-    stops.push(() => upstream.close());
-    const { home } = await replicas((redisUrl) => [
-      `store = "${redisUrl}"`,
-      "[providers.lab]",
-      `base_url = "${upstream.url}/v1"`,
-      'wire = "chat"',
-    ]);
+    const redis = await startRedisServer();
+    stops.push(
+      () => upstream.close(),
+      () => redis.stop(),
+    );
     upstream.push({ text: "ok", repeat: true });
-    const created = await runHedge(["gateway", "key", "create", "--name", "first"], {
-      env: home.env,
+    // Three machines: each its own $HEDGE_HOME (its own gateway-keys.json), one redis-server.
+    const homes: TempHome[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const home = await makeTempHome();
+      stops.push(() => home.cleanup());
+      writeFileSync(
+        join(home.path, "config.toml"),
+        [
+          `store = "${redis.url}"`,
+          "[providers.lab]",
+          `base_url = "${upstream.url}/v1"`,
+          'wire = "chat"',
+        ].join("\n"),
+      );
+      homes.push(home);
+    }
+    const first = await runHedge(["gateway", "key", "create", "--name", "first"], {
+      env: (homes[0] as TempHome).env,
+    });
+    expect(first.code, first.stderr).toBe(0);
+    const gateways: GatewayProcess[] = [];
+    for (const home of homes) gateways.push(...(await serve(home, 1)));
+    const created = await runHedge(["gateway", "key", "create", "--name", "second"], {
+      env: (homes[1] as TempHome).env,
     });
     expect(created.code, created.stderr).toBe(0);
-    const gateways = await serve(home, 3);
-    const second = await runHedge(["gateway", "key", "create", "--name", "second"], {
-      env: home.env,
-    });
-    const key = second.stdout.trim();
+    const key = created.stdout.trim();
     await new Promise((resolve) => setTimeout(resolve, 1100));
     for (const gateway of gateways) {
       expect(await ask(gateway.url, "lab/m", key)).toEqual({ status: 200 });
       expect((await ask(gateway.url, "lab/m", "hk-not-a-key")).status).toBe(401);
     }
+    // Revoked from the third machine, where it was never created: refused by every replica.
+    const revoked = await runHedge(["gateway", "key", "revoke", "second"], {
+      env: (homes[2] as TempHome).env,
+    });
+    expect(revoked.code, revoked.stderr).toBe(0);
+    const list = await runHedge(["gateway", "key", "list", "--json"], {
+      env: (homes[2] as TempHome).env,
+    });
+    expect((JSON.parse(list.stdout) as { name: string }[]).map((entry) => entry.name)).toEqual([
+      "first",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    for (const gateway of [gateways[0], gateways[2]] as GatewayProcess[])
+      expect((await ask(gateway.url, "lab/m", key)).status).toBe(401);
   });
 });

@@ -29,15 +29,10 @@ export async function runGatewayServe(
   const port = options.port === undefined ? config.gateway.port : parsePort(options.port);
   const keys = gatewayKeys(home);
   const loopback = isLoopback(host);
-  if (!loopback && keys.count() === 0) {
-    throw new HedgeError(
-      "gateway_unprotected",
-      `refusing to listen on ${host} without a gateway key`,
-      {
-        hint: "create one first: hedge gateway key create --name NAME (or bind 127.0.0.1)",
-      },
-    );
-  }
+  const unprotected = (): HedgeError =>
+    new HedgeError("gateway_unprotected", `refusing to listen on ${host} without a gateway key`, {
+      hint: "create one first: hedge gateway key create --name NAME (or bind 127.0.0.1)",
+    });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const shownHost = host.includes(":") ? `[${host}]` : host;
   const access = (): string =>
@@ -48,6 +43,7 @@ export async function runGatewayServe(
   );
   const worker = isGatewayWorker();
   if (workers > 1 && !worker) {
+    if (!loopback && keys.count() === 0) throw unprotected();
     // The primary: forks the workers, which run this same command and serve the port.
     const started = await startWorkers(workers, log);
     process.stdout.write(`hedge gateway listening on http://${shownHost}:${started.port}\n`);
@@ -67,6 +63,11 @@ export async function runGatewayServe(
     log,
     worker,
   });
+  // Counted once the fleet's shared keys (a Redis store) are loaded too.
+  if (!loopback && keys.count() === 0) {
+    await close();
+    throw unprotected();
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(

@@ -7,7 +7,7 @@ import {
 } from "@hedge/gateway";
 import type { HedgeConfig } from "../config/schema.js";
 import { buildEngine } from "./engine-factory.js";
-import { gatewayAdmin } from "./admin.js";
+import { gatewayAdmin, shareGatewayKeys } from "./admin.js";
 import { workerMetrics } from "./gateway-workers.js";
 
 /** `hedge gateway serve`'s server (not listening yet) and what it says on start. */
@@ -52,5 +52,18 @@ export async function gatewayServer(
     admin: gatewayAdmin(engine, config, home),
     ...(options.worker ? { metricsText: workerMetrics(metrics) } : {}),
   });
-  return { server, providers: engine.providers.map((provider) => provider.id), close };
+  const stopSharing = await shareGatewayKeys(
+    config,
+    options.keys,
+    engine.stateSources().store,
+    options.log,
+  );
+  return {
+    server,
+    providers: engine.providers.map((provider) => provider.id),
+    close: async () => {
+      stopSharing();
+      await close();
+    },
+  };
 }
