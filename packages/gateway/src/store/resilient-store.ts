@@ -271,6 +271,9 @@ export class ResilientStore implements Store {
   }
 
   async close(): Promise<void> {
+    // One last try to hand what changed during an outage back to the Store (a short-lived
+    // process such as `hedge exec` would otherwise take it along).
+    if (this.outage) await this.tryRecover();
     clearInterval(this.probe);
     this.probe = undefined;
     await this.copy.close();
