@@ -70,10 +70,16 @@ export function buildProgram(): Command {
     .description("serve the OpenAI and Anthropic APIs over HTTP, routed by hedge")
     .option("--host <host>", "address to bind (default from [gateway], 127.0.0.1)")
     .option("--port <port>", "port to bind (default from [gateway], 4141; 0 picks a free one)")
-    .action(async (options: { host?: string; port?: string }, command: Command) => {
-      const { runGatewayServe } = await import("./commands/gateway-serve.js");
-      await runGatewayServe(globals(command), options);
-    });
+    .option(
+      "--workers <n>",
+      'processes serving the port, sharing state through the store ("auto": one per core; default from [gateway], 1)',
+    )
+    .action(
+      async (options: { host?: string; port?: string; workers?: string }, command: Command) => {
+        const { runGatewayServe } = await import("./commands/gateway-serve.js");
+        await runGatewayServe(globals(command), options);
+      },
+    );
   gateway
     .command("status")
     .description("breakers, cooldowns and marks per route (cause, end) and recent errors")
@@ -115,9 +121,9 @@ export function buildProgram(): Command {
     .description("create a key (printed once; stored hashed)")
     .option("--name <name>", "a name to tell keys apart")
     .option("--json", "print as JSON")
-    .action(async (options: { name?: string; json?: boolean }) => {
+    .action(async (options: { name?: string; json?: boolean }, command: Command) => {
       const { runKeyCreate } = await import("./commands/gateway-key.js");
-      runKeyCreate({
+      await runKeyCreate(globals(command), {
         ...(options.name ? { name: options.name } : {}),
         json: options.json === true,
       });
@@ -126,18 +132,18 @@ export function buildProgram(): Command {
     .command("list")
     .description("list keys (never the keys themselves)")
     .option("--json", "print as JSON")
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const { runKeyList } = await import("./commands/gateway-key.js");
-      runKeyList({ json: options.json === true });
+      await runKeyList(globals(command), { json: options.json === true });
     });
   key
     .command("revoke")
     .description("revoke a key by id, name or prefix")
     .argument("<key>", "id, name or prefix")
     .option("--json", "print as JSON")
-    .action(async (reference: string, options: { json?: boolean }) => {
+    .action(async (reference: string, options: { json?: boolean }, command: Command) => {
       const { runKeyRevoke } = await import("./commands/gateway-key.js");
-      runKeyRevoke(reference, { json: options.json === true });
+      await runKeyRevoke(globals(command), reference, { json: options.json === true });
     });
 
   const route = program.command("route").description("inspect routing decisions");

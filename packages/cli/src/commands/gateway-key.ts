@@ -1,11 +1,27 @@
-import { gatewayKeys } from "../composition/admin.js";
-import { hedgeHome } from "../context.js";
+import { HedgeError } from "@hedge/model-spec";
+import { commandContext } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
+import {
+  fleetGatewayKeys,
+  gatewayKeys,
+  publishGatewayKey,
+  sharesKeys,
+  unpublishGatewayKey,
+} from "../composition/admin.js";
 
-/** `hedge gateway key create`: prints the key once; only its hash is stored. */
-export function runKeyCreate(options: { name?: string; json: boolean }): void {
-  const store = gatewayKeys(hedgeHome());
+/**
+ * `hedge gateway key create`: prints the key once; only its hash is stored (in
+ * `$HEDGE_HOME/gateway-keys.json`, and with a Redis store also there, for every replica).
+ */
+export async function runKeyCreate(
+  globals: GlobalOptions,
+  options: { name?: string; json: boolean },
+): Promise<void> {
+  const context = commandContext(globals);
+  const store = gatewayKeys(context.home);
   const name = options.name ?? `key-${store.list().length + 1}`;
   const { key, record } = store.create(name);
+  await publishGatewayKey(context, record);
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ id: record.id, name: record.name, key, created_at: record.created_at })}\n`,
@@ -19,10 +35,20 @@ export function runKeyCreate(options: { name?: string; json: boolean }): void {
   );
 }
 
-export function runKeyList(options: { json: boolean }): void {
-  const keys = gatewayKeys(hedgeHome())
-    .list()
-    .map(({ id, name, prefix, created_at }) => ({ id, name, prefix, created_at }));
+export async function runKeyList(
+  globals: GlobalOptions,
+  options: { json: boolean },
+): Promise<void> {
+  const context = commandContext(globals);
+  const local = gatewayKeys(context.home).list();
+  const ids = new Set(local.map((key) => key.id));
+  const fleet = (await fleetGatewayKeys(context)).filter((key) => !ids.has(key.id));
+  const keys = [...local, ...fleet].map(({ id, name, prefix, created_at }) => ({
+    id,
+    name,
+    prefix,
+    created_at,
+  }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
     return;
@@ -39,8 +65,34 @@ export function runKeyList(options: { json: boolean }): void {
   }
 }
 
-export function runKeyRevoke(reference: string, options: { json: boolean }): void {
-  const removed = gatewayKeys(hedgeHome()).revoke(reference);
+export async function runKeyRevoke(
+  globals: GlobalOptions,
+  reference: string,
+  options: { json: boolean },
+): Promise<void> {
+  const context = commandContext(globals);
+  const local = gatewayKeys(context.home);
+  const matches = (key: { id: string; name: string; prefix: string }): boolean =>
+    key.id === reference || key.name === reference || key.prefix === reference;
+  const inFile = local.list().filter(matches);
+  let removed: { id: string; name: string };
+  if (inFile.length > 0 || !sharesKeys(context.loaded.config)) {
+    removed = local.revoke(reference);
+  } else {
+    // Created on another replica of the fleet: only in the Store.
+    const fleet = (await fleetGatewayKeys(context)).filter(matches);
+    if (fleet.length !== 1) {
+      throw new HedgeError(
+        fleet.length === 0 ? "key_not_found" : "key_ambiguous",
+        fleet.length === 0
+          ? `no gateway key "${reference}"`
+          : `"${reference}" matches ${fleet.length} keys`,
+        { hint: "run 'hedge gateway key list' and revoke by id" },
+      );
+    }
+    removed = fleet[0] as { id: string; name: string };
+  }
+  await unpublishGatewayKey(context, removed.id);
   if (options.json)
     process.stdout.write(`${JSON.stringify({ revoked: removed.id, name: removed.name })}\n`);
   else process.stdout.write(`revoked ${removed.id} (${removed.name})\n`);

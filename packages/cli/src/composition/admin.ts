@@ -2,12 +2,18 @@ import {
   GatewayAdmin,
   GatewayKeyStore,
   Heartbeat,
+  SharedKeyRing,
+  publishKey,
+  sharedKeyRecords,
+  unpublishKey,
   clearLoginMarks,
   resetRoutes,
   routeMatcher,
   routesWithState,
   type GatewayEngine,
+  type GatewayKeyRecord,
   type ResetRoute,
+  type Store,
 } from "@hedge/gateway";
 import type { CommandContext } from "../command-context.js";
 import type { HedgeConfig } from "../config/schema.js";
@@ -31,6 +37,47 @@ export function gatewayAdmin(
 /** The gateway keys of `home` (only their hashes are stored). */
 export function gatewayKeys(home: string): GatewayKeyStore {
   return new GatewayKeyStore(home);
+}
+
+/** Whether gateway keys are shared by a fleet: a Redis store, which replicas on many machines use. */
+export const sharesKeys = (config: HedgeConfig): boolean => /^rediss?:\/\//i.test(config.store);
+
+/**
+ * With a Redis store, `keys` also accepts the keys published there (created on any replica),
+ * refreshed every second from `store`; returns the ring's stop. Without one, nothing.
+ */
+export async function shareGatewayKeys(
+  config: HedgeConfig,
+  keys: GatewayKeyStore,
+  store: Store | undefined,
+  log: (line: string) => void,
+): Promise<() => void> {
+  if (!sharesKeys(config) || !store) return () => undefined;
+  const ring = new SharedKeyRing(store, { log });
+  await ring.start();
+  keys.share(ring);
+  return () => ring.stop();
+}
+
+/** Publishes a new key's record to the fleet (a Redis store); nothing otherwise. */
+export async function publishGatewayKey(
+  context: CommandContext,
+  record: GatewayKeyRecord,
+): Promise<void> {
+  if (!sharesKeys(context.loaded.config)) return;
+  await withStore(context, (store) => publishKey(store, record));
+}
+
+/** The fleet's key records (a Redis store), or none. */
+export async function fleetGatewayKeys(context: CommandContext): Promise<GatewayKeyRecord[]> {
+  if (!sharesKeys(context.loaded.config)) return [];
+  return withStore(context, (store) => sharedKeyRecords(store));
+}
+
+/** Removes a key record from the fleet (a Redis store); whether it was there. */
+export async function unpublishGatewayKey(context: CommandContext, id: string): Promise<boolean> {
+  if (!sharesKeys(context.loaded.config)) return false;
+  return withStore(context, (store) => unpublishKey(store, id));
 }
 
 /**

@@ -7,7 +7,8 @@ import {
 } from "@hedge/gateway";
 import type { HedgeConfig } from "../config/schema.js";
 import { buildEngine } from "./engine-factory.js";
-import { gatewayAdmin } from "./admin.js";
+import { gatewayAdmin, shareGatewayKeys } from "./admin.js";
+import { workerMetrics } from "./gateway-workers.js";
 
 /** `hedge gateway serve`'s server (not listening yet) and what it says on start. */
 export interface GatewayServerSetup {
@@ -25,7 +26,13 @@ export interface GatewayServerSetup {
 export async function gatewayServer(
   config: HedgeConfig,
   home: string,
-  options: { keys: GatewayKeyStore; requireKey: boolean; log: (line: string) => void },
+  options: {
+    keys: GatewayKeyStore;
+    requireKey: boolean;
+    log: (line: string) => void;
+    /** A `--workers` worker: `/metrics` adds up every worker's numbers. */
+    worker?: boolean;
+  },
 ): Promise<GatewayServerSetup> {
   const metrics = new GatewayMetrics();
   const { engine, close } = await buildEngine(config, home, {
@@ -43,6 +50,20 @@ export async function gatewayServer(
     allowedOrigins: config.gateway.allowed_origins,
     log: options.log,
     admin: gatewayAdmin(engine, config, home),
+    ...(options.worker ? { metricsText: workerMetrics(metrics) } : {}),
   });
-  return { server, providers: engine.providers.map((provider) => provider.id), close };
+  const stopSharing = await shareGatewayKeys(
+    config,
+    options.keys,
+    engine.stateSources().store,
+    options.log,
+  );
+  return {
+    server,
+    providers: engine.providers.map((provider) => provider.id),
+    close: async () => {
+      stopSharing();
+      await close();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { writeFileAtomic } from "@hedge/auth";
 
 const KEY_PREFIX = "hk-";
 
-const keyRecordSchema = z.object({
+export const keyRecordSchema = z.object({
   id: z.string(),
   name: z.string(),
   /** sha256 of the whole key, hex. The key itself is shown once at creation and never stored. */
@@ -36,9 +36,22 @@ export class GatewayKeyStore {
     this.reload();
   }
 
+  private shared: { records(): readonly GatewayKeyRecord[] } | undefined;
+
+  /**
+   * Also accepts the keys of a shared ring (replicas on a Redis store: a key created on any
+   * machine of the fleet is accepted by all). File keys and shared keys are one list.
+   */
+  share(ring: { records(): readonly GatewayKeyRecord[] }): void {
+    this.shared = ring;
+  }
+
   list(): readonly GatewayKeyRecord[] {
     this.refresh();
-    return this.keys;
+    const shared = this.shared?.records();
+    if (!shared?.length) return this.keys;
+    const ids = new Set(this.keys.map((key) => key.id));
+    return [...this.keys, ...shared.filter((key) => !ids.has(key.id))];
   }
 
   count(): number {
@@ -82,11 +95,10 @@ export class GatewayKeyStore {
 
   /** The matching key record, or undefined. Every stored hash is compared: constant time. */
   verify(presented: string | undefined): GatewayKeyRecord | undefined {
-    this.refresh();
     if (!presented) return undefined;
     const digest = Buffer.from(sha256(presented), "hex");
     let match: GatewayKeyRecord | undefined;
-    for (const key of this.keys) {
+    for (const key of this.list()) {
       if (timingSafeEqual(digest, Buffer.from(key.hash, "hex"))) match = key;
     }
     return match;
