@@ -118,7 +118,8 @@ export const mcpSettingsSchema = z
         executor: serverList.default(["*"]),
         orchestrator: serverList.default([]),
         qa: z
-          .array(z.never(), { error: "QA checks a diff with no tools: leave it empty" })
+          .array(z.string())
+          .refine((list) => list.length === 0, "QA checks a diff with no tools: leave it empty")
           .default([]),
       })
       .prefault({}),
@@ -127,13 +128,18 @@ export const mcpSettingsSchema = z
 export type McpSettings = z.output<typeof mcpSettingsSchema>;
 
 export const mcpServersSchema = z
-  .record(
-    z
-      .string()
-      .regex(MCP_SERVER_NAME, "server names are 1-32 letters, digits, _ or -")
-      .refine((name) => !name.includes("__"), "a server name may not contain __"),
-    mcpServerConfigSchema,
-  )
+  .record(z.string(), mcpServerConfigSchema)
+  .superRefine((servers, context) => {
+    // Checked here, not as the record's key schema: zod would only say "Invalid key in record".
+    for (const name of Object.keys(servers)) {
+      const message = !MCP_SERVER_NAME.test(name)
+        ? "server names are 1-32 letters, digits, _ or -"
+        : name.includes("__")
+          ? "a server name may not contain __ (it separates server and tool in tool names)"
+          : undefined;
+      if (message) context.addIssue({ code: "custom", message, path: [name] });
+    }
+  })
   .default({});
 
 /** The config sections MCP owns, composed into core's. */

@@ -13,7 +13,6 @@ import { GroupStdioTransport } from "./stdio-transport.js";
 /** A server's listing is refused past these (a server paging forever must not hang hedge). */
 const MAX_PAGES = 100;
 const MAX_TOOLS = 2000;
-const LIST_CHANGED_DEBOUNCE_MS = 300;
 
 /** What every connection needs from its manager. */
 export interface ConnectionDeps {
@@ -85,7 +84,8 @@ export class ServerConnection {
   readonly log: ServerLog;
   private client: Client | undefined;
   private transport: Transport | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
   private closing = false;
   /** Told when the server's tool list changed (re-read whole) or the server went away. */
   onToolsChanged: (tools: SdkTool[]) => void = () => undefined;
@@ -191,16 +191,34 @@ export class ServerConnection {
     }
   }
 
+  /**
+   * A list change re-reads every page at once (the SDK's own refresh reads only the first). The
+   * notification arrives before the reply of the call that caused it, so `settled()` after a
+   * call covers it; a change during a re-read runs one more.
+   */
   private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.listAll().then(
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = this.listAll()
+      .then(
         ({ tools }) => this.onToolsChanged(tools),
         (error: unknown) =>
-          this.log.write(`\n[hedge] tools/list after list_changed failed: ${describe(error)}\n`),
-      );
-    }, LIST_CHANGED_DEBOUNCE_MS);
-    this.refreshTimer.unref();
+          this.log.note(`\n[hedge] tools/list after list_changed failed: ${describe(error)}\n`),
+      )
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.scheduleRefresh();
+        }
+      });
+  }
+
+  /** Resolves once no re-read of the tool list is running. */
+  async settled(): Promise<void> {
+    while (this.refreshing) await this.refreshing;
   }
 
   /** `tools/call` with the server's timeout (reset by progress, at most 10× in total). */
@@ -221,7 +239,6 @@ export class ServerConnection {
 
   async close(): Promise<void> {
     this.closing = true;
-    clearTimeout(this.refreshTimer);
     const client = this.client;
     this.client = undefined;
     try {

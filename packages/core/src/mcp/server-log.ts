@@ -31,6 +31,11 @@ export class ServerLog {
 
   write(text: string): void {
     this.tailText = (this.tailText + text).slice(-TAIL_CHARS);
+    this.note(text);
+  }
+
+  /** hedge's own line in the file (not the server's words: kept out of the tail). */
+  note(text: string): void {
     if (this.failed) return;
     try {
       appendFileSync(this.path, text);

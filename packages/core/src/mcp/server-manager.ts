@@ -10,7 +10,7 @@ import {
 } from "./server-connection.js";
 import { loadTokenizer } from "./tokens.js";
 import { cleanText, shapeResult, type ShapedResult } from "./tool-result.js";
-import { qualifyToolNames } from "./tool-names.js";
+import { qualifiedPrefix, qualifyToolNames } from "./tool-names.js";
 
 /** One MCP tool as hedge offers it. */
 export interface McpToolInfo {
@@ -263,12 +263,13 @@ export class McpServerManager {
     const info = this.byName.get(qualifiedName);
     const connection = info && this.connections.get(info.server);
     if (!info || !connection || this.stateMap.get(info.server)?.status !== "ready") {
+      const down = info?.server ?? this.downServerOf(qualifiedName);
       return {
         ok: false,
         error: {
-          type: info ? "mcp_server_unavailable" : "unknown_tool",
-          message: info
-            ? `mcp server ${info.server} is not running; its tools are unavailable`
+          type: down ? "mcp_server_unavailable" : "unknown_tool",
+          message: down
+            ? `mcp server ${down} is not running; its tools are unavailable`
             : `there is no MCP tool named "${qualifiedName}"`,
         },
       };
@@ -277,6 +278,8 @@ export class McpServerManager {
     const limit = this.deps.settings.tool_output_token_limit;
     try {
       const raw = await connection.call(info.name, args, signal);
+      // A list change the call caused is in place before the model's next request.
+      await connection.settled();
       const result = shapeResult(raw, limit, tokenizer);
       if (!result.isError) return { ok: true, result };
       return {
@@ -287,6 +290,14 @@ export class McpServerManager {
     } catch (error) {
       return { ok: false, error: this.callFailure(info, connection, error) };
     }
+  }
+
+  /** The server a tool name belongs to when that server is not ready (failed, disabled). */
+  private downServerOf(qualifiedName: string): string | undefined {
+    return [...this.stateMap].find(
+      ([server, state]) =>
+        state.status !== "ready" && qualifiedName.startsWith(`${qualifiedPrefix(server)}`),
+    )?.[0];
   }
 
   private callFailure(

@@ -79,7 +79,7 @@ export class GroupStdioTransport implements Transport {
       });
       child.on("close", (code, signal) => {
         if (child.pid !== undefined) liveGroups.delete(child.pid);
-        launch.log.write(`\n[hedge] server exited (${signal ?? `code ${code ?? "?"}`})\n`);
+        launch.log.note(`\n[hedge] server exited (${signal ?? `code ${code ?? "?"}`})\n`);
         this.child = undefined;
         this.onclose?.();
       });

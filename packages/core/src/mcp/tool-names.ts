@@ -45,6 +45,11 @@ export function qualifyToolNames(
   });
 }
 
+/** The start of every tool name of `server`: `mcp__<server>__`. */
+export function qualifiedPrefix(server: string): string {
+  return `${MCP_TOOL_PREFIX}${sanitize(server)}${DELIMITER}`;
+}
+
 /** Whether a model's tool call names an MCP tool (by its prefix). */
 export function isMcpToolName(name: string): boolean {
   return name.startsWith(MCP_TOOL_PREFIX);
