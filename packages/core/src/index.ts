@@ -176,3 +176,4 @@ export { mcpStatus, type McpStatus, type McpServerCost } from "./mcp/status.js";
 export { mcpToolSpec } from "./mcp/mcp-tool-host.js";
 export { resolveBudget } from "./mcp/lazy-plan.js";
 export type { McpToolCallItem } from "./agent/items.js";
+export { loadTokenizer, type Tokenizer } from "./mcp/tokens.js";

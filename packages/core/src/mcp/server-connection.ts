@@ -259,7 +259,15 @@ function describe(error: unknown): string {
   return message;
 }
 
+/** The stderr line that most likely says why: the last one naming an error, else the last. */
 function tailNote(tail: string): string {
-  const last = tail.trim().split("\n").slice(-1)[0];
-  return last ? `: ${last.slice(0, 200)}` : "";
+  const lines = tail
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const telling = lines.filter((line) =>
+    /error|cannot|can't|fail|not found|denied|invalid/i.test(line),
+  );
+  const line = telling.at(-1) ?? lines.at(-1);
+  return line ? `: ${line.slice(0, 200)}` : "";
 }
