@@ -182,12 +182,14 @@ try {
   const startup: string[][] = [];
   for (const name of Object.keys(servers)) {
     const test = await hedge(["mcp", "test", name, "--json"]);
-    const state = (JSON.parse(test.stdout || "{}") as { state?: Record<string, unknown> }).state;
+    const { state } = JSON.parse(test.stdout || "{}") as {
+      state?: { status?: string; startupMs?: number; tools?: unknown[] };
+    };
     startup.push([
       name,
-      String(state?.["status"] ?? "?"),
-      String(state?.["startupMs"] ?? "-"),
-      String((state?.["tools"] as unknown[] | undefined)?.length ?? "-"),
+      state?.status ?? "?",
+      String(state?.startupMs ?? "-"),
+      String(state?.tools?.length ?? "-"),
     ]);
   }
   printTable(["server", "status", "startup ms", "tools"], startup);
