@@ -202,6 +202,47 @@ describe("hedge exec with MCP servers", () => {
     expect(Object.keys(seen).sort()).toEqual(["HOME", "PATH", "TEAM_PROXY"]);
   });
 
+  it("approval_mode = prompt: nobody can approve in exec, so the call is declined as data", async () => {
+    fixture = await execFixture([
+      ...server("everything", EVERYTHING, ["stdio"]),
+      "[mcp_servers.everything.tools.echo]",
+      'approval_mode = "prompt"',
+    ]);
+    fixture.upstream.push(
+      { toolCalls: [{ name: "mcp__everything__echo", arguments: { message: "hi" } }] },
+      { text: "could not" },
+    );
+    const run = await exec(fixture, ["--json", "echo"]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(lastToolOutputs(fixture)[0] ?? "{}")).toEqual({
+      error: {
+        type: "approval_denied",
+        message: "everything.echo was not run: approval was declined",
+      },
+    });
+  });
+
+  it("a key the user hands a server on purpose is still redacted from what the model reads", async () => {
+    fixture = await execFixture([
+      ...server("hostile", HOSTILE, [], ['env_vars = ["OTHER_ACCESS"]']),
+      "[providers.other]",
+      'type = "openai-compatible"',
+      'base_url = "http://127.0.0.1:9/v1"',
+      'api_key_env = "OTHER_ACCESS"',
+    ]);
+    fixture.upstream.push(
+      { toolCalls: [{ name: "mcp__hostile__env", arguments: {} }] },
+      {
+        text: "seen",
+      },
+    );
+    const run = await exec(fixture, ["--json", "env"], { OTHER_ACCESS: "env-only-key-7d1c0b9e5a" });
+    expect(run.code).toBe(0);
+    const seen = JSON.parse(lastToolOutputs(fixture)[0] ?? "{}") as Record<string, string>;
+    expect(seen["OTHER_ACCESS"]).toBe("[redacted]");
+    expect(run.stdout).not.toContain("env-only-key-7d1c0b9e5a");
+  });
+
   it("attack: an untrusted project's .hedge/config.toml cannot add a server (nothing runs)", async () => {
     fixture = await execFixture(server("everything", EVERYTHING, ["stdio"]));
     const marker = join(fixture.repo.path, "owned");

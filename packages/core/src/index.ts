@@ -172,7 +172,12 @@ export type {
   McpStartReport,
   McpManagerDeps,
 } from "./mcp/server-manager.js";
-export { mcpStatus, type McpStatus, type McpServerCost } from "./mcp/status.js";
+export {
+  mcpStatus,
+  type McpStatus,
+  type McpServerCost,
+  type McpStatusOptions,
+} from "./mcp/status.js";
 export { mcpToolSpec } from "./mcp/mcp-tool-host.js";
 export { resolveBudget } from "./mcp/lazy-plan.js";
 export type { McpToolCallItem } from "./agent/items.js";

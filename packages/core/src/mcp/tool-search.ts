@@ -26,13 +26,25 @@ export const toolSearchParamsSchema = z
   });
 export type ToolSearchParams = z.infer<typeof toolSearchParamsSchema>;
 
-/** Words of an identifier or a text: split on `_`, `-`, spaces, punctuation and camelCase. */
+const STOP_WORDS = new Set(
+  "the an and or of to in on for with as at by is it its this that from be are into all any".split(
+    " ",
+  ),
+);
+
+/**
+ * Words of an identifier or a text: split on `_`, `-`, spaces, punctuation and camelCase,
+ * without stop words, a plural `s` taken off (`files` finds `file`).
+ */
 export function words(text: string): string[] {
   return text
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 1);
+    .filter((word) => word.length > 1 && !STOP_WORDS.has(word))
+    .map((word) =>
+      word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word,
+    );
 }
 
 function parameterText(schema: Record<string, unknown>): string {

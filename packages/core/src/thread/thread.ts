@@ -15,7 +15,7 @@ import { createToolHost } from "../tools/host.js";
 import { SecretRedactor } from "../tools/redact.js";
 import { resolveBudget } from "../mcp/lazy-plan.js";
 import { McpTools } from "../mcp/mcp-tool-host.js";
-import { mcpStatus, type McpStatus } from "../mcp/status.js";
+import { mcpStatus, type McpStatus, type McpStatusOptions } from "../mcp/status.js";
 import type { McpServerManager } from "../mcp/server-manager.js";
 import { ApprovalBroker } from "./approval-broker.js";
 import { answerAside } from "./aside.js";
@@ -309,11 +309,15 @@ export class Thread {
 
   /**
    * The MCP servers' states and what their tools cost each role's requests (for `/mcp` and
-   * `/status`); undefined when no server is configured.
+   * `/status`); undefined when no server is configured. `wire`: the executor's wire format and
+   * how it encodes a tool (the CLI's `wireSerializer`), else hedge's canonical form is counted.
    */
-  async mcpStatus(): Promise<McpStatus | undefined> {
+  async mcpStatus(
+    wire: Pick<McpStatusOptions, "serialize" | "wire"> = {},
+  ): Promise<McpStatus | undefined> {
     if (!this.mcp) return undefined;
     return mcpStatus(this.mcp, {
+      ...wire,
       contextWindow: this.settings.contextWindow,
       model: this.settings.roles.executor.model,
     });
