@@ -151,7 +151,7 @@ describe("hedge mcp", () => {
     );
     expect(server?.tokens).toBe(counted.reduce((sum, tool) => sum + tool.tokens, 0));
     expect(server?.pct).toBe(Math.round((server?.tokens ?? 0) / 200) / 10);
-    expect(server).toMatchObject({ tools: 4, listedTools: 10 });
+    expect(server).toMatchObject({ tools: 4, listedTools: 11 });
     expect(server?.filterSaves).toBeGreaterThan(0);
     expect(status.count.method).toBe("estimate");
     const table = await hedge(fixture, ["mcp", "cost"]);

@@ -92,7 +92,7 @@ describe("a hostile MCP server", () => {
   it("every page of tools/list is read; a name over 64 bytes is cut with a hash; shell stays an MCP tool", async () => {
     const servers = await started({ hostile: hostile() });
     const state = servers.states().get("hostile");
-    expect(state).toMatchObject({ status: "ready", pages: 4, listedTools: 10 });
+    expect(state).toMatchObject({ status: "ready", pages: 4, listedTools: 11 });
     const names = servers.toolsFor("executor").map((tool) => tool.qualifiedName);
     expect(names).toContain("mcp__hostile__shell");
     expect(names).toContain("mcp__hostile__pids");
@@ -145,6 +145,15 @@ describe("a hostile MCP server", () => {
       ok: false,
       error: { type: "mcp_server_unavailable" },
     });
+  });
+
+  it("a flood of stdout without a newline stops the server, not hedge", async () => {
+    const servers = await started({ hostile: hostile() });
+    expect(await servers.call("mcp__hostile__flood", {}, signal())).toMatchObject({
+      ok: false,
+      error: { type: "mcp_server_unavailable" },
+    });
+    expect(servers.states().get("hostile")).toMatchObject({ status: "failed" });
   });
 
   it("a server that exits at start fails with its reason and stderr; its log file holds the stderr (0600)", async () => {

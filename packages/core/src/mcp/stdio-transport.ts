@@ -84,7 +84,15 @@ export class GroupStdioTransport implements Transport {
         this.onclose?.();
       });
       child.stdout?.on("data", (chunk: Buffer) => {
-        this.buffer.append(chunk);
+        try {
+          this.buffer.append(chunk);
+        } catch (error) {
+          // A line past the buffer's 10 MB: the stream cannot be trusted any more.
+          launch.log.note(`\n[hedge] ${String(error)}; stopping the server\n`);
+          this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+          void this.close();
+          return;
+        }
         this.drain();
       });
       child.stdout?.on("error", (error) => this.onerror?.(error));
