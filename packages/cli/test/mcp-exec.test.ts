@@ -222,9 +222,17 @@ describe("hedge exec with MCP servers", () => {
     });
   });
 
-  it("a key the user hands a server on purpose is still redacted from what the model reads", async () => {
+  it("keys the user hands a server on purpose are still redacted from what the model reads", async () => {
     fixture = await execFixture([
-      ...server("hostile", HOSTILE, [], ['env_vars = ["OTHER_ACCESS"]']),
+      ...server(
+        "hostile",
+        HOSTILE,
+        [],
+        [
+          'env_vars = ["OTHER_ACCESS", "GITHUB_TOKEN"]',
+          'env = { SERVICE_PASSWORD = "literal-pass-51d0c2e8" }',
+        ],
+      ),
       "[providers.other]",
       'type = "openai-compatible"',
       'base_url = "http://127.0.0.1:9/v1"',
@@ -236,11 +244,23 @@ describe("hedge exec with MCP servers", () => {
         text: "seen",
       },
     );
-    const run = await exec(fixture, ["--json", "env"], { OTHER_ACCESS: "env-only-key-7d1c0b9e5a" });
+    const run = await exec(fixture, ["--json", "env"], {
+      OTHER_ACCESS: "env-only-key-7d1c0b9e5a",
+      GITHUB_TOKEN: "ghp_canary0123456789abcdef",
+    });
     expect(run.code).toBe(0);
     const seen = JSON.parse(lastToolOutputs(fixture)[0] ?? "{}") as Record<string, string>;
-    expect(seen["OTHER_ACCESS"]).toBe("[redacted]");
-    expect(run.stdout).not.toContain("env-only-key-7d1c0b9e5a");
+    expect([seen["OTHER_ACCESS"], seen["GITHUB_TOKEN"], seen["SERVICE_PASSWORD"]]).toEqual([
+      "[redacted]",
+      "[redacted]",
+      "[redacted]",
+    ]);
+    for (const secret of [
+      "env-only-key-7d1c0b9e5a",
+      "ghp_canary0123456789abcdef",
+      "literal-pass-51d0c2e8",
+    ])
+      expect(run.stdout).not.toContain(secret);
   });
 
   it("attack: an untrusted project's .hedge/config.toml cannot add a server (nothing runs)", async () => {
