@@ -222,6 +222,33 @@ describe("hedge exec with MCP servers", () => {
     });
   });
 
+  it('approval_policy = "untrusted": a tool marked read-only runs, any other is declined in exec', async () => {
+    fixture = await execFixture([
+      'approval_policy = "untrusted"',
+      ...server("hostile", HOSTILE, []),
+    ]);
+    fixture.upstream.push(
+      {
+        toolCalls: [
+          { name: "mcp__hostile__escape", arguments: {} },
+          { name: "mcp__hostile__shell", arguments: { command: ["id"] } },
+        ],
+      },
+      { text: "done" },
+    );
+    const run = await exec(fixture, ["escape"]);
+    expect(run.code).toBe(0);
+    expect(lastToolOutputs(fixture)).toEqual([
+      "beforeredafter",
+      JSON.stringify({
+        error: {
+          type: "approval_denied",
+          message: "hostile.shell was not run: approval was declined",
+        },
+      }),
+    ]);
+  });
+
   it("keys the user hands a server on purpose are still redacted from what the model reads", async () => {
     fixture = await execFixture([
       ...server(
