@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { HEDGE_VERSION } from "./version.js";
 import { registerExec } from "./program-exec.js";
 import { registerInteractive } from "./program-interactive.js";
+import { registerMcp } from "./program-mcp.js";
 import { registerTrust } from "./program-trust.js";
 import { registerLoops } from "./program-loop.js";
 import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
@@ -175,6 +176,7 @@ export function buildProgram(): Command {
   registerExec(program);
   registerTrust(program);
   registerLoops(program);
+  registerMcp(program);
 
   const auth = program
     .command("auth")

@@ -170,3 +170,31 @@ export type { ApprovalMode } from "./thread/approval-broker.js";
 export { DEFAULT_CONTEXT_WINDOW, checkPromptFits } from "./thread/prompt-fit.js";
 export { createQaVerifier } from "./qa/turn-verifier.js";
 export type { CoreConfig } from "./config-schema.js";
+export {
+  mcpServerConfigSchema,
+  mcpServersSchema,
+  mcpSettingsSchema,
+  MCP_SERVER_NAME,
+  type McpServerConfig,
+  type McpSettings,
+  type ToolApprovalMode,
+} from "./mcp/config-schema.js";
+export { createMcpManager } from "./mcp/start.js";
+export { McpRequiredServerError } from "./mcp/errors.js";
+export type {
+  McpServerManager,
+  McpServerState,
+  McpToolInfo,
+  McpStartReport,
+  McpManagerDeps,
+} from "./mcp/server-manager.js";
+export {
+  mcpStatus,
+  type McpStatus,
+  type McpServerCost,
+  type McpStatusOptions,
+} from "./mcp/status.js";
+export { mcpToolSpec } from "./mcp/mcp-tool-host.js";
+export { resolveBudget } from "./mcp/lazy-plan.js";
+export type { McpToolCallItem } from "./agent/items.js";
+export { loadTokenizer, type Tokenizer } from "./mcp/tokens.js";

@@ -114,6 +114,28 @@ export const toolCallItemSchema = z.object({
 });
 export type ToolCallItem = z.infer<typeof toolCallItemSchema>;
 
+/**
+ * A call of an MCP server's tool, exactly as `codex exec --json` reports one: `result` and
+ * `error` are null (not absent) when unset. A result the server marked `isError` is `failed`
+ * with `error.message` too, so a consumer needs one check.
+ */
+export const mcpToolCallItemSchema = z.object({
+  id: z.string(),
+  type: z.literal("mcp_tool_call"),
+  server: z.string(),
+  tool: z.string(),
+  arguments: z.unknown(),
+  result: z
+    .object({
+      content: z.array(z.record(z.string(), z.unknown())),
+      structured_content: z.unknown(),
+    })
+    .nullable(),
+  error: z.object({ message: z.string() }).nullable(),
+  status: z.enum(["in_progress", "completed", "failed"]),
+});
+export type McpToolCallItem = z.infer<typeof mcpToolCallItemSchema>;
+
 /** hedge: which model, provider and profile serve a role, and why (`route.decided`). */
 export const routeDecisionItemSchema = z.object({
   id: z.string(),
@@ -155,6 +177,7 @@ export const threadItemSchema = z.discriminatedUnion("type", [
   todoListItemSchema,
   errorItemSchema,
   toolCallItemSchema,
+  mcpToolCallItemSchema,
   routeDecisionItemSchema,
   qaVerdictItemSchema,
   profileSwitchItemSchema,

@@ -4,6 +4,7 @@ import type { AgentEvent, TurnUsage } from "../agent/events.js";
 import type { RouteDecisionItem } from "../agent/items.js";
 import type { RoleModel } from "../roles/pipeline.js";
 import type { RoleName } from "../roles/role-models.js";
+import type { McpServerManager } from "../mcp/server-manager.js";
 import type { ApprovalMode } from "./approval-broker.js";
 import type { InputStore, PendingInput } from "./input-store.js";
 
@@ -18,6 +19,11 @@ export interface ThreadDeps {
   inputs?: InputStore;
   /** Who answers approvals (default: `ask` when interactive, else `deny`). */
   approvals?: ApprovalMode;
+  /**
+   * MCP servers, started by the caller (`startMcpServers`): their tools join the roles that
+   * `mcp.roles` allows, and servers that failed to start become a notice at the first turn.
+   */
+  mcp?: McpServerManager;
 }
 
 /** How a composer's input is kept (a TUI's; exec passes neither). */

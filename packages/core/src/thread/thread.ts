@@ -12,6 +12,11 @@ import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
 import { createPlanningToolRegistry } from "../tools/default-tools.js";
 import { createToolHost } from "../tools/host.js";
+import { SecretRedactor } from "../tools/redact.js";
+import { resolveBudget } from "../mcp/lazy-plan.js";
+import { McpTools } from "../mcp/mcp-tool-host.js";
+import { mcpStatus, type McpStatus, type McpStatusOptions } from "../mcp/status.js";
+import type { McpServerManager } from "../mcp/server-manager.js";
 import { ApprovalBroker } from "./approval-broker.js";
 import { answerAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
@@ -55,6 +60,10 @@ export class Thread {
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
   private readonly instructions: string;
+  private readonly mcp: McpServerManager | undefined;
+  /** Each role's MCP tools (the executor's and the orchestrator's), when servers are configured. */
+  private readonly mcpTools: { executor?: McpTools; orchestrator?: McpTools } = {};
+  private readonly mcpNotices: string[] = [];
   private readonly images = new Map<string, readonly ContentPart[]>();
   private readonly routes = new Map<string, RouteDecisionItem>();
   private contextRole: "orchestrator" | "executor" = "executor";
@@ -97,11 +106,41 @@ export class Thread {
       shellEnvironment: guard.shellEnvironment,
       denyRead: guard.denyRead,
     };
-    this.tools = createToolHost(toolOptions);
-    this.orchestratorTools = createToolHost({
+    const tools = createToolHost(toolOptions);
+    const orchestratorTools = createToolHost({
       ...toolOptions,
       registry: createPlanningToolRegistry(),
     });
+    this.mcp = deps.mcp;
+    if (deps.mcp) {
+      const manager = deps.mcp;
+      const shared = {
+        manager,
+        approvalPolicy: settings.approvalPolicy,
+        approve: toolOptions.approve,
+        redactor: new SecretRedactor(toolOptions.secrets),
+        budget: resolveBudget(manager.settings.eager_token_budget, settings.contextWindow),
+      };
+      this.mcpTools.executor = new McpTools({ ...shared, role: "executor" });
+      this.mcpTools.orchestrator = new McpTools({ ...shared, role: "orchestrator" });
+      for (const [server, state] of manager.states()) {
+        if (state.status === "failed")
+          this.mcpNotices.push(
+            `mcp server ${server} failed: ${state.reason}; its tools are unavailable (log: ${state.logPath})`,
+          );
+      }
+      manager.onToolsChanged((server) => {
+        const state = manager.states().get(server);
+        this.mcpNotices.push(
+          state?.status === "ready"
+            ? `mcp server ${server} changed its tools: ${state.tools.length} now`
+            : `mcp server ${server} stopped: ${state?.status === "failed" ? state.reason : "unknown"}; its tools are unavailable`,
+        );
+      });
+    }
+    this.tools = this.mcpTools.executor?.wrap(tools) ?? tools;
+    this.orchestratorTools =
+      this.mcpTools.orchestrator?.wrap(orchestratorTools) ?? orchestratorTools;
     this.instructions = composeInstructions({
       projectInstructions: loadProjectInstructions(settings.home, settings.cwd).text,
       cwd: settings.cwd,
@@ -335,6 +374,22 @@ export class Thread {
     };
   }
 
+  /**
+   * The MCP servers' states and what their tools cost each role's requests (for `/mcp` and
+   * `/status`); undefined when no server is configured. `wire`: the executor's wire format and
+   * how it encodes a tool (the CLI's `wireSerializer`), else hedge's canonical form is counted.
+   */
+  async mcpStatus(
+    wire: Pick<McpStatusOptions, "serialize" | "wire"> = {},
+  ): Promise<McpStatus | undefined> {
+    if (!this.mcp) return undefined;
+    return mcpStatus(this.mcp, {
+      ...wire,
+      contextWindow: this.settings.contextWindow,
+      model: this.settings.roles.executor.model,
+    });
+  }
+
   /** Inputs not delivered yet, in order. */
   pending(): PendingInput[] {
     return this.inputs.open(this.id);
@@ -362,6 +417,9 @@ export class Thread {
           this.emitNotice("web_search is not available in hedge; continuing without it");
       }
       if (plan.skipped) this.emitNotice(plan.skipped);
+      for (const notice of this.mcpNotices.splice(0)) this.emitNotice(notice);
+      await this.mcpTools.executor?.prepare(session.history());
+      await this.mcpTools.orchestrator?.prepare(session.history());
       this.turnCounter += 1;
       const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
       const context = await roleTurnContext(this.settings, {

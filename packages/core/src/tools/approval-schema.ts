@@ -30,6 +30,14 @@ export const approvalRequestSchema = z.discriminatedUnion("kind", [
     changes: z.array(fileChangeSchema),
     reason: z.string(),
   }),
+  /** A tool of an MCP server (`approval_mode = "prompt"`, or the approval policy asks). */
+  z.object({
+    kind: z.literal("mcp_tool"),
+    server: z.string(),
+    tool: z.string(),
+    arguments: z.unknown(),
+    reason: z.string(),
+  }),
 ]);
 export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
 
