@@ -50,10 +50,21 @@ export function layoutApproval(request: ApprovalRequest, layout: ApprovalLayout)
     segment(layout.waiting > 0 ? ` (${layout.waiting} more waiting)` : "", "muted"),
   ];
   const question: StyledLine = [
-    segment(request.kind === "exec" ? "Run this command?" : "Apply these edits?", "strong"),
+    segment(
+      request.kind === "exec"
+        ? "Run this command?"
+        : request.kind === "mcp_tool"
+          ? "Call this MCP tool?"
+          : "Apply these edits?",
+      "strong",
+    ),
   ];
   const subject =
-    request.kind === "exec" ? commandRows(request.command, inner) : patchRows(request, inner);
+    request.kind === "exec"
+      ? commandRows(request.command, inner)
+      : request.kind === "mcp_tool"
+        ? mcpRows(request, inner)
+        : patchRows(request, inner);
   const details: StyledLine[][] = [];
   if (request.kind === "exec") {
     const sandbox = request.sandboxed ? "in the sandbox" : "outside the sandbox";
@@ -131,6 +142,19 @@ function commandRows(command: readonly string[], width: number): StyledLine[] {
   return [
     ...rows.slice(0, COMMAND_ROWS - 1),
     truncateStyled([...(rows[COMMAND_ROWS - 1] ?? []), segment(GLYPHS.ellipsis)], width),
+  ];
+}
+
+/** The server, the tool and its arguments (as JSON, cleaned of control characters, cut short). */
+function mcpRows(
+  request: Extract<ApprovalRequest, { kind: "mcp_tool" }>,
+  width: number,
+): StyledLine[] {
+  const name = `mcp__${cleanLine(request.server)}__${cleanLine(request.tool)}`;
+  const args = cleanLine(JSON.stringify(request.arguments) ?? "");
+  return [
+    ...wrapStyled([segment(name, "code")], width, { hard: true }).slice(0, 1),
+    ...wrapStyled([segment(args, "muted")], width, { hard: true }).slice(0, COMMAND_ROWS),
   ];
 }
 

@@ -1,9 +1,11 @@
 import type { AgentEvent, ApprovalRequest } from "@hedge/core";
 import { cleanLine } from "./sanitize.js";
 
-/** One line naming what an approval request is about: the command, or the patch's files. */
+/** One line naming what an approval request is about: the command, the MCP tool, or the patch's files. */
 export function describeApproval(request: ApprovalRequest): string {
   if (request.kind === "exec") return cleanLine(request.command.join(" "));
+  if (request.kind === "mcp_tool")
+    return `call ${cleanLine(request.server)}'s tool ${cleanLine(request.tool)}`;
   const paths = request.changes.map(({ path }) => cleanLine(path));
   if (paths.length <= 2) return `edit ${paths.join(", ")}`;
   return `edit ${paths.slice(0, 2).join(", ")} and ${paths.length - 2} more`;
