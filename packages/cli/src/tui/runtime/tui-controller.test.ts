@@ -30,4 +30,33 @@ describe("tui controller", () => {
     expect(toModelText(made.store.getState().composer)).toBe("");
     made.dispose();
   });
+
+  it("reads the profiles' headroom when the thread attaches and after each turn, for the status line", async () => {
+    let reads = 0;
+    const made = new TuiController({
+      initial: initialSessionState(),
+      runner: { quit: () => undefined },
+      frameMs: 1,
+      readUsage: () => {
+        reads += 1;
+        return Promise.resolve({ store: "sqlite", switch_below: 0.1, profiles: [] });
+      },
+    });
+    made.attach(new FakeThread());
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(made.getSnapshot().usage).toEqual({ store: "sqlite", switch_below: 0.1, profiles: [] });
+    made.applyThreadEvent({
+      type: "turn.completed",
+      usage: {
+        input_tokens: 1,
+        cached_input_tokens: 0,
+        cache_write_input_tokens: 0,
+        output_tokens: 1,
+        reasoning_output_tokens: 0,
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reads).toBe(2);
+    made.dispose();
+  });
 });
