@@ -28,8 +28,12 @@ const WAIT_FOR_FLAG: ScriptReply = {
 async function fixture(): Promise<ExecFixture> {
   const made = await execFixture();
   cleanups.push(() => made.cleanup());
-  // A command still waiting (an interrupted or killed turn's) ends once the flag exists.
-  cleanups.push(() => writeFileSync(join(made.repo.path, "go.flag"), ""));
+  // A command still waiting (a killed hedge's sandboxed child outlives it) ends once the flag
+  // exists: give it a few of its 50 ms polls before the repository goes.
+  cleanups.push(async () => {
+    writeFileSync(join(made.repo.path, "go.flag"), "");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
   return made;
 }
 
