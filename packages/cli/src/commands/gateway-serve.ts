@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { isIP } from "node:net";
 import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
@@ -16,6 +17,8 @@ export async function runGatewayServe(
   options: ServeOptions,
 ): Promise<void> {
   const { home, loaded } = commandContext(globals);
+  // A server parses the same schemas for every request: zod's compiled fast path pays off.
+  z.config({ jitless: false });
   const { config } = loaded;
   const host = options.host ?? config.gateway.host;
   const port = options.port === undefined ? config.gateway.port : parsePort(options.port);
