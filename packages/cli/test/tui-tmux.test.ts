@@ -28,15 +28,20 @@ const WAIT_FOR_FLAG: ScriptReply = {
 async function fixture(): Promise<ExecFixture> {
   const made = await execFixture();
   cleanups.push(() => made.cleanup());
-  // A command still waiting (an interrupted or killed turn's) ends once the flag exists.
-  cleanups.push(() => writeFileSync(join(made.repo.path, "go.flag"), ""));
+  // A command still waiting (a killed hedge's sandboxed child outlives it) ends once the flag
+  // exists: give it a few of its 50 ms polls before the repository goes.
+  cleanups.push(async () => {
+    writeFileSync(join(made.repo.path, "go.flag"), "");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
   return made;
 }
 
 /** hedge in a 100×30 pane; `ci`: the session's environment says CI=true (ink must not notice). */
 function openHedge(made: ExecFixture, args: string[] = [], ci = false): TmuxTerminal {
   const terminal = TmuxTerminal.start({
-    command: `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(HEDGE_BIN)} ${args.join(" ")}`,
+    // Under a shell that waits for it: a killed hedge is reaped at once (see `gone`).
+    command: `${JSON.stringify(process.execPath)} ${JSON.stringify(HEDGE_BIN)} ${args.join(" ")}; sleep 600`,
     cwd: made.repo.path,
     env: {
       PATH: process.env["PATH"],
@@ -65,9 +70,8 @@ function userTexts(made: ExecFixture): string[][] {
 const COMPOSER = /Ask hedge to do something/;
 
 /**
- * Resolves once process `pid` is gone and reaped. Its parent (the tmux server) must stay up until
- * then: a zombie handed to this machine's init may never be reaped, and a session lock would keep
- * seeing its pid alive.
+ * Resolves once process `pid` is gone and reaped (a zombie would keep a session lock's pid
+ * alive; one handed to this machine's init may never be reaped).
  */
 async function gone(pid: number): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -126,6 +130,7 @@ describe("hedge in a real terminal (tmux)", () => {
     const terminal = openHedge(made, [], true);
     await terminal.waitFor(COMPOSER);
     terminal.type("start the job");
+    await terminal.waitFor(/^› start the job/m);
     terminal.press("Enter");
     await terminal.waitFor(/go\.flag/);
     terminal.type("keep me for later");
@@ -149,12 +154,16 @@ describe("hedge in a real terminal (tmux)", () => {
     const first = openHedge(made);
     await first.waitFor(COMPOSER);
     first.type("first prompt");
+    await first.waitFor(/^› first prompt/m);
     first.press("Enter");
     await first.waitFor(/go\.flag/);
     first.type("after the crash");
     first.press("Tab");
     await first.waitFor(/Queued for the next turn[\s\S]*after the crash/);
-    const pid = first.pid();
+    // hedge runs under the pane's shell (not exec'd), which reaps it at once when it dies.
+    const pid = Number(
+      readFileSync(`/proc/${first.pid()}/task/${first.pid()}/children`, "utf8").trim(),
+    );
     process.kill(pid, "SIGKILL");
     await gone(pid);
     first.kill();

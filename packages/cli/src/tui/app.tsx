@@ -273,7 +273,15 @@ function Status({
       </Text>
     );
   return (
-    <StatusLine status={{ thread: snapshot.thread, running, now: snapshot.now }} width={width} />
+    <StatusLine
+      status={{
+        thread: snapshot.thread,
+        running,
+        now: snapshot.now,
+        ...(snapshot.usage ? { usage: snapshot.usage } : {}),
+      }}
+      width={width}
+    />
   );
 }
 

@@ -7,6 +7,7 @@ import {
   type Thread,
   type ThreadFlags,
 } from "@hedge/core";
+import type { UsageReportView } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
 import type { GlobalOptions } from "../context.js";
@@ -72,6 +73,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
   let slash: SlashHandler | undefined;
+  let readUsage: (() => Promise<UsageReportView>) | undefined;
   let shell: ReturnType<typeof createShellRunner> | undefined;
   const mentions = createMentionIndex(options.cwd);
   const controller = new TuiController({
@@ -84,6 +86,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     },
     clearScreen: () => process.stdout.write("\x1b[2J\x1b[3J\x1b[H"),
     onKeys: (receivedAt) => trace.key(receivedAt),
+    readUsage: () => readUsage?.() ?? Promise.reject(new Error("not connected")),
   });
   if (sessionPath) {
     const replay = readSessionReplay(sessionPath);
@@ -133,6 +136,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
       connection = await connectClient(config, home, options.gateway);
       const heldSecrets = await connection.secrets();
       const client = connection.client;
+      readUsage = () => client.usage();
       host = new ThreadHost({
         home,
         cwd: options.cwd,

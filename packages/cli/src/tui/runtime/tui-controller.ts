@@ -1,4 +1,5 @@
 import type { AgentEvent, ThreadState } from "@hedge/core";
+import type { UsageReportView } from "@hedge/model-spec";
 import { intentFor } from "../state/keymap.js";
 import { applyRoleEvent, EMPTY_ROLES, type RolesState } from "../state/role-activity.js";
 import type { Cell } from "../state/cells.js";
@@ -16,6 +17,8 @@ export interface TuiSnapshot {
   roles: RolesState;
   /** The thread's usage and routes (undefined until the thread exists). */
   thread: ThreadState | undefined;
+  /** The profiles' rate-limit headroom (undefined until read, or when unreadable). */
+  usage: UsageReportView | undefined;
   /** Epoch ms of this snapshot (elapsed times, countdowns). */
   now: number;
   /** Bumped by Ctrl+L: the transcript is printed again below a cleared screen. */
@@ -39,6 +42,8 @@ export interface TuiControllerOptions {
   onKeys?(receivedAt: number): void;
   /** Ctrl+L: clear the terminal before the transcript is printed again. */
   clearScreen?(): void;
+  /** Reads the profiles' headroom (at start and after each turn) for the status line. */
+  readUsage?(): Promise<UsageReportView>;
 }
 
 /**
@@ -58,6 +63,8 @@ export class TuiController {
   private readonly listeners = new Set<() => void>();
   private snapshot: TuiSnapshot;
   private threadState: ThreadState | undefined;
+  private usage: UsageReportView | undefined;
+  private readingUsage = false;
   private frameTimer: NodeJS.Timeout | undefined;
   private threadDirty = false;
   private epoch = 0;
@@ -99,6 +106,7 @@ export class TuiController {
     for (const effect of this.waiting.splice(0)) runner.execute(effect);
     this.threadDirty = true;
     this.publish();
+    this.refreshUsage();
     return runner;
   }
 
@@ -150,10 +158,28 @@ export class TuiController {
 
   /** A thread event for the transcript and the role panel (replayed ones too, on resume). */
   applyThreadEvent(event: AgentEvent): void {
+    if (event.type === "turn.completed" || event.type === "turn.failed") this.refreshUsage();
     this.transcript.apply(event, this.now());
     this.roles = applyRoleEvent(this.roles, event);
     this.threadDirty = true;
     this.scheduleFrame();
+  }
+
+  /** Reads the headroom again (one read at a time; a failed read leaves the last one shown). */
+  private refreshUsage(): void {
+    if (!this.options.readUsage || this.readingUsage) return;
+    this.readingUsage = true;
+    this.options.readUsage().then(
+      (usage) => {
+        this.readingUsage = false;
+        this.usage = usage;
+        this.threadDirty = true;
+        this.scheduleFrame();
+      },
+      () => {
+        this.readingUsage = false;
+      },
+    );
   }
 
   private scheduleFrame(): void {
@@ -206,6 +232,7 @@ export class TuiController {
       live: this.transcript.live(),
       roles: this.roles,
       thread: this.threadState,
+      usage: this.usage,
       now: this.now(),
       epoch: this.epoch,
       rolesExpanded: this.rolesExpanded,

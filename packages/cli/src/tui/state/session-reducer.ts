@@ -1,37 +1,35 @@
-import type { AgentEvent } from "@hedge/core";
+import { approvalIntent, noteIntent } from "./approval-intents.js";
 import {
   bufferFromText,
   concatBuffers,
-  cursorLine,
   edit,
   emptyBuffer,
   fromJson,
   insertMention,
-  insertPaste,
-  insertText,
   isBlank,
-  moveLine,
   removeBeforeCursor,
   toJson,
   toModelText,
-  type ComposerBuffer,
 } from "./composer-buffer.js";
-import { historyFrom, newer, older, remember } from "./input-history.js";
+import { historyFrom, remember } from "./input-history.js";
 import type { Intent } from "./keymap.js";
 import {
-  matchCommands,
-  parseSlash,
-  resolveSlash,
-  slashMessage,
-  slashQuery,
-} from "./slash-parse.js";
+  clamp,
+  composerOf,
+  draftEffect,
+  editBuffer,
+  historyOrMove,
+  interrupt,
+  isOpen,
+  noApprovals,
+  notice,
+  onThreadEvent,
+  withComposer,
+} from "./session-helpers.js";
+import { matchCommands, parseSlash, resolveSlash, slashMessage } from "./slash-parse.js";
 import {
-  APPROVAL_CHOICES,
   isBusy,
-  type ApprovalChoice,
   type Effect,
-  type Overlay,
-  type PendingView,
   type Reduction,
   type SessionEvent,
   type SessionState,
@@ -168,13 +166,6 @@ export function reduce(state: SessionState, event: SessionEvent): Reduction {
   }
 }
 
-const noApprovals = {
-  approvals: [],
-  approvalFocus: "panel",
-  approvalSelected: 0,
-  note: emptyBuffer,
-} as const;
-
 function onIntent(state: SessionState, intent: Intent, now: number): Reduction {
   if (state.exiting) return { state, effects: [] };
   switch (intent.type) {
@@ -202,81 +193,6 @@ function onIntent(state: SessionState, intent: Intent, now: number): Reduction {
   if (state.approvals.length > 0 && state.approvalFocus === "note")
     return noteIntent(state, intent);
   return composeIntent(state, intent);
-}
-
-function approvalIntent(state: SessionState, intent: Intent): Reduction {
-  switch (intent.type) {
-    case "answer":
-      return answer(state, intent.choice);
-    case "submit":
-      return answer(state, APPROVAL_CHOICES[state.approvalSelected] ?? "deny");
-    case "up":
-    case "down": {
-      const step = intent.type === "up" ? -1 : 1;
-      const selected = clamp(state.approvalSelected + step, APPROVAL_CHOICES.length);
-      return { state: { ...state, approvalSelected: selected }, effects: [] };
-    }
-    case "interrupt":
-      return interrupt(state);
-    default:
-      return { state, effects: [] };
-  }
-}
-
-function answer(state: SessionState, choice: ApprovalChoice): Reduction {
-  const shown = state.approvals[0];
-  if (!shown) return { state, effects: [] };
-  if (choice === "deny_with_note")
-    return { state: { ...state, approvalFocus: "note", note: emptyBuffer }, effects: [] };
-  return {
-    state: {
-      ...state,
-      approvals: state.approvals.slice(1),
-      approvalFocus: "panel",
-      approvalSelected: 0,
-    },
-    effects: [{ type: "answerApproval", requestId: shown.requestId, answer: { type: choice } }],
-  };
-}
-
-function noteIntent(state: SessionState, intent: Intent): Reduction {
-  const shown = state.approvals[0];
-  switch (intent.type) {
-    case "submit":
-      if (!shown) return { state, effects: [] };
-      return {
-        state: { ...state, ...noApprovals, approvals: state.approvals.slice(1) },
-        effects: [
-          {
-            type: "answerApproval",
-            requestId: shown.requestId,
-            answer: { type: "deny_with_note", note: toModelText(state.note) },
-          },
-        ],
-      };
-    case "interrupt":
-      return { state: { ...state, approvalFocus: "panel", note: emptyBuffer }, effects: [] };
-    default: {
-      const note = editBuffer(state.note, intent);
-      return { state: note ? { ...state, note } : state, effects: [] };
-    }
-  }
-}
-
-/** The composer's edits (typing, pasting, moving): undefined when `intent` is not one. */
-function editBuffer(buffer: ComposerBuffer, intent: Intent): ComposerBuffer | undefined {
-  switch (intent.type) {
-    case "insert":
-      return insertText(buffer, intent.text);
-    case "paste":
-      return insertPaste(buffer, intent.text);
-    case "newline":
-      return insertText(buffer, "\n");
-    case "edit":
-      return edit(buffer, intent.command);
-    default:
-      return undefined;
-  }
 }
 
 function composeIntent(state: SessionState, intent: Intent): Reduction {
@@ -407,13 +323,6 @@ function submit(state: SessionState, how: "submit" | "queue"): Reduction {
   };
 }
 
-function interrupt(state: SessionState): Reduction {
-  return {
-    state: { ...state, phase: "interrupting", approvalFocus: "panel", note: emptyBuffer },
-    effects: [{ type: "interrupt" }],
-  };
-}
-
 function scroll(state: SessionState, by: Extract<Intent, { type: "scroll" }>["by"]): SessionState {
   const pager = state.pager;
   if (!pager) return state;
@@ -460,121 +369,4 @@ function ctrlC(state: SessionState, now: number): Reduction {
 
 function quit(state: SessionState): Reduction {
   return { state: { ...state, exiting: true }, effects: [...draftEffect(state), { type: "quit" }] };
-}
-
-function historyOrMove(state: SessionState, direction: "up" | "down"): Reduction {
-  const { line, lines } = cursorLine(state.composer);
-  const atEdge = direction === "up" ? line === 0 : line === lines - 1;
-  if (!atEdge) return withComposer(state, moveLine(state.composer, direction === "up" ? -1 : 1));
-  const recalled = (direction === "up" ? older : newer)(state.history, state.composer);
-  if (!recalled) return { state, effects: [] };
-  return withComposer({ ...state, history: recalled.history }, recalled.composer);
-}
-
-/** The composer changed: the popup follows the text, the draft is saved (debounced by the runner). */
-function withComposer(state: SessionState, composer: ComposerBuffer): Reduction {
-  const changed = composer.text !== state.composer.text;
-  const dismissedAt = changed ? null : state.dismissedAt;
-  const { overlay, effects } = popupFor(state.overlay, composer, dismissedAt);
-  const next: SessionState = {
-    ...state,
-    composer,
-    overlay,
-    dismissedAt,
-    notice: changed && state.notice?.tone !== "error" ? null : state.notice,
-  };
-  return { state: next, effects: changed ? [...effects, ...draftEffect(next)] : effects };
-}
-
-function popupFor(
-  previous: Overlay,
-  composer: ComposerBuffer,
-  dismissedAt: string | null,
-): { overlay: Overlay; effects: Effect[] } {
-  if (dismissedAt === composer.text) return { overlay: { type: "none" }, effects: [] };
-  const slash = slashQuery(composer.text, composer.cursor);
-  if (slash !== undefined) {
-    const selected = previous.type === "slash" && previous.query === slash ? previous.selected : 0;
-    return { overlay: { type: "slash", query: slash, selected }, effects: [] };
-  }
-  const mention = mentionQuery(composer);
-  if (mention === undefined) return { overlay: { type: "none" }, effects: [] };
-  if (previous.type === "mention" && previous.query === mention)
-    return { overlay: previous, effects: [] };
-  return {
-    overlay: { type: "mention", query: mention, selected: 0, results: undefined },
-    effects: [{ type: "searchFiles", query: mention }],
-  };
-}
-
-/** The `@word` being typed at the cursor (not an existing mention), or undefined. */
-export function mentionQuery(composer: ComposerBuffer): string | undefined {
-  const { text, cursor } = composer;
-  if (/^\S/.test(text.slice(cursor))) return undefined;
-  if (composer.atoms.some((atom) => atom.end === cursor)) return undefined;
-  const match = /(?:^|\s)@([^\s@]*)$/.exec(text.slice(0, cursor));
-  return match ? (match[1] ?? "") : undefined;
-}
-
-function draftEffect(state: SessionState): Effect[] {
-  return [
-    {
-      type: "saveDraft",
-      composer: isBlank(state.composer) ? undefined : toJson(state.composer),
-      restoredIds: state.restoredIds,
-    },
-  ];
-}
-
-function onThreadEvent(state: SessionState, event: AgentEvent): SessionState {
-  switch (event.type) {
-    case "turn.started":
-      return state.phase === "starting" ? { ...state, phase: "running" } : state;
-    case "input.delivered": {
-      const ids = new Set(event.ids);
-      return { ...state, pending: state.pending.filter(({ id }) => !ids.has(id)) };
-    }
-    case "input.deferred": {
-      const ids = new Set(event.ids);
-      return {
-        ...state,
-        pending: state.pending.map((input) =>
-          ids.has(input.id) ? { ...input, state: "queued", deferred: true } : input,
-        ),
-      };
-    }
-    case "approval.requested":
-      if (state.approvals.some(({ requestId }) => requestId === event.request_id)) return state;
-      return {
-        ...state,
-        approvals: [...state.approvals, { requestId: event.request_id, request: event.request }],
-        ...(state.approvals.length === 0 ? { approvalFocus: "panel", approvalSelected: 0 } : {}),
-      };
-    case "approval.resolved": {
-      const shownWasIt = state.approvals[0]?.requestId === event.request_id;
-      const approvals = state.approvals.filter(({ requestId }) => requestId !== event.request_id);
-      if (approvals.length === state.approvals.length) return state;
-      return shownWasIt
-        ? { ...state, approvals, approvalFocus: "panel", approvalSelected: 0, note: emptyBuffer }
-        : { ...state, approvals };
-    }
-    default:
-      return state;
-  }
-}
-
-function notice(state: SessionState, text: string, tone: "info" | "warning" | "error"): Reduction {
-  return { state: { ...state, notice: { text, tone } }, effects: [] };
-}
-
-function composerOf(input: PendingView): ComposerBuffer {
-  return fromJson(input.composer, input.text);
-}
-
-function isOpen(input: PendingView): boolean {
-  return input.state === "pending_steer" || input.state === "queued";
-}
-
-function clamp(value: number, count: number): number {
-  return Math.max(0, Math.min(count - 1, value));
 }

@@ -6,6 +6,7 @@ import {
   type PendingInput,
   type RunInput,
   type StartedRun,
+  type ThreadState,
 } from "@hedge/core";
 import type { ThreadPort } from "../runtime/effect-runner.js";
 
@@ -135,6 +136,25 @@ export class FakeThread implements ThreadPort {
 
   pending(): PendingInput[] {
     return this.store.open(this.id);
+  }
+
+  state(): ThreadState {
+    const role = {
+      model: "lab/coder",
+      profiles: [],
+      route: undefined,
+    } as unknown as ThreadState["roles"]["executor"];
+    return {
+      sessionId: this.id,
+      running: this.busy,
+      usage: zeroUsage,
+      costUsd: null,
+      contextUsedPct: null,
+      contextWindow: 200_000,
+      roles: { orchestrator: role, executor: role, qa: role },
+      contextRole: "executor",
+      pending: this.pending(),
+    };
   }
 
   // The test's controls, in the order a real turn goes.
