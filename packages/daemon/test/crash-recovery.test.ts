@@ -124,7 +124,9 @@ describe("after a crash (kill -9 of the daemon)", () => {
 
   it("a one-time slot missed while down runs once at start under --missed once, never under skip", async () => {
     home = await makeHome();
-    const when = new Date(Date.now() + 1500).toISOString();
+    // Far enough ahead that `loop add` on a loaded machine still sees it in the future.
+    const whenMs = Date.now() + 6000;
+    const when = new Date(whenMs).toISOString();
     await home.hedge(["loop", "add", "late", "--at", when, "--agent", "command", "--", "true"]);
     await home.hedge([
       "loop",
@@ -139,7 +141,8 @@ describe("after a crash (kill -9 of the daemon)", () => {
       "--",
       "true",
     ]);
-    await sleep(4500); // both slots pass with no daemon
+    // Both slots pass with no daemon, by more than the on-time grace.
+    await sleep(Math.max(0, whenMs + 3000 - Date.now()));
     await home.startDaemon();
     const late = await waitFor("the catch-up", () =>
       home.runs("late").find((run) => run.status === "succeeded"),
