@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -181,4 +181,22 @@ export function groupMembers(pgid: number): number[] {
     }
   }
   return found;
+}
+
+/** Makes `dir` a git repository with its current files committed (user config given inline). */
+export function initRepo(dir: string, options: { branch?: string } = {}): void {
+  const git = (...args: string[]): void => {
+    execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+  };
+  git("init", "-q", ...(options.branch ? ["-b", options.branch] : []));
+  commitAll(dir, "init");
+}
+
+/** Commits everything in `dir`. */
+export function commitAll(dir: string, message: string): void {
+  execFileSync("git", ["add", "."], { cwd: dir, stdio: "ignore" });
+  execFileSync("git", ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", message], {
+    cwd: dir,
+    stdio: "ignore",
+  });
 }
