@@ -94,17 +94,24 @@ describe("overlap and the global cap", () => {
         "command",
         "--",
         "sleep",
-        "1",
+        "3",
       ]);
     }
     await home.startDaemon();
     for (const name of ["a", "b", "c"]) await home.hedge(["loop", "run", name]);
+    // While one runs, the others wait, and `loop runs` shows them waiting.
+    await waitFor("a run waiting behind the cap", () => {
+      const runs = home.runs();
+      return (
+        runs.some((run) => run.status === "queued") && runs.some((run) => run.status === "running")
+      );
+    });
     const listed = await home.hedge(["loop", "runs", "--json"]);
     expect((JSON.parse(listed.stdout) as Run[]).some((run) => run.status === "queued")).toBe(true);
     await waitFor(
       "all three",
       () => home.runs().filter((run) => run.status === "succeeded").length === 3,
-      30_000,
+      60_000,
     );
     expect(peakConcurrency(home.runs())).toBe(1);
   });
