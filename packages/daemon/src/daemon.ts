@@ -150,7 +150,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       case "daemon.status":
         return status();
       case "daemon.stop":
-        setImmediate(() => void stop("stopped by hedge daemon stop"));
+        setImmediate(() => void stop("daemon stopped"));
         return { stopping: true };
       case "loops.changed":
         triggers.sync(ledger.activeLoops());

@@ -153,4 +153,32 @@ describe("after a crash (kill -9 of the daemon)", () => {
     expect(dropped).toEqual(expect.objectContaining({ status: "skipped", reason: "missed" }));
     expect(home.runs("late")).toHaveLength(1);
   });
+
+  it("hedge daemon stop interrupts a running run with the reason, and ends its group", async () => {
+    home = await makeHome();
+    await home.hedge([
+      "loop",
+      "add",
+      "long",
+      "--every",
+      "1h",
+      "--agent",
+      "command",
+      "--",
+      "/bin/sh",
+      "-c",
+      "sleep 300 & sleep 300",
+    ]);
+    await home.startDaemon();
+    await home.hedge(["loop", "run", "long"]);
+    const running = await waitFor("the run", () =>
+      home.runs("long").find((run) => run.status === "running" && run.pgid !== null),
+    );
+    const stopped = await home.hedge(["daemon", "stop"]);
+    expect(stopped.stdout).toContain("hedge daemon stopped");
+    expect(home.runs("long")[0]).toEqual(
+      expect.objectContaining({ status: "interrupted", reason: "daemon stopped" }),
+    );
+    expect(groupMembers(running.pgid!)).toEqual([]);
+  });
 });

@@ -193,4 +193,31 @@ describe("no surprise runs (#79754, #88408)", () => {
     await home.startDaemon();
     await waitFor("a run", () => home.runs("later").some((run) => run.status === "succeeded"));
   });
+
+  it("a loop past --expires is paused, and says so", async () => {
+    home = await makeHome();
+    const expires = new Date(Date.now() + 4000).toISOString();
+    const added = await home.hedge([
+      "loop",
+      "add",
+      "brief",
+      "--every",
+      "1s",
+      "--expires",
+      expires,
+      "--agent",
+      "command",
+      "--",
+      "true",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    await home.startDaemon();
+    await waitFor(
+      "the loop to pause",
+      async () => (await home.hedge(["loop", "list"])).stdout.includes("paused"),
+      30_000,
+    );
+    const runs = home.runs("brief");
+    expect(runs.every((run) => run.scheduledFor <= Date.parse(expires))).toBe(true);
+  });
 });
