@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -132,14 +132,21 @@ export async function makeHome(config = ""): Promise<Home> {
       }
     },
     async cleanup() {
+      // A graceful stop ends the runs' process groups; SIGKILL only if it does not exit.
       for (const daemon of daemons) {
-        if (daemon.child.exitCode === null && daemon.child.signalCode === null) {
+        if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) continue;
+        daemon.child.kill("SIGTERM");
+        const exited = await Promise.race([
+          daemon.exited.then(() => true),
+          sleep(15_000).then(() => false),
+        ]);
+        if (!exited) {
           daemon.child.kill("SIGKILL");
           await daemon.exited;
         }
       }
-      // Whatever a killed daemon's runs left (the tests that kill -9 check these themselves).
-      for (const pid of processesUnder(work)) {
+      // Whatever a killed daemon's runs left: processes working in this test's directories.
+      for (const pid of processesIn([work, home])) {
         try {
           process.kill(pid, "SIGKILL");
         } catch {
@@ -152,14 +159,14 @@ export async function makeHome(config = ""): Promise<Home> {
   };
 }
 
-/** Processes whose command line mentions `marker` (a run's unique argument). */
-export function processesUnder(marker: string): number[] {
+/** Processes whose working directory is inside one of `dirs` (a run's cwd is its loop's). */
+export function processesIn(dirs: readonly string[]): number[] {
   const found: number[] = [];
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (cmdline.includes(marker) && Number(entry) !== process.pid) found.push(Number(entry));
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (dirs.some((dir) => cwd === dir || cwd.startsWith(`${dir}/`))) found.push(Number(entry));
     } catch {
       continue;
     }
