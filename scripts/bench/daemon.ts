@@ -169,7 +169,7 @@ async function steady(): Promise<Outcome> {
   const outcome = evaluate(state, endAt, rss, endAt - started, (runs, slot) =>
     runs.some((run) => run.scheduledFor === slot),
   );
-  rmSync(state.home, { recursive: true, force: true });
+  if (!process.env["BENCH_KEEP"]) rmSync(state.home, { recursive: true, force: true });
   return outcome;
 }
 
@@ -213,7 +213,7 @@ async function withKills(): Promise<Outcome & { kills: number }> {
   await sleep(1500);
   await stopDaemon(child);
   const outcome = evaluate(state, endAt, rss, endAt - started, accountedByPolicy);
-  rmSync(state.home, { recursive: true, force: true });
+  if (!process.env["BENCH_KEEP"]) rmSync(state.home, { recursive: true, force: true });
   return { ...outcome, kills };
 }
 

@@ -47,6 +47,10 @@ export interface DaemonHandle {
 }
 
 const TICK_CAP_MS = 1000;
+/** The shortest time between two passes of the loop. */
+const MIN_PASS_MS = 20;
+
+const sleepMs = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The home holds keys and the socket: it must be ours alone. */
 function secureHome(home: string): void {
@@ -73,6 +77,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const ledger = new SqliteLedger(ledgerPath(home));
 
   let wake: (() => void) | null = null;
+  let running = true;
+  let loopsChanged = true;
   const nudge = (): void => wake?.();
   const executor = new RunExecutor({
     ledger,
@@ -144,10 +150,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       case "daemon.status":
         return status();
       case "daemon.stop":
-        setImmediate(() => void stop("stopped by hedge daemon stop"));
+        setImmediate(() => void stop("daemon stopped"));
         return { stopping: true };
       case "loops.changed":
         triggers.sync(ledger.activeLoops());
+        loopsChanged = true;
         nudge();
         return { ok: true };
       case "loop.run": {
@@ -203,27 +210,36 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   );
   triggers.sync(ledger.activeLoops());
 
-  // The tick: wake at the next slot (at most 1 s away) or when nudged.
-  let running = true;
+  // The loop: materialise slots when one is due (at most 1 s apart, or when loops changed), and
+  // dispatch after every wake. Wakes (run ends, socket commands) are coalesced: one pass per
+  // MIN_PASS_MS at most, so a burst of run ends is one dispatch, not one each.
   const mainLoop = (async () => {
+    let nextTickAt = 0;
     while (running) {
-      const now = Date.now();
-      let next: number | null = null;
+      const started = Date.now();
       try {
-        next = scheduler.tick(now);
+        if (loopsChanged || started >= nextTickAt) {
+          loopsChanged = false;
+          const next = scheduler.tick(started);
+          nextTickAt = Math.min(started + TICK_CAP_MS, next ?? Infinity);
+        }
         scheduler.dispatch(Date.now());
       } catch (error) {
         log(`tick failed: ${(error as Error).message}`);
       }
-      const delay = Math.max(10, Math.min(TICK_CAP_MS, (next ?? Infinity) - Date.now()));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
+      const spent = Date.now() - started;
+      await sleepMs(Math.max(MIN_PASS_MS - spent, 0));
+      const delay = Math.max(0, nextTickAt - Date.now());
+      if (delay > 0 && running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
     }
   })();
   const heartbeat = setInterval(() => {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { socketPath } from "../src/ipc/paths.js";
-import { makeHome, waitFor, type Home } from "./harness.js";
+import { initRepo, makeHome, waitFor, type Home } from "./harness.js";
 
 let home: Home;
 afterEach(async () => home?.cleanup());
@@ -136,11 +136,9 @@ describe("a hostile repository as a loop's cwd", () => {
       const git = (...args: string[]): void => {
         execFileSync("git", args, { cwd: repo, stdio: "ignore" });
       };
-      git("init", "-q");
       writeFileSync(join(repo, "a.txt"), "a\n");
       writeFileSync(join(repo, ".gitattributes"), "*.txt diff=evil\n");
-      git("-c", "user.email=t@e", "-c", "user.name=t", "add", ".");
-      git("-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "init");
+      initRepo(repo);
       const evil = join(repo, "evil.sh");
       writeFileSync(evil, `#!/bin/sh\necho "$0 $*" >> ${pwned}\n`, { mode: 0o755 });
       for (const hook of ["post-checkout", "post-commit", "pre-commit", "reference-transaction"]) {

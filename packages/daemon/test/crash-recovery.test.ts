@@ -124,8 +124,9 @@ describe("after a crash (kill -9 of the daemon)", () => {
 
   it("a one-time slot missed while down runs once at start under --missed once, never under skip", async () => {
     home = await makeHome();
-    // Far enough ahead that both `loop add` processes finish before it, on a loaded machine too.
-    const when = new Date(Date.now() + 5000).toISOString();
+    // Far enough ahead that `loop add` on a loaded machine still sees it in the future.
+    const whenMs = Date.now() + 6000;
+    const when = new Date(whenMs).toISOString();
     await home.hedge(["loop", "add", "late", "--at", when, "--agent", "command", "--", "true"]);
     await home.hedge([
       "loop",
@@ -140,7 +141,8 @@ describe("after a crash (kill -9 of the daemon)", () => {
       "--",
       "true",
     ]);
-    await sleep(Math.max(0, Date.parse(when) + 1000 - Date.now())); // both slots pass, no daemon
+    // Both slots pass with no daemon, by more than the on-time grace.
+    await sleep(Math.max(0, whenMs + 3000 - Date.now()));
     await home.startDaemon();
     const late = await waitFor("the catch-up", () =>
       home.runs("late").find((run) => run.status === "succeeded"),
@@ -150,5 +152,33 @@ describe("after a crash (kill -9 of the daemon)", () => {
     const dropped = await waitFor("the skipped slot", () => home.runs("dropped")[0]);
     expect(dropped).toEqual(expect.objectContaining({ status: "skipped", reason: "missed" }));
     expect(home.runs("late")).toHaveLength(1);
+  });
+
+  it("hedge daemon stop interrupts a running run with the reason, and ends its group", async () => {
+    home = await makeHome();
+    await home.hedge([
+      "loop",
+      "add",
+      "long",
+      "--every",
+      "1h",
+      "--agent",
+      "command",
+      "--",
+      "/bin/sh",
+      "-c",
+      "sleep 300 & sleep 300",
+    ]);
+    await home.startDaemon();
+    await home.hedge(["loop", "run", "long"]);
+    const running = await waitFor("the run", () =>
+      home.runs("long").find((run) => run.status === "running" && run.pgid !== null),
+    );
+    const stopped = await home.hedge(["daemon", "stop"]);
+    expect(stopped.stdout).toContain("hedge daemon stopped");
+    expect(home.runs("long")[0]).toEqual(
+      expect.objectContaining({ status: "interrupted", reason: "daemon stopped" }),
+    );
+    expect(groupMembers(running.pgid!)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -132,14 +132,21 @@ export async function makeHome(config = ""): Promise<Home> {
       }
     },
     async cleanup() {
+      // A graceful stop ends the runs' process groups; SIGKILL only if it does not exit.
       for (const daemon of daemons) {
-        if (daemon.child.exitCode === null && daemon.child.signalCode === null) {
+        if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) continue;
+        daemon.child.kill("SIGTERM");
+        const exited = await Promise.race([
+          daemon.exited.then(() => true),
+          sleep(15_000).then(() => false),
+        ]);
+        if (!exited) {
           daemon.child.kill("SIGKILL");
           await daemon.exited;
         }
       }
-      // Whatever a killed daemon's runs left (the tests that kill -9 check these themselves).
-      for (const pid of processesUnder(work)) {
+      // Whatever a killed daemon's runs left: processes working in this test's directories.
+      for (const pid of processesIn([work, home])) {
         try {
           process.kill(pid, "SIGKILL");
         } catch {
@@ -152,14 +159,14 @@ export async function makeHome(config = ""): Promise<Home> {
   };
 }
 
-/** Processes whose command line mentions `marker` (a run's unique argument). */
-export function processesUnder(marker: string): number[] {
+/** Processes whose working directory is inside one of `dirs` (a run's cwd is its loop's). */
+export function processesIn(dirs: readonly string[]): number[] {
   const found: number[] = [];
   for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (cmdline.includes(marker) && Number(entry) !== process.pid) found.push(Number(entry));
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (dirs.some((dir) => cwd === dir || cwd.startsWith(`${dir}/`))) found.push(Number(entry));
     } catch {
       continue;
     }
@@ -181,4 +188,22 @@ export function groupMembers(pgid: number): number[] {
     }
   }
   return found;
+}
+
+/** Makes `dir` a git repository with its current files committed (user config given inline). */
+export function initRepo(dir: string, options: { branch?: string } = {}): void {
+  const git = (...args: string[]): void => {
+    execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+  };
+  git("init", "-q", ...(options.branch ? ["-b", options.branch] : []));
+  commitAll(dir, "init");
+}
+
+/** Commits everything in `dir`. */
+export function commitAll(dir: string, message: string): void {
+  execFileSync("git", ["add", "."], { cwd: dir, stdio: "ignore" });
+  execFileSync("git", ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", message], {
+    cwd: dir,
+    stdio: "ignore",
+  });
 }

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startScriptedUpstream, type ScriptedUpstream } from "@hedge/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeHome, waitFor, type Home } from "./harness.js";
+import { initRepo, makeHome, waitFor, type Home } from "./harness.js";
 
 let home: Home;
 let upstream: ScriptedUpstream;
@@ -43,11 +42,7 @@ async function setup(extraConfig = ""): Promise<string> {
     'import { add } from "./src/math.js";\nif (add(2, 3) !== 5) process.exit(1);\n',
   );
   writeFileSync(join(repo, "package.json"), '{ "type": "module" }\n');
-  execFileSync("git", ["init", "-q"], { cwd: repo });
-  execFileSync("git", ["add", "."], { cwd: repo });
-  execFileSync("git", ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "init"], {
-    cwd: repo,
-  });
+  initRepo(repo);
   return repo;
 }
 

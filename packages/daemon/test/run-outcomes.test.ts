@@ -1,20 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { groupMembers, makeHome, waitFor, type Home } from "./harness.js";
+import { groupMembers, initRepo, makeHome, waitFor, type Home } from "./harness.js";
 
 let home: Home;
 beforeAll(async () => {
   home = await makeHome();
-  execFileSync("git", ["init", "-q"], { cwd: home.work });
   writeFileSync(join(home.work, "a.txt"), "a\n");
-  execFileSync("git", ["-c", "user.email=t@e", "-c", "user.name=t", "add", "."], {
-    cwd: home.work,
-  });
-  execFileSync("git", ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "init"], {
-    cwd: home.work,
-  });
+  initRepo(home.work);
   await home.startDaemon();
 });
 afterAll(async () => home?.cleanup());

@@ -94,17 +94,24 @@ describe("overlap and the global cap", () => {
         "command",
         "--",
         "sleep",
-        "1",
+        "3",
       ]);
     }
     await home.startDaemon();
     for (const name of ["a", "b", "c"]) await home.hedge(["loop", "run", name]);
+    // While one runs, the others wait, and `loop runs` shows them waiting.
+    await waitFor("a run waiting behind the cap", () => {
+      const runs = home.runs();
+      return (
+        runs.some((run) => run.status === "queued") && runs.some((run) => run.status === "running")
+      );
+    });
     const listed = await home.hedge(["loop", "runs", "--json"]);
     expect((JSON.parse(listed.stdout) as Run[]).some((run) => run.status === "queued")).toBe(true);
     await waitFor(
       "all three",
       () => home.runs().filter((run) => run.status === "succeeded").length === 3,
-      30_000,
+      60_000,
     );
     expect(peakConcurrency(home.runs())).toBe(1);
   });
@@ -185,5 +192,32 @@ describe("no surprise runs (#79754, #88408)", () => {
     expect(added.stderr).toContain("hedge daemon is not running");
     await home.startDaemon();
     await waitFor("a run", () => home.runs("later").some((run) => run.status === "succeeded"));
+  });
+
+  it("a loop past --expires is paused, and says so", async () => {
+    home = await makeHome();
+    const expires = new Date(Date.now() + 4000).toISOString();
+    const added = await home.hedge([
+      "loop",
+      "add",
+      "brief",
+      "--every",
+      "1s",
+      "--expires",
+      expires,
+      "--agent",
+      "command",
+      "--",
+      "true",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    await home.startDaemon();
+    await waitFor(
+      "the loop to pause",
+      async () => (await home.hedge(["loop", "list"])).stdout.includes("paused"),
+      30_000,
+    );
+    const runs = home.runs("brief");
+    expect(runs.every((run) => run.scheduledFor <= Date.parse(expires))).toBe(true);
   });
 });

@@ -2,18 +2,18 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { HEDGE_BIN, makeHome, waitFor, type Home } from "./harness.js";
+import { HEDGE_BIN, commitAll, initRepo, makeHome, waitFor, type Home } from "./harness.js";
 
 let home: Home;
 afterEach(async () => home?.cleanup());
 
 function commit(cwd: string, file: string): void {
-  writeFileSync(join(cwd, file), `${file}\n`);
-  execFileSync("git", ["add", "."], { cwd, stdio: "ignore" });
-  execFileSync("git", ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", file], {
-    cwd,
-    stdio: "ignore",
-  });
+  writeFileSync(
+    join(cwd, file),
+    `${file}
+`,
+  );
+  commitAll(cwd, file);
 }
 
 describe("triggers", () => {
@@ -53,8 +53,8 @@ describe("triggers", () => {
 
   it("--on-commit: a new commit on the branch runs once; starting the daemon is not a commit", async () => {
     home = await makeHome();
-    execFileSync("git", ["init", "-q", "-b", "trunk"], { cwd: home.work });
-    commit(home.work, "a");
+    writeFileSync(join(home.work, "a"), "a\n");
+    initRepo(home.work, { branch: "trunk" });
     const added = await home.hedge([
       "loop",
       "add",

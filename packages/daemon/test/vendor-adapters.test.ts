@@ -1,10 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startScriptedUpstream, type ScriptedUpstream } from "@hedge/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeHome, waitFor, type Home } from "./harness.js";
+import { initRepo, makeHome, waitFor, type Home } from "./harness.js";
 
 /** The real vendor CLIs, devDependencies of @hedge/cli. */
 const VENDOR_BIN = fileURLToPath(new URL("../../cli/node_modules/.bin", import.meta.url));
@@ -23,11 +22,7 @@ async function setup(): Promise<string> {
   const repo = join(home.work, "repo");
   mkdirSync(repo);
   writeFileSync(join(repo, "a.txt"), "a\n");
-  execFileSync("git", ["init", "-q"], { cwd: repo });
-  execFileSync("git", ["add", "."], { cwd: repo });
-  execFileSync("git", ["-c", "user.email=t@e", "-c", "user.name=t", "commit", "-qm", "init"], {
-    cwd: repo,
-  });
+  initRepo(repo);
   return repo;
 }
 

@@ -113,7 +113,8 @@ export class RunExecutor {
     const logPath = runLogPath(deps.home, loop.id, run.id);
     const runDir = join(deps.home, "runs", run.id);
     mkdirSync(join(deps.home, "logs", "loops", loop.id), { recursive: true, mode: 0o700 });
-    mkdirSync(runDir, { recursive: true, mode: 0o700 });
+    // Agents get a private directory for run-scoped files; a command needs none.
+    if (loop.adapter !== "command") mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const logFd = openSync(logPath, "a", 0o600);
     deps.ledger.setLogPath(run.id, logPath);
     const note = (text: string): void => {
@@ -241,7 +242,7 @@ export class RunExecutor {
     } finally {
       closeSync(logFd);
       // Run-scoped files (settings, last message) are for the run only.
-      rmSync(runDir, { recursive: true, force: true });
+      if (loop.adapter !== "command") rmSync(runDir, { recursive: true, force: true });
     }
   }
 

@@ -1,9 +1,18 @@
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { git } from "@hedge/core";
+
+/** Whether `dir` or a parent holds `.git`: outside a repository no git process is started. */
+function insideRepository(dir: string): boolean {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(join(current, ".git"))) return true;
+    if (dirname(current) === current) return false;
+  }
+}
 
 /** The commit a run starts from, or null outside a git repository (no diff stat then). */
 export async function headCommit(cwd: string): Promise<string | null> {
+  if (!insideRepository(cwd)) return null;
   try {
     return (await git(cwd, ["rev-parse", "--verify", "HEAD"])).stdout.trim() || null;
   } catch {

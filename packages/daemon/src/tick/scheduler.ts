@@ -22,12 +22,17 @@ export interface SchedulerDeps {
  * then dispatches queued rows (overlap, the global cap, jitter).
  */
 export class Scheduler {
+  /** Active loops as of the last tick: dispatch runs after every run end and must stay cheap. */
+  private loops = new Map<string, Loop>();
+
   constructor(private readonly deps: SchedulerDeps) {}
 
   /** Materialises every active loop's due slots; returns when the next slot falls. */
   tick(now: number): number | null {
     let next: number | null = null;
-    for (const loop of this.deps.ledger.activeLoops()) {
+    const active = this.deps.ledger.activeLoops();
+    this.loops = new Map(active.map((loop) => [loop.id, loop]));
+    for (const loop of active) {
       if (loop.expiresAtMs !== null && loop.expiresAtMs <= now) {
         this.deps.ledger.setState(loop.id, "paused", now);
         this.deps.log(`loop ${loop.name} expired and is paused`);
@@ -65,14 +70,13 @@ export class Scheduler {
   /** Starts what may start now; skips what the overlap policy refuses. */
   dispatch(now: number): void {
     const { ledger } = this.deps;
-    const loops = new Map(
-      ledger.listLoops({ includeRemoved: true }).map((loop) => [loop.id, loop]),
-    );
-    const busy = new Set(ledger.runningRuns().map((run) => run.loopId));
-    let running = ledger.runningRuns().length;
+    const runningNow = ledger.runningRuns();
+    const busy = new Set(runningNow.map((run) => run.loopId));
+    let running = runningNow.length;
     const waiting = new Set<string>();
     for (const run of ledger.queuedRuns()) {
-      const loop = loops.get(run.loopId);
+      // A paused loop's manual or hook run still runs; a removed loop's runs do not.
+      const loop = this.loops.get(run.loopId) ?? ledger.findLoop(run.loopId);
       if (!loop || loop.state === "removed") {
         ledger.skipQueued(run.id, "removed", now);
         continue;
