@@ -188,7 +188,16 @@ describe("gateway replicas on one redis-server behave as one gateway", () => {
       "first",
     ]);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    for (const gateway of [gateways[0], gateways[2]] as GatewayProcess[])
+    // The machine that created it still has it in its key file: refused there too.
+    for (const gateway of gateways) expect((await ask(gateway.url, "lab/m", key)).status).toBe(401);
+    // Redis goes away: every replica keeps the keys it last loaded (the first key is in the
+    // first machine's file only, the others know it from Redis): neither open nor locked.
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    for (const gateway of gateways) {
+      expect(await ask(gateway.url, "lab/m", first.stdout.trim())).toEqual({ status: 200 });
+      expect((await ask(gateway.url, "lab/m")).status).toBe(401);
       expect((await ask(gateway.url, "lab/m", key)).status).toBe(401);
+    }
   });
 });

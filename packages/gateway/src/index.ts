@@ -78,7 +78,13 @@ export { MemoryStore } from "./store/memory-store.js";
 export type { GatewayObserver, RequestRecord } from "./engine/observer.js";
 export { createGatewayServer, type GatewayServerOptions } from "./server/http-server.js";
 export { GatewayKeyStore, type GatewayKeyRecord } from "./server/gateway-keys.js";
-export { SharedKeyRing, publishKey, sharedKeyRecords, unpublishKey } from "./server/shared-keys.js";
+export {
+  SharedKeyRing,
+  publishKey,
+  revokedKeyIds,
+  sharedKeyRecords,
+  unpublishKey,
+} from "./server/shared-keys.js";
 export { GatewayMetrics, renderSnapshots, type MetricsSnapshot } from "./server/metrics.js";
 
 // Views of routing state (route explain, usage, status, stats): the embedded client and the

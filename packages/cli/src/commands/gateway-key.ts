@@ -40,9 +40,12 @@ export async function runKeyList(
   options: { json: boolean },
 ): Promise<void> {
   const context = commandContext(globals);
-  const local = gatewayKeys(context.home).list();
+  const { records, revoked } = await fleetGatewayKeys(context);
+  const local = gatewayKeys(context.home)
+    .list()
+    .filter((key) => !revoked.has(key.id));
   const ids = new Set(local.map((key) => key.id));
-  const fleet = (await fleetGatewayKeys(context)).filter((key) => !ids.has(key.id));
+  const fleet = records.filter((key) => !ids.has(key.id));
   const keys = [...local, ...fleet].map(({ id, name, prefix, created_at }) => ({
     id,
     name,
@@ -80,7 +83,7 @@ export async function runKeyRevoke(
     removed = local.revoke(reference);
   } else {
     // Created on another replica of the fleet: only in the Store.
-    const fleet = (await fleetGatewayKeys(context)).filter(matches);
+    const fleet = (await fleetGatewayKeys(context)).records.filter(matches);
     if (fleet.length !== 1) {
       throw new HedgeError(
         fleet.length === 0 ? "key_not_found" : "key_ambiguous",

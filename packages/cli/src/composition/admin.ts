@@ -4,6 +4,7 @@ import {
   Heartbeat,
   SharedKeyRing,
   publishKey,
+  revokedKeyIds,
   sharedKeyRecords,
   unpublishKey,
   clearLoginMarks,
@@ -68,10 +69,15 @@ export async function publishGatewayKey(
   await withStore(context, (store) => publishKey(store, record));
 }
 
-/** The fleet's key records (a Redis store), or none. */
-export async function fleetGatewayKeys(context: CommandContext): Promise<GatewayKeyRecord[]> {
-  if (!sharesKeys(context.loaded.config)) return [];
-  return withStore(context, (store) => sharedKeyRecords(store));
+/** The fleet's key records and the ids revoked fleet-wide (a Redis store), or none. */
+export async function fleetGatewayKeys(
+  context: CommandContext,
+): Promise<{ records: GatewayKeyRecord[]; revoked: ReadonlySet<string> }> {
+  if (!sharesKeys(context.loaded.config)) return { records: [], revoked: new Set() };
+  return withStore(context, async (store) => ({
+    records: await sharedKeyRecords(store),
+    revoked: new Set(await revokedKeyIds(store)),
+  }));
 }
 
 /** Removes a key record from the fleet (a Redis store); whether it was there. */

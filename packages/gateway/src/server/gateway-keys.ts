@@ -36,22 +36,27 @@ export class GatewayKeyStore {
     this.reload();
   }
 
-  private shared: { records(): readonly GatewayKeyRecord[] } | undefined;
+  private shared:
+    { records(): readonly GatewayKeyRecord[]; revoked(): ReadonlySet<string> } | undefined;
 
   /**
    * Also accepts the keys of a shared ring (replicas on a Redis store: a key created on any
-   * machine of the fleet is accepted by all). File keys and shared keys are one list.
+   * machine of the fleet is accepted by all). File keys and shared keys are one list, less the
+   * keys revoked anywhere in the fleet.
    */
-  share(ring: { records(): readonly GatewayKeyRecord[] }): void {
+  share(ring: { records(): readonly GatewayKeyRecord[]; revoked(): ReadonlySet<string> }): void {
     this.shared = ring;
   }
 
   list(): readonly GatewayKeyRecord[] {
     this.refresh();
-    const shared = this.shared?.records();
-    if (!shared?.length) return this.keys;
+    if (!this.shared) return this.keys;
+    const shared = this.shared.records();
+    const revoked = this.shared.revoked();
+    const own = revoked.size ? this.keys.filter((key) => !revoked.has(key.id)) : this.keys;
+    if (!shared.length) return own;
     const ids = new Set(this.keys.map((key) => key.id));
-    return [...this.keys, ...shared.filter((key) => !ids.has(key.id))];
+    return [...own, ...shared.filter((key) => !ids.has(key.id) && !revoked.has(key.id))];
   }
 
   count(): number {

@@ -4,7 +4,20 @@ import { keyRecordSchema, type GatewayKeyRecord } from "./gateway-keys.js";
 
 /** The Store key holding the fleet's gateway key records (hashes only, never a key). */
 export const SHARED_KEYS = "gateway:keys";
+/**
+ * Ids of keys revoked anywhere in the fleet: a replica refuses them even when its own
+ * `gateway-keys.json` still lists them (the machine that created a key may not be the one that
+ * revokes it).
+ */
+export const REVOKED_KEYS = "gateway:keys:revoked";
 const recordsSchema = z.array(keyRecordSchema);
+const idsSchema = z.array(z.string());
+
+/** Ids revoked fleet-wide. */
+export async function revokedKeyIds(store: Store): Promise<string[]> {
+  const parsed = idsSchema.safeParse((await store.get<unknown>(REVOKED_KEYS)) ?? []);
+  return parsed.success ? parsed.data : [];
+}
 
 /** The key records in the Store (none when absent; malformed entries are left out). */
 export async function sharedKeyRecords(store: Store): Promise<GatewayKeyRecord[]> {
@@ -21,8 +34,16 @@ export async function publishKey(store: Store, record: GatewayKeyRecord): Promis
   });
 }
 
-/** Removes a key record (by id) from the fleet's list; returns whether it was there. */
+/**
+ * Removes a key record (by id) from the fleet's list and records the id as revoked, so replicas
+ * whose key file still has it refuse it too; returns whether the list had it.
+ */
 export async function unpublishKey(store: Store, id: string): Promise<boolean> {
+  await store.update<unknown>(REVOKED_KEYS, (current) => {
+    const parsed = idsSchema.safeParse(current ?? []);
+    const ids = parsed.success ? parsed.data : [];
+    return ids.includes(id) ? ids : [...ids, id];
+  });
   let found = false;
   await store.update<unknown>(SHARED_KEYS, (current) => {
     const parsed = recordsSchema.safeParse(current ?? []);
@@ -41,6 +62,7 @@ export async function unpublishKey(store: Store, id: string): Promise<boolean> {
  */
 export class SharedKeyRing {
   private current: readonly GatewayKeyRecord[] = [];
+  private revokedIds: ReadonlySet<string> = new Set();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -50,6 +72,11 @@ export class SharedKeyRing {
 
   records(): readonly GatewayKeyRecord[] {
     return this.current;
+  }
+
+  /** Ids revoked anywhere in the fleet. */
+  revoked(): ReadonlySet<string> {
+    return this.revokedIds;
   }
 
   async start(): Promise<void> {
@@ -65,7 +92,12 @@ export class SharedKeyRing {
 
   private async load(): Promise<void> {
     try {
-      this.current = await sharedKeyRecords(this.store);
+      const [records, revoked] = await Promise.all([
+        sharedKeyRecords(this.store),
+        revokedKeyIds(this.store),
+      ]);
+      this.current = records;
+      this.revokedIds = new Set(revoked);
     } catch (error) {
       this.options.log?.(
         `gateway: reading the shared gateway keys failed, keeping the last copy: ${String(error)}`,
