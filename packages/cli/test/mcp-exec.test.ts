@@ -202,6 +202,31 @@ describe("hedge exec with MCP servers", () => {
     expect(Object.keys(seen).sort()).toEqual(["HOME", "PATH", "TEAM_PROXY"]);
   });
 
+  it("lazy tools: a deferred tool called unloaded with wrong arguments gets its parameters, then works", async () => {
+    fixture = await execFixture([
+      "[mcp]",
+      "eager_token_budget = 1",
+      ...server("everything", EVERYTHING, ["stdio"]),
+    ]);
+    fixture.upstream.push(
+      { toolCalls: [{ name: "mcp__everything__echo", arguments: { text: "guess" } }] },
+      { toolCalls: [{ name: "mcp__everything__echo", arguments: { message: "right" } }] },
+      { text: "done" },
+    );
+    const run = await exec(fixture, ["echo"]);
+    expect(run.code).toBe(0);
+    const [first, second] = lastToolOutputs(fixture);
+    expect(JSON.parse(first ?? "{}")).toEqual({
+      error: {
+        type: "tool_not_loaded",
+        message:
+          "mcp__everything__echo was called before tool_search loaded it and misses message; it is loaded now: mcp__everything__echo(message: string)",
+      },
+    });
+    expect(second).toBe("Echo: right");
+    expect(offered(fixture)[1]).toContain("mcp__everything__echo");
+  });
+
   it("approval_mode = prompt: nobody can approve in exec, so the call is declined as data", async () => {
     fixture = await execFixture([
       ...server("everything", EVERYTHING, ["stdio"]),

@@ -195,6 +195,7 @@ export {
   type McpStatusOptions,
 } from "./mcp/status.js";
 export { mcpToolSpec } from "./mcp/mcp-tool-host.js";
+export { ThreadMcp } from "./mcp/thread-mcp.js";
 export { resolveBudget } from "./mcp/lazy-plan.js";
 export type { McpToolCallItem } from "./agent/items.js";
 export { loadTokenizer, type Tokenizer } from "./mcp/tokens.js";

@@ -25,8 +25,9 @@ afterEach(async () => {
 
 async function start(name: string, args: string[]): Promise<McpServerManager> {
   logs = await makeTempDir("hedge-mcp-recipes-");
+  // cwd: Playwright's server writes page snapshots under its working directory.
   current = await manager(
-    { [name]: { command: process.execPath, args, tool_timeout_sec: 60 } },
+    { [name]: { command: process.execPath, args, cwd: logs.path, tool_timeout_sec: 60 } },
     { logDir: logs.path },
   );
   await current.start(new AbortController().signal);

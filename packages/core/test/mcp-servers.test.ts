@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { makeTempDir, type TempDir } from "@hedge/testkit";
+import { freePort, makeTempDir, type TempDir } from "@hedge/testkit";
 import { McpRequiredServerError } from "../src/mcp/errors.js";
 import type { McpServerManager } from "../src/mcp/server-manager.js";
 import { alive, everything, everythingOverHttp, hostile, manager } from "./mcp-harness.js";
@@ -73,6 +73,15 @@ describe("MCP servers over stdio and streamable HTTP", () => {
     expect(servers.states().get("web")?.status).toBe("ready");
     const outcome = await servers.call("mcp__web__echo", { message: "over http" }, signal());
     expect(outcome).toMatchObject({ ok: true, result: { text: "Echo: over http" } });
+  });
+
+  it('an HTTP server nobody listens on fails with the reason, not "fetch failed"', async () => {
+    // A port nobody listens on (fetch refuses well-known ports like 9 by itself).
+    const servers = await started({ web: { url: `http://127.0.0.1:${await freePort()}/mcp` } });
+    expect(servers.states().get("web")).toMatchObject({
+      status: "failed",
+      reason: "cannot reach the server (ECONNREFUSED)",
+    });
   });
 
   it("an HTTP server whose token variable is not set fails, naming the variable; the others start", async () => {

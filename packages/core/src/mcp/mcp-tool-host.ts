@@ -264,11 +264,23 @@ export class McpTools {
         },
       });
     }
+    // A deferred tool called without loading it first is loaded from now on; it runs when its
+    // arguments fit what the schema requires (the model guessed well), else the model gets the
+    // parameters to try again with.
+    const unseen = this.plan().mode === "deferred" && !this.loaded.includes(info.qualifiedName);
+    this.markLoaded(info.qualifiedName);
+    const misfit = unseen ? argumentMisfit(info.inputSchema, args as Record<string, unknown>) : "";
+    if (misfit) {
+      return finish({
+        ok: false,
+        error: {
+          type: "tool_not_loaded",
+          message: `${info.qualifiedName} was called before tool_search loaded it and ${misfit}; it is loaded now: ${info.qualifiedName}(${parameterSummary(info.inputSchema)})`,
+        },
+      });
+    }
     const denied = await this.approval(info, args, signal);
     if (denied) return finish({ ok: false, error: denied });
-    // A deferred tool called without loading it first: it runs (the server checks its
-    // arguments) and is loaded from now on.
-    this.markLoaded(info.qualifiedName);
     return finish(
       await this.options.manager.call(info.qualifiedName, args as Record<string, unknown>, signal),
     );
@@ -304,6 +316,19 @@ export class McpTools {
       message: `${info.server}.${info.name} was not run: approval was declined${note}`,
     };
   }
+}
+
+/** Why `args` cannot fit `schema` (a required parameter missing, an unknown one), or "". */
+function argumentMisfit(schema: Record<string, unknown>, args: Record<string, unknown>): string {
+  const required = Array.isArray(schema["required"]) ? (schema["required"] as unknown[]) : [];
+  const missing = required.filter((name) => typeof name === "string" && !(name in args));
+  if (missing.length > 0) return `misses ${missing.join(", ")}`;
+  const properties = schema["properties"];
+  if (schema["additionalProperties"] === false && typeof properties === "object" && properties) {
+    const unknown = Object.keys(args).filter((name) => !(name in properties));
+    if (unknown.length > 0) return `has no parameter ${unknown.join(", ")}`;
+  }
+  return "";
 }
 
 function parseJson(text: string): unknown {

@@ -255,6 +255,13 @@ export class ServerConnection {
 function describe(error: unknown): string {
   if (error instanceof ServerStartError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
+  // undici says only "fetch failed"; the reason (ECONNREFUSED, "bad port") is in its cause.
+  if (message === "fetch failed") {
+    const cause = error instanceof Error ? error.cause : undefined;
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    const why = typeof code === "string" ? code : cause instanceof Error ? cause.message : "";
+    return `cannot reach the server${why ? ` (${why})` : ""}`;
+  }
   if (/ENOENT/.test(message)) return `command not found (${message})`;
   return message;
 }

@@ -58,6 +58,7 @@ export interface McpCallFailure {
     | "unknown_tool"
     | "invalid_arguments"
     | "approval_denied"
+    | "tool_not_loaded"
     | "aborted";
   message: string;
 }

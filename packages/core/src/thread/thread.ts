@@ -12,11 +12,8 @@ import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
 import { createPlanningToolRegistry } from "../tools/default-tools.js";
 import { createToolHost } from "../tools/host.js";
-import { SecretRedactor } from "../tools/redact.js";
-import { resolveBudget } from "../mcp/lazy-plan.js";
-import { McpTools } from "../mcp/mcp-tool-host.js";
-import { mcpStatus, type McpStatus, type McpStatusOptions } from "../mcp/status.js";
-import type { McpServerManager } from "../mcp/server-manager.js";
+import type { McpStatus, McpStatusOptions } from "../mcp/status.js";
+import { ThreadMcp } from "../mcp/thread-mcp.js";
 import { ApprovalBroker } from "./approval-broker.js";
 import { answerAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
@@ -60,10 +57,8 @@ export class Thread {
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
   private readonly instructions: string;
-  private readonly mcp: McpServerManager | undefined;
-  /** Each role's MCP tools (the executor's and the orchestrator's), when servers are configured. */
-  private readonly mcpTools: { executor?: McpTools; orchestrator?: McpTools } = {};
-  private readonly mcpNotices: string[] = [];
+  /** MCP tools for the roles, when servers are configured. */
+  private readonly mcp: ThreadMcp | undefined;
   private readonly images = new Map<string, readonly ContentPart[]>();
   private readonly routes = new Map<string, RouteDecisionItem>();
   private contextRole: "orchestrator" | "executor" = "executor";
@@ -111,36 +106,18 @@ export class Thread {
       ...toolOptions,
       registry: createPlanningToolRegistry(),
     });
-    this.mcp = deps.mcp;
-    if (deps.mcp) {
-      const manager = deps.mcp;
-      const shared = {
-        manager,
+    this.mcp =
+      deps.mcp &&
+      new ThreadMcp({
+        manager: deps.mcp,
         approvalPolicy: settings.approvalPolicy,
         approve: toolOptions.approve,
-        redactor: new SecretRedactor(toolOptions.secrets),
-        budget: resolveBudget(manager.settings.eager_token_budget, settings.contextWindow),
-      };
-      this.mcpTools.executor = new McpTools({ ...shared, role: "executor" });
-      this.mcpTools.orchestrator = new McpTools({ ...shared, role: "orchestrator" });
-      for (const [server, state] of manager.states()) {
-        if (state.status === "failed")
-          this.mcpNotices.push(
-            `mcp server ${server} failed: ${state.reason}; its tools are unavailable (log: ${state.logPath})`,
-          );
-      }
-      manager.onToolsChanged((server) => {
-        const state = manager.states().get(server);
-        this.mcpNotices.push(
-          state?.status === "ready"
-            ? `mcp server ${server} changed its tools: ${state.tools.length} now`
-            : `mcp server ${server} stopped: ${state?.status === "failed" ? state.reason : "unknown"}; its tools are unavailable`,
-        );
+        secrets: toolOptions.secrets,
+        contextWindow: settings.contextWindow,
+        model: settings.roles.executor.model,
       });
-    }
-    this.tools = this.mcpTools.executor?.wrap(tools) ?? tools;
-    this.orchestratorTools =
-      this.mcpTools.orchestrator?.wrap(orchestratorTools) ?? orchestratorTools;
+    this.tools = this.mcp?.wrap("executor", tools) ?? tools;
+    this.orchestratorTools = this.mcp?.wrap("orchestrator", orchestratorTools) ?? orchestratorTools;
     this.instructions = composeInstructions({
       projectInstructions: loadProjectInstructions(settings.home, settings.cwd).text,
       cwd: settings.cwd,
@@ -382,12 +359,7 @@ export class Thread {
   async mcpStatus(
     wire: Pick<McpStatusOptions, "serialize" | "wire"> = {},
   ): Promise<McpStatus | undefined> {
-    if (!this.mcp) return undefined;
-    return mcpStatus(this.mcp, {
-      ...wire,
-      contextWindow: this.settings.contextWindow,
-      model: this.settings.roles.executor.model,
-    });
+    return this.mcp?.status(wire);
   }
 
   /** Inputs not delivered yet, in order. */
@@ -417,9 +389,8 @@ export class Thread {
           this.emitNotice("web_search is not available in hedge; continuing without it");
       }
       if (plan.skipped) this.emitNotice(plan.skipped);
-      for (const notice of this.mcpNotices.splice(0)) this.emitNotice(notice);
-      await this.mcpTools.executor?.prepare(session.history());
-      await this.mcpTools.orchestrator?.prepare(session.history());
+      for (const notice of (await this.mcp?.beforeTurn(session.history())) ?? [])
+        this.emitNotice(notice);
       this.turnCounter += 1;
       const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
       const context = await roleTurnContext(this.settings, {
