@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { defineConfig } from "tsup";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -23,6 +23,13 @@ export default defineConfig({
   // native addons stay external.
   noExternal: [/^(?!better-sqlite3|@napi-rs\/keyring)/],
   external: ["better-sqlite3", "@napi-rs/keyring"],
+  // The dashboard page (served by `hedge gateway serve` at /dashboard) ships next to the binary.
+  // Loaded by path at run time: tsup bundles this config, and esbuild must resolve from gateway.
+  onSuccess: async () => {
+    const builder = pathToFileURL(here("../gateway/dashboard/build.mjs")).href;
+    const { buildDashboard } = (await import(builder)) as typeof import("../gateway/dashboard/build.mjs");
+    await buildDashboard(here("./dist/dashboard"));
+  },
   define: { __HEDGE_VERSION__: JSON.stringify(manifest.version) },
   banner: {
     js: [

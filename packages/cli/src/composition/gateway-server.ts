@@ -1,6 +1,9 @@
 import type { Server } from "node:http";
+import { fileURLToPath } from "node:url";
 import {
   GatewayMetrics,
+  MemoryStore,
+  createDashboard,
   createGatewayServer,
   durationMs,
   type GatewayKeyStore,
@@ -8,6 +11,10 @@ import {
 import type { HedgeConfig } from "../config/schema.js";
 import { buildEngine } from "./engine-factory.js";
 import { gatewayAdmin } from "./admin.js";
+import { reportProfiles } from "./report-profiles.js";
+
+/** The built page: `dist/dashboard/` next to the bundled binary (tsup's onSuccess writes it). */
+const DASHBOARD_ASSETS = fileURLToPath(new URL("./dashboard/", import.meta.url));
 
 /** `hedge gateway serve`'s server (not listening yet) and what it says on start. */
 export interface GatewayServerSetup {
@@ -32,6 +39,20 @@ export async function gatewayServer(
     observer: metrics,
     log: options.log,
   });
+  const sources = engine.stateSources();
+  const pinned = process.env["HEDGE_PROFILE"] || undefined;
+  const dashboard = createDashboard({
+    assetsDir: DASHBOARD_ASSETS,
+    sources: {
+      ...sources,
+      store: sources.store ?? new MemoryStore(),
+      profiles: () => reportProfiles(config, home),
+    },
+    ...(pinned ? { pinned } : {}),
+    // No loops source yet: the panel says "daemon not running" until the daemon's ledger is
+    // wired here (a DashboardLoopsSource over $HEDGE_HOME/loops.db, read-only).
+    log: options.log,
+  });
   const server = createGatewayServer({
     engine,
     accounts: config.gateway.accounts,
@@ -43,6 +64,8 @@ export async function gatewayServer(
     allowedOrigins: config.gateway.allowed_origins,
     log: options.log,
     admin: gatewayAdmin(engine, config, home),
+    dashboard,
   });
+  server.once("close", () => dashboard.close());
   return { server, providers: engine.providers.map((provider) => provider.id), close };
 }
