@@ -109,12 +109,18 @@ export function buildProgram(): Command {
     .command("create")
     .description("create a key (printed once; stored hashed)")
     .option("--name <name>", "a name to tell keys apart")
+    .option(
+      "--scope <scope>",
+      "limit the key: models, dashboard:read, dashboard:admin (repeatable; default all)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--json", "print as JSON")
-    .action(async (options: { name?: string; json?: boolean }) => {
+    .action(async (options: { name?: string; json?: boolean; scope?: string[] }) => {
       const { runKeyCreate } = await import("./commands/gateway-key.js");
       runKeyCreate({
         ...(options.name ? { name: options.name } : {}),
         json: options.json === true,
+        ...(options.scope ? { scopes: options.scope } : {}),
       });
     });
   key
@@ -134,6 +140,28 @@ export function buildProgram(): Command {
       const { runKeyRevoke } = await import("./commands/gateway-key.js");
       runKeyRevoke(reference, { json: options.json === true });
     });
+
+  program
+    .command("dashboard")
+    .description("open the gateway's live dashboard (prints its URL when no browser opens)")
+    .option("--url <url>", "the gateway (default: http://[gateway] host:port)")
+    .option("--new-key", "create a dashboard:read key and print it once, to paste into the page")
+    .option("--admin", "with --new-key: a dashboard:admin key (may reset routes)")
+    .option("--no-open", "print the URL only")
+    .action(
+      async (
+        options: { url?: string; newKey?: boolean; admin?: boolean; open: boolean },
+        command: Command,
+      ) => {
+        const { runDashboard } = await import("./commands/dashboard.js");
+        await runDashboard(globals(command), {
+          ...(options.url ? { url: options.url } : {}),
+          newKey: options.newKey === true,
+          admin: options.admin === true,
+          open: options.open,
+        });
+      },
+    );
 
   const route = program.command("route").description("inspect routing decisions");
   route

@@ -1,20 +1,22 @@
-import { gatewayKeys } from "../composition/admin.js";
+import { UsageError } from "@hedge/model-spec";
+import { GATEWAY_KEY_SCOPES, gatewayKeys, type KeyScope } from "../composition/admin.js";
 import { hedgeHome } from "../context.js";
 
 /** `hedge gateway key create`: prints the key once; only its hash is stored. */
-export function runKeyCreate(options: { name?: string; json: boolean }): void {
+export function runKeyCreate(options: { name?: string; json: boolean; scopes?: string[] }): void {
+  const scopes = options.scopes?.map(parseScope);
   const store = gatewayKeys(hedgeHome());
   const name = options.name ?? `key-${store.list().length + 1}`;
-  const { key, record } = store.create(name);
+  const { key, record } = store.create(name, scopes);
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ id: record.id, name: record.name, key, created_at: record.created_at })}\n`,
+      `${JSON.stringify({ id: record.id, name: record.name, key, created_at: record.created_at, ...(record.scopes ? { scopes: record.scopes } : {}) })}\n`,
     );
     return;
   }
   process.stdout.write(`${key}\n`);
   process.stderr.write(
-    `created gateway key ${record.id} (${record.name}); this is the only time it is shown.\n` +
+    `created gateway key ${record.id} (${record.name})${record.scopes ? ` for ${record.scopes.join(", ")}` : ""}; this is the only time it is shown.\n` +
       `  use it as: OPENAI_API_KEY / ANTHROPIC_AUTH_TOKEN / Authorization: Bearer <key>\n`,
   );
 }
@@ -44,4 +46,14 @@ export function runKeyRevoke(reference: string, options: { json: boolean }): voi
   if (options.json)
     process.stdout.write(`${JSON.stringify({ revoked: removed.id, name: removed.name })}\n`);
   else process.stdout.write(`revoked ${removed.id} (${removed.name})\n`);
+}
+
+/** A `--scope` value, or a usage error naming the scopes there are. */
+export function parseScope(text: string): KeyScope {
+  const scope = GATEWAY_KEY_SCOPES.find((known) => known === text);
+  if (!scope)
+    throw new UsageError(`unknown key scope "${text}"`, {
+      hint: `use one of ${GATEWAY_KEY_SCOPES.join(", ")} (repeat --scope for several)`,
+    });
+  return scope;
 }

@@ -76,7 +76,7 @@ function decisionRow(
       el("td", {}, current.role ?? "–"),
       el("td", {}, `${current.provider ?? "–"} / ${current.profile ?? "–"}`),
       el("td", {}, el("span", { class: current.outcome === "ok" ? "chip ok" : "chip bad" }, current.outcome)),
-      el("td", { class: "reason small" }, current.reason),
+      el("td", { class: "small" }, el("div", { class: "reason", title: current.reason }, current.reason)),
     );
   };
   update(row);

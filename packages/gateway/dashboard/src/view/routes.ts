@@ -72,7 +72,15 @@ function routeRow(
     );
     const rate = current.calls === 0 ? "–" : `${Math.round((current.failures / current.calls) * 100)}%`;
     fill(cells.errors, el("span", {}, rate), el("span", { class: "muted small" }, ` ${current.failures}/${current.calls}`));
-    fill(cells.latency, sparkline(current.p50, `${current.route} p50`), sparkline(current.p99, `${current.route} p99`));
+    const latest = (values: readonly (number | null)[]): string => {
+      const value = [...values].reverse().find((entry) => entry !== null);
+      return value === undefined || value === null ? "–" : `${value}`;
+    };
+    fill(
+      cells.latency,
+      el("div", { class: "spark-row" }, sparkline(current.p50, `${current.route} p50`), el("span", { class: "small" }, `p50 ${latest(current.p50)} ms`)),
+      el("div", { class: "spark-row" }, sparkline(current.p99, `${current.route} p99`), el("span", { class: "small" }, `p99 ${latest(current.p99)} ms`)),
+    );
     const allowed = canReset();
     const hasState = current.breaker !== "closed" || current.cooldown !== undefined;
     button.disabled = !allowed || !hasState;
