@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { defineConfig } from "tsup";
+import type { buildDashboard as BuildDashboard } from "../gateway/dashboard/build.mjs";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -27,7 +28,9 @@ export default defineConfig({
   // Loaded by path at run time: tsup bundles this config, and esbuild must resolve from gateway.
   onSuccess: async () => {
     const builder = pathToFileURL(here("../gateway/dashboard/build.mjs")).href;
-    const { buildDashboard } = (await import(builder)) as typeof import("../gateway/dashboard/build.mjs");
+    const { buildDashboard } = (await import(builder)) as {
+      buildDashboard: typeof BuildDashboard;
+    };
     await buildDashboard(here("./dist/dashboard"));
   },
   define: { __HEDGE_VERSION__: JSON.stringify(manifest.version) },

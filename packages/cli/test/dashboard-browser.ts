@@ -39,7 +39,9 @@ export interface DashboardRig {
   stop: () => Promise<void>;
 }
 
-export async function startRig(profiles: readonly string[] = ["a", "b", "c"]): Promise<DashboardRig> {
+export async function startRig(
+  profiles: readonly string[] = ["a", "b", "c"],
+): Promise<DashboardRig> {
   const upstream = await startScriptedUpstream();
   const home = await makeTempHome();
   writeFileSync(
@@ -70,7 +72,11 @@ export async function startRig(profiles: readonly string[] = ["a", "b", "c"]): P
   const readKey = await createKey(env, ["--scope", "dashboard:read"]);
   const gateway = await startGateway(env);
   // launch() gives each run a fresh temporary profile of its own.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
   return {
     home,
     upstream,

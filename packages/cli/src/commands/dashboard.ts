@@ -16,7 +16,10 @@ export interface DashboardOptions {
  * be (only the URL goes on the browser's command line: argv is visible to other local users,
  * so never a key); with `--new-key`, a dashboard key printed once to paste into the page.
  */
-export async function runDashboard(globals: GlobalOptions, options: DashboardOptions): Promise<void> {
+export async function runDashboard(
+  globals: GlobalOptions,
+  options: DashboardOptions,
+): Promise<void> {
   const { home, loaded } = commandContext(globals);
   const base = options.url ?? defaultBase(loaded.config.gateway.host, loaded.config.gateway.port);
   let page: URL;
@@ -34,7 +37,9 @@ export async function runDashboard(globals: GlobalOptions, options: DashboardOpt
   }
   if (options.newKey) {
     const scope = options.admin ? "dashboard:admin" : "dashboard:read";
-    const { key, record } = gatewayKeys(home).create(`dashboard-${Date.now().toString(36)}`, [scope]);
+    const { key, record } = gatewayKeys(home).create(`dashboard-${Date.now().toString(36)}`, [
+      scope,
+    ]);
     process.stdout.write(`${key}\n`);
     process.stderr.write(
       `created ${scope} key ${record.id}; paste it into the page (shown only now).\n`,
@@ -73,7 +78,10 @@ function openBrowser(url: string): Promise<boolean> {
           : undefined;
   if (!command) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const child = spawn(command[0] as string, command.slice(1), { detached: true, stdio: "ignore" });
+    const child = spawn(command[0] as string, command.slice(1), {
+      detached: true,
+      stdio: "ignore",
+    });
     child.once("error", () => resolve(false));
     child.once("spawn", () => {
       child.unref();

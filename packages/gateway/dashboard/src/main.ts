@@ -47,13 +47,18 @@ forget.addEventListener("click", () => {
 
 function start(api: Api): void {
   const dialog = new DetailDialog(document.body);
-  const panel = (id: string, label: string): HTMLElement => el("section", { id, class: "panel", "aria-label": label });
+  const panel = (id: string, label: string): HTMLElement =>
+    el("section", { id, class: "panel", "aria-label": label });
   const fleet = panel("fleet", "Fleet");
   const routes = panel("routes", "Routes");
   const decisions = panel("decisions", "Decisions");
   const spend = panel("spend", "Spend");
   const loops = panel("loops", "Loops");
-  fill(app, el("div", { class: "grid" }, el("div", { class: "left" }, fleet, routes), decisions), el("div", { class: "lower" }, spend, loops));
+  fill(
+    app,
+    el("div", { class: "grid" }, el("div", { class: "left" }, fleet, routes), decisions),
+    el("div", { class: "lower" }, spend, loops),
+  );
 
   let state: PageState = EMPTY_STATE;
   const views = [
@@ -97,7 +102,9 @@ function start(api: Api): void {
     if (message.event !== "snapshot" && message.event !== "batch") return;
     const data: unknown = JSON.parse(message.data);
     const event = (
-      message.event === "snapshot" ? { type: "snapshot", snapshot: data } : { type: "batch", batch: data }
+      message.event === "snapshot"
+        ? { type: "snapshot", snapshot: data }
+        : { type: "batch", batch: data }
     ) as DashboardEvent;
     lastId = message.id;
     state = reduce(state, event, Date.now());
@@ -114,7 +121,10 @@ function start(api: Api): void {
   const connect = async (): Promise<void> => {
     while (!controller.signal.aborted) {
       status.textContent = failures === 0 ? "connecting…" : status.textContent;
-      const headers = { ...api.headers(), ...(lastId === undefined ? {} : { "last-event-id": lastId }) };
+      const headers = {
+        ...api.headers(),
+        ...(lastId === undefined ? {} : { "last-event-id": lastId }),
+      };
       const end = await readStream("/dashboard/api/events", headers, onMessage, controller.signal);
       if (controller.signal.aborted) return;
       if (end === "unauthorized") {

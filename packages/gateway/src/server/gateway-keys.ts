@@ -141,7 +141,8 @@ export class GatewayKeyStore {
 export function keyAllows(key: GatewayKeyRecord, scope: KeyScope): boolean {
   if (key.scopes === undefined) return true;
   return (
-    key.scopes.includes(scope) || (scope === "dashboard:read" && key.scopes.includes("dashboard:admin"))
+    key.scopes.includes(scope) ||
+    (scope === "dashboard:read" && key.scopes.includes("dashboard:admin"))
   );
 }
 

@@ -59,7 +59,10 @@ export function reduce(state: PageState, event: DashboardEvent, pageNow: number)
     next.routes = merge(state.routes, batch.routes, batch.removedRoutes, (row) => row.route);
   if (batch.decisions?.length) {
     const known = new Set(batch.decisions.map((row) => row.requestId));
-    next.decisions = [...batch.decisions, ...state.decisions.filter((row) => !known.has(row.requestId))]
+    next.decisions = [
+      ...batch.decisions,
+      ...state.decisions.filter((row) => !known.has(row.requestId)),
+    ]
       .sort((a, b) => b.at - a.at)
       .slice(0, MAX_DECISIONS);
   }

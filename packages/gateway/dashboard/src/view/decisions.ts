@@ -2,7 +2,13 @@ import type { Decision } from "../../../src/server/dashboard/dashboard-types.js"
 import { filterDecisions, type DecisionFilter, type PageState } from "../state/reducer.js";
 import { KeyedList, clockTime, el, fill, type RowView } from "./dom.js";
 
-const FIELDS: readonly (keyof DecisionFilter)[] = ["role", "model", "provider", "profile", "outcome"];
+const FIELDS: readonly (keyof DecisionFilter)[] = [
+  "role",
+  "model",
+  "provider",
+  "profile",
+  "outcome",
+];
 
 /** The Decisions panel: newest first, filterable; a row opens that request's route explain. */
 export function decisionsPanel(
@@ -13,7 +19,13 @@ export function decisionsPanel(
   const form = el("form", { class: "filters", role: "search", "aria-label": "Filter decisions" });
   form.addEventListener("submit", (event) => event.preventDefault());
   for (const field of FIELDS) {
-    const input = el("input", { type: "search", name: field, placeholder: field, "aria-label": `Filter by ${field}`, autocomplete: "off" });
+    const input = el("input", {
+      type: "search",
+      name: field,
+      placeholder: field,
+      "aria-label": `Filter by ${field}`,
+      autocomplete: "off",
+    });
     input.addEventListener("input", () => {
       filter[field] = input.value;
       last = undefined;
@@ -35,14 +47,20 @@ export function decisionsPanel(
         el(
           "tr",
           {},
-          ...["Request", "Role", "Provider / profile", "Outcome", "Reason"].map((title) => el("th", { scope: "col" }, title)),
+          ...["Request", "Role", "Provider / profile", "Outcome", "Reason"].map((title) =>
+            el("th", { scope: "col" }, title),
+          ),
         ),
       ),
       body,
     ),
     count,
   );
-  const rows = new KeyedList<Decision>(body, (row) => row.requestId, (row) => decisionRow(row, onOpen));
+  const rows = new KeyedList<Decision>(
+    body,
+    (row) => row.requestId,
+    (row) => decisionRow(row, onOpen),
+  );
   let last: PageState["decisions"] | undefined;
   let current: PageState | undefined;
   const render = (state: PageState | undefined): void => {
@@ -69,14 +87,25 @@ function decisionRow(
     node.dataset["request"] = current.requestId;
     node.className = current.outcome === "ok" ? "" : "failed";
     fill(button, `${clockTime(current.at)} ${current.model}`);
-    button.setAttribute("aria-label", `Explain request ${current.requestId}: ${current.model}, ${current.outcome}`);
+    button.setAttribute(
+      "aria-label",
+      `Explain request ${current.requestId}: ${current.model}, ${current.outcome}`,
+    );
     fill(
       node,
       el("td", {}, button),
       el("td", {}, current.role ?? "–"),
       el("td", {}, `${current.provider ?? "–"} / ${current.profile ?? "–"}`),
-      el("td", {}, el("span", { class: current.outcome === "ok" ? "chip ok" : "chip bad" }, current.outcome)),
-      el("td", { class: "small" }, el("div", { class: "reason", title: current.reason }, current.reason)),
+      el(
+        "td",
+        {},
+        el("span", { class: current.outcome === "ok" ? "chip ok" : "chip bad" }, current.outcome),
+      ),
+      el(
+        "td",
+        { class: "small" },
+        el("div", { class: "reason", title: current.reason }, current.reason),
+      ),
     );
   };
   update(row);

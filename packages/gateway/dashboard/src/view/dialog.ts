@@ -41,14 +41,28 @@ export class DetailDialog {
       `Route explain: ${decision.model}`,
       [
         el("p", { class: "reason" }, decision.reason),
-        el("dl", {}, ...facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)])),
+        el(
+          "dl",
+          {},
+          ...facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
+        ),
         el("h3", {}, "Attempts"),
         decision.attempts.length === 0
           ? el("p", { class: "muted" }, "none")
           : el(
               "table",
               {},
-              el("thead", {}, el("tr", {}, ...["Route", "Upstream model", "Status", "Outcome", "Latency"].map((title) => el("th", { scope: "col" }, title)))),
+              el(
+                "thead",
+                {},
+                el(
+                  "tr",
+                  {},
+                  ...["Route", "Upstream model", "Status", "Outcome", "Latency"].map((title) =>
+                    el("th", { scope: "col" }, title),
+                  ),
+                ),
+              ),
               el(
                 "tbody",
                 {},
@@ -68,7 +82,13 @@ export class DetailDialog {
         el("h3", {}, "Excluded routes"),
         decision.excluded.length === 0
           ? el("p", { class: "muted" }, "none")
-          : el("ul", {}, ...decision.excluded.map((excluded) => el("li", {}, el("strong", {}, excluded.route), ` ${excluded.reason}`))),
+          : el(
+              "ul",
+              {},
+              ...decision.excluded.map((excluded) =>
+                el("li", {}, el("strong", {}, excluded.route), ` ${excluded.reason}`),
+              ),
+            ),
       ],
       opener,
     );

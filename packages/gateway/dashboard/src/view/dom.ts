@@ -24,7 +24,7 @@ export function svg(
   attributes: Record<string, string | number | undefined> = {},
   ...children: Child[]
 ): SVGElement {
-  const node = document.createElementNS(SVG, tag) as SVGElement;
+  const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes))
     if (value !== undefined) node.setAttribute(name, String(value));
   append(node, children);

@@ -15,7 +15,13 @@ export function fleetPanel(root: HTMLElement): (state: PageState) => void {
       el(
         "thead",
         {},
-        el("tr", {}, el("th", { scope: "col" }, "Profile"), el("th", { scope: "col" }, "State"), el("th", { scope: "col" }, "Headroom per window")),
+        el(
+          "tr",
+          {},
+          el("th", { scope: "col" }, "Profile"),
+          el("th", { scope: "col" }, "State"),
+          el("th", { scope: "col" }, "Headroom per window"),
+        ),
       ),
       body,
     ),
@@ -58,7 +64,12 @@ function profileRow(row: FleetProfile): RowView<FleetProfile> {
         {},
         badges,
         cooldown
-          ? el("div", { class: "muted small", title: cooldown.reason }, `${cooldown.kind} · ends in `, countdown(cooldown.until))
+          ? el(
+              "div",
+              { class: "muted small", title: cooldown.reason },
+              `${cooldown.kind} · ends in `,
+              countdown(cooldown.until),
+            )
           : null,
       ),
       el(
@@ -84,7 +95,9 @@ function profileRow(row: FleetProfile): RowView<FleetProfile> {
                   meterBar(window.left, percent < 10 ? "low" : percent < 30 ? "mid" : "ok"),
                 ),
                 el("span", { class: "pct" }, `${percent}%`),
-                window.resetAt === undefined ? null : el("span", { class: "muted small" }, "resets ", countdown(window.resetAt)),
+                window.resetAt === undefined
+                  ? null
+                  : el("span", { class: "muted small" }, "resets ", countdown(window.resetAt)),
               );
             })),
       ),

@@ -26,18 +26,35 @@ export function loopsPanel(
       el(
         "table",
         { "aria-label": "Loops" },
-        el("thead", {}, el("tr", {}, ...["Loop", "Next run", "Last run", "Duration", "Diff", "Log"].map((head) => el("th", { scope: "col" }, head)))),
+        el(
+          "thead",
+          {},
+          el(
+            "tr",
+            {},
+            ...["Loop", "Next run", "Last run", "Duration", "Diff", "Log"].map((head) =>
+              el("th", { scope: "col" }, head),
+            ),
+          ),
+        ),
         el("tbody", {}, ...state.loops.loops.map((loop) => loopRow(loop, onLog))),
       ),
     );
   };
 }
 
-function loopRow(loop: LoopRow, onLog: (runId: string, opener: HTMLButtonElement) => void): HTMLElement {
+function loopRow(
+  loop: LoopRow,
+  onLog: (runId: string, opener: HTMLButtonElement) => void,
+): HTMLElement {
   const lastRun = loop.last;
   let log: HTMLButtonElement | null = null;
   if (lastRun) {
-    const button = el("button", { type: "button", class: "link", "aria-label": `Log of ${loop.name}'s last run` }, "log");
+    const button = el(
+      "button",
+      { type: "button", class: "link", "aria-label": `Log of ${loop.name}'s last run` },
+      "log",
+    );
     button.addEventListener("click", () => onLog(lastRun.runId, button));
     log = button;
   }
@@ -45,9 +62,32 @@ function loopRow(loop: LoopRow, onLog: (runId: string, opener: HTMLButtonElement
     "tr",
     { "data-loop": loop.name },
     el("th", { scope: "row" }, loop.name),
-    el("td", {}, loop.nextRunAt === undefined ? "–" : el("span", {}, `${clockTime(loop.nextRunAt)} (in `, countdown(loop.nextRunAt), ")")),
-    el("td", {}, lastRun ? el("span", { class: `chip ${lastRun.status === "ok" || lastRun.status === "success" ? "ok" : "bad"}` }, lastRun.status) : "never", lastRun ? ` ${clockTime(lastRun.startedAt)}` : ""),
-    el("td", {}, lastRun?.durationMs === undefined ? "–" : `${Math.round(lastRun.durationMs / 1000)} s`),
+    el(
+      "td",
+      {},
+      loop.nextRunAt === undefined
+        ? "–"
+        : el("span", {}, `${clockTime(loop.nextRunAt)} (in `, countdown(loop.nextRunAt), ")"),
+    ),
+    el(
+      "td",
+      {},
+      lastRun
+        ? el(
+            "span",
+            {
+              class: `chip ${lastRun.status === "ok" || lastRun.status === "success" ? "ok" : "bad"}`,
+            },
+            lastRun.status,
+          )
+        : "never",
+      lastRun ? ` ${clockTime(lastRun.startedAt)}` : "",
+    ),
+    el(
+      "td",
+      {},
+      lastRun?.durationMs === undefined ? "–" : `${Math.round(lastRun.durationMs / 1000)} s`,
+    ),
     el("td", {}, lastRun?.diffStat ?? "–"),
     el("td", {}, log),
   );

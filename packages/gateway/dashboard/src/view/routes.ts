@@ -33,7 +33,11 @@ export function routesPanel(
     empty,
   );
   let canReset = false;
-  const rows = new KeyedList<RouteRow>(body, (row) => row.route, (row) => routeRow(row, () => canReset, onReset));
+  const rows = new KeyedList<RouteRow>(
+    body,
+    (row) => row.route,
+    (row) => routeRow(row, () => canReset, onReset),
+  );
   let last: PageState["routes"] | undefined;
   return (state) => {
     const allowed = state.server?.canReset ?? false;
@@ -54,32 +58,61 @@ function routeRow(
   const button = el("button", { type: "button", class: "reset" }, "Reset");
   button.addEventListener("click", () => onReset(node.dataset["route"] ?? "", button));
   const actions = el("td", {}, button);
-  const cells = { name: el("th", { scope: "row" }), breaker: el("td"), errors: el("td"), latency: el("td", { class: "sparks" }) };
+  const cells = {
+    name: el("th", { scope: "row" }),
+    breaker: el("td"),
+    errors: el("td"),
+    latency: el("td", { class: "sparks" }),
+  };
   node.append(cells.name, cells.breaker, cells.errors, cells.latency, actions);
   const update = (current: RouteRow): void => {
     node.dataset["route"] = current.route;
     node.dataset["breaker"] = current.breaker;
     node.className = current.breaker === "closed" && !current.cooldown ? "" : "tripped";
     fill(cells.name, current.route);
-    const state = current.breaker === "closed" && current.cooldown ? "cooldown" : current.breaker.replace("_", "-");
+    const state =
+      current.breaker === "closed" && current.cooldown
+        ? "cooldown"
+        : current.breaker.replace("_", "-");
     fill(
       cells.breaker,
       el("span", { class: `chip breaker ${state}` }, state),
       current.cause === undefined ? null : el("div", { class: "cause small" }, current.cause),
       current.until === undefined
         ? null
-        : el("div", { class: "muted small" }, `until ${clockTime(current.until)} (`, countdown(current.until), ")"),
+        : el(
+            "div",
+            { class: "muted small" },
+            `until ${clockTime(current.until)} (`,
+            countdown(current.until),
+            ")",
+          ),
     );
-    const rate = current.calls === 0 ? "–" : `${Math.round((current.failures / current.calls) * 100)}%`;
-    fill(cells.errors, el("span", {}, rate), el("span", { class: "muted small" }, ` ${current.failures}/${current.calls}`));
+    const rate =
+      current.calls === 0 ? "–" : `${Math.round((current.failures / current.calls) * 100)}%`;
+    fill(
+      cells.errors,
+      el("span", {}, rate),
+      el("span", { class: "muted small" }, ` ${current.failures}/${current.calls}`),
+    );
     const latest = (values: readonly (number | null)[]): string => {
       const value = [...values].reverse().find((entry) => entry !== null);
       return value === undefined || value === null ? "–" : `${value}`;
     };
     fill(
       cells.latency,
-      el("div", { class: "spark-row" }, sparkline(current.p50, `${current.route} p50`), el("span", { class: "small" }, `p50 ${latest(current.p50)} ms`)),
-      el("div", { class: "spark-row" }, sparkline(current.p99, `${current.route} p99`), el("span", { class: "small" }, `p99 ${latest(current.p99)} ms`)),
+      el(
+        "div",
+        { class: "spark-row" },
+        sparkline(current.p50, `${current.route} p50`),
+        el("span", { class: "small" }, `p50 ${latest(current.p50)} ms`),
+      ),
+      el(
+        "div",
+        { class: "spark-row" },
+        sparkline(current.p99, `${current.route} p99`),
+        el("span", { class: "small" }, `p99 ${latest(current.p99)} ms`),
+      ),
     );
     const allowed = canReset();
     const hasState = current.breaker !== "closed" || current.cooldown !== undefined;

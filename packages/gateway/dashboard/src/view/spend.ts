@@ -30,17 +30,31 @@ export function spendPanel(root: HTMLElement): (state: PageState) => void {
             title: `${day.day}: ${dollars(day.usd)}, ${tokens(day.inputTokens)} in, ${tokens(day.outputTokens)} out`,
           })),
         ),
-        el("div", { class: "axis muted small" }, el("span", {}, spend.days[0]?.day ?? ""), el("span", {}, "today")),
+        el(
+          "div",
+          { class: "axis muted small" },
+          el("span", {}, spend.days[0]?.day ?? ""),
+          el("span", {}, "today"),
+        ),
       ),
       ...(["today", "week"] as const).map((period) =>
         el(
           "div",
           { class: "period" },
           el("h3", {}, period === "today" ? "Today" : "7 days"),
-          ...DIMENSIONS.map((dimension) => dimensionBlock(`${period === "today" ? "Today" : "7 days"} by ${dimension}`, spend[period][dimension])),
+          ...DIMENSIONS.map((dimension) =>
+            dimensionBlock(
+              `${period === "today" ? "Today" : "7 days"} by ${dimension}`,
+              spend[period][dimension],
+            ),
+          ),
         ),
       ),
-      el("p", { class: "muted small" }, `Summed from the audit log (the last ${spend.auditCap.toLocaleString()} requests at most).`),
+      el(
+        "p",
+        { class: "muted small" },
+        `Summed from the audit log (the last ${spend.auditCap.toLocaleString()} requests at most).`,
+      ),
     );
   };
 }
@@ -51,11 +65,23 @@ function dimensionBlock(title: string, rows: readonly SpendRow[]): HTMLElement {
   const parts = [
     ...top,
     ...(rest.length
-      ? [rest.reduce((sum, row) => ({ ...sum, usd: sum.usd + row.usd, inputTokens: sum.inputTokens + row.inputTokens, outputTokens: sum.outputTokens + row.outputTokens, calls: sum.calls + row.calls }), { key: "other", usd: 0, inputTokens: 0, outputTokens: 0, calls: 0 })]
+      ? [
+          rest.reduce(
+            (sum, row) => ({
+              ...sum,
+              usd: sum.usd + row.usd,
+              inputTokens: sum.inputTokens + row.inputTokens,
+              outputTokens: sum.outputTokens + row.outputTokens,
+              calls: sum.calls + row.calls,
+            }),
+            { key: "other", usd: 0, inputTokens: 0, outputTokens: 0, calls: 0 },
+          ),
+        ]
       : []),
   ];
   const byTokens = parts.every((row) => row.usd === 0);
-  const value = (row: SpendRow): number => (byTokens ? row.inputTokens + row.outputTokens : row.usd);
+  const value = (row: SpendRow): number =>
+    byTokens ? row.inputTokens + row.outputTokens : row.usd;
   const total = parts.reduce((sum, row) => sum + value(row), 0);
   return el(
     "details",
@@ -65,14 +91,27 @@ function dimensionBlock(title: string, rows: readonly SpendRow[]): HTMLElement {
       {},
       el("span", { class: "dim" }, title.split(" by ")[1] ?? title),
       stackedBar(
-        parts.map((row) => ({ label: `${row.key}: ${dollars(row.usd)}, ${tokens(row.inputTokens)} in, ${tokens(row.outputTokens)} out`, value: value(row) })),
+        parts.map((row) => ({
+          label: `${row.key}: ${dollars(row.usd)}, ${tokens(row.inputTokens)} in, ${tokens(row.outputTokens)} out`,
+          value: value(row),
+        })),
         total,
       ),
     ),
     el(
       "table",
       { "aria-label": title },
-      el("thead", {}, el("tr", {}, ...["", "Key", "Calls", "Tokens in", "Tokens out", "$"].map((head) => el("th", { scope: "col" }, head)))),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          ...["", "Key", "Calls", "Tokens in", "Tokens out", "$"].map((head) =>
+            el("th", { scope: "col" }, head),
+          ),
+        ),
+      ),
       el(
         "tbody",
         {},

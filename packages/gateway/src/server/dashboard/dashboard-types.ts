@@ -57,7 +57,13 @@ export interface Decision {
   outcome: string;
   /** One sentence: where it went, after what, and what was left out. */
   reason: string;
-  attempts: { route: string; model?: string; outcome: string; status?: number; latencyMs?: number }[];
+  attempts: {
+    route: string;
+    model?: string;
+    outcome: string;
+    status?: number;
+    latencyMs?: number;
+  }[];
   excluded: { route: string; reason: string }[];
   inputTokens: number;
   outputTokens: number;
@@ -129,5 +135,4 @@ export interface DashboardBatch {
 
 /** The event stream's messages (`event:` names the type; `data:` holds the rest as JSON). */
 export type DashboardEvent =
-  | { type: "snapshot"; snapshot: DashboardSnapshot }
-  | { type: "batch"; batch: DashboardBatch };
+  { type: "snapshot"; snapshot: DashboardSnapshot } | { type: "batch"; batch: DashboardBatch };

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resetRoutes } from "../../routing/route-state.js";
 import { headerValue } from "../forward.js";
-import { keyAllows, type GatewayKeyRecord, type GatewayKeyStore, type KeyScope } from "../gateway-keys.js";
+import {
+  keyAllows,
+  type GatewayKeyRecord,
+  type GatewayKeyStore,
+  type KeyScope,
+} from "../gateway-keys.js";
 import { decisionOf } from "./traffic-state.js";
 import { DashboardStream } from "./event-stream.js";
 import { DashboardHub, type DashboardHubOptions } from "./hub.js";
@@ -16,7 +21,12 @@ export interface DashboardOptions extends DashboardHubOptions {
 
 /** `/dashboard` on one server: the page, its API and its event stream. */
 export interface Dashboard {
-  serve(req: IncomingMessage, res: ServerResponse, path: string, keys: GatewayKeyStore): Promise<void>;
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    keys: GatewayKeyStore,
+  ): Promise<void>;
   close(): void;
 }
 

@@ -21,7 +21,7 @@ export class SpendTally {
     if (!call || call.qa_verdict) return;
     const day = dayOf(entry.at);
     let dims = this.days.get(day);
-    if (!dims) this.days.set(day, (dims = new Map()));
+    if (!dims) this.days.set(day, (dims = new Map<SpendDimension, Map<string, SpendRow>>()));
     const keys: Record<SpendDimension, string> = {
       role: call.role ?? "-",
       model: call.model,
@@ -29,7 +29,7 @@ export class SpendTally {
     };
     for (const dimension of DIMENSIONS) {
       let rows = dims.get(dimension);
-      if (!rows) dims.set(dimension, (rows = new Map()));
+      if (!rows) dims.set(dimension, (rows = new Map<string, SpendRow>()));
       const key = keys[dimension];
       const row = rows.get(key) ?? { key, inputTokens: 0, outputTokens: 0, usd: 0, calls: 0 };
       row.inputTokens += call.input_tokens;
