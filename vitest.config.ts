@@ -23,7 +23,12 @@ export default defineConfig({
         test: {
           name,
           root: `packages/${name}`,
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          include: [
+            "src/**/*.test.ts",
+            "test/**/*.test.ts",
+            // The dashboard page's pure modules (reducer, SSE parser) run in Node too.
+            ...(name === "gateway" ? ["dashboard/src/**/*.test.ts"] : []),
+          ],
           ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
           ...(name === "cli"
             ? { globalSetup: ["test/build-once.ts", "../auth/test/secret-service-session.ts"] }
