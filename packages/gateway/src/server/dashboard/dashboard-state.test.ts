@@ -82,16 +82,15 @@ describe("the Fleet panel's states", () => {
   });
 });
 
-const entry = (at: number, attempts: AuditEntry["attempts"], extra: Partial<AuditEntry> = {}) =>
-  ({
-    at,
-    requestId: `req_${at}_${attempts.length}`,
-    model: "lab/m",
-    attempts,
-    excluded: [],
-    outcome: attempts.some((attempt) => attempt.outcome === "ok") ? "ok" : "upstream_error",
-    ...extra,
-  }) as AuditEntry;
+const entry = (at: number, attempts: AuditEntry["attempts"], extra: Partial<AuditEntry> = {}) => ({
+  at,
+  requestId: `req_${at}_${attempts.length}`,
+  model: "lab/m",
+  attempts,
+  excluded: [],
+  outcome: attempts.some((attempt) => attempt.outcome === "ok") ? "ok" : "upstream_error",
+  ...extra,
+});
 
 describe("the Routes panel's numbers", () => {
   it("error rate over 5 minutes and p50/p99 per minute, from the attempts", () => {
