@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorReply, openAiRateLimitHeaders, rateLimitedReply } from "@hedge/testkit";
+import { errorReply, makeTempDir, openAiRateLimitHeaders, rateLimitedReply } from "@hedge/testkit";
 import {
   chat,
   enterKey,
@@ -132,6 +132,33 @@ describe.runIf(haveChromium)("the dashboard in a real browser", () => {
     await page.keyboard.press("Escape");
     await page.waitForSelector("dialog:not([open])", { state: "attached" });
     expect(await focused()).toBe(decision);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows live a request another hedge process (hedge exec) made on the same state", async () => {
+    const { page, errors } = await openPage(rig);
+    await enterKey(page, rig.adminKey);
+    await page.waitForSelector("#decisions tr[data-request]");
+    const before = await page.locator("#decisions tr[data-request]").count();
+    rig.upstream.reset();
+    rig.upstream.push({ text: "done", repeat: true });
+    await runHedge(["gateway", "reset", "--all"], { env: rig.env });
+    const cwd = await makeTempDir("hedge-dashboard-exec-");
+    try {
+      const run = await runHedge(["exec", "--skip-git-repo-check", "-m", "lab/m", "hi"], {
+        env: rig.env,
+        cwd: cwd.path,
+      });
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      await cwd.cleanup();
+    }
+    await expect
+      .poll(() => page.locator("#decisions tr[data-request]").count())
+      .toBeGreaterThan(before);
+    expect(await page.locator("#decisions tr[data-request] .chip").first().textContent()).toBe(
+      "ok",
+    );
     expect(errors).toEqual([]);
   });
 

@@ -49,6 +49,7 @@ export async function gatewayServer(
       profiles: () => reportProfiles(config, home),
     },
     ...(pinned ? { pinned } : {}),
+    auditCap: config.gateway.audit_max_entries,
     // No loops source yet: the panel says "daemon not running" until the daemon's ledger is
     // wired here (a DashboardLoopsSource over $HEDGE_HOME/loops.db, read-only).
     log: options.log,

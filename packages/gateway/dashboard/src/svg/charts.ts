@@ -13,8 +13,10 @@ export function sparkline(values: readonly (number | null)[], label: string): SV
         ? undefined
         : `${(index * step).toFixed(1)},${(23 - (value / max) * 22).toFixed(1)}`,
     )
-    .filter((point) => point !== undefined)
-    .join(" ");
+    .filter((point) => point !== undefined);
+  // One minute of traffic is one point: draw it as a short dash so it shows.
+  if (points.length === 1)
+    points.unshift(points[0]?.replace(/^[\d.]+/, (x) => String(Math.max(0, Number(x) - 3))) ?? "");
   const latest = [...values].reverse().find((value) => value !== null);
   const title = `${label}: ${latest === undefined || latest === null ? "no traffic" : `${latest} ms now`}, max ${max} ms (30 min)`;
   return svg(
@@ -27,7 +29,7 @@ export function sparkline(values: readonly (number | null)[], label: string): SV
       "aria-label": title,
     },
     svg("title", {}, title),
-    svg("polyline", { points, "vector-effect": "non-scaling-stroke" }),
+    svg("polyline", { points: points.join(" "), "vector-effect": "non-scaling-stroke" }),
   );
 }
 
