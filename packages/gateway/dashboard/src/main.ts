@@ -15,9 +15,10 @@ const app = document.getElementById("app") as HTMLElement;
 const status = document.getElementById("status") as HTMLElement;
 const forget = document.getElementById("forget") as HTMLButtonElement;
 
-/** Event-to-paint delays (ms) of the last batches, read by `pnpm bench:dashboard`. */
+/** Event-to-paint delays and render times (ms) of the last batches, read by `pnpm bench:dashboard`. */
 const paintDelays: number[] = [];
-(globalThis as { hedgeDashboard?: unknown }).hedgeDashboard = { paintDelays };
+const renderMs: number[] = [];
+(globalThis as { hedgeDashboard?: unknown }).hedgeDashboard = { paintDelays, renderMs };
 
 let connection: AbortController | undefined;
 
@@ -92,7 +93,10 @@ function start(api: Api): void {
   let pending: number[] = [];
   const render = (): void => {
     frame = 0;
+    const began = performance.now();
     for (const view of views) view(state);
+    renderMs.push(performance.now() - began);
+    if (renderMs.length > 5000) renderMs.splice(0, renderMs.length - 5000);
     const painted = Date.now();
     for (const at of pending) paintDelays.push(painted - at);
     if (paintDelays.length > 5000) paintDelays.splice(0, paintDelays.length - 5000);
