@@ -168,7 +168,48 @@ for (const page of pages)
 streamBytes = 0;
 
 process.stderr.write(`with ${TABS} tabs: ${SECONDS} s at ${RATE} req/s…\n`);
+// BENCH_TRACE=1: where the first tab's main thread spends its time (a Chrome trace, summed).
+const trace = process.env["BENCH_TRACE"] === "1";
+if (trace) await browser.startTracing(pages[0], { categories: ["devtools.timeline"] });
 const watched = await phase(SECONDS);
+if (trace) {
+  const events = (
+    JSON.parse((await browser.stopTracing()).toString("utf8")) as {
+      traceEvents: {
+        name: string;
+        ph: string;
+        dur?: number;
+        args?: { data?: { nodeName?: string; layerId?: number } };
+      }[];
+    }
+  ).traceEvents;
+  const totals = new Map<string, { ms: number; count: number; max: number }>();
+  for (const event of events) {
+    if (event.ph !== "X" || !event.dur) continue;
+    // Paint is split by what was painted, so the panel that costs most shows.
+    const name =
+      event.name === "Paint"
+        ? `Paint ${event.args?.data?.nodeName ?? `layer ${event.args?.data?.layerId}`}`
+        : event.name;
+    const total = totals.get(name) ?? { ms: 0, count: 0, max: 0 };
+    total.ms += event.dur / 1000;
+    total.count += 1;
+    total.max = Math.max(total.max, event.dur / 1000);
+    totals.set(name, total);
+  }
+  printTable(
+    ["trace event", "total ms", "count", "max ms"],
+    [...totals]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 15)
+      .map(([name, total]) => [
+        name,
+        total.ms.toFixed(0),
+        String(total.count),
+        total.max.toFixed(1),
+      ]),
+  );
+}
 const bytesPerSecond = streamBytes / SECONDS;
 const delays: number[] = [];
 const longTasks: number[] = [];

@@ -22,6 +22,11 @@ const renderMs: number[] = [];
 
 let connection: AbortController | undefined;
 
+/** Sets the status line; the same text again is not a change (no relayout, no re-announce). */
+function say(text: string): void {
+  if (status.textContent !== text) status.textContent = text;
+}
+
 function boot(message?: string): void {
   connection?.abort();
   const key = sessionStorage.getItem(KEY_ITEM);
@@ -114,7 +119,7 @@ function start(api: Api): void {
     state = reduce(state, event, Date.now());
     if (event.type === "batch") pending.push(event.batch.now);
     failures = 0;
-    status.textContent = "live";
+    say("live");
     frame ||= requestAnimationFrame(render);
   };
 
@@ -124,7 +129,7 @@ function start(api: Api): void {
   let failures = 0;
   const connect = async (): Promise<void> => {
     while (!controller.signal.aborted) {
-      status.textContent = failures === 0 ? "connecting…" : status.textContent;
+      if (failures === 0) say("connecting…");
       const headers = {
         ...api.headers(),
         ...(lastId === undefined ? {} : { "last-event-id": lastId }),
@@ -137,7 +142,7 @@ function start(api: Api): void {
       }
       failures += 1;
       const wait = backoffMs(failures);
-      status.textContent = `reconnecting in ${Math.round(wait / 1000)} s`;
+      say(`reconnecting in ${Math.round(wait / 1000)} s`);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   };

@@ -2,6 +2,9 @@ import type { Decision } from "../../../src/server/dashboard/dashboard-types.js"
 import { filterDecisions, type DecisionFilter, type PageState } from "../state/reducer.js";
 import { KeyedList, clockTime, el, fill, type RowView } from "./dom.js";
 
+/** Rows added to the DOM per "Show more". */
+const PAGE_ROWS = 40;
+
 const FIELDS: readonly (keyof DecisionFilter)[] = [
   "role",
   "model",
@@ -34,7 +37,16 @@ export function decisionsPanel(
     form.append(input);
   }
   const body = el("tbody");
-  const count = el("p", { class: "muted small", "aria-live": "off" });
+  const count = el("span", { class: "muted small" });
+  // Rows in the DOM: a new decision shifts every row below it, and each shown row is repainted
+  // then, so the list starts short and grows on request (all MAX_DECISIONS stay filterable).
+  let limit = PAGE_ROWS;
+  const more = el("button", { type: "button", class: "more" }, "Show more");
+  more.addEventListener("click", () => {
+    limit += PAGE_ROWS;
+    last = undefined;
+    render(current);
+  });
   root.append(
     el("h2", { id: "decisions-title" }, "Decisions"),
     form,
@@ -54,7 +66,7 @@ export function decisionsPanel(
       ),
       body,
     ),
-    count,
+    el("p", { class: "list-foot" }, count, more),
   );
   const rows = new KeyedList<Decision>(
     body,
@@ -67,8 +79,10 @@ export function decisionsPanel(
     if (!state || state.decisions === last) return;
     last = state.decisions;
     const shown = filterDecisions(state.decisions, filter);
-    rows.sync(shown);
-    count.textContent = `${shown.length} of the last ${state.decisions.length} requests`;
+    rows.sync(shown.slice(0, limit));
+    const text = `${Math.min(limit, shown.length)} shown of ${shown.length} matching, of the last ${state.decisions.length} requests`;
+    if (count.textContent !== text) count.textContent = text;
+    more.hidden = shown.length <= limit;
   };
   return (state) => {
     current = state;

@@ -113,7 +113,8 @@ export function formatWait(ms: number): string {
 export function tickCountdowns(root: ParentNode, skewMs: number): void {
   const now = Date.now() + skewMs;
   for (const node of root.querySelectorAll<HTMLElement>("time[data-until]")) {
-    node.textContent = formatWait(Number(node.dataset["until"]) - now);
+    const text = formatWait(Number(node.dataset["until"]) - now);
+    if (node.textContent !== text) node.textContent = text;
   }
 }
 
