@@ -242,6 +242,7 @@ printTable(
     "gateway RSS MiB (max)",
     "SSE B/s per tab",
     "paint p50 / p99 ms",
+    "render p50 / p99 ms",
     "long tasks",
   ],
   [
