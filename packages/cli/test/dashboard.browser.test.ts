@@ -88,6 +88,8 @@ describe.runIf(haveChromium)("the dashboard in a real browser", () => {
     await reset.waitFor();
     expect(await reset.isDisabled()).toBe(true);
     expect(await reset.getAttribute("title")).toContain("dashboard:admin");
+    // This home has no daemon ledger.
+    expect(await page.locator("#loops").textContent()).toContain("daemon not running");
     await page.screenshot({ path: `${DOCS}dashboard-dark.png` });
     expect(errors).toEqual([]);
   });

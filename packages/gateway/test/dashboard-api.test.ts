@@ -267,3 +267,44 @@ describe("the dashboard's event stream", () => {
     expect(answer?.text).not.toContain(quoted);
   });
 });
+
+describe("the dashboard's Loops panel", () => {
+  it("shows the loops source's view, and a run's log tail scrubbed of keys", async () => {
+    const quoted = "sk-ant-abcdefghijklmnopqrstuvwxyz012345";
+    const h = await start({
+      loops: {
+        read: () =>
+          Promise.resolve({
+            running: true,
+            loops: [{ name: "nightly", schedule: "cron 0 3 * * *", state: "active" }],
+          }),
+        logTail: (runId) =>
+          Promise.resolve(runId === "run_1" ? `ran with ${quoted}\nok\n` : undefined),
+      },
+    });
+    const snapshot = (
+      await call(h, "GET", "/dashboard/api/snapshot", bearer(h.keys.read))
+    )?.json() as DashboardSnapshot;
+    expect(snapshot.loops).toEqual({
+      running: true,
+      loops: [{ name: "nightly", schedule: "cron 0 3 * * *", state: "active" }],
+    });
+    const log = await call(h, "GET", "/dashboard/api/loops/runs/run_1/log", bearer(h.keys.read));
+    expect(log?.json()).toEqual({ text: "ran with [redacted]\nok\n" });
+    const missing = await call(
+      h,
+      "GET",
+      "/dashboard/api/loops/runs/run_2/log",
+      bearer(h.keys.read),
+    );
+    expect(missing?.status).toBe(404);
+  });
+
+  it("says the daemon is not running when there is no loops source", async () => {
+    const h = await start();
+    const snapshot = (
+      await call(h, "GET", "/dashboard/api/snapshot", bearer(h.keys.read))
+    )?.json() as DashboardSnapshot;
+    expect(snapshot.loops).toEqual({ running: false, loops: [] });
+  });
+});

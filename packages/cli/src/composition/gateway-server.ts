@@ -11,6 +11,7 @@ import {
 import type { HedgeConfig } from "../config/schema.js";
 import { buildEngine } from "./engine-factory.js";
 import { gatewayAdmin } from "./admin.js";
+import { ledgerLoopsSource } from "./dashboard-loops.js";
 import { reportProfiles } from "./report-profiles.js";
 
 /** The built page: `dist/dashboard/` next to the bundled binary (tsup's onSuccess writes it). */
@@ -50,8 +51,8 @@ export async function gatewayServer(
     },
     ...(pinned ? { pinned } : {}),
     auditCap: config.gateway.audit_max_entries,
-    // No loops source yet: the panel says "daemon not running" until the daemon's ledger is
-    // wired here (a DashboardLoopsSource over $HEDGE_HOME/loops.db, read-only).
+    // The daemon's ledger, read-only; without one the panel says "daemon not running".
+    loops: ledgerLoopsSource(home),
     log: options.log,
   });
   const server = createGatewayServer({

@@ -109,7 +109,10 @@ describe("the dashboard reducer", () => {
 
   it("takes new spend and loops, and the server's clock", () => {
     const before = reduce(EMPTY_STATE, { type: "snapshot", snapshot: snapshot() }, 10_000);
-    const loops = { running: true, loops: [{ name: "nightly" }] };
+    const loops = {
+      running: true,
+      loops: [{ name: "nightly", schedule: "cron 0 3 * * *", state: "active" }],
+    };
     const after = reduce(before, { type: "batch", batch: { now: 20_000, loops } }, 15_000);
     expect(after.loops).toEqual(loops);
     expect(after.server?.now).toBe(20_000);

@@ -13,16 +13,16 @@ export function loopsPanel(
   return (state) => {
     if (state.loops === last) return;
     last = state.loops;
-    if (!state.loops.running) {
-      fill(content, el("p", { class: "empty" }, "daemon not running"));
-      return;
-    }
+    const note = state.loops.running
+      ? null
+      : el("p", { class: "empty" }, "daemon not running (hedge daemon start)");
     if (state.loops.loops.length === 0) {
-      fill(content, el("p", { class: "empty" }, "No loops scheduled."));
+      fill(content, note ?? el("p", { class: "empty" }, "No loops scheduled."));
       return;
     }
     fill(
       content,
+      note,
       el(
         "table",
         { "aria-label": "Loops" },
@@ -61,7 +61,16 @@ function loopRow(
   return el(
     "tr",
     { "data-loop": loop.name },
-    el("th", { scope: "row" }, loop.name),
+    el(
+      "th",
+      { scope: "row" },
+      loop.name,
+      el(
+        "div",
+        { class: "muted small" },
+        `${loop.schedule}${loop.state === "active" ? "" : ` · ${loop.state}`}`,
+      ),
+    ),
     el(
       "td",
       {},
@@ -76,7 +85,7 @@ function loopRow(
         ? el(
             "span",
             {
-              class: `chip ${lastRun.status === "ok" || lastRun.status === "success" ? "ok" : "bad"}`,
+              class: `chip ${lastRun.status === "succeeded" ? "ok" : lastRun.status === "running" || lastRun.status === "skipped" ? "ready" : "bad"}`,
             },
             lastRun.status,
           )

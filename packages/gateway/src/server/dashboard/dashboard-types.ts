@@ -94,6 +94,9 @@ export interface Spend {
 /** One scheduled loop and its last run (from the daemon's ledger). */
 export interface LoopRow {
   name: string;
+  /** "every 5m", "cron 0 3 * * *", "at …", "on event". */
+  schedule: string;
+  state: string;
   nextRunAt?: number;
   last?: {
     runId: string;
@@ -104,7 +107,7 @@ export interface LoopRow {
   };
 }
 
-/** The Loops panel: `running: false` when no daemon ledger is there to read. */
+/** The Loops panel: whether a daemon is alive, and the ledger's loops (empty without one). */
 export interface LoopsView {
   running: boolean;
   loops: LoopRow[];

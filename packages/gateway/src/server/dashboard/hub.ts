@@ -189,8 +189,10 @@ export class DashboardHub {
     const loopsSource = this.options.loops;
     if (loopsSource && now - this.loopsReadAt >= (this.options.loopsPollMs ?? 2000)) {
       this.loopsReadAt = now;
-      const rows = await loopsSource.list().catch(() => undefined);
-      this.loops = rows ? { running: true, loops: rows } : { running: false, loops: [] };
+      this.loops = (await loopsSource.read().catch(() => undefined)) ?? {
+        running: false,
+        loops: [],
+      };
       const loopsJson = JSON.stringify(this.loops);
       if (loopsJson !== this.loopsJson) {
         this.loopsJson = loopsJson;

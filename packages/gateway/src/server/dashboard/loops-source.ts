@@ -1,4 +1,4 @@
-import type { LoopRow } from "./dashboard-types.js";
+import type { LoopsView } from "./dashboard-types.js";
 
 /**
  * Where the Loops panel reads scheduled loops from. The gateway does not know the daemon: the
@@ -6,8 +6,8 @@ import type { LoopRow } from "./dashboard-types.js";
  * (`$HEDGE_HOME/loops.db`, opened read-only); without one the panel says "daemon not running".
  */
 export interface DashboardLoopsSource {
-  /** Each loop with its next run and its last run; undefined when the ledger is not there. */
-  list(): Promise<LoopRow[] | undefined>;
-  /** The end of one run's log, at most `maxBytes` (undefined: no such run). */
+  /** The loops with their next and last runs, and whether a daemon is alive; undefined: no ledger. */
+  read(): Promise<LoopsView | undefined>;
+  /** The end of one run's log, at most `maxBytes` (undefined: no such run or no log). */
   logTail(runId: string, maxBytes: number): Promise<string | undefined>;
 }
