@@ -24,7 +24,13 @@ export function runKeyCreate(options: { name?: string; json: boolean; scopes?: s
 export function runKeyList(options: { json: boolean }): void {
   const keys = gatewayKeys(hedgeHome())
     .list()
-    .map(({ id, name, prefix, created_at }) => ({ id, name, prefix, created_at }));
+    .map(({ id, name, prefix, created_at, scopes }) => ({
+      id,
+      name,
+      prefix,
+      created_at,
+      ...(scopes ? { scopes } : {}),
+    }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
     return;
@@ -33,10 +39,12 @@ export function runKeyList(options: { json: boolean }): void {
     process.stdout.write("no gateway keys (create one: hedge gateway key create --name NAME)\n");
     return;
   }
-  process.stdout.write(`${"ID".padEnd(12)} ${"NAME".padEnd(20)} ${"PREFIX".padEnd(12)} CREATED\n`);
+  process.stdout.write(
+    `${"ID".padEnd(12)} ${"NAME".padEnd(20)} ${"PREFIX".padEnd(12)} ${"CREATED".padEnd(24)} SCOPES\n`,
+  );
   for (const key of keys) {
     process.stdout.write(
-      `${key.id.padEnd(12)} ${key.name.padEnd(20)} ${`${key.prefix}…`.padEnd(12)} ${key.created_at}\n`,
+      `${key.id.padEnd(12)} ${key.name.padEnd(20)} ${`${key.prefix}…`.padEnd(12)} ${key.created_at.padEnd(24)} ${key.scopes?.join(",") ?? "all"}\n`,
     );
   }
 }
