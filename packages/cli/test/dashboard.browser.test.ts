@@ -57,6 +57,17 @@ describe.runIf(haveChromium)("the dashboard in a real browser", () => {
         .getAttribute("aria-valuenow"),
     ).toBe("0");
 
+    // A few answered requests, so decisions and latency show; then README's screenshots.
+    rig.upstream.push({ text: "ok", usage: { inputTokens: 1200, outputTokens: 80 }, repeat: true });
+    for (let i = 0; i < 4; i++) expect((await chat(rig)).status).toBe(200);
+    await page.waitForSelector("#decisions tr[data-request]:nth-child(5)");
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: `${DOCS}dashboard.png` });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: `${DOCS}dashboard-dark.png` });
+    await page.emulateMedia({ colorScheme: "light" });
+    rig.upstream.reset();
+
     // b and c fail with a hostile error text until their breakers open.
     rig.upstream.push({ ...errorReply(500, { message: HOSTILE }), repeat: true });
     for (let i = 0; i < 2; i++) await chat(rig);
@@ -68,9 +79,6 @@ describe.runIf(haveChromium)("the dashboard in a real browser", () => {
     expect(await page.evaluate("typeof window.__xss")).toBe("undefined");
     // The decision rows carry the same text.
     await page.waitForSelector("#decisions tr.failed");
-
-    mkdirSync(DOCS, { recursive: true });
-    await page.screenshot({ path: `${DOCS}dashboard.png` });
 
     await tripped.locator("button.reset").click();
     await page.waitForSelector('tr[data-route="lab:profile:b"][data-breaker="closed"]');
@@ -90,7 +98,6 @@ describe.runIf(haveChromium)("the dashboard in a real browser", () => {
     expect(await reset.getAttribute("title")).toContain("dashboard:admin");
     // This home has no daemon ledger.
     expect(await page.locator("#loops").textContent()).toContain("daemon not running");
-    await page.screenshot({ path: `${DOCS}dashboard-dark.png` });
     expect(errors).toEqual([]);
   });
 

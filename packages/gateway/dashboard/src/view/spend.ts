@@ -17,16 +17,24 @@ export function spendPanel(root: HTMLElement): (state: PageState) => void {
     if (spend === last || !spend) return;
     last = spend;
     const week = spend.days.reduce((sum, day) => sum + day.usd, 0);
+    const weekTokens = spend.days.reduce((sum, day) => sum + day.inputTokens + day.outputTokens, 0);
     fill(
       content,
       el(
         "div",
         { class: "days" },
-        el("h3", {}, `Last 7 days: ${dollars(week)}`),
+        el(
+          "h3",
+          {},
+          week > 0 || weekTokens === 0
+            ? `Last 7 days: ${dollars(week)}`
+            : `Last 7 days: ${tokens(weekTokens)} tokens (unpriced)`,
+        ),
         columns(
           spend.days.map((day) => ({
             label: day.day,
-            value: day.usd,
+            // Unpriced models cost $0: their tokens still show where the traffic went.
+            value: week > 0 ? day.usd : day.inputTokens + day.outputTokens,
             title: `${day.day}: ${dollars(day.usd)}, ${tokens(day.inputTokens)} in, ${tokens(day.outputTokens)} out`,
           })),
         ),
