@@ -54,6 +54,9 @@ export async function runGatewayServe(
   const access = keys.count() > 0 ? `${keys.count()} gateway key(s)` : "no key needed on loopback";
   process.stdout.write(`hedge gateway listening on http://${shownHost}:${boundPort}\n`);
   process.stderr.write(`  providers: ${providers.join(", ") || "none configured"}; ${access}\n`);
+  process.stderr.write(
+    `  dashboard: http://${shownHost}:${boundPort}/dashboard (a key for it: hedge dashboard --new-key)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       server.close(() => resolve());
