@@ -253,6 +253,30 @@ describe("the dashboard's event stream", () => {
     expect(again.messages[0]?.event).toBe("batch");
   });
 
+  it("ends a page's stream once its key is revoked", async () => {
+    const h = await start({ pingMs: 50 });
+    const events = await readEvents(h.url, bearer(h.keys.read));
+    readers.push(events);
+    await events.next((message) => message.event === "snapshot");
+    h.keyStore.revoke("read");
+    // The stream ends: the reader's loop finishes and nothing more arrives.
+    await expect.poll(() => events.ended, { timeout: 5000 }).toBe(true);
+    expect((await call(h, "GET", "/dashboard/api/snapshot", bearer(h.keys.read)))?.status).toBe(
+      401,
+    );
+  });
+
+  it("answers a malformed path escape with 404, not a server error", async () => {
+    const h = await start();
+    for (const path of ["/dashboard/api/decisions/%E0%A4%A", "/dashboard/api/loops/runs/%ZZ/log"]) {
+      const answer = await call(h, "GET", path, bearer(h.keys.read));
+      expect(answer?.status, path).toBe(404);
+    }
+    expect(
+      (await call(h, "POST", "/dashboard/api/routes/%E0/reset", bearer(h.keys.admin)))?.status,
+    ).toBe(200);
+  });
+
   it("scrubs a key a provider quoted in a cooldown's reason", async () => {
     const h = await start();
     const quoted = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789";

@@ -37,6 +37,8 @@ export interface DashboardHarness {
   gateway: Gateway;
   /** Plain keys: `all` (no scopes), `read`, `admin`, `models`. */
   keys: Record<"all" | "read" | "admin" | "models", string>;
+  /** The key file, to revoke keys as `hedge gateway key revoke` does. */
+  keyStore: GatewayKeyStore;
   /** Another connection to the same SQLite file, as another hedge process holds. */
   other: () => Promise<Store>;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startDashboardHarness(
     assetsDir?: string;
     loops?: DashboardLoopsSource;
     pollMs?: number;
+    pingMs?: number;
   } = {},
 ): Promise<DashboardHarness> {
   const upstream = await startScriptedUpstream();
@@ -78,6 +81,7 @@ export async function startDashboardHarness(
     assetsDir: options.assetsDir ?? join((await builtPage()).path, "page"),
     sources: { ...sources, store: gateway.store },
     pollMs: options.pollMs ?? 50,
+    ...(options.pingMs ? { pingMs: options.pingMs } : {}),
     ...(options.loops ? { loops: options.loops } : {}),
   });
   const server: Server = createGatewayServer({
@@ -95,6 +99,7 @@ export async function startDashboardHarness(
   return {
     url,
     home,
+    keyStore,
     upstream,
     gateway,
     keys,
@@ -125,6 +130,8 @@ export interface EventReader {
     data: unknown;
   }>;
   messages: { event: string; id: string; data: unknown }[];
+  /** The server ended the stream. */
+  readonly ended: boolean;
   close(): void;
 }
 
@@ -139,6 +146,7 @@ export async function readEvents(
   });
   const messages: { event: string; id: string; data: unknown }[] = [];
   const waiters: (() => void)[] = [];
+  let ended = false;
   if (response.body) {
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
@@ -168,6 +176,7 @@ export async function readEvents(
             for (const wake of waiters.splice(0)) wake();
           }
         }
+        ended = true;
       } catch {
         // aborted
       }
@@ -176,6 +185,9 @@ export async function readEvents(
   return {
     status: response.status,
     messages,
+    get ended() {
+      return ended;
+    },
     async next(match) {
       for (;;) {
         const found = messages.find(match);

@@ -8,6 +8,12 @@ const RING_SIZE = 2000;
 const MAX_BUFFERED = 1 << 20;
 const PING_MS = 15_000;
 
+/** One open page, and whether the key it connected with still opens the dashboard. */
+interface OpenPage {
+  res: ServerResponse;
+  allowed: () => boolean;
+}
+
 /**
  * The dashboard's event stream (`text/event-stream`) over one hub: each batch is serialized
  * once, numbered, kept in a ring for reconnects, and written to every open page.
@@ -15,20 +21,25 @@ const PING_MS = 15_000;
 export class DashboardStream {
   private readonly ring: { id: number; text: string }[] = [];
   private lastId = 0;
-  private readonly pages = new Set<ServerResponse>();
+  private readonly pages = new Map<ServerResponse, OpenPage>();
   private unsubscribe: (() => void) | undefined;
   private ping: NodeJS.Timeout | undefined;
 
-  constructor(private readonly hub: DashboardHub) {}
+  constructor(
+    private readonly hub: DashboardHub,
+    private readonly pingMs = PING_MS,
+  ) {}
 
   /**
    * Streams to `res` until it closes: the messages after `lastEventId` when the ring still
    * holds them, else a snapshot (`prepare` adapts it to the caller, e.g. whether it may reset).
+   * At each ping `allowed` is asked again: a revoked key's page is cut off.
    */
   async open(
     res: ServerResponse,
     lastEventId: string | undefined,
     prepare: (snapshot: DashboardSnapshot) => DashboardSnapshot,
+    allowed: () => boolean,
   ): Promise<void> {
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -46,12 +57,15 @@ export class DashboardStream {
       res.write(frame(this.lastId, "snapshot", JSON.stringify(snapshot)));
     }
     if (res.destroyed) return;
-    this.pages.add(res);
+    this.pages.set(res, { res, allowed });
     res.on("close", () => this.leave(res));
     this.unsubscribe ??= this.hub.subscribe((batch) => this.broadcast(batch));
     this.ping ??= setInterval(() => {
-      for (const page of this.pages) page.write(": ping\n\n");
-    }, PING_MS).unref();
+      for (const page of this.pages.values()) {
+        if (page.allowed()) page.res.write(": ping\n\n");
+        else page.res.end();
+      }
+    }, this.pingMs).unref();
   }
 
   /** Pages open now. */
@@ -60,7 +74,7 @@ export class DashboardStream {
   }
 
   close(): void {
-    for (const page of this.pages) page.end();
+    for (const page of this.pages.keys()) page.end();
     this.pages.clear();
     this.stop();
   }
@@ -70,7 +84,7 @@ export class DashboardStream {
     const text = frame(this.lastId, "batch", JSON.stringify(batch));
     this.ring.push({ id: this.lastId, text });
     if (this.ring.length > RING_SIZE) this.ring.shift();
-    for (const page of this.pages) {
+    for (const page of this.pages.keys()) {
       if (page.writableLength > MAX_BUFFERED) page.destroy();
       else page.write(text);
     }

@@ -17,6 +17,8 @@ export interface DashboardOptions extends DashboardHubOptions {
   /** The built page (`index.html`, `assets/`). */
   assetsDir: string;
   log?: (line: string) => void;
+  /** How often open streams are pinged and their keys checked again (default 15 s). */
+  pingMs?: number;
 }
 
 /** `/dashboard` on one server: the page, its API and its event stream. */
@@ -46,7 +48,7 @@ export function isDashboardPath(path: string): boolean {
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
   const hub = new DashboardHub(options);
-  const stream = new DashboardStream(hub);
+  const stream = new DashboardStream(hub, options.pingMs);
   return {
     async serve(req, res, path, keys) {
       const method = req.method ?? "GET";
@@ -75,7 +77,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         const origin = req.headers.origin;
         if (origin !== undefined && origin !== `http://${req.headers.host ?? ""}`)
           return fail(res, 403, "permission_error", "cross-origin reset refused");
-        const route = decodeURIComponent(reset[1] ?? "");
+        const route = decoded(reset[1]);
         const cleared = await resetRoutes(options.sources.store, (name) => name === route);
         options.log?.(`dashboard: key ${key.id} reset ${route} (${cleared.length} cleared)`);
         await hub.poke();
@@ -89,14 +91,19 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         return json(res, 200, { ...snapshot, server: { ...snapshot.server, canReset } });
       }
       if (endpoint === "/events") {
-        return stream.open(res, headerValue(req.headers, "last-event-id"), (snapshot) => ({
-          ...snapshot,
-          server: { ...snapshot.server, canReset },
-        }));
+        return stream.open(
+          res,
+          headerValue(req.headers, "last-event-id"),
+          (snapshot) => ({ ...snapshot, server: { ...snapshot.server, canReset } }),
+          () => {
+            const current = keyOf(keys, req);
+            return current !== undefined && keyAllows(current, "dashboard:read");
+          },
+        );
       }
       const decision = /^\/decisions\/([^/]+)$/.exec(endpoint);
       if (decision) {
-        const id = decodeURIComponent(decision[1] ?? "");
+        const id = decoded(decision[1]);
         const shown = (await hub.snapshot()).decisions.find((entry) => entry.requestId === id);
         if (shown) return json(res, 200, shown);
         const entry = (await options.sources.store.listAudit()).find((row) => row.requestId === id);
@@ -105,7 +112,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       }
       const log = /^\/loops\/runs\/([^/]+)\/log$/.exec(endpoint);
       if (log && options.loops) {
-        const text = await options.loops.logTail(decodeURIComponent(log[1] ?? ""), LOG_TAIL_BYTES);
+        const text = await options.loops.logTail(decoded(log[1]), LOG_TAIL_BYTES);
         if (text === undefined) return fail(res, 404, "not_found_error", "no such run");
         return json(res, 200, { text: hub.redactView(text) });
       }
@@ -116,6 +123,15 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       hub.close();
     },
   };
+}
+
+/** A path segment decoded; a malformed escape is kept as written (it then matches nothing). */
+function decoded(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? "");
+  } catch {
+    return segment ?? "";
+  }
 }
 
 function keyOf(keys: GatewayKeyStore, req: IncomingMessage): GatewayKeyRecord | undefined {
