@@ -22,6 +22,9 @@ async function start(options: Parameters<typeof startDashboardHarness>[0] = {}) 
   return harness;
 }
 
+/** The sequence number of an event id (`EPOCH.N`). */
+const sequence = (id: string): number => Number(id.split(".")[1]);
+
 const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
 
 /** Every endpoint the page calls, as method and path. */
@@ -239,18 +242,25 @@ describe("the dashboard's event stream", () => {
     const opened = await first.next((message) => message.event === "batch");
     await other.delete(breakerKey("lab:none"));
     await first.next(
-      (message) => message.event === "batch" && Number(message.id) > Number(opened.id),
+      (message) => message.event === "batch" && sequence(message.id) > sequence(opened.id),
     );
     first.close();
 
-    const again = await readEvents(h.url, {
-      ...bearer(h.keys.read),
-      "last-event-id": String(Number(opened.id) - 1),
-    });
+    const [epoch] = opened.id.split(".");
+    const before = `${epoch}.${sequence(opened.id) - 1}`;
+    const again = await readEvents(h.url, { ...bearer(h.keys.read), "last-event-id": before });
     readers.push(again);
     const replayed = await again.next((message) => message.id === opened.id);
     expect(replayed.event).toBe("batch");
     expect(again.messages[0]?.event).toBe("batch");
+
+    // The same number from another server's sequence (a restart, another worker) is not replayed.
+    const foreign = await readEvents(h.url, {
+      ...bearer(h.keys.read),
+      "last-event-id": `00000000.${sequence(opened.id) - 1}`,
+    });
+    readers.push(foreign);
+    expect((await foreign.next(() => true)).event).toBe("snapshot");
   });
 
   it("ends a page's stream once its key is revoked", async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { DashboardBatch, DashboardSnapshot } from "./dashboard-types.js";
 import type { DashboardHub } from "./hub.js";
@@ -21,6 +22,11 @@ interface OpenPage {
 export class DashboardStream {
   private readonly ring: { id: number; text: string }[] = [];
   private lastId = 0;
+  /**
+   * Ids are `EPOCH.N`: a page that reconnects to another server (a restart, another worker or
+   * replica) presents an id of another sequence and gets a snapshot, never another's deltas.
+   */
+  private readonly epoch = randomBytes(4).toString("hex");
   private readonly pages = new Map<ServerResponse, OpenPage>();
   private unsubscribe: (() => void) | undefined;
   private ping: NodeJS.Timeout | undefined;
@@ -48,13 +54,14 @@ export class DashboardStream {
       "x-content-type-options": "nosniff",
     });
     res.write("retry: 3000\n\n");
-    const after = lastEventId === undefined ? NaN : Number(lastEventId);
+    const [epoch, sequence] = (lastEventId ?? "").split(".");
+    const after = epoch === this.epoch ? Number(sequence) : NaN;
     const oldest = this.ring[0]?.id ?? this.lastId + 1;
     if (Number.isInteger(after) && after >= oldest - 1 && after <= this.lastId) {
       for (const message of this.ring) if (message.id > after) res.write(message.text);
     } else {
       const snapshot = prepare(await this.hub.snapshot());
-      res.write(frame(this.lastId, "snapshot", JSON.stringify(snapshot)));
+      res.write(frame(this.id(this.lastId), "snapshot", JSON.stringify(snapshot)));
     }
     if (res.destroyed) return;
     this.pages.set(res, { res, allowed });
@@ -81,13 +88,17 @@ export class DashboardStream {
 
   private broadcast(batch: DashboardBatch): void {
     this.lastId += 1;
-    const text = frame(this.lastId, "batch", JSON.stringify(batch));
+    const text = frame(this.id(this.lastId), "batch", JSON.stringify(batch));
     this.ring.push({ id: this.lastId, text });
     if (this.ring.length > RING_SIZE) this.ring.shift();
     for (const page of this.pages.keys()) {
       if (page.writableLength > MAX_BUFFERED) page.destroy();
       else page.write(text);
     }
+  }
+
+  private id(sequence: number): string {
+    return `${this.epoch}.${sequence}`;
   }
 
   private leave(res: ServerResponse): void {
@@ -104,6 +115,6 @@ export class DashboardStream {
 }
 
 /** One SSE message. JSON has no raw newlines, so `data:` is one line. */
-function frame(id: number, event: string, data: string): string {
+function frame(id: string, event: string, data: string): string {
   return `id: ${id}\nevent: ${event}\ndata: ${data}\n\n`;
 }
