@@ -8,6 +8,7 @@ const packages = [
   "gateway-client",
   "core",
   "testkit",
+  "daemon",
   "cli",
 ];
 
@@ -24,12 +25,14 @@ export default defineConfig({
           name,
           root: `packages/${name}`,
           include: [
-            "src/**/*.test.ts",
-            "test/**/*.test.ts",
+            "src/**/*.test.{ts,tsx}",
+            "test/**/*.test.{ts,tsx}",
             // The dashboard page's pure modules (reducer, SSE parser) run in Node too.
             ...(name === "gateway" ? ["dashboard/src/**/*.test.ts"] : []),
           ],
           ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
+          // daemon: integration tests start the real `hedge daemon run`, built once.
+          ...(name === "daemon" ? { globalSetup: ["../cli/test/build-once.ts"] } : {}),
           ...(name === "cli"
             ? { globalSetup: ["test/build-once.ts", "../auth/test/secret-service-session.ts"] }
             : {}),

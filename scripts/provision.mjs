@@ -25,6 +25,8 @@ const TOOLS = [
   { binary: "dbus-daemon", sets: ["test"], why: "the keychain tests", apt: "dbus", dnf: "dbus-daemon", brew: undefined, linuxOnly: true },
   { binary: "gnome-keyring-daemon", sets: ["test"], why: "the keychain tests", apt: "gnome-keyring", dnf: "gnome-keyring", brew: undefined, linuxOnly: true },
   { binary: "rg", sets: ["test"], why: "the grep tool's tests", apt: "ripgrep", dnf: "ripgrep", brew: "ripgrep" },
+  { binary: "tmux", sets: ["test"], why: "the interactive session's real-terminal tests", apt: "tmux", dnf: "tmux", brew: "tmux" },
+  { binary: "chromium", sets: ["test"], why: "the MCP browser recipe tests (Playwright, Chrome DevTools)", apt: "chromium", dnf: "chromium", brew: undefined, linuxOnly: true },
 ]; // prettier-ignore
 
 /** Package managers in the order they are looked for; `install` is the argv after the binary. */

@@ -33,7 +33,18 @@ export default defineConfig({
     };
     await buildDashboard(here("./dist/dashboard"));
   },
-  define: { __HEDGE_VERSION__: JSON.stringify(manifest.version) },
+  define: {
+    __HEDGE_VERSION__: JSON.stringify(manifest.version),
+    // React's production build (the development one is larger and slower, and checks props).
+    "process.env.NODE_ENV": JSON.stringify("production"),
+  },
+  esbuildOptions(options) {
+    // ink imports react-devtools-core only when DEV=true; it is not installed (and bundling it
+    // fails), so that import resolves to an empty stand-in.
+    options.alias = { ...options.alias, "react-devtools-core": here("./src/tui/devtools-stub.ts") };
+    // The build runs from the workspace root, whose tsconfig has no `jsx`: React 17+'s transform.
+    options.jsx = "automatic";
+  },
   banner: {
     js: [
       "#!/usr/bin/env node",

@@ -72,7 +72,7 @@ const gateway = await startProcess(
   /listening on (http:\/\/\S+)/,
 );
 const url = gateway.match[1] ?? "";
-const pid = gateway.child.pid ?? 0;
+const pid = gateway.child?.pid ?? 0;
 
 /** CPU seconds (user + system) and RSS (MiB) of the gateway process, from /proc. */
 function processStats(): { cpuSeconds: number; rssMiB: number } {

@@ -1,9 +1,14 @@
 // A minimal, fast OpenAI-compatible upstream for gateway benchmarks: fixed Chat Completions
 // answers (JSON or SSE) from prebuilt buffers, and a request counter at GET /count so each run
 // can prove it really reached the upstream. `FAIL_RATE` (0..1) answers that share with 503.
-import { createServer } from "node:http";
+// `RATE_LIMIT_HEADERS` picks the rate-limit headers every answer carries, as a hosted provider
+// sends them: `openai` (the default), `anthropic` (API and subscription `unified-*` sets) or
+// `none` (no provider answers like that; kept to compare with earlier figures).
+import { createServer, type OutgoingHttpHeaders } from "node:http";
+import { rateLimitHeaders, type HeaderSet } from "./rate-limit-headers.js";
 
 const failRate = Number(process.env["FAIL_RATE"] ?? 0);
+const headerSet = (process.env["RATE_LIMIT_HEADERS"] ?? "openai") as HeaderSet;
 const completion = Buffer.from(
   JSON.stringify({
     id: "chatcmpl-bench",
@@ -37,6 +42,8 @@ const failure = Buffer.from(
 );
 
 let count = 0;
+/** Requests seen per key (the Authorization header), so remaining counts go down per key. */
+const perKey = new Map<string, number>();
 const server = createServer((req, res) => {
   if (req.method === "GET" && req.url === "/count") {
     res.end(String(count));
@@ -46,13 +53,21 @@ const server = createServer((req, res) => {
   req.on("data", (part: Buffer) => parts.push(part));
   req.on("end", () => {
     count += 1;
+    const key = req.headers["authorization"] ?? "";
+    const seen = (perKey.get(key) ?? 0) + 1;
+    perKey.set(key, seen);
+    const limits = rateLimitHeaders(headerSet, seen, Date.now());
     if (failRate > 0 && Math.random() < failRate) {
-      res.writeHead(503, { "content-type": "application/json" });
+      res.writeHead(503, { "content-type": "application/json", ...limits });
       res.end(failure);
       return;
     }
     const streaming = Buffer.concat(parts).includes('"stream":true');
-    res.writeHead(200, { "content-type": streaming ? "text/event-stream" : "application/json" });
+    const headers: OutgoingHttpHeaders = {
+      "content-type": streaming ? "text/event-stream" : "application/json",
+      ...limits,
+    };
+    res.writeHead(200, headers);
     res.end(streaming ? stream : completion);
   });
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 
 export interface Started {
-  child: ChildProcess;
+  child?: ChildProcess;
   stop: () => Promise<void>;
 }
 

@@ -103,8 +103,13 @@ export async function usageHeartbeatBench(context: {
     ],
     rows,
   );
-  console.log("\nusage check overhead, in-process, SQLite state.db, 3 profiles, 20,000 calls each");
-  printTable(["operation", "p50 µs", "p99 µs", "mean µs"], await usageOverhead(homes));
+  console.log(
+    "\nusage check overhead, in-process, SQLite state.db, one pool of 3 and of 64 profiles, 20,000 calls each",
+  );
+  printTable(
+    ["pool", "operation", "p50 µs", "p99 µs", "mean µs"],
+    [...(await usageOverhead(homes, 3)), ...(await usageOverhead(homes, 64))],
+  );
 }
 
 /** An OpenAI-compatible upstream that enforces `perMinute` requests per key and minute. */
@@ -177,17 +182,22 @@ async function startLimitedUpstream(
   };
 }
 
-/** Times the usage heartbeat's per-request work in-process against a SQLite Store. */
-async function usageOverhead(homes: string[]): Promise<string[][]> {
+/**
+ * Times the usage heartbeat's per-request work in-process against a SQLite Store, for one pool
+ * of `size` profiles (the last one with a declared limit, the rest header-tracked).
+ */
+async function usageOverhead(homes: string[], size: number): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), "hedge-bench-usage-check-"));
   homes.push(dir);
   const store = await openStore("sqlite", { home: dir });
-  const routes = ["rl:profile:p1", "rl:profile:p2", "rl:profile:p3"];
+  const routes = Array.from({ length: size }, (_, index) => `rl:profile:p${index + 1}`);
+  const limited = `p${size}`;
   const settings = (cacheMs: number) => ({
     switchBelow: 0.1,
     snapshotTtlMs: 600_000,
-    profiles: { p3: { limits: { requests_per_day: 10_000_000 } } },
+    profiles: { [limited]: { limits: { requests_per_day: 10_000_000 } } },
     cacheMs,
+    flushMs: 500,
   });
   const cached = new UsageMonitor(store, settings(100));
   const uncached = new UsageMonitor(store, settings(0));
@@ -199,9 +209,9 @@ async function usageOverhead(homes: string[]): Promise<string[][]> {
   });
   for (const [index, id] of routes.entries()) {
     await cached.observe(route(id), {
-      "x-ratelimit-limit-requests": "1500",
-      "x-ratelimit-remaining-requests": String(1400 - index * 300),
-      "x-ratelimit-reset-requests": "30s",
+      "x-ratelimit-limit-requests": "1000000000",
+      "x-ratelimit-remaining-requests": String(900_000_000 - (index % 8) * 100_000_000),
+      "x-ratelimit-reset-requests": "300s",
     });
   }
   const request = {
@@ -219,6 +229,7 @@ async function usageOverhead(homes: string[]): Promise<string[][]> {
     samples.sort((a, b) => a - b);
     const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
     return [
+      `${size}`,
       label,
       quantile(samples, 0.5).toFixed(1),
       quantile(samples, 0.99).toFixed(1),
@@ -234,13 +245,21 @@ async function usageOverhead(homes: string[]): Promise<string[][]> {
       uncached.check(routes, Date.now(), request),
     ),
     await time("order (pool ranking)", () => cached.order(attempts)),
-    await time("reserve on a header-tracked profile (1 atomic update)", () =>
+    await time("reserve on a header-tracked profile far from switch_below (in memory)", () =>
       cached.reserve(route("rl:profile:p1"), 20),
     ),
+    await time("observe a response's rate-limit headers (coalesced write)", () =>
+      cached.observe(route("rl:profile:p2"), {
+        "x-ratelimit-limit-requests": "1000000000",
+        "x-ratelimit-remaining-requests": "800000000",
+        "x-ratelimit-reset-requests": "300s",
+      }),
+    ),
     await time("reserve on a profile with a local limit (1 atomic increment)", () =>
-      cached.reserve(route("rl:profile:p3"), 20),
+      cached.reserve(route(`rl:profile:${limited}`), 20),
     ),
   ];
+  await cached.flush();
   await store.close();
   return result;
 }

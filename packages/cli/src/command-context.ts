@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { configFiles, loadConfig, type LoadedConfig } from "./config/load.js";
 import { overlayNotice } from "./config/overlay-notice.js";
 import { hedgeHome, type GlobalOptions } from "./context.js";
@@ -12,6 +13,9 @@ export interface CommandContext {
 }
 
 export function commandContext(globals: GlobalOptions, cwd = process.cwd()): CommandContext {
+  // A command parses each schema a few times at most: zod's compiled fast path would cost more
+  // to build (half of loading the config) than it saves. `gateway serve` turns it back on.
+  z.config({ jitless: true });
   const home = hedgeHome();
   const loaded = loadConfig({ home, cwd, overrides: globals.configOverrides });
   noticeIgnoredKeys(loaded, home);

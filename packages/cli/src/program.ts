@@ -1,7 +1,10 @@
 import { Command, Option } from "commander";
 import { HEDGE_VERSION } from "./version.js";
 import { registerExec } from "./program-exec.js";
+import { registerInteractive } from "./program-interactive.js";
+import { registerMcp } from "./program-mcp.js";
 import { registerTrust } from "./program-trust.js";
+import { registerLoops } from "./program-loop.js";
 import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
 
 /**
@@ -10,7 +13,10 @@ import { allCommands, collect, formatCommanderError, globals } from "./program-s
  */
 export function buildProgram(): Command {
   const program = new Command("hedge")
-    .description("A coding agent CLI with model routing built in.")
+    .description(
+      "A coding agent CLI with model routing built in. Without a command: the interactive session (hedge [PROMPT]).",
+    )
+    .usage("[options] [PROMPT] | <command> [args]")
     .version(`hedge ${HEDGE_VERSION}`, "-V, --version", "print the version")
     .addOption(
       new Option("-c, --config <key=value>", "override a config value (TOML syntax), repeatable")
@@ -65,10 +71,16 @@ export function buildProgram(): Command {
     .description("serve the OpenAI and Anthropic APIs over HTTP, routed by hedge")
     .option("--host <host>", "address to bind (default from [gateway], 127.0.0.1)")
     .option("--port <port>", "port to bind (default from [gateway], 4141; 0 picks a free one)")
-    .action(async (options: { host?: string; port?: string }, command: Command) => {
-      const { runGatewayServe } = await import("./commands/gateway-serve.js");
-      await runGatewayServe(globals(command), options);
-    });
+    .option(
+      "--workers <n>",
+      'processes serving the port, sharing state through the store ("auto": one per core; default from [gateway], 1)',
+    )
+    .action(
+      async (options: { host?: string; port?: string; workers?: string }, command: Command) => {
+        const { runGatewayServe } = await import("./commands/gateway-serve.js");
+        await runGatewayServe(globals(command), options);
+      },
+    );
   gateway
     .command("status")
     .description("breakers, cooldowns and marks per route (cause, end) and recent errors")
@@ -115,30 +127,32 @@ export function buildProgram(): Command {
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--json", "print as JSON")
-    .action(async (options: { name?: string; json?: boolean; scope?: string[] }) => {
-      const { runKeyCreate } = await import("./commands/gateway-key.js");
-      runKeyCreate({
-        ...(options.name ? { name: options.name } : {}),
-        json: options.json === true,
-        ...(options.scope ? { scopes: options.scope } : {}),
-      });
-    });
+    .action(
+      async (options: { name?: string; json?: boolean; scope?: string[] }, command: Command) => {
+        const { runKeyCreate } = await import("./commands/gateway-key.js");
+        await runKeyCreate(globals(command), {
+          ...(options.name ? { name: options.name } : {}),
+          json: options.json === true,
+          ...(options.scope ? { scopes: options.scope } : {}),
+        });
+      },
+    );
   key
     .command("list")
     .description("list keys (never the keys themselves)")
     .option("--json", "print as JSON")
-    .action(async (options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const { runKeyList } = await import("./commands/gateway-key.js");
-      runKeyList({ json: options.json === true });
+      await runKeyList(globals(command), { json: options.json === true });
     });
   key
     .command("revoke")
     .description("revoke a key by id, name or prefix")
     .argument("<key>", "id, name or prefix")
     .option("--json", "print as JSON")
-    .action(async (reference: string, options: { json?: boolean }) => {
+    .action(async (reference: string, options: { json?: boolean }, command: Command) => {
       const { runKeyRevoke } = await import("./commands/gateway-key.js");
-      runKeyRevoke(reference, { json: options.json === true });
+      await runKeyRevoke(globals(command), reference, { json: options.json === true });
     });
 
   program
@@ -188,8 +202,11 @@ export function buildProgram(): Command {
       },
     );
 
+  registerInteractive(program);
   registerExec(program);
   registerTrust(program);
+  registerLoops(program);
+  registerMcp(program);
 
   const auth = program
     .command("auth")

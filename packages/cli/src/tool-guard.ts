@@ -38,6 +38,30 @@ export function keyVariables(config: HedgeConfig): string[] {
 /** Request headers whose values are credentials (`Authorization`, `X-Api-Key`, ...). */
 const SECRET_HEADER = /authorization|key|token|secret|cookie/i;
 
+/** Variable names that hold credentials (`GITHUB_TOKEN`, `BRAVE_API_KEY`, ...). */
+const SECRET_VARIABLE = /key|token|secret|password|credential/i;
+
+/**
+ * What MCP servers are given that the model must not read back: bearer tokens and header
+ * values from the environment, and secret-named variables (literal or passed through).
+ */
+function mcpSecrets(config: HedgeConfig, env: NodeJS.ProcessEnv): string[] {
+  return Object.values(config.mcp_servers).flatMap((server) => {
+    const passed = [
+      ...(server.bearer_token_env_var ? [server.bearer_token_env_var] : []),
+      ...Object.values(server.env_http_headers ?? {}),
+      ...(server.env_vars ?? []).filter((name) => SECRET_VARIABLE.test(name)),
+    ].flatMap((name) => (env[name] ? [env[name]] : []));
+    const literal = Object.entries(server.env ?? {})
+      .filter(([name]) => SECRET_VARIABLE.test(name))
+      .map(([, value]) => value);
+    const headers = Object.entries(server.http_headers ?? {})
+      .filter(([name]) => SECRET_HEADER.test(name))
+      .flatMap(([, value]) => [value, value.replace(/^\S+\s+/, "")]);
+    return [...passed, ...literal, ...headers];
+  });
+}
+
 /**
  * The guard options of a session's tool host. `heldSecrets` are the keys hedge loaded itself
  * (profile pools); added are the config's literal `api_key`s and credential headers (with and
@@ -61,7 +85,7 @@ export function toolGuardOptions(
     return value ? [value] : [];
   });
   return {
-    secrets: [...heldSecrets, ...configured, ...fromEnv],
+    secrets: [...heldSecrets, ...configured, ...fromEnv, ...mcpSecrets(config, env)],
     keyVariables: variables,
     shellEnvironment: config.shell_environment_policy,
     denyRead: toolDenyRead(config, home),

@@ -190,6 +190,24 @@ describe("hedge exec keeps secrets from a hostile model", () => {
     for (const output of streamed) expect(output).not.toContain(first);
   });
 
+  it("a key the model writes into a file is [redacted] in the file change's diff", async () => {
+    const patch = [
+      "*** Begin Patch",
+      "*** Add File: leak.txt",
+      `+token=${LOGIN_KEY}`,
+      "*** End Patch",
+    ];
+    const result = await attack(() => [call("apply_patch", { input: patch.join("\n") })]);
+    expect(result.run.code).toBe(0);
+    const change = parseJsonl(result.run.stdout).find(
+      (event) =>
+        event.type === "item.completed" &&
+        (event["item"] as { type: string }).type === "file_change",
+    );
+    expect(JSON.stringify(change)).toContain("+token=[redacted]");
+    expect(JSON.stringify(change)).not.toContain(LOGIN_KEY);
+  });
+
   it("refuses to run with the workspace inside $HEDGE_HOME, before any model call", async () => {
     fixture = await execFixture();
     fixture.upstream.push({ text: "never asked" });

@@ -92,6 +92,7 @@ describe("hedge exec", () => {
     expect(command?.["item"]).toMatchObject({
       command: "node test.js",
       exit_code: 0,
+      duration_ms: expect.any(Number) as number,
       status: "completed",
     });
     expect((command?.["item"] as { aggregated_output: string }).aggregated_output).toContain(
@@ -109,6 +110,12 @@ describe("hedge exec", () => {
       ],
       status: "completed",
     });
+    // Each change carries its diff (what the TUI and a reader of --json show).
+    const diffs = (change?.["item"] as { changes: { diff?: string }[] }).changes.map(
+      (each) => each.diff ?? "",
+    );
+    expect(diffs[0]).toContain("--- a/src/math.js\n+++ b/src/math.js\n@@");
+    expect(diffs[0]).toContain("-  return a - b;\n+  return a + b;");
     expect(events.at(-2)).toMatchObject({
       type: "item.completed",
       item: { type: "agent_message", text: "Fixed add() and the README; tests pass." },

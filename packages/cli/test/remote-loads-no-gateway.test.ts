@@ -7,67 +7,20 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  makeTempDir,
   makeTempHome,
   startScriptedUpstream,
   type ScriptReply,
   type TempHome,
 } from "@hedge/testkit";
 import { startGateway, type GatewayProcess } from "./gateway-process.js";
-import { HEDGE_BIN, runProcess } from "./run-hedge.js";
+import { loadedBy } from "./loaded-modules.js";
 
-const REGISTER = fileURLToPath(new URL("./fixtures/loaded-modules/register.mjs", import.meta.url));
 const GATEWAY_SRC = fileURLToPath(new URL("../../gateway/src/", import.meta.url));
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (stops.length) await stops.pop()?.();
 });
-
-/** What one hedge run loaded: gateway source files (relative to its src/) and npm packages. */
-interface Loaded {
-  gateway: string[];
-  packages: string[];
-}
-
-/** Runs the built binary with the loader hook; returns what it loaded. */
-async function loadedBy(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  input = "",
-): Promise<{ run: { code: number | null; stdout: string; stderr: string }; loaded: Loaded }> {
-  const dir = await makeTempDir("hedge-loaded-");
-  stops.push(() => dir.cleanup());
-  const log = join(dir.path, "loaded.txt");
-  writeFileSync(log, "");
-  const run = await runProcess(process.execPath, ["--import", REGISTER, HEDGE_BIN, ...args], {
-    env: { ...env, LOADED_LOG: log },
-    input,
-  });
-  const gateway = new Set<string>();
-  const packages = new Set<string>();
-  for (const line of readFileSync(log, "utf8").split("\n")) {
-    const file = line.startsWith("cjs:")
-      ? line.slice(4)
-      : line.startsWith("file:")
-        ? fileURLToPath(line)
-        : undefined;
-    if (!file) continue;
-    const npm = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(file);
-    if (npm?.[1]) packages.add(npm[1]);
-    if (!file.endsWith(".js") || !file.startsWith(dirname(HEDGE_BIN))) continue;
-    // A chunk of the bundle: the sources in it, by esbuild's comment before each.
-    for (const [, source] of readFileSync(file, "utf8").matchAll(/^\/\/ (\S+)$/gm)) {
-      const inGateway = /(?:^|\/)gateway\/src\/(.+)$/.exec(source ?? "");
-      if (inGateway?.[1]) gateway.add(inGateway[1]);
-      const bundled = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
-        source ?? "",
-      );
-      if (bundled?.[1]) packages.add(bundled[1]);
-    }
-  }
-  return { run, loaded: { gateway: [...gateway].sort(), packages: [...packages].sort() } };
-}
 
 /**
  * What `@hedge/gateway/config` (the config sections' zod schemas, which loading any config

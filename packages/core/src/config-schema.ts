@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mcpConfigShape } from "./mcp/config-schema.js";
 
 const roleNameSchema = z.enum(["orchestrator", "executor", "qa"]);
 
@@ -140,6 +141,7 @@ export const coreConfigShape = {
   sandbox: sandboxSchema,
   shell_environment_policy: shellEnvironmentPolicySchema,
   approval_policy: approvalPolicySchema.default("on-request"),
+  ...mcpConfigShape,
 };
 
 /** Core's config sections, parsed (the CLI's config is a superset). */

@@ -140,7 +140,14 @@ export {
   type RepoGit,
 } from "./git/run-git.js";
 export { Thread } from "./thread/thread.js";
-export type { ThreadDeps, ThreadState, RoleState, RunInput } from "./thread/thread-types.js";
+export type {
+  ThreadDeps,
+  ThreadState,
+  RoleState,
+  RunInput,
+  InputOptions,
+  StartedRun,
+} from "./thread/thread-types.js";
 export {
   resolveThreadSettings,
   type ThreadConfig,
@@ -148,9 +155,46 @@ export {
   type ThreadSettings,
   type ToolGuard,
 } from "./thread/settings.js";
-export type { InputStore, InputKind, InputState, PendingInput } from "./thread/input-store.js";
+export type {
+  InputStore,
+  InputKind,
+  InputState,
+  PendingInput,
+  NewInput,
+  ComposerDraft,
+  OpenedInputs,
+} from "./thread/input-store.js";
 export { MemoryInputStore } from "./thread/memory-input-store.js";
+export { SqliteInputStore } from "./thread/sqlite-input-store.js";
 export type { ApprovalMode } from "./thread/approval-broker.js";
 export { DEFAULT_CONTEXT_WINDOW, checkPromptFits } from "./thread/prompt-fit.js";
 export { createQaVerifier } from "./qa/turn-verifier.js";
 export type { CoreConfig } from "./config-schema.js";
+export {
+  mcpServerConfigSchema,
+  mcpServersSchema,
+  mcpSettingsSchema,
+  MCP_SERVER_NAME,
+  type McpServerConfig,
+  type McpSettings,
+  type ToolApprovalMode,
+} from "./mcp/config-schema.js";
+export { createMcpManager } from "./mcp/start.js";
+export { McpRequiredServerError } from "./mcp/errors.js";
+export type {
+  McpServerManager,
+  McpServerState,
+  McpToolInfo,
+  McpStartReport,
+  McpManagerDeps,
+} from "./mcp/server-manager.js";
+export {
+  mcpStatus,
+  type McpStatus,
+  type McpServerCost,
+  type McpStatusOptions,
+} from "./mcp/status.js";
+export { mcpToolSpec } from "./mcp/mcp-tool-host.js";
+export { resolveBudget } from "./mcp/lazy-plan.js";
+export type { McpToolCallItem } from "./agent/items.js";
+export { loadTokenizer, type Tokenizer } from "./mcp/tokens.js";

@@ -52,8 +52,45 @@ export async function threadRig(
   });
   const home = await makeTempHome();
   const workspace = await makeTempDir("hedge-thread-");
-  const remote = createModelClient({ mode: "remote", url: upstream.url, key: undefined });
   const sent: ModelRequest[] = [];
+  const thread = threadOn({
+    url: upstream.url,
+    home: home.path,
+    cwd: workspace.path,
+    sent,
+    ...options,
+  });
+  return {
+    thread,
+    upstream,
+    sent,
+    seen,
+    home,
+    workspace,
+    cleanup: async () => {
+      await thread.close();
+      await upstream.close();
+      await home.cleanup();
+      await workspace.cleanup();
+    },
+  };
+}
+
+/**
+ * A thread on a scripted upstream at `url` (remote ModelClient, Chat Completions) in `home`,
+ * working in `cwd`; `sent` collects each request as the thread sent it.
+ */
+export function threadOn(options: {
+  url: string;
+  home: string;
+  cwd: string;
+  sent?: ModelRequest[];
+  config?: Record<string, unknown>;
+  flags?: ThreadFlags;
+  deps?: Partial<ThreadDeps>;
+}): Thread {
+  const remote = createModelClient({ mode: "remote", url: options.url, key: undefined });
+  const sent = options.sent ?? [];
   // A recording decorator: the thread's requests as sent, before the wire drops metadata.
   const client: ModelClient = {
     stream: (request, streamOptions) => {
@@ -75,33 +112,19 @@ export async function threadRig(
     ...options.config,
   });
   const settings = resolveThreadSettings({
-    home: home.path,
-    cwd: realpathSync(workspace.path),
+    home: options.home,
+    cwd: realpathSync(options.cwd),
     config,
     ...(options.flags ? { flags: options.flags } : {}),
     guard: {
       secrets: [],
       keyVariables: [],
       shellEnvironment: shellEnvironmentPolicySchema.parse({}),
-      denyRead: [home.path],
+      denyRead: [options.home],
     },
     interactive: true,
   });
-  const thread = new Thread(settings, { client, ...options.deps });
-  return {
-    thread,
-    upstream,
-    sent,
-    seen,
-    home,
-    workspace,
-    cleanup: async () => {
-      await thread.close();
-      await upstream.close();
-      await home.cleanup();
-      await workspace.cleanup();
-    },
-  };
+  return new Thread(settings, { client, ...options.deps });
 }
 
 /** Collects every event of a run; `on` sees each as it arrives (to steer, answer, ...). */

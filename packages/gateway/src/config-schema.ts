@@ -94,6 +94,11 @@ export const usageSchema = z
   .strictObject({
     switch_below: z.number().min(0).max(1).default(0.1),
     snapshot_ttl_s: z.number().int().positive().default(600),
+    /**
+     * Rate-limit snapshots far from `switch_below` reach the Store at most this often per
+     * profile and model family (ms); near or across it at once. 0 writes every response.
+     */
+    flush_ms: z.number().int().min(0).max(60_000).default(500),
   })
   .prefault({});
 
@@ -147,6 +152,11 @@ export const gatewayServerSchema = z
   .strictObject({
     host: z.string().min(1).default("127.0.0.1"),
     port: z.number().int().min(0).max(65535).default(4141),
+    /**
+     * Processes `gateway serve` runs on the one port (node:cluster), sharing state through the
+     * Store: a count, or "auto" for one per core. A `memory` store is never shared: 1 there.
+     */
+    workers: z.union([z.number().int().min(1).max(256), z.literal("auto")]).default(1),
     body_limit_mb: z.number().positive().default(32),
     /**
      * How long a request's body may take to arrive after its headers (and its headers to

@@ -10,6 +10,8 @@ import type { GatewayObserver } from "./engine/observer.js";
 import { PROVIDER_PRESETS } from "./providers/presets.js";
 import { resolveProviders, type ResolvedProvider } from "./providers/resolve.js";
 import { openStore } from "./store/open-store.js";
+import { mergeOutageState } from "./store/outage-merge.js";
+import { ResilientStore, type StoreHealth } from "./store/resilient-store.js";
 import type { Store } from "./store/store.js";
 import { UsageMonitor } from "./usage/usage-monitor.js";
 
@@ -40,6 +42,8 @@ export interface GatewayInputs {
    * earliest reset (this resolves when it is time to try again) instead of failing.
    */
   waitForReset?: (resetAt: number, reason: string, signal?: AbortSignal) => Promise<void>;
+  /** How often the Store is probed during an outage (default 1000 ms). */
+  storeProbeMs?: number;
 }
 
 /** A gateway built by `createGateway`: its engine and what the engine holds. */
@@ -51,6 +55,8 @@ export interface Gateway {
   providers: readonly ResolvedProvider[];
   /** The profile keys loaded for routing (a tool guard redacts them from tool output). */
   secrets: readonly string[];
+  /** Whether the Store is up, or since when the gateway serves from memory (`/healthz`). */
+  storeHealth: () => StoreHealth;
   /** Flushes the audit log and closes the store. */
   close: () => Promise<void>;
 }
@@ -67,7 +73,17 @@ export async function createGateway(
 ): Promise<Gateway> {
   const pools = inputs.pools ?? new Map<string, readonly PoolMember[]>();
   const deliberate = inputs.deliberate ?? new Set(pools.keys());
-  const store = await openGatewayStore(config, inputs.home, inputs.now);
+  const backend = await openGatewayStore(config, inputs.home, inputs.now);
+  // A Store outage (Redis down, SQLite locked or unwritable) must not stop the gateway serving.
+  const store =
+    backend.kind === "memory"
+      ? backend
+      : new ResilientStore(backend, {
+          ...(inputs.now ? { now: inputs.now } : {}),
+          merge: mergeOutageState,
+          ...(inputs.log ? { log: inputs.log } : {}),
+          ...(inputs.storeProbeMs === undefined ? {} : { probeMs: inputs.storeProbeMs }),
+        });
   const usage = new UsageMonitor(
     store,
     {
@@ -75,6 +91,8 @@ export async function createGateway(
       snapshotTtlMs: config.usage.snapshot_ttl_s * 1000,
       profiles: config.profiles,
       cacheMs: config.routing.health_cache_ms,
+      flushMs: config.usage.flush_ms,
+      onError: (error) => inputs.log?.(`gateway: usage snapshot write failed: ${String(error)}`),
     },
     inputs.now,
   );
@@ -99,8 +117,11 @@ export async function createGateway(
     usage,
     providers,
     secrets: [...pools.values()].flatMap((members) => members.map((member) => member.secret)),
+    storeHealth: () =>
+      store instanceof ResilientStore ? store.health() : { kind: store.kind, degraded: false },
     close: async () => {
       await engine.flush();
+      await usage.flush();
       await store.close();
     },
   };

@@ -85,13 +85,20 @@ export {
   type KeyScope,
 } from "./server/gateway-keys.js";
 export {
+  SharedKeyRing,
+  publishKey,
+  revokedKeyIds,
+  sharedKeyRecords,
+  unpublishKey,
+} from "./server/shared-keys.js";
+export {
   createDashboard,
   type Dashboard,
   type DashboardOptions,
 } from "./server/dashboard/routes.js";
 export type { DashboardLoopsSource } from "./server/dashboard/loops-source.js";
 export type * from "./server/dashboard/dashboard-types.js";
-export { GatewayMetrics } from "./server/metrics.js";
+export { GatewayMetrics, renderSnapshots, type MetricsSnapshot } from "./server/metrics.js";
 
 // Views of routing state (route explain, usage, status, stats): the embedded client and the
 // admin API (`/hedge/v1/*`) answer with them.

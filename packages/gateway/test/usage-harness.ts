@@ -14,6 +14,8 @@ import { FAST_RETRY, testClock, type TestClock } from "./routing-harness.js";
 
 export interface UsageHarness {
   url: string;
+  /** The gateway's `$HEDGE_HOME`. */
+  home: string;
   engine: GatewayEngine;
   usage: UsageMonitor;
   store: Store;
@@ -39,6 +41,12 @@ export async function startUsageHarness(options: {
   settings?: Record<string, { limits?: ProfileLimits; priority?: number }>;
   /** `--wait-for-reset`'s wait, for the embedded path. */
   waitForReset?: GatewayInputs["waitForReset"];
+  /** The `store` config value (default `memory`). */
+  store?: string;
+  /** How often a Store in an outage is probed (ms). */
+  storeProbeMs?: number;
+  /** Receives the gateway's log lines. */
+  log?: (line: string) => void;
 }): Promise<UsageHarness> {
   const up = await startScriptedUpstream();
   const home = await makeTempHome();
@@ -55,7 +63,7 @@ export async function startUsageHarness(options: {
     secret: `key-${name}`,
   }));
   const config = gatewayConfigSchema.parse({
-    store: "memory",
+    store: options.store ?? "memory",
     providers: { lab: provider },
     aliases: { m: "lab/m" },
     routing: { retry: FAST_RETRY, health_cache_ms: 0 },
@@ -68,6 +76,8 @@ export async function startUsageHarness(options: {
     env: {},
     now: clock,
     ...(options.waitForReset ? { waitForReset: options.waitForReset } : {}),
+    ...(options.storeProbeMs === undefined ? {} : { storeProbeMs: options.storeProbeMs }),
+    ...(options.log ? { log: options.log } : {}),
   });
   const server: Server = createGatewayServer({
     engine,
@@ -80,6 +90,7 @@ export async function startUsageHarness(options: {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    home: home.path,
     engine,
     usage,
     store,

@@ -89,8 +89,10 @@ export {
   usageWindowViewSchema,
   profileUsageViewSchema,
   usageReportViewSchema,
+  poolUsageViewSchema,
   type UsageWindowView,
   type ProfileUsageView,
+  type PoolUsageView,
   type UsageReportView,
 } from "./views/usage-report.js";
 export {

@@ -48,3 +48,4 @@ export {
 export { makeTempDir, makeTempHome, type TempDir, type TempHome } from "./temp.js";
 export { startRedisServer, type RedisServer } from "./redis-server.js";
 export { freePort } from "./free-port.js";
+export { TmuxTerminal, type TmuxStart } from "./tmux-terminal.js";

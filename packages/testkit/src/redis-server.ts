@@ -12,12 +12,16 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * Starts redis-server on a free port, or on `options.port` (a restart of a stopped one: the same
+ * URL, an empty database).
+ */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
   const binary = findRedisServer();
   let lastFailure: unknown;
   // A free port can be taken between our probe and redis binding it: try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const child = spawn(
       binary,
       [

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
-import { gatewayKeys } from "../composition/admin.js";
+import { gatewayKeys, publishGatewayKey } from "../composition/admin.js";
 import type { GlobalOptions } from "../context.js";
 
 export interface DashboardOptions {
@@ -20,7 +20,8 @@ export async function runDashboard(
   globals: GlobalOptions,
   options: DashboardOptions,
 ): Promise<void> {
-  const { home, loaded } = commandContext(globals);
+  const context = commandContext(globals);
+  const { home, loaded } = context;
   const base = options.url ?? defaultBase(loaded.config.gateway.host, loaded.config.gateway.port);
   let page: URL;
   try {
@@ -40,6 +41,8 @@ export async function runDashboard(
     const { key, record } = gatewayKeys(home).create(`dashboard-${Date.now().toString(36)}`, [
       scope,
     ]);
+    // With a Redis store every replica (and every worker) accepts it, with its scope.
+    await publishGatewayKey(context, record);
     process.stdout.write(`${key}\n`);
     process.stderr.write(
       `created ${scope} key ${record.id}; paste it into the page (shown only now).\n`,

@@ -84,6 +84,10 @@ function describeItem(item: ThreadItem): string {
       return paint.dim(
         `${item.tool} ${item.status === "failed" ? paint.red(`failed: ${item.error ?? ""}`) : "ok"}\n`,
       );
+    case "mcp_tool_call":
+      return paint.dim(
+        `mcp ${item.server}.${item.tool} ${item.status === "failed" ? paint.red(`failed: ${item.error?.message ?? ""}`) : "ok"}\n`,
+      );
     case "route_decision":
       return paint.dim(
         `route: ${item.role} -> ${item.provider}/${item.upstream_model}${item.profile ? ` (profile ${item.profile})` : ""}: ${item.reason}\n`,

@@ -9,8 +9,10 @@ import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { connectClient } from "../composition/connect.js";
+import { startMcpServers } from "../mcp-servers.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { humanPrinter, jsonPrinter } from "./exec-printer.js";
+import { fireSessionHooks } from "./session-hooks.js";
 
 export type { ExecOptions, ResumeTarget } from "./exec-input.js";
 
@@ -51,6 +53,13 @@ export async function runExec(
     interactive: false,
   });
 
+  // MCP servers before the model: a required one that fails stops here, having cost nothing.
+  const startAbort = new AbortController();
+  const stopStart = (): void => startAbort.abort();
+  process.once("SIGINT", stopStart);
+  const mcp = await startMcpServers(config, home, startAbort.signal).finally(() =>
+    process.off("SIGINT", stopStart),
+  );
   const connection = await connectClient(config, home, options.gateway, {
     waitForReset: options.waitForReset === true,
   });
@@ -75,6 +84,7 @@ export async function runExec(
       heldSecrets: await connection.secrets(),
       ...(resume ? { resume } : {}),
       approvals: "deny",
+      ...(mcp ? { mcp } : {}),
     });
     for await (const event of thread.run({ prompt: input.prompt, images: input.images })) {
       printer.event(event);
@@ -86,7 +96,9 @@ export async function runExec(
     process.off("SIGTERM", onSignal);
     await thread?.close();
     await connection.client.close();
+    await mcp?.close();
   }
+  await fireSessionHooks(home, config, outcome === "completed" ? "turn_completed" : "turn_failed");
   if (options.outputLastMessage) writeOutputFile(options.outputLastMessage, lastMessage);
   if (!options.json && outcome === "completed") process.stdout.write(`${lastMessage}\n`);
   process.exitCode = outcome === "completed" ? EXIT.ok : EXIT.failed;

@@ -1,13 +1,30 @@
-import { UsageError } from "@hedge/model-spec";
-import { GATEWAY_KEY_SCOPES, gatewayKeys, type KeyScope } from "../composition/admin.js";
-import { hedgeHome } from "../context.js";
+import { HedgeError, UsageError } from "@hedge/model-spec";
+import { commandContext } from "../command-context.js";
+import type { GlobalOptions } from "../context.js";
+import {
+  GATEWAY_KEY_SCOPES,
+  fleetGatewayKeys,
+  gatewayKeys,
+  publishGatewayKey,
+  sharesKeys,
+  unpublishGatewayKey,
+  type KeyScope,
+} from "../composition/admin.js";
 
-/** `hedge gateway key create`: prints the key once; only its hash is stored. */
-export function runKeyCreate(options: { name?: string; json: boolean; scopes?: string[] }): void {
+/**
+ * `hedge gateway key create`: prints the key once; only its hash (and its scopes) is stored (in
+ * `$HEDGE_HOME/gateway-keys.json`, and with a Redis store also there, for every replica).
+ */
+export async function runKeyCreate(
+  globals: GlobalOptions,
+  options: { name?: string; json: boolean; scopes?: string[] },
+): Promise<void> {
   const scopes = options.scopes?.map(parseScope);
-  const store = gatewayKeys(hedgeHome());
+  const context = commandContext(globals);
+  const store = gatewayKeys(context.home);
   const name = options.name ?? `key-${store.list().length + 1}`;
   const { key, record } = store.create(name, scopes);
+  await publishGatewayKey(context, record);
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ id: record.id, name: record.name, key, created_at: record.created_at, ...(record.scopes ? { scopes: record.scopes } : {}) })}\n`,
@@ -21,16 +38,24 @@ export function runKeyCreate(options: { name?: string; json: boolean; scopes?: s
   );
 }
 
-export function runKeyList(options: { json: boolean }): void {
-  const keys = gatewayKeys(hedgeHome())
+export async function runKeyList(
+  globals: GlobalOptions,
+  options: { json: boolean },
+): Promise<void> {
+  const context = commandContext(globals);
+  const { records, revoked } = await fleetGatewayKeys(context);
+  const local = gatewayKeys(context.home)
     .list()
-    .map(({ id, name, prefix, created_at, scopes }) => ({
-      id,
-      name,
-      prefix,
-      created_at,
-      ...(scopes ? { scopes } : {}),
-    }));
+    .filter((key) => !revoked.has(key.id));
+  const ids = new Set(local.map((key) => key.id));
+  const fleet = records.filter((key) => !ids.has(key.id));
+  const keys = [...local, ...fleet].map(({ id, name, prefix, created_at, scopes }) => ({
+    id,
+    name,
+    prefix,
+    created_at,
+    ...(scopes ? { scopes } : {}),
+  }));
   if (options.json) {
     process.stdout.write(`${JSON.stringify(keys, null, 2)}\n`);
     return;
@@ -49,8 +74,34 @@ export function runKeyList(options: { json: boolean }): void {
   }
 }
 
-export function runKeyRevoke(reference: string, options: { json: boolean }): void {
-  const removed = gatewayKeys(hedgeHome()).revoke(reference);
+export async function runKeyRevoke(
+  globals: GlobalOptions,
+  reference: string,
+  options: { json: boolean },
+): Promise<void> {
+  const context = commandContext(globals);
+  const local = gatewayKeys(context.home);
+  const matches = (key: { id: string; name: string; prefix: string }): boolean =>
+    key.id === reference || key.name === reference || key.prefix === reference;
+  const inFile = local.list().filter(matches);
+  let removed: { id: string; name: string };
+  if (inFile.length > 0 || !sharesKeys(context.loaded.config)) {
+    removed = local.revoke(reference);
+  } else {
+    // Created on another replica of the fleet: only in the Store.
+    const fleet = (await fleetGatewayKeys(context)).records.filter(matches);
+    if (fleet.length !== 1) {
+      throw new HedgeError(
+        fleet.length === 0 ? "key_not_found" : "key_ambiguous",
+        fleet.length === 0
+          ? `no gateway key "${reference}"`
+          : `"${reference}" matches ${fleet.length} keys`,
+        { hint: "run 'hedge gateway key list' and revoke by id" },
+      );
+    }
+    removed = fleet[0] as { id: string; name: string };
+  }
+  await unpublishGatewayKey(context, removed.id);
   if (options.json)
     process.stdout.write(`${JSON.stringify({ revoked: removed.id, name: removed.name })}\n`);
   else process.stdout.write(`revoked ${removed.id} (${removed.name})\n`);

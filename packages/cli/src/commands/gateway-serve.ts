@@ -1,13 +1,22 @@
+import { z } from "zod";
 import { isIP } from "node:net";
 import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { gatewayKeys } from "../composition/admin.js";
 import { gatewayServer } from "../composition/gateway-server.js";
+import {
+  announceListening,
+  isGatewayWorker,
+  startWorkers,
+  workerCount,
+} from "../composition/gateway-workers.js";
 
 export interface ServeOptions {
   host?: string;
   port?: string;
+  /** `--workers N` or `auto` (one per core); default `gateway.workers`. */
+  workers?: string;
 }
 
 /** `hedge gateway serve`: the gateway over HTTP until SIGINT/SIGTERM. */
@@ -16,26 +25,53 @@ export async function runGatewayServe(
   options: ServeOptions,
 ): Promise<void> {
   const { home, loaded } = commandContext(globals);
+  // A server parses the same schemas for every request: zod's compiled fast path pays off.
+  z.config({ jitless: false });
   const { config } = loaded;
   const host = options.host ?? config.gateway.host;
   const port = options.port === undefined ? config.gateway.port : parsePort(options.port);
   const keys = gatewayKeys(home);
   const loopback = isLoopback(host);
-  if (!loopback && keys.count() === 0) {
-    throw new HedgeError(
-      "gateway_unprotected",
-      `refusing to listen on ${host} without a gateway key`,
-      {
-        hint: "create one first: hedge gateway key create --name NAME (or bind 127.0.0.1)",
-      },
-    );
-  }
+  const unprotected = (): HedgeError =>
+    new HedgeError("gateway_unprotected", `refusing to listen on ${host} without a gateway key`, {
+      hint: "create one first: hedge gateway key create --name NAME (or bind 127.0.0.1)",
+    });
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  const access = (): string =>
+    keys.count() > 0 ? `${keys.count()} gateway key(s)` : "no key needed on loopback";
+  const workers = workerCount(
+    options.workers === undefined ? config.gateway.workers : parseWorkers(options.workers),
+    config.store,
+  );
+  const worker = isGatewayWorker();
+  if (workers > 1 && !worker) {
+    if (!loopback && keys.count() === 0) throw unprotected();
+    // The primary: forks the workers, which run this same command and serve the port.
+    const started = await startWorkers(workers, log);
+    process.stdout.write(`hedge gateway listening on http://${shownHost}:${started.port}\n`);
+    process.stderr.write(
+      `  providers: ${started.providers.join(", ") || "none configured"}; ${access()}; ${workers} workers\n`,
+    );
+    announceDashboard(shownHost, started.port);
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+    await started.stop();
+    return;
+  }
   const { server, providers, close } = await gatewayServer(config, home, {
     keys,
     requireKey: !loopback,
     log,
+    worker,
   });
+  // Counted once the fleet's shared keys (a Redis store) are loaded too.
+  if (!loopback && keys.count() === 0) {
+    await close();
+    throw unprotected();
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
@@ -50,13 +86,14 @@ export async function runGatewayServe(
   });
   const address = server.address();
   const boundPort = typeof address === "object" && address ? address.port : port;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
-  const access = keys.count() > 0 ? `${keys.count()} gateway key(s)` : "no key needed on loopback";
-  process.stdout.write(`hedge gateway listening on http://${shownHost}:${boundPort}\n`);
-  process.stderr.write(`  providers: ${providers.join(", ") || "none configured"}; ${access}\n`);
-  process.stderr.write(
-    `  dashboard: http://${shownHost}:${boundPort}/dashboard (a key for it: hedge dashboard --new-key)\n`,
-  );
+  if (worker) announceListening(boundPort, providers);
+  else {
+    process.stdout.write(`hedge gateway listening on http://${shownHost}:${boundPort}\n`);
+    process.stderr.write(
+      `  providers: ${providers.join(", ") || "none configured"}; ${access()}\n`,
+    );
+    announceDashboard(shownHost, boundPort);
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       server.close(() => resolve());
@@ -66,6 +103,24 @@ export async function runGatewayServe(
     process.once("SIGTERM", stop);
   });
   await close();
+  // A worker's channel to the primary would keep it alive.
+  if (worker) process.disconnect?.();
+}
+
+/** Every worker serves `/dashboard` (each with its own hub, reading the shared Store). */
+function announceDashboard(shownHost: string, port: number): void {
+  process.stderr.write(
+    `  dashboard: http://${shownHost}:${port}/dashboard (a key for it: hedge dashboard --new-key)\n`,
+  );
+}
+
+function parseWorkers(text: string): number | "auto" {
+  if (text === "auto") return "auto";
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 256) {
+    throw new UsageError(`--workers expects 1-256 or "auto", got "${text}"`);
+  }
+  return count;
 }
 
 function parsePort(text: string): number {

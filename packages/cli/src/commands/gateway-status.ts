@@ -34,6 +34,11 @@ function formatStatus(view: GatewayStatusView, now: number): string {
   };
   const lines = [
     `store ${view.store}; last ${recent.requests} request(s), ${recent.failed} failed, ${recent.cancelled} cancelled by the caller`,
+    ...(view.store_degraded
+      ? [
+          `store DEGRADED since ${view.store_degraded.since} (${formatWait(now - Date.parse(view.store_degraded.since))} ago): ${view.store_degraded.reason}; serving from memory, merged back when it returns`,
+        ]
+      : []),
     "",
     "breakers",
     ...(breakers.length

@@ -1,14 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  formatWait,
-  type ProfileUsageView,
-  type UsageReportView,
-  type UsageWindowView,
-} from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import { connectClient } from "../composition/connect.js";
 import type { GlobalOptions } from "../context.js";
-import { paint } from "../terminal.js";
+import { formatReport } from "./usage-format.js";
 
 /**
  * `hedge usage [--watch] [--json]`: per profile, its provider, the share left of each rate-limit
@@ -59,59 +53,4 @@ async function watch(
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-}
-
-function formatReport(view: UsageReportView, now: number): string {
-  if (view.profiles.length === 0)
-    return "no profiles; log in with 'hedge auth login --provider PROVIDER'\n";
-  const lines: string[] = [];
-  for (const entry of view.profiles) {
-    lines.push(
-      `${paint.bold(entry.profile)}  ${entry.provider} (${entry.kind})${entry.windows.length ? `  ${pct(entry.left)} left` : ""}`,
-    );
-    if (entry.windows.length === 0) lines.push(paint.dim("  no usage seen yet"));
-    for (const window of entry.windows)
-      lines.push(`  ${formatWindow(window, now, view.switch_below)}`);
-    if (entry.cooldown)
-      lines.push(
-        paint.red(
-          `  cooldown until ${entry.cooldown.until} (${formatWait(Date.parse(entry.cooldown.until) - now)}): ${entry.cooldown.reason}`,
-        ),
-      );
-    if (entry.last_switch) lines.push(paint.dim(`  last ${describeSwitch(entry)}`));
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-/** `switch: 2030-01-01T00:00:00.000Z anthropic work -> spare (5h window under 10%)`. */
-function describeSwitch(entry: ProfileUsageView): string {
-  const change = entry.last_switch;
-  if (!change) return "";
-  // A switch moves between members of one provider's pool: this profile's provider.
-  return `switch: ${change.at} ${entry.provider} ${change.from} -> ${change.to} (${change.reason})`;
-}
-
-const BAR_WIDTH = 20;
-
-/** `5h      [██████████░░░░░░░░░░]  52% left  resets in 2h10m  (headers)`. */
-function formatWindow(window: UsageWindowView, now: number, switchBelow: number): string {
-  const left = Math.max(0, Math.min(1, window.left));
-  const filled = Math.round(left * BAR_WIDTH);
-  const bar = `[${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}]`;
-  const colour = left <= 0 ? paint.red : left < switchBelow ? paint.yellow : paint.green;
-  const label = window.family === "*" ? window.name : `${window.name} ${window.family}`;
-  const counts =
-    window.remaining !== undefined && window.limit !== undefined
-      ? ` ${window.remaining}/${window.limit}`
-      : "";
-  const reset =
-    window.reset_at === undefined
-      ? ""
-      : `  resets in ${formatWait(Date.parse(window.reset_at) - now)}`;
-  const stale = window.stale ? paint.dim(" (stale)") : "";
-  return `${label.padEnd(18)} ${colour(bar)} ${pct(left).padStart(4)} left${counts}${reset}  ${paint.dim(`(${window.source})`)}${stale}`;
-}
-
-function pct(fraction: number): string {
-  return `${Math.round(fraction * 100)}%`;
 }

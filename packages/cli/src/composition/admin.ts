@@ -3,13 +3,20 @@ import {
   GatewayKeyStore,
   Heartbeat,
   KEY_SCOPES,
+  SharedKeyRing,
+  publishKey,
+  revokedKeyIds,
+  sharedKeyRecords,
+  unpublishKey,
   clearLoginMarks,
   resetRoutes,
   routeMatcher,
   routesWithState,
   type GatewayEngine,
   type KeyScope,
+  type GatewayKeyRecord,
   type ResetRoute,
+  type Store,
 } from "@hedge/gateway";
 import type { CommandContext } from "../command-context.js";
 import type { HedgeConfig } from "../config/schema.js";
@@ -35,6 +42,52 @@ export function gatewayAdmin(
 /** The gateway keys of `home` (only their hashes are stored). */
 export function gatewayKeys(home: string): GatewayKeyStore {
   return new GatewayKeyStore(home);
+}
+
+/** Whether gateway keys are shared by a fleet: a Redis store, which replicas on many machines use. */
+export const sharesKeys = (config: HedgeConfig): boolean => /^rediss?:\/\//i.test(config.store);
+
+/**
+ * With a Redis store, `keys` also accepts the keys published there (created on any replica),
+ * refreshed every second from `store`; returns the ring's stop. Without one, nothing.
+ */
+export async function shareGatewayKeys(
+  config: HedgeConfig,
+  keys: GatewayKeyStore,
+  store: Store | undefined,
+  log: (line: string) => void,
+): Promise<() => void> {
+  if (!sharesKeys(config) || !store) return () => undefined;
+  const ring = new SharedKeyRing(store, { log });
+  await ring.start();
+  keys.share(ring);
+  return () => ring.stop();
+}
+
+/** Publishes a new key's record to the fleet (a Redis store); nothing otherwise. */
+export async function publishGatewayKey(
+  context: CommandContext,
+  record: GatewayKeyRecord,
+): Promise<void> {
+  if (!sharesKeys(context.loaded.config)) return;
+  await withStore(context, (store) => publishKey(store, record));
+}
+
+/** The fleet's key records and the ids revoked fleet-wide (a Redis store), or none. */
+export async function fleetGatewayKeys(
+  context: CommandContext,
+): Promise<{ records: GatewayKeyRecord[]; revoked: ReadonlySet<string> }> {
+  if (!sharesKeys(context.loaded.config)) return { records: [], revoked: new Set() };
+  return withStore(context, async (store) => ({
+    records: await sharedKeyRecords(store),
+    revoked: new Set(await revokedKeyIds(store)),
+  }));
+}
+
+/** Removes a key record from the fleet (a Redis store); whether it was there. */
+export async function unpublishGatewayKey(context: CommandContext, id: string): Promise<boolean> {
+  if (!sharesKeys(context.loaded.config)) return false;
+  return withStore(context, (store) => unpublishKey(store, id));
 }
 
 /**

@@ -10,8 +10,9 @@ import {
 } from "@hedge/gateway";
 import type { HedgeConfig } from "../config/schema.js";
 import { buildEngine } from "./engine-factory.js";
-import { gatewayAdmin } from "./admin.js";
+import { gatewayAdmin, shareGatewayKeys } from "./admin.js";
 import { ledgerLoopsSource } from "./dashboard-loops.js";
+import { workerMetrics } from "./gateway-workers.js";
 import { reportProfiles } from "./report-profiles.js";
 
 /** The built page: `dist/dashboard/` next to the bundled binary (tsup's onSuccess writes it). */
@@ -33,7 +34,13 @@ export interface GatewayServerSetup {
 export async function gatewayServer(
   config: HedgeConfig,
   home: string,
-  options: { keys: GatewayKeyStore; requireKey: boolean; log: (line: string) => void },
+  options: {
+    keys: GatewayKeyStore;
+    requireKey: boolean;
+    log: (line: string) => void;
+    /** A `--workers` worker: `/metrics` adds up every worker's numbers. */
+    worker?: boolean;
+  },
 ): Promise<GatewayServerSetup> {
   const metrics = new GatewayMetrics();
   const { engine, close } = await buildEngine(config, home, {
@@ -67,7 +74,16 @@ export async function gatewayServer(
     log: options.log,
     admin: gatewayAdmin(engine, config, home),
     dashboard,
+    ...(options.worker ? { metricsText: workerMetrics(metrics) } : {}),
   });
   server.once("close", () => dashboard.close());
-  return { server, providers: engine.providers.map((provider) => provider.id), close };
+  const stopSharing = await shareGatewayKeys(config, options.keys, sources.store, options.log);
+  return {
+    server,
+    providers: engine.providers.map((provider) => provider.id),
+    close: async () => {
+      stopSharing();
+      await close();
+    },
+  };
 }

@@ -115,6 +115,48 @@ export function union(): NarrowRule {
   };
 }
 
+/**
+ * An MCP server table: a project may switch off a server the user configured and narrow its
+ * tools, never add a server or change what runs (`command`, `args`, `env`, `url`, ...).
+ */
+export function narrowMcpServer(): NarrowRule {
+  return {
+    narrow: (project, user) => {
+      if (!isPlainObject(project) || !isPlainObject(user)) return { widened: true };
+      const kept: [string, unknown][] = [];
+      let widened = false;
+      for (const [key, value] of Object.entries(project)) {
+        if (key === "enabled" && value === false) kept.push([key, false]);
+        else if (key === "enabled_tools" && Array.isArray(value)) {
+          const narrowed = intersect().narrow(value, user["enabled_tools"]);
+          widened ||= narrowed.widened;
+          kept.push([key, narrowed.value]);
+        } else if (key === "disabled_tools" && Array.isArray(value)) {
+          kept.push([key, union().narrow(value, user["disabled_tools"]).value]);
+        } else widened = true;
+      }
+      return kept.length > 0 ? { value: Object.fromEntries(kept), widened } : { widened: true };
+    },
+  };
+}
+
+/** Servers a role may use: those of the project's list the user's list allows (`*`: any). */
+export function narrowServerList(): NarrowRule {
+  return {
+    narrow: (project, user) => {
+      if (!Array.isArray(project)) return { widened: true };
+      const allowed: unknown[] = Array.isArray(user) ? user : [];
+      const listed: unknown[] = project;
+      const kept = listed.filter((name) => allowed.includes("*") || allowed.includes(name));
+      return { value: kept, widened: kept.length < listed.length };
+    },
+  };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** The keys an untrusted overlay may set, and how. */
 export const UNTRUSTED_OVERLAY_RULES: OverlayTable = {
   // Which of the user's models to use: keys go only to the user's providers either way.
@@ -149,4 +191,11 @@ export const UNTRUSTED_OVERLAY_RULES: OverlayTable = {
   sandbox_mode: noLooser(SANDBOX_STRICTNESS, ["sandbox", "mode"]),
   sandbox_workspace_write: { network_access: noLooser(NETWORK_STRICTNESS, ["sandbox", "network"]) },
   approval_policy: noLooser(APPROVAL_STRICTNESS),
+  // MCP servers are programs: a project may switch off or narrow the user's, never add one.
+  mcp_servers: { "*": narrowMcpServer() },
+  mcp: {
+    roles: { executor: narrowServerList(), orchestrator: narrowServerList() },
+    tool_output_token_limit: noHigher(),
+    eager_token_budget: "allow",
+  },
 };

@@ -12,7 +12,9 @@ export function redactConfig(value: unknown, key = ""): unknown {
   if (isPlainObject(value)) {
     const copy: Record<string, unknown> = {};
     for (const [childKey, child] of Object.entries(value)) {
-      copy[childKey] = key === "headers" ? REDACTED : redactConfig(child, childKey);
+      // Header values are credentials as often as not (`headers`, MCP's `http_headers`).
+      copy[childKey] =
+        key === "headers" || key === "http_headers" ? REDACTED : redactConfig(child, childKey);
     }
     return copy;
   }

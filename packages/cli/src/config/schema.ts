@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { credentialsStoreSchema } from "@hedge/auth";
 import { coreConfigShape } from "@hedge/core";
+import { daemonConfigShape } from "@hedge/daemon/config";
 // The config sections alone (zod): loading config must not load the gateway (remote mode).
 import { gatewayConfigShape } from "@hedge/gateway/config";
 
@@ -12,6 +13,7 @@ export const configSchema = z.strictObject({
   credentials_store: credentialsStoreSchema.default("auto"),
   ...gatewayConfigShape,
   ...coreConfigShape,
+  ...daemonConfigShape,
 });
 
 export type HedgeConfig = z.infer<typeof configSchema>;

@@ -33,6 +33,8 @@ export const commandExecutionItemSchema = z.object({
   command: z.string(),
   aggregated_output: z.string(),
   exit_code: optional(z.number()),
+  /** Wall time of the command (hedge's; Codex's schema has none). */
+  duration_ms: optional(z.number()),
   status: commandStatusSchema,
 });
 export type CommandExecutionItem = z.infer<typeof commandExecutionItemSchema>;
@@ -40,7 +42,14 @@ export type CommandExecutionItem = z.infer<typeof commandExecutionItemSchema>;
 export const fileChangeItemSchema = z.object({
   id: z.string(),
   type: z.literal("file_change"),
-  changes: z.array(z.object({ path: z.string(), kind: z.enum(["add", "delete", "update"]) })),
+  changes: z.array(
+    z.object({
+      path: z.string(),
+      kind: z.enum(["add", "delete", "update"]),
+      /** hedge's: the change as a unified diff, cut after 400 lines. */
+      diff: optional(z.string()),
+    }),
+  ),
   status: z.enum(["completed", "failed"]),
 });
 export type FileChangeItem = z.infer<typeof fileChangeItemSchema>;
@@ -105,6 +114,28 @@ export const toolCallItemSchema = z.object({
 });
 export type ToolCallItem = z.infer<typeof toolCallItemSchema>;
 
+/**
+ * A call of an MCP server's tool, exactly as `codex exec --json` reports one: `result` and
+ * `error` are null (not absent) when unset. A result the server marked `isError` is `failed`
+ * with `error.message` too, so a consumer needs one check.
+ */
+export const mcpToolCallItemSchema = z.object({
+  id: z.string(),
+  type: z.literal("mcp_tool_call"),
+  server: z.string(),
+  tool: z.string(),
+  arguments: z.unknown(),
+  result: z
+    .object({
+      content: z.array(z.record(z.string(), z.unknown())),
+      structured_content: z.unknown(),
+    })
+    .nullable(),
+  error: z.object({ message: z.string() }).nullable(),
+  status: z.enum(["in_progress", "completed", "failed"]),
+});
+export type McpToolCallItem = z.infer<typeof mcpToolCallItemSchema>;
+
 /** hedge: which model, provider and profile serve a role, and why (`route.decided`). */
 export const routeDecisionItemSchema = z.object({
   id: z.string(),
@@ -146,6 +177,7 @@ export const threadItemSchema = z.discriminatedUnion("type", [
   todoListItemSchema,
   errorItemSchema,
   toolCallItemSchema,
+  mcpToolCallItemSchema,
   routeDecisionItemSchema,
   qaVerdictItemSchema,
   profileSwitchItemSchema,

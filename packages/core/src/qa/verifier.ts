@@ -35,11 +35,14 @@ export type QaResult =
 /** The tool the QA model must call: its parameters are the verdict schema. */
 export const REPORT_VERDICT_TOOL = "report_verdict";
 
-const reportVerdictTool: CanonicalTool = {
-  name: REPORT_VERDICT_TOOL,
-  description: "Report your verdict on the agent's turn. Call it exactly once.",
-  parameters: toModelJsonSchema(qaVerdictSchema),
-};
+/** Built on first use: a turn without QA never converts the verdict schema. */
+function reportVerdictTool(): CanonicalTool {
+  return {
+    name: REPORT_VERDICT_TOOL,
+    description: "Report your verdict on the agent's turn. Call it exactly once.",
+    parameters: toModelJsonSchema(qaVerdictSchema),
+  };
+}
 
 /** A verdict is short; this bounds what a confused model can spend. */
 const QA_MAX_TOKENS = 4096;
@@ -113,7 +116,7 @@ export function buildQaRequest(
     model: deps.model,
     system: QA_SYSTEM_PROMPT,
     messages: [{ role: "user", content: [{ type: "text", text: renderQaMaterial(input) }] }],
-    tools: [reportVerdictTool],
+    tools: [reportVerdictTool()],
     tool_choice: { name: REPORT_VERDICT_TOOL },
     parallel_tool_calls: false,
     max_tokens: QA_MAX_TOKENS,

@@ -62,6 +62,7 @@ export class SessionFile {
   private readonly itemsSoFar: number;
   private readonly usageSoFar: TurnUsage;
   private readonly lock: SessionLock;
+  private readonly deliveredIds: Set<string>;
 
   private constructor(
     path: string,
@@ -70,6 +71,7 @@ export class SessionFile {
     messages: CanonicalMessage[],
     items = 0,
     usage = emptyTurnUsage(),
+    delivered = new Set<string>(),
   ) {
     this.path = path;
     this.meta = meta;
@@ -78,6 +80,15 @@ export class SessionFile {
     this.messages = messages;
     this.itemsSoFar = items;
     this.usageSoFar = usage;
+    this.deliveredIds = delivered;
+  }
+
+  /**
+   * The user inputs this session's messages delivered (the proof an input reached the model):
+   * compacted messages included.
+   */
+  deliveredInputIds(): ReadonlySet<string> {
+    return new Set(this.deliveredIds);
   }
 
   /** How many thread items earlier turns produced: item ids continue after them. */
@@ -143,6 +154,7 @@ export class SessionFile {
     let messages: CanonicalMessage[] = [];
     let items = 0;
     const usage = emptyTurnUsage();
+    const delivered = new Set<string>();
     for (const line of lines) {
       if (!line.trim()) continue;
       let record: SessionRecord;
@@ -152,8 +164,11 @@ export class SessionFile {
         continue; // a line cut off by a crash: everything before it still counts
       }
       if (record.type === "session_meta") meta = record;
-      else if (record.type === "message") messages.push(record.message);
-      else if (record.type === "event" && "item" in record.event) {
+      else if (record.type === "message") {
+        messages.push(record.message);
+        if (Array.isArray(record.input_ids))
+          for (const id of record.input_ids) if (typeof id === "string") delivered.add(id);
+      } else if (record.type === "event" && "item" in record.event) {
         const number = Number(/^item_(\d+)$/.exec(record.event.item.id)?.[1] ?? -1);
         items = Math.max(items, number + 1);
       } else if (record.type === "event" && record.event.type === "turn.completed") {
@@ -167,7 +182,7 @@ export class SessionFile {
         hint: "pass a session id from ~/.hedge/sessions or use --last",
       });
     }
-    return new SessionFile(path, meta, lock, repairHistory(messages), items, usage);
+    return new SessionFile(path, meta, lock, repairHistory(messages), items, usage, delivered);
   }
 
   /** Lets another process continue this session. */
@@ -183,6 +198,7 @@ export class SessionFile {
   /** Adds a message to the conversation; `inputIds`: the user inputs it delivers. */
   appendMessage(message: CanonicalMessage, inputIds?: readonly string[]): void {
     this.messages.push(message);
+    for (const id of inputIds ?? []) this.deliveredIds.add(id);
     this.write({
       type: "message",
       at: new Date().toISOString(),

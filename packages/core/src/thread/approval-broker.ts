@@ -69,7 +69,10 @@ export class ApprovalBroker {
 
 /** What "the same action" means for approve_session: the same command, or patches to the same files. */
 function approvalKey(request: ApprovalRequest): string {
-  return request.kind === "exec"
-    ? JSON.stringify(["exec", request.command, request.cwd, request.sandboxed])
-    : JSON.stringify(["patch", request.changes.map((change) => [change.path, change.kind])]);
+  if (request.kind === "exec")
+    return JSON.stringify(["exec", request.command, request.cwd, request.sandboxed]);
+  // approve_session on an MCP tool: that tool, whatever its arguments.
+  if (request.kind === "mcp_tool")
+    return JSON.stringify(["mcp_tool", request.server, request.tool]);
+  return JSON.stringify(["patch", request.changes.map((change) => [change.path, change.kind])]);
 }

@@ -21,6 +21,11 @@ export interface PendingInput {
   state: InputState;
   /** Exactly what the model gets. */
   text: string;
+  /**
+   * The composer's saved form of the text (a TUI's JSON: paste placeholders, mentions), so a
+   * restored input comes back as it was typed. Absent: the text is all there is.
+   */
+  composer?: string;
   /** Epoch ms. */
   createdAt: number;
   updatedAt: number;
@@ -28,6 +33,46 @@ export interface PendingInput {
   deferred: boolean;
   deliveredTurn?: string;
   deliveredVia?: DeliveryVia;
+  /**
+   * A restored input the user dealt with: the id of the input that resubmitted its text, or
+   * `cleared`. Restored inputs without it are still the user's to deal with (they come back on
+   * resume).
+   */
+  supersededBy?: string;
+}
+
+/** A new input, as a caller gives it. */
+export interface NewInput {
+  kind: InputKind;
+  text: string;
+  /** The composer's saved form (see {@link PendingInput.composer}). */
+  composer?: string;
+  /**
+   * Restored inputs whose text this one carries (they were edited into it): marked superseded in
+   * the same write, so a crash can never leave both to come back.
+   */
+  supersedes?: readonly string[];
+}
+
+/** What a composer held when it was last saved, for the next start of the session. */
+export interface ComposerDraft {
+  /** The composer's saved form. */
+  composer: string;
+  /** Restored inputs whose text the draft holds: they come back as part of it, not twice. */
+  restoredIds: string[];
+  /** Epoch ms. */
+  updatedAt: number;
+}
+
+/** What a session's user had not dealt with when it was last open: reconciled on resume. */
+export interface OpenedInputs {
+  /**
+   * Inputs the model never got and the user has not resubmitted or cleared, in submission order
+   * (state `restored`), except those the draft holds.
+   */
+  restored: PendingInput[];
+  /** The composer as last saved, when it held anything. */
+  draft: ComposerDraft | undefined;
 }
 
 /**
@@ -35,11 +80,17 @@ export interface PendingInput {
  * Every method is synchronous: the thread delivers an input (a state change here) and appends it
  * to the session file in one synchronous block, so an interrupt can never fall between the two.
  * Each state change applies only to inputs still in the expected state, so an input moves once.
- * Implementations: {@link MemoryInputStore} (exec, tests); a durable one for the TUI.
+ * Implementations: {@link MemoryInputStore} (exec, tests); {@link SqliteInputStore} (the TUI:
+ * durable, written before the screen shows anything).
  */
 export interface InputStore {
-  /** Records a new input: a turn or a queued follow-up is `queued`, a steer `pending_steer`. */
-  add(sessionId: string, input: { kind: InputKind; text: string }): PendingInput;
+  /** Whether inputs outlive the process (then the thread makes its session file at once). */
+  readonly durable: boolean;
+  /**
+   * Records a new input: a turn or a queued follow-up is `queued`, a steer `pending_steer`. Marks
+   * `supersedes` and clears the session's draft (the composer was submitted) in the same write.
+   */
+  add(sessionId: string, input: NewInput): PendingInput;
   /** Open inputs in `states` become `delivered`; returned in submission order. */
   claim(
     sessionId: string,
@@ -55,4 +106,19 @@ export interface InputStore {
   restore(sessionId: string, ids?: readonly string[]): PendingInput[];
   /** The open inputs, in submission order. */
   open(sessionId: string): PendingInput[];
+  /**
+   * Restored inputs (of `ids`) not superseded yet get `supersededBy = by` (an input id, or
+   * `cleared`); returns how many changed.
+   */
+  supersede(sessionId: string, ids: readonly string[], by: string): number;
+  /** Keeps the session's composer (undefined or an empty composer: forgets it). */
+  saveDraft(sessionId: string, draft: Omit<ComposerDraft, "updatedAt"> | undefined): void;
+  /**
+   * After the session's last process ended (it may have crashed): inputs `delivered` whose id is
+   * not in `delivered` (the session file's proof) and every open input become `restored` (no
+   * turn runs now); returns what the user has not dealt with, and the draft.
+   */
+  reconcile(sessionId: string, delivered: ReadonlySet<string>): OpenedInputs;
+  /** The last `limit` inputs of any session, newest first (a composer's Up history). */
+  recent(limit: number): PendingInput[];
 }

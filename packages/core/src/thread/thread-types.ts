@@ -1,9 +1,10 @@
 import type { ContentPart } from "@hedge/model-spec";
 import type { ModelClient } from "@hedge/gateway-client";
-import type { TurnUsage } from "../agent/events.js";
+import type { AgentEvent, TurnUsage } from "../agent/events.js";
 import type { RouteDecisionItem } from "../agent/items.js";
 import type { RoleModel } from "../roles/pipeline.js";
 import type { RoleName } from "../roles/role-models.js";
+import type { McpServerManager } from "../mcp/server-manager.js";
 import type { ApprovalMode } from "./approval-broker.js";
 import type { InputStore, PendingInput } from "./input-store.js";
 
@@ -18,12 +19,31 @@ export interface ThreadDeps {
   inputs?: InputStore;
   /** Who answers approvals (default: `ask` when interactive, else `deny`). */
   approvals?: ApprovalMode;
+  /**
+   * MCP servers, started by the caller (`startMcpServers`): their tools join the roles that
+   * `mcp.roles` allows, and servers that failed to start become a notice at the first turn.
+   */
+  mcp?: McpServerManager;
+}
+
+/** How a composer's input is kept (a TUI's; exec passes neither). */
+export interface InputOptions {
+  /** The composer's saved form, to restore the input as it was typed (paste atoms, mentions). */
+  composer?: string;
+  /** Restored inputs this one resubmits (edited into it): they are dealt with, in the same write. */
+  supersedes?: readonly string[];
 }
 
 /** A turn's input: the prompt, and images to show with it. */
-export interface RunInput {
+export interface RunInput extends InputOptions {
   prompt: string;
   images?: readonly ContentPart[];
+}
+
+/** A turn started on an input: the input as stored (durable before it returns), and the events. */
+export interface StartedRun {
+  input: PendingInput;
+  events: AsyncIterable<AgentEvent>;
 }
 
 /** A role's model, and the route that served it last in this thread. */

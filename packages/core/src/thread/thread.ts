@@ -12,14 +12,26 @@ import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
 import { createPlanningToolRegistry } from "../tools/default-tools.js";
 import { createToolHost } from "../tools/host.js";
+import { SecretRedactor } from "../tools/redact.js";
+import { resolveBudget } from "../mcp/lazy-plan.js";
+import { McpTools } from "../mcp/mcp-tool-host.js";
+import { mcpStatus, type McpStatus, type McpStatusOptions } from "../mcp/status.js";
+import type { McpServerManager } from "../mcp/server-manager.js";
 import { ApprovalBroker } from "./approval-broker.js";
 import { answerAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
-import type { InputStore, PendingInput } from "./input-store.js";
+import type { InputKind, InputStore, OpenedInputs, PendingInput } from "./input-store.js";
 import { MemoryInputStore } from "./memory-input-store.js";
 import { checkPromptFits } from "./prompt-fit.js";
 import type { ThreadSettings } from "./settings.js";
-import type { RoleState, RunInput, ThreadDeps, ThreadState } from "./thread-types.js";
+import type {
+  InputOptions,
+  RoleState,
+  RunInput,
+  StartedRun,
+  ThreadDeps,
+  ThreadState,
+} from "./thread-types.js";
 import { roleTurnContext } from "./turn-context.js";
 import { planTurn } from "./turn-plan.js";
 import { UsageTracker } from "./usage-tracker.js";
@@ -48,6 +60,10 @@ export class Thread {
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
   private readonly instructions: string;
+  private readonly mcp: McpServerManager | undefined;
+  /** Each role's MCP tools (the executor's and the orchestrator's), when servers are configured. */
+  private readonly mcpTools: { executor?: McpTools; orchestrator?: McpTools } = {};
+  private readonly mcpNotices: string[] = [];
   private readonly images = new Map<string, readonly ContentPart[]>();
   private readonly routes = new Map<string, RouteDecisionItem>();
   private contextRole: "orchestrator" | "executor" = "executor";
@@ -90,11 +106,41 @@ export class Thread {
       shellEnvironment: guard.shellEnvironment,
       denyRead: guard.denyRead,
     };
-    this.tools = createToolHost(toolOptions);
-    this.orchestratorTools = createToolHost({
+    const tools = createToolHost(toolOptions);
+    const orchestratorTools = createToolHost({
       ...toolOptions,
       registry: createPlanningToolRegistry(),
     });
+    this.mcp = deps.mcp;
+    if (deps.mcp) {
+      const manager = deps.mcp;
+      const shared = {
+        manager,
+        approvalPolicy: settings.approvalPolicy,
+        approve: toolOptions.approve,
+        redactor: new SecretRedactor(toolOptions.secrets),
+        budget: resolveBudget(manager.settings.eager_token_budget, settings.contextWindow),
+      };
+      this.mcpTools.executor = new McpTools({ ...shared, role: "executor" });
+      this.mcpTools.orchestrator = new McpTools({ ...shared, role: "orchestrator" });
+      for (const [server, state] of manager.states()) {
+        if (state.status === "failed")
+          this.mcpNotices.push(
+            `mcp server ${server} failed: ${state.reason}; its tools are unavailable (log: ${state.logPath})`,
+          );
+      }
+      manager.onToolsChanged((server) => {
+        const state = manager.states().get(server);
+        this.mcpNotices.push(
+          state?.status === "ready"
+            ? `mcp server ${server} changed its tools: ${state.tools.length} now`
+            : `mcp server ${server} stopped: ${state?.status === "failed" ? state.reason : "unknown"}; its tools are unavailable`,
+        );
+      });
+    }
+    this.tools = this.mcpTools.executor?.wrap(tools) ?? tools;
+    this.orchestratorTools =
+      this.mcpTools.orchestrator?.wrap(orchestratorTools) ?? orchestratorTools;
     this.instructions = composeInstructions({
       projectInstructions: loadProjectInstructions(settings.home, settings.cwd).text,
       cwd: settings.cwd,
@@ -112,24 +158,42 @@ export class Thread {
    * from the iteration. Breaking out of the iteration interrupts the run.
    */
   run(input?: RunInput): AsyncIterable<AgentEvent> {
+    if (input) return this.start(input).events;
+    this.refuseBusy();
+    if (this.inputs.open(this.id).length === 0)
+      throw new UsageError("nothing to run: no prompt and no input waiting");
+    return this.begin();
+  }
+
+  /** As `run(input)`, and also returns the input as stored (durable before this returns). */
+  start(input: RunInput): StartedRun {
+    this.refuseBusy();
+    const images = input.images ?? [];
+    checkPromptFits({
+      prompt: input.prompt,
+      images,
+      model: this.settings.roles.executor.model,
+      contextWindow: this.settings.contextWindow,
+    });
+    const added = this.addInput("turn", input.prompt, input);
+    if (images.length > 0) this.images.set(added.id, images);
+    return { input: added, events: this.begin() };
+  }
+
+  /** Whether a run is in progress (until its events end, interrupted or not). */
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  private refuseBusy(): void {
     if (this.active) {
       throw new HedgeError("thread_busy", "a turn is already running in this thread", {
         hint: "steer it, queue the input for the next turn, or interrupt it",
       });
     }
-    if (input) {
-      const images = input.images ?? [];
-      checkPromptFits({
-        prompt: input.prompt,
-        images,
-        model: this.settings.roles.executor.model,
-        contextWindow: this.settings.contextWindow,
-      });
-      const added = this.inputs.add(this.id, { kind: "turn", text: input.prompt });
-      if (images.length > 0) this.images.set(added.id, images);
-    } else if (this.inputs.open(this.id).length === 0) {
-      throw new UsageError("nothing to run: no prompt and no input waiting");
-    }
+  }
+
+  private begin(): AsyncIterable<AgentEvent> {
     const abort = new AbortController();
     const channel = new EventChannel<AgentEvent>(() => void this.interrupt());
     const active: ActiveRun = { abort, channel, done: Promise.resolve() };
@@ -152,13 +216,55 @@ export class Thread {
   }
 
   /** Text for the running turn's next tool or model-step boundary (the next turn if it misses). */
-  steer(text: string): PendingInput {
-    return this.inputs.add(this.id, { kind: "steer", text: requireText(text) });
+  steer(text: string, options: InputOptions = {}): PendingInput {
+    return this.addInput("steer", requireText(text), options);
   }
 
   /** Text for the next turn. */
-  enqueue(text: string): PendingInput {
-    return this.inputs.add(this.id, { kind: "queue", text: requireText(text) });
+  enqueue(text: string, options: InputOptions = {}): PendingInput {
+    return this.addInput("queue", requireText(text), options);
+  }
+
+  /**
+   * Restored inputs the user dealt with: resubmitted as the input `by`, or `cleared` away. They
+   * no longer come back on resume.
+   */
+  supersede(inputIds: readonly string[], by: string): void {
+    if (inputIds.length > 0) this.inputs.supersede(this.id, inputIds, by);
+  }
+
+  /**
+   * Keeps what the composer holds (its saved form, and the restored inputs in it) for the next
+   * start of this session; undefined forgets it. Nothing is kept before the session has a file.
+   */
+  saveDraft(draft: { composer: string; restoredIds: readonly string[] } | undefined): void {
+    if (!this.session) return;
+    this.inputs.saveDraft(
+      this.id,
+      draft && { composer: draft.composer, restoredIds: [...draft.restoredIds] },
+    );
+  }
+
+  /**
+   * What the user left when this session last ran (call once, before the first run): every input
+   * the model never got (the session file is the proof of delivery: a crash between marking an
+   * input delivered and writing it down counts as not delivered) and the saved composer.
+   */
+  openInputs(): OpenedInputs {
+    this.refuseBusy();
+    if (!this.session) return { restored: [], draft: undefined };
+    return this.inputs.reconcile(this.id, this.session.deliveredInputIds());
+  }
+
+  /** Stores an input; with a durable store the session file exists first (resume finds it). */
+  private addInput(kind: InputKind, text: string, options: InputOptions): PendingInput {
+    if (this.inputs.durable) this.ensureSession();
+    return this.inputs.add(this.id, {
+      kind,
+      text,
+      ...(options.composer === undefined ? {} : { composer: options.composer }),
+      ...(options.supersedes === undefined ? {} : { supersedes: options.supersedes }),
+    });
   }
 
   /**
@@ -268,6 +374,22 @@ export class Thread {
     };
   }
 
+  /**
+   * The MCP servers' states and what their tools cost each role's requests (for `/mcp` and
+   * `/status`); undefined when no server is configured. `wire`: the executor's wire format and
+   * how it encodes a tool (the CLI's `wireSerializer`), else hedge's canonical form is counted.
+   */
+  async mcpStatus(
+    wire: Pick<McpStatusOptions, "serialize" | "wire"> = {},
+  ): Promise<McpStatus | undefined> {
+    if (!this.mcp) return undefined;
+    return mcpStatus(this.mcp, {
+      ...wire,
+      contextWindow: this.settings.contextWindow,
+      model: this.settings.roles.executor.model,
+    });
+  }
+
   /** Inputs not delivered yet, in order. */
   pending(): PendingInput[] {
     return this.inputs.open(this.id);
@@ -295,6 +417,9 @@ export class Thread {
           this.emitNotice("web_search is not available in hedge; continuing without it");
       }
       if (plan.skipped) this.emitNotice(plan.skipped);
+      for (const notice of this.mcpNotices.splice(0)) this.emitNotice(notice);
+      await this.mcpTools.executor?.prepare(session.history());
+      await this.mcpTools.orchestrator?.prepare(session.history());
       this.turnCounter += 1;
       const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
       const context = await roleTurnContext(this.settings, {

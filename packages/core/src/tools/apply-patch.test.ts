@@ -46,7 +46,16 @@ describe("apply_patch", () => {
     expect(result).toEqual({
       ok: true,
       output: "Success. Updated the following files:\nA src/deep/hello.txt",
-      metadata: { kind: "patch", changes: [{ path: "src/deep/hello.txt", kind: "add" }] },
+      metadata: {
+        kind: "patch",
+        changes: [
+          {
+            path: "src/deep/hello.txt",
+            kind: "add",
+            diff: "--- /dev/null\n+++ b/src/deep/hello.txt\n@@ -0,0 +1,2 @@\n+Hello\n+world",
+          },
+        ],
+      },
     });
     expect(await read("src/deep/hello.txt")).toBe("Hello\nworld\n");
   });
@@ -78,7 +87,28 @@ describe("apply_patch", () => {
     );
     expect(result.ok && result.metadata).toEqual({
       kind: "patch",
-      changes: [{ path: "multi.txt", kind: "update" }],
+      changes: [
+        {
+          path: "multi.txt",
+          kind: "update",
+          diff: [
+            "--- a/multi.txt",
+            "+++ b/multi.txt",
+            "@@ -1,8 +1,9 @@",
+            " a",
+            "-b",
+            "+B",
+            " c",
+            " d",
+            " e",
+            "-f",
+            "+F",
+            "+F2",
+            " g",
+            " h",
+          ].join("\n"),
+        },
+      ],
     });
     expect(await read("multi.txt")).toBe("a\nB\nc\nd\ne\nF\nF2\ng\nh\n");
   });
@@ -331,7 +361,9 @@ describe("apply_patch", () => {
     );
     expect(viaArgv.ok && viaArgv.metadata).toEqual({
       kind: "patch",
-      changes: [{ path: "one.txt", kind: "add" }],
+      changes: [
+        { path: "one.txt", kind: "add", diff: "--- /dev/null\n+++ b/one.txt\n@@ -0,0 +1,1 @@\n+1" },
+      ],
     });
     expect(viaBash.ok).toBe(true);
     expect(await read("one.txt")).toBe("1\n");
@@ -359,7 +391,10 @@ describe("apply_patch", () => {
     expect(denier.requests).toEqual([
       {
         kind: "patch",
-        changes: [{ path: "u.txt", kind: "add" }],
+        // The person approving sees the change itself.
+        changes: [
+          { path: "u.txt", kind: "add", diff: expect.stringContaining("+++ b/u.txt") as string },
+        ],
         reason: expect.any(String) as string,
       },
     ]);

@@ -7,6 +7,8 @@ export const fileChangeSchema = z.object({
   kind: z.enum(["add", "delete", "update"]),
   /** For a rename: the new path, relative to the workspace root. */
   move_to: z.exactOptional(z.string()),
+  /** The change as a unified diff (`--- a/PATH`, `+++ b/PATH`, hunks), cut after 400 lines. */
+  diff: z.exactOptional(z.string()),
 });
 export type FileChange = z.infer<typeof fileChangeSchema>;
 
@@ -26,6 +28,14 @@ export const approvalRequestSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("patch"),
     changes: z.array(fileChangeSchema),
+    reason: z.string(),
+  }),
+  /** A tool of an MCP server (`approval_mode = "prompt"`, or the approval policy asks). */
+  z.object({
+    kind: z.literal("mcp_tool"),
+    server: z.string(),
+    tool: z.string(),
+    arguments: z.unknown(),
     reason: z.string(),
   }),
 ]);

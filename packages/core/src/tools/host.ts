@@ -60,7 +60,16 @@ function redactResult(result: ToolResult, redactor: SecretRedactor): ToolResult 
           ...result.metadata,
           aggregated_output: redactor.redact(result.metadata.aggregated_output),
         }
-      : result.metadata;
+      : result.metadata?.kind === "patch"
+        ? {
+            ...result.metadata,
+            changes: result.metadata.changes.map((change) =>
+              change.diff === undefined
+                ? change
+                : { ...change, diff: redactor.redact(change.diff) },
+            ),
+          }
+        : result.metadata;
   return {
     ok: true,
     output: redactor.redact(result.output),
@@ -81,6 +90,7 @@ export function createToolHost(options: ToolHostOptions): ToolHost {
     specs: () => specs,
     async run(call, report, nextItemId, signal): Promise<ToolCallOutcome> {
       const id = nextItemId();
+      const startedAt = performance.now();
       const started = startedItem(call, id);
       if (started) report("started", started);
       let output = "";
@@ -105,7 +115,8 @@ export function createToolHost(options: ToolHostOptions): ToolHost {
         },
       });
       const result = redactResult(raw, guard.redactor);
-      report("completed", completedItem(call, id, result, started));
+      const durationMs = Math.round(performance.now() - startedAt);
+      report("completed", completedItem(call, id, result, started, durationMs));
       return result.ok
         ? { content: result.output, isError: false }
         : { content: JSON.stringify({ error: result.error }), isError: true };
@@ -148,6 +159,7 @@ function completedItem(
   id: string,
   result: ToolResult,
   started: ThreadItem | undefined,
+  durationMs: number,
 ): ThreadItem {
   const metadata = result.ok ? result.metadata : undefined;
   if (metadata?.kind === "exec") {
@@ -157,6 +169,7 @@ function completedItem(
       command: commandLine(metadata.command),
       aggregated_output: metadata.aggregated_output,
       exit_code: metadata.exit_code,
+      duration_ms: durationMs,
       status: metadata.exit_code === 0 ? "completed" : "failed",
     };
   }
@@ -164,7 +177,11 @@ function completedItem(
     return {
       id,
       type: "file_change",
-      changes: metadata.changes.map(({ path, kind }) => ({ path, kind })),
+      changes: metadata.changes.map(({ path, kind, diff }) => ({
+        path,
+        kind,
+        ...(diff === undefined ? {} : { diff }),
+      })),
       status: "completed",
     };
   }
@@ -183,6 +200,7 @@ function completedItem(
     return {
       ...started,
       aggregated_output: result.ok ? result.output : result.error.message,
+      duration_ms: durationMs,
       status: declined ? "declined" : "failed",
     };
   }

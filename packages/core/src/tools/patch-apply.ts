@@ -5,6 +5,7 @@ import type { PatchOperation, UpdateChunk } from "./patch-parser.js";
 import { resolveWritablePath, type WritablePath, type WriteRoots } from "./paths.js";
 import { protectedWriteReason } from "./protected-write.js";
 import { seekSequence } from "./seek-sequence.js";
+import { fileDiff } from "./file-diff.js";
 import type { FileChange, SandboxMode } from "./tool.js";
 
 /** One filesystem step of a validated patch. */
@@ -65,15 +66,24 @@ export async function planPatch(
       switch (operation.type) {
         case "add": {
           await ensureNotDirectory(path, `Add File ${operation.path}`);
+          const before = view.get(path.target);
           record(path.target, operation.contents);
-          changes.push({ path: path.display, kind: "add" });
+          changes.push({
+            path: path.display,
+            kind: "add",
+            diff: fileDiff(path.display, before ?? null, operation.contents),
+          });
           summary.push(`A ${path.display}`);
           break;
         }
         case "delete": {
-          await current(path, `Delete File ${operation.path}`);
+          const original = await current(path, `Delete File ${operation.path}`);
           record(path.entry, null);
-          changes.push({ path: path.display, kind: "delete" });
+          changes.push({
+            path: path.display,
+            kind: "delete",
+            diff: fileDiff(path.display, original, null),
+          });
           summary.push(`D ${path.display}`);
           break;
         }
@@ -86,7 +96,11 @@ export async function planPatch(
               : applyChunks(original, operation.chunks, path.display);
           if (operation.moveTo === undefined) {
             record(path.target, updated);
-            changes.push({ path: path.display, kind: "update" });
+            changes.push({
+              path: path.display,
+              kind: "update",
+              diff: fileDiff(path.display, original, updated),
+            });
             summary.push(`M ${path.display}`);
             break;
           }
@@ -94,7 +108,12 @@ export async function planPatch(
           await ensureNotDirectory(destination, `Move to ${operation.moveTo}`);
           record(path.entry, null);
           record(destination.target, updated);
-          changes.push({ path: path.display, kind: "update", move_to: destination.display });
+          changes.push({
+            path: path.display,
+            kind: "update",
+            move_to: destination.display,
+            diff: fileDiff(destination.display, original, updated),
+          });
           summary.push(`R ${path.display} -> ${destination.display}`);
           break;
         }

@@ -109,11 +109,21 @@ export function formatIssues(error: z.ZodError): string {
     .join("; ");
 }
 
-/** The JSON Schema of a parameters schema, in the form OpenAI function calling accepts. */
+/** Converted once per schema: a turn sends the same tools with every model request. */
+const converted = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/**
+ * The JSON Schema of a parameters schema, in the form OpenAI function calling accepts. The
+ * result is shared by every request that sends the tool: read it, never change it.
+ */
 export function toModelJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const cached = converted.get(schema);
+  if (cached) return cached;
   const json = z.toJSONSchema(schema, { target: "draft-7", io: "input", unrepresentable: "any" });
   const { $schema: _dropped, ...rest } = json as Record<string, unknown>;
-  return stripSafeIntegerBounds(rest) as Record<string, unknown>;
+  const result = stripSafeIntegerBounds(rest) as Record<string, unknown>;
+  converted.set(schema, result);
+  return result;
 }
 
 /** zod adds ±MAX_SAFE_INTEGER bounds to every `.int()`; they only add noise for the model. */

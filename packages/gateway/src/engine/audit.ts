@@ -1,8 +1,16 @@
+import {
+  DAY_KEEP_MS,
+  mergeRollups,
+  MINUTE_KEEP_MS,
+  rollupsOf,
+  type Rollup,
+} from "../stats/rollup.js";
 import type { AuditEntry, Store } from "../store/store.js";
 
 /**
  * Buffers audit entries and writes them in batches (one transaction or pipeline per flush), so
- * recording every routed request costs the hot path an array push.
+ * recording every routed request costs the hot path an array push. Each batch is also added to
+ * the per-minute and per-day rollups `hedge stats` reads beyond the raw log's retention.
  */
 export class AuditRecorder {
   private pending: AuditEntry[] = [];
@@ -24,6 +32,16 @@ export class AuditRecorder {
     else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200).unref();
   }
 
+  private async rollUp(batch: readonly AuditEntry[]): Promise<void> {
+    for (const [key, added] of rollupsOf(batch)) {
+      await this.store.update<Rollup>(
+        key,
+        (stored) => mergeRollups(stored, structuredClone(added)),
+        key.startsWith("stats:m:") ? MINUTE_KEEP_MS : DAY_KEEP_MS,
+      );
+    }
+  }
+
   /** Writes what is pending; resolves when it (and any flush before it) is stored. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
@@ -33,6 +51,7 @@ export class AuditRecorder {
     if (batch.length > 0) {
       this.flushing = this.flushing
         .then(() => this.store.appendAudit(batch))
+        .then(() => this.rollUp(batch))
         .catch((error: unknown) => this.options.onError?.(error));
     }
     return this.flushing;

@@ -4,6 +4,7 @@ import { codecFor } from "@hedge/wire";
 import type { PolicyConfig, RoutingConfig } from "../config-schema.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import { RouteHealth, type HealthInput } from "../routing/health.js";
+import { ResilientStore, type StoreHealth } from "../store/resilient-store.js";
 import type { Store } from "../store/store.js";
 import { estimateRequestTokens } from "../usage/estimate.js";
 import { profileOfRoute } from "../usage/family.js";
@@ -240,6 +241,16 @@ export class GatewayEngine {
         reason: `stream failed: ${message}`,
       })
       .catch(() => undefined);
+  }
+
+  /**
+   * Whether the Store is up, or since when this engine serves breakers, cooldowns and usage from
+   * memory because it is not (`/healthz`, `gateway status`).
+   */
+  storeHealth(): StoreHealth {
+    const store = this.options.store;
+    if (store instanceof ResilientStore) return store.health();
+    return { kind: store?.kind ?? "memory", degraded: false };
   }
 
   /** Flushes the audit buffer (on shutdown). */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { errors, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { errors } from "./undici-lite.js";
 import { onAbort, type CancelSignal } from "./cancellation.js";
 
 /** Bytes buffered ahead of a slow reader before the upstream socket is paused. */

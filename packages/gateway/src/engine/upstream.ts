@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent } from "./undici-lite.js";
 import type { ResolvedProvider } from "../providers/resolve.js";
 import type { WireFormat } from "@hedge/model-spec";
 import type { CancelSignal } from "./cancellation.js";

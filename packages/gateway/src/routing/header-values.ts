@@ -24,6 +24,25 @@ export function lowerCaseHeaders(headers: ResponseHeaders): Map<string, string> 
 }
 
 /**
+ * The rate-limit headers only (`isRateLimitHeader`), names lower case, each with its first
+ * value; undefined when there are none. One pass over the names: every response of a provider
+ * goes through it, and the other headers are never copied.
+ */
+export function rateLimitLookup(headers: ResponseHeaders): Map<string, string> | undefined {
+  let lookup: Map<string, string> | undefined;
+  for (const name in headers) {
+    const first = name.charCodeAt(0) | 0x20;
+    if (first !== 0x78 /* x */ && first !== 0x61 /* a */) continue;
+    const lower = name.toLowerCase();
+    if (!isRateLimitHeader(lower)) continue;
+    const value = headers[name];
+    const text = typeof value === "string" ? value : value?.[0];
+    if (text !== undefined) (lookup ??= new Map()).set(lower, text);
+  }
+  return lookup;
+}
+
+/**
  * Whether a lower-case header name is a rate-limit header: `x-ratelimit-*`,
  * `anthropic-ratelimit-*` or `x-codex-*`. Runs for every upstream header: one char test first.
  */

@@ -33,8 +33,8 @@ export interface RouteTarget {
   readonly credential?: { readonly secret?: string | undefined };
 }
 
-const BREAKER_PREFIX = "breaker:";
-const COOLDOWN_PREFIX = "cooldown:";
+export const BREAKER_PREFIX = "breaker:";
+export const COOLDOWN_PREFIX = "cooldown:";
 // Provider ids (`[a-z0-9._-]`), profile names and env names never hold a `#`.
 const SCOPE_SEPARATOR = "#";
 

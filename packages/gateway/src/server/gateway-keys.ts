@@ -14,7 +14,7 @@ const KEY_PREFIX = "hk-";
 export const KEY_SCOPES = ["models", "dashboard:read", "dashboard:admin"] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 
-const keyRecordSchema = z.object({
+export const keyRecordSchema = z.object({
   id: z.string(),
   name: z.string(),
   /** sha256 of the whole key, hex. The key itself is shown once at creation and never stored. */
@@ -44,9 +44,27 @@ export class GatewayKeyStore {
     this.reload();
   }
 
+  private shared:
+    { records(): readonly GatewayKeyRecord[]; revoked(): ReadonlySet<string> } | undefined;
+
+  /**
+   * Also accepts the keys of a shared ring (replicas on a Redis store: a key created on any
+   * machine of the fleet is accepted by all). File keys and shared keys are one list, less the
+   * keys revoked anywhere in the fleet.
+   */
+  share(ring: { records(): readonly GatewayKeyRecord[]; revoked(): ReadonlySet<string> }): void {
+    this.shared = ring;
+  }
+
   list(): readonly GatewayKeyRecord[] {
     this.refresh();
-    return this.keys;
+    if (!this.shared) return this.keys;
+    const shared = this.shared.records();
+    const revoked = this.shared.revoked();
+    const own = revoked.size ? this.keys.filter((key) => !revoked.has(key.id)) : this.keys;
+    if (!shared.length) return own;
+    const ids = new Set(this.keys.map((key) => key.id));
+    return [...own, ...shared.filter((key) => !ids.has(key.id) && !revoked.has(key.id))];
   }
 
   count(): number {
@@ -91,11 +109,10 @@ export class GatewayKeyStore {
 
   /** The matching key record, or undefined. Every stored hash is compared: constant time. */
   verify(presented: string | undefined): GatewayKeyRecord | undefined {
-    this.refresh();
     if (!presented) return undefined;
     const digest = Buffer.from(sha256(presented), "hex");
     let match: GatewayKeyRecord | undefined;
-    for (const key of this.keys) {
+    for (const key of this.list()) {
       if (timingSafeEqual(digest, Buffer.from(key.hash, "hex"))) match = key;
     }
     return match;

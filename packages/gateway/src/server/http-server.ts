@@ -21,6 +21,7 @@ import type { GatewayMetrics } from "./metrics.js";
 import { readJsonBody, type BodyLimits } from "./read-body.js";
 import { isJsonContentType, keylessRefusal, normalizeOrigin, notJson } from "./request-guard.js";
 import { shapeError } from "./request-shape.js";
+import type { StoreHealth } from "../store/resilient-store.js";
 
 export interface GatewayServerOptions {
   engine: GatewayEngine;
@@ -47,6 +48,8 @@ export interface GatewayServerOptions {
   admin?: GatewayAdmin;
   /** `/dashboard` (see `createDashboard`); absent: not served. */
   dashboard?: Dashboard;
+  /** `/metrics` of every worker added up (`--workers`); default: this process's `metrics`. */
+  metricsText?: () => Promise<string>;
 }
 
 const ROUTES: Record<string, WireFormat> = {
@@ -123,7 +126,7 @@ async function handle(
 
   if (req.method === "HEAD" || (req.method === "GET" && (path === "/" || path === "/healthz"))) {
     res.writeHead(200, { "content-type": "application/json", "x-request-id": requestId });
-    res.end(req.method === "HEAD" ? undefined : JSON.stringify({ status: "ok" }));
+    res.end(req.method === "HEAD" ? undefined : healthBody(options.engine.storeHealth()));
     return;
   }
   const countTokens = COUNT_TOKENS_PATHS.has(path);
@@ -149,8 +152,13 @@ async function handle(
     allowOrigin(res, origin);
   }
   if (req.method === "GET" && path === "/metrics") {
-    res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-    res.end(options.metrics.render());
+    const send = (text: string): void => {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+      res.end(text);
+    };
+    if (options.metricsText)
+      void options.metricsText().then(send, () => send(options.metrics.render()));
+    else send(options.metrics.render());
     return;
   }
 
@@ -316,8 +324,32 @@ function looksAnthropic(req: IncomingMessage): boolean {
   return req.headers["anthropic-version"] !== undefined || req.headers["x-api-key"] !== undefined;
 }
 
+/**
+ * `/healthz`: `ok`, or `degraded` while the Store is unreachable (the gateway still serves, from
+ * memory), with since when and why. Still a 200: the gateway answers requests.
+ */
+function healthBody(store: StoreHealth): string {
+  if (!store.degraded) return JSON.stringify({ status: "ok" });
+  return JSON.stringify({
+    status: "degraded",
+    store: {
+      kind: store.kind,
+      degraded: true,
+      since: new Date(store.since ?? 0).toISOString(),
+      reason: store.reason,
+    },
+  });
+}
+
 function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
+  // The Store failing is the gateway's fault, never the caller's: 503, retryable.
+  if (isHedgeError(error) && error.code.startsWith("store_")) {
+    return new GatewayError(error.code, `gateway state store unavailable: ${error.message}`, {
+      status: 503,
+      type: "api_error",
+    });
+  }
   if (isHedgeError(error)) {
     const status = "status" in error && typeof error.status === "number" ? error.status : 400;
     return new GatewayError(error.code, error.message, { status });

@@ -2,7 +2,8 @@ import type { GatewayObserver, RequestRecord } from "../engine/observer.js";
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
-interface Histogram {
+/** One histogram series: counts per bucket (cumulative, as Prometheus wants), sum, count. */
+export interface Histogram {
   counts: number[];
   sum: number;
   count: number;
@@ -40,41 +41,100 @@ export class GatewayMetrics implements GatewayObserver {
     }
   }
 
-  /** The Prometheus text exposition (version 0.0.4). */
-  render(): string {
-    const lines: string[] = [];
-    counter(
-      lines,
-      "hedge_gateway_requests_total",
-      "Requests served, by provider, inbound wire and status.",
-      this.requests,
-    );
-    counter(
-      lines,
-      "hedge_gateway_errors_total",
-      "Requests that did not end well, by provider and outcome.",
-      this.errors,
-    );
-    counter(
-      lines,
-      "hedge_gateway_tokens_total",
-      "Tokens reported by providers, by kind.",
-      this.tokens,
-    );
-    histogram(
-      lines,
-      "hedge_gateway_request_duration_seconds",
-      "Whole request duration.",
-      this.latency,
-    );
-    histogram(
-      lines,
-      "hedge_gateway_time_to_first_byte_seconds",
-      "Time to the upstream's first byte.",
-      this.ttfb,
-    );
-    return `${lines.join("\n")}\n`;
+  /** This process's numbers as plain data (sent between `--workers` processes). */
+  snapshot(): MetricsSnapshot {
+    return {
+      requests: [...this.requests],
+      errors: [...this.errors],
+      tokens: [...this.tokens],
+      latency: [...this.latency],
+      ttfb: [...this.ttfb],
+    };
   }
+
+  /** The Prometheus text of this process's numbers. */
+  render(): string {
+    return renderSnapshots([this.snapshot()]);
+  }
+}
+
+/** A `GatewayMetrics`' numbers as plain data: label string -> value or histogram. */
+export interface MetricsSnapshot {
+  requests: [string, number][];
+  errors: [string, number][];
+  tokens: [string, number][];
+  latency: [string, Histogram][];
+  ttfb: [string, Histogram][];
+}
+
+/**
+ * The Prometheus text exposition (version 0.0.4) of several processes' numbers added up: one
+ * `/metrics` for every worker of `hedge gateway serve --workers N`.
+ */
+export function renderSnapshots(snapshots: readonly MetricsSnapshot[]): string {
+  const sum = (pick: (snapshot: MetricsSnapshot) => [string, number][]) => {
+    const total = new Map<string, number>();
+    for (const snapshot of snapshots)
+      for (const [key, value] of pick(snapshot)) increment(total, key, value);
+    return total;
+  };
+  const histograms = (pick: (snapshot: MetricsSnapshot) => [string, Histogram][]) => {
+    const total = new Map<string, Histogram>();
+    for (const snapshot of snapshots) {
+      for (const [key, value] of pick(snapshot)) {
+        const into = total.get(key);
+        if (!into)
+          total.set(key, { counts: [...value.counts], sum: value.sum, count: value.count });
+        else {
+          value.counts.forEach((count, index) => {
+            into.counts[index] = (into.counts[index] ?? 0) + count;
+          });
+          into.sum += value.sum;
+          into.count += value.count;
+        }
+      }
+    }
+    return total;
+  };
+  const merged = {
+    requests: sum((snapshot) => snapshot.requests),
+    errors: sum((snapshot) => snapshot.errors),
+    tokens: sum((snapshot) => snapshot.tokens),
+    latency: histograms((snapshot) => snapshot.latency),
+    ttfb: histograms((snapshot) => snapshot.ttfb),
+  };
+  const lines: string[] = [];
+  counter(
+    lines,
+    "hedge_gateway_requests_total",
+    "Requests served, by provider, inbound wire and status.",
+    merged.requests,
+  );
+  counter(
+    lines,
+    "hedge_gateway_errors_total",
+    "Requests that did not end well, by provider and outcome.",
+    merged.errors,
+  );
+  counter(
+    lines,
+    "hedge_gateway_tokens_total",
+    "Tokens reported by providers, by kind.",
+    merged.tokens,
+  );
+  histogram(
+    lines,
+    "hedge_gateway_request_duration_seconds",
+    "Whole request duration.",
+    merged.latency,
+  );
+  histogram(
+    lines,
+    "hedge_gateway_time_to_first_byte_seconds",
+    "Time to the upstream's first byte.",
+    merged.ttfb,
+  );
+  return `${lines.join("\n")}\n`;
 }
 
 /** One provider's label strings. */

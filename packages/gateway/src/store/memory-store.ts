@@ -62,6 +62,12 @@ export class MemoryStore implements Store {
     return other;
   }
 
+  /** Milliseconds until `key` expires: undefined when it never does or is absent. */
+  ttlLeft(key: string): number | undefined {
+    const expiresAt = this.live(key)?.expiresAt;
+    return expiresAt === undefined ? undefined : Math.max(1, expiresAt - this.options.now());
+  }
+
   get<T>(key: string): Promise<T | undefined> {
     return this.run(() => {
       const entry = this.live(key);

@@ -96,6 +96,21 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * A write that does not wait for a lock (`ResilientStore`'s probe during an outage): a locked
+   * file answers at once instead of after the busy timeout, which blocks the whole process.
+   */
+  probe(key: string, value: unknown, ttlMs: number): Promise<void> {
+    return this.run(() => {
+      this.db.pragma("busy_timeout = 0");
+      try {
+        this.statements.put.run(key, serialize(value) ?? "null", this.expiry(checkTtl(ttlMs)));
+      } finally {
+        this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
+      }
+    });
+  }
+
   get<T>(key: string): Promise<T | undefined> {
     return this.run(() => {
       const text = this.statements.get.get(key, this.options.now());

@@ -1,8 +1,8 @@
 import {
   epochOrDelta,
   isRateLimitHeader,
-  lowerCaseHeaders,
   nonNegativeNumber,
+  rateLimitLookup,
   rfc3339Time,
 } from "../routing/header-values.js";
 import { parseDuration, type ResponseHeaders } from "../routing/reset-time.js";
@@ -30,8 +30,10 @@ export type ParsedUsage = Map<string, UsageWindow[]>;
  *   family.
  */
 export function parseUsageHeaders(headers: ResponseHeaders, now: number): ParsedUsage {
-  const lookup = lowerCaseHeaders(headers);
   const parsed: ParsedUsage = new Map();
+  // Only the rate-limit headers are read (a provider sends a dozen others with every answer).
+  const lookup = rateLimitLookup(headers);
+  if (lookup === undefined) return parsed;
   const add = (family: string, window: UsageWindow | undefined): void => {
     if (!window) return;
     const list = parsed.get(family) ?? [];
@@ -99,6 +101,7 @@ function unifiedWindows(lookup: ReadonlyMap<string, string>): UsageWindow[] {
   const prefix = "anthropic-ratelimit-unified";
   const windows: UsageWindow[] = [];
   for (const [name, value] of lookup) {
+    if (!name.endsWith("-utilization")) continue;
     const match = /^anthropic-ratelimit-unified-(.+)-utilization$/.exec(name);
     if (!match?.[1]) continue;
     let used = nonNegativeNumber(value);
@@ -148,6 +151,7 @@ function codexWindows(
   const families = new Map<string, UsageWindow[]>();
   const prefixes = new Set<string>();
   for (const name of lookup.keys()) {
+    if (!name.endsWith("-used-percent")) continue;
     const match = /^(x-codex(?:-.+?)?)-(?:primary|secondary)-used-percent$/.exec(name);
     if (match?.[1]) prefixes.add(match[1]);
   }

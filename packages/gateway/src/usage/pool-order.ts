@@ -27,22 +27,29 @@ export function orderPools<T extends { id: string; provider: { id: string } }>(
   const ordered = [...routes];
   for (const slots of byPool.values()) {
     if (slots.length < 2) continue;
-    const members = slots.map((index) => routes[index] as T);
-    const current = standing(members[0] as T)?.pointer;
-    const fraction = (route: T): number => standing(route)?.headroom.fraction ?? 1;
-    const stays = (route: T): number =>
-      route.id === current && fraction(route) >= switchBelow ? 1 : 0;
-    const sorted = members
-      .map((route, index) => ({ route, index }))
-      .sort(
-        (a, b) =>
-          stays(b.route) - stays(a.route) ||
-          fraction(b.route) - fraction(a.route) ||
-          (standing(b.route)?.priority ?? 0) - (standing(a.route)?.priority ?? 0) ||
-          a.index - b.index,
-      );
+    // Each member's numbers are looked up once, then sorted on (n log n comparisons).
+    const current = standing(routes[slots[0] as number] as T)?.pointer;
+    const members = slots.map((slot, index) => {
+      const route = routes[slot] as T;
+      const known = standing(route);
+      const fraction = known?.headroom.fraction ?? 1;
+      return {
+        route,
+        index,
+        stays: route.id === current && fraction >= switchBelow ? 1 : 0,
+        fraction,
+        priority: known?.priority ?? 0,
+      };
+    });
+    members.sort(
+      (a, b) =>
+        b.stays - a.stays ||
+        b.fraction - a.fraction ||
+        b.priority - a.priority ||
+        a.index - b.index,
+    );
     slots.forEach((slot, position) => {
-      ordered[slot] = (sorted[position] as { route: T }).route;
+      ordered[slot] = (members[position] as { route: T }).route;
     });
   }
   return ordered;

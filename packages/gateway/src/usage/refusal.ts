@@ -9,11 +9,6 @@ export function refusalOf(
   if (!headroom.known) return undefined;
   const binding = headroom.binding;
   const until = binding?.resetAt;
-  const withUntil = (reason: string, hard: boolean, at: number | undefined) => ({
-    reason,
-    hard,
-    ...(at === undefined ? {} : { until: at }),
-  });
   if (binding && headroom.fraction <= 0) {
     return withUntil(`usage: ${binding.name} window exhausted${resetText(until)}`, true, until);
   }
@@ -39,6 +34,14 @@ export function percent(fraction: number): string {
   const value = fraction * 100;
   const rounded = value >= 10 ? Math.round(value) : Math.round(value * 10) / 10;
   return `${rounded}%`;
+}
+
+function withUntil(
+  reason: string,
+  hard: boolean,
+  at: number | undefined,
+): { reason: string; until?: number; hard: boolean } {
+  return at === undefined ? { reason, hard } : { reason, hard, until: at };
 }
 
 function resetText(until: number | undefined): string {

@@ -12,7 +12,7 @@ import {
   type ProfileLimits,
 } from "./local-limits.js";
 import { orderPools, type PoolStanding } from "./pool-order.js";
-import { hasUsageHeaders, parseUsageHeaders, REQUEST_FAMILY } from "./parse-headers.js";
+import { parseUsageHeaders, REQUEST_FAMILY } from "./parse-headers.js";
 import {
   ACCOUNT_FAMILY,
   headroomOf,
@@ -25,6 +25,7 @@ import {
   type UsageWindow,
 } from "./snapshot.js";
 import { refusalOf } from "./refusal.js";
+import { SnapshotWriter } from "./snapshot-writer.js";
 import { appendSwitch, type ProfileSwitch } from "./switch-log.js";
 
 /** `[usage]` and `[profiles.NAME]` as the monitor needs them. */
@@ -38,6 +39,14 @@ export interface UsageSettings {
   >;
   /** How long a read of shared usage is reused by this process (own writes apply at once). */
   cacheMs?: number;
+  /**
+   * Snapshot updates far from the switch threshold are written to the Store at most this often
+   * per snapshot (`usage.flush_ms`); near or across it, at once. 0 (the default here) writes
+   * every update at once.
+   */
+  flushMs?: number;
+  /** Told of a coalesced write that failed (it stays queued for the next one). */
+  onError?: (error: unknown) => void;
 }
 
 /** The parts of a route (an engine `Attempt`) the monitor looks at. */
@@ -71,14 +80,16 @@ export const pointerKey = (provider: string, family: string): string =>
 export class UsageMonitor implements HealthInput {
   readonly name = "usage";
   private readonly cache = new Map<string, { value: unknown; readAt: number }>();
-  /**
-   * What `check` last concluded of each route for each model family (`standingKey`), for
-   * `order`: keyed by family too, so requests for two families on one profile, routed at the
-   * same time, each order their pool by their own family's headroom.
-   */
-  private readonly assessed = new Map<string, PoolStanding>();
   private readonly cacheMs: number;
   private readonly limits = new Map<string, LocalLimit[]>();
+  private readonly writer: SnapshotWriter;
+  /**
+   * Under this share left a snapshot is near the switch threshold: its updates and the requests
+   * spent from it go to the Store at once, so no process decides on numbers another one has not
+   * written. Twice `switch_below` (at least 10 points above it) leaves room for the updates a
+   * busy pool makes between two coalesced writes.
+   */
+  private readonly nearBelow: number;
 
   constructor(
     readonly store: Store,
@@ -86,6 +97,13 @@ export class UsageMonitor implements HealthInput {
     readonly now: () => number = Date.now,
   ) {
     this.cacheMs = settings.cacheMs ?? 100;
+    this.nearBelow = Math.min(1, Math.max(settings.switchBelow * 2, settings.switchBelow + 0.1));
+    this.writer = new SnapshotWriter(store, {
+      flushMs: settings.flushMs ?? 0,
+      now,
+      stored: (key, value) => this.remember(key, value),
+      onError: settings.onError ?? (() => undefined),
+    });
     for (const [profile, profileSettings] of Object.entries(settings.profiles ?? {})) {
       const declared = localLimits(profileSettings.limits);
       if (declared.length) this.limits.set(profile, declared);
@@ -106,7 +124,13 @@ export class UsageMonitor implements HealthInput {
     if (stale === undefined) return undefined;
     const keysToRead = stale;
     return this.store.getMany<unknown>(keysToRead).then((found) => {
-      for (const key of keysToRead) this.cache.set(key, { value: found.get(key), readAt: now });
+      for (const key of keysToRead) {
+        const value = found.get(key);
+        this.cache.set(key, {
+          value: this.writer.has(key) ? this.writer.overlay(key, value as UsageSnapshot) : value,
+          readAt: now,
+        });
+      }
     });
   }
 
@@ -120,31 +144,58 @@ export class UsageMonitor implements HealthInput {
 
   private readonly remembers = (key: string, value: unknown): void => this.remember(key, value);
 
-  /** Keys of routes without declared limits never change: built once per route and family. */
-  private readonly fixedKeys = new Map<string, readonly string[]>();
+  /** A value changed here but not yet written: the next read of the Store still happens. */
+  private rememberLocal(key: string, value: unknown): void {
+    const cached = this.cache.get(key);
+    if (cached) cached.value = value;
+    else this.cache.set(key, { value, readAt: Number.NEGATIVE_INFINITY });
+  }
 
-  private keysOf(route: string, family: string, now: number): readonly string[] {
-    const profile = profileOfRoute(route);
-    const limited = profile !== undefined && this.limits.has(profile);
-    if (!limited) {
-      const id = `${route}|${family}`;
-      let keys = this.fixedKeys.get(id);
-      if (!keys) {
-        keys = [
-          snapshotKey(route, family),
-          snapshotKey(route, ACCOUNT_FAMILY),
-          pointerKey(providerOfRoute(route), family),
-        ];
-        if (this.fixedKeys.size >= 10_000) this.fixedKeys.clear();
-        this.fixedKeys.set(id, keys);
-      }
-      return keys;
+  /** Whether a snapshot is near (or past) the switch threshold: see `nearBelow`. */
+  private near(snapshot: UsageSnapshot | undefined, now: number): boolean {
+    if (!snapshot) return false;
+    const windows = trustedWindows(snapshot, now, this.settings.snapshotTtlMs);
+    return headroomOf(windows, now).fraction < this.nearBelow;
+  }
+
+  /** Writes the coalesced snapshot updates still pending (on shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** The slot of a route and family (two lookups, no string built: runs per route per request). */
+  private slotOf(route: string, family: string): Slot {
+    let byFamily = this.slots.get(route);
+    if (!byFamily) {
+      if (this.slots.size >= 10_000) this.slots.clear();
+      byFamily = new Map();
+      this.slots.set(route, byFamily);
     }
-    const keys = [
-      snapshotKey(route, family),
-      snapshotKey(route, ACCOUNT_FAMILY),
-      pointerKey(providerOfRoute(route), family),
-    ];
+    let slot = byFamily.get(family);
+    if (!slot) {
+      const profile = profileOfRoute(route);
+      const keys = [
+        snapshotKey(route, family),
+        snapshotKey(route, ACCOUNT_FAMILY),
+        pointerKey(providerOfRoute(route), family),
+      ];
+      slot = {
+        keys,
+        profile,
+        counted: profile !== undefined && this.limits.has(profile),
+        validUntil: Number.NEGATIVE_INFINITY,
+      };
+      byFamily.set(family, slot);
+    }
+    return slot;
+  }
+
+  /** Keys of routes without declared limits never change; counters' keys follow their window. */
+  private keysOf(route: string, family: string, now: number): readonly string[] {
+    const slot = this.slotOf(route, family);
+    if (!slot.counted) return slot.keys;
+    const keys = [...slot.keys];
+    const profile = slot.profile as string;
     for (const limit of this.limits.get(profile) ?? []) keys.push(counterKey(profile, limit, now));
     return keys;
   }
@@ -171,16 +222,55 @@ export class UsageMonitor implements HealthInput {
     request: HealthRequest = {},
   ): HealthVerdicts | Promise<HealthVerdicts> {
     const families: string[] = [];
-    let keys: string[] | readonly string[] = [];
+    let keys: string[] | readonly string[] | undefined;
     for (const route of routes) {
       const family = modelFamily(request.models?.get(route) ?? "");
       families.push(family);
       const routeKeys = this.keysOf(route, family, now);
-      keys = routes.length === 1 ? routeKeys : [...keys, ...routeKeys];
+      if (routes.length === 1) keys = routeKeys;
+      else {
+        keys ??= [];
+        for (const key of routeKeys) (keys as string[]).push(key);
+      }
     }
-    const reading = this.read(keys, now);
+    const reading = this.read(keys ?? [], now);
     if (reading === undefined) return this.verdicts(routes, families, now, request);
     return reading.then(() => this.verdicts(routes, families, now, request));
+  }
+
+  /** Per route and family: what `verdicts` last concluded and from which values (see `standingOf`). */
+  private readonly slots = new Map<string, Map<string, Slot>>();
+
+  /**
+   * A route's standing for a family at `now`. Its headroom is computed again only when a value
+   * it came from changed (a new snapshot object, a counter) or a window reset or went stale
+   * since: in a pool of 64 profiles most members' numbers do not change between two requests.
+   */
+  private standingOf(route: string, family: string, now: number): PoolStanding {
+    const slot = this.slotOf(route, family);
+    const own = this.cached<UsageSnapshot>(slot.keys[0] as string);
+    const account = this.cached<UsageSnapshot>(slot.keys[1] as string);
+    const pointer = this.cached<string>(slot.keys[2] as string);
+    const { profile, counted } = slot;
+    if (
+      slot.standing === undefined ||
+      counted ||
+      slot.own !== own ||
+      slot.account !== account ||
+      now >= slot.validUntil
+    ) {
+      slot.own = own;
+      slot.account = account;
+      slot.validUntil = validUntil([own, account], now, this.settings.snapshotTtlMs);
+      slot.standing = {
+        headroom: headroomOf(this.windowsOf(route, family, now), now),
+        pointer,
+        priority: (profile && this.settings.profiles?.[profile]?.priority) || 0,
+      };
+    } else if (slot.standing.pointer !== pointer) {
+      slot.standing = { ...slot.standing, pointer };
+    }
+    return slot.standing;
   }
 
   private verdicts(
@@ -193,20 +283,14 @@ export class UsageMonitor implements HealthInput {
     const verdicts: HealthVerdicts = new Map();
     let low: HealthVerdicts | undefined;
     let roomyPools: Set<string> | undefined;
-    routes.forEach((route, index) => {
-      const family = families[index] ?? "";
-      const headroom = headroomOf(this.windowsOf(route, family, now), now);
-      const profile = profileOfRoute(route);
-      this.assessed.set(standingKey(route, family), {
-        headroom,
-        pointer: this.cached<string>(pointerKey(providerOfRoute(route), family)),
-        priority: (profile && this.settings.profiles?.[profile]?.priority) || 0,
-      });
+    for (let index = 0; index < routes.length; index += 1) {
+      const route = routes[index] as string;
+      const { headroom } = this.standingOf(route, families[index] ?? "", now);
       const refusal = refusalOf(headroom, estimate, this.settings.switchBelow);
       if (refusal?.hard) verdicts.set(route, { ...refusal, limited: true });
       else if (refusal) (low ??= new Map()).set(route, refusal);
       else (roomyPools ??= new Set()).add(providerOfRoute(route));
-    });
+    }
     // Under the threshold is a reason to leave only while the pool has a member with room.
     for (const [route, refusal] of low ?? []) {
       if (roomyPools?.has(providerOfRoute(route)))
@@ -227,7 +311,7 @@ export class UsageMonitor implements HealthInput {
   order<T extends UsageRoute>(routes: readonly T[]): T[] {
     return orderPools(
       routes,
-      (route) => this.assessed.get(standingKey(route.id, modelFamily(route.upstreamModel))),
+      (route) => this.slots.get(route.id)?.get(modelFamily(route.upstreamModel))?.standing,
       this.settings.switchBelow,
     );
   }
@@ -250,6 +334,17 @@ export class UsageMonitor implements HealthInput {
       Object.values(snapshot.windows).some((window) => window.remaining !== undefined);
     // Nothing declared and nothing counted down: the request path pays no Store call.
     if (declared === undefined && !counted) return undefined;
+    if (declared === undefined && snapshot !== undefined) {
+      const now = this.now();
+      if (!this.near(snapshot, now)) {
+        // Far from the threshold the spend is coalesced like the headers' updates.
+        const spent = spend(snapshot, estimatedTokens, now);
+        this.rememberLocal(key, spent);
+        const urgent = this.near(spent, now);
+        const writing = this.writer.write(key, spent, urgent);
+        return writing?.then(() => undefined);
+      }
+    }
     return this.reserveCounted(route, estimatedTokens, counted ? key : undefined);
   }
 
@@ -273,24 +368,40 @@ export class UsageMonitor implements HealthInput {
       };
     }
     if (snapshotToSpend !== undefined) {
-      const stored = await this.store.update<UsageSnapshot>(
-        snapshotToSpend,
-        (current) => current && spend(current, estimatedTokens, now),
-      );
+      // Whatever this process had queued for the snapshot goes first, then the spend.
+      await this.writer.flushNow(snapshotToSpend);
+      // Near the threshold the Store's numbers decide, atomically: another process may have
+      // taken the last request of a window since this one read it, and then this route is
+      // refused here instead of by the provider's 429.
+      const outcome: { refusal?: UsageRefusal } = {};
+      const stored = await this.store.update<UsageSnapshot>(snapshotToSpend, (current) => {
+        delete outcome.refusal;
+        if (!current) return current;
+        const spent = spentWindow(current, estimatedTokens, now);
+        if (!spent) return spend(current, estimatedTokens, now);
+        outcome.refusal = {
+          reason: `usage: ${route.credential.profile ?? route.id} has no ${spent.name} left in its window (shared state)`,
+          ...(spent.resetAt === undefined ? {} : { until: spent.resetAt }),
+        };
+        return current;
+      });
       this.remember(snapshotToSpend, stored);
+      return outcome.refusal;
     }
     return undefined;
   }
 
-  /** Folds the rate-limit headers of one response (any status) into the route's snapshots. */
+  /**
+   * Folds the rate-limit headers of one response (any status) into the route's snapshots: at
+   * once in this process, in the Store coalesced (see `SnapshotWriter`) unless the snapshot is
+   * near or across the switch threshold, when the promise is that write.
+   */
   observe(route: UsageRoute, headers: ResponseHeaders | undefined): Promise<void> | undefined {
-    if (!headers || !hasUsageHeaders(headers)) return undefined;
-    return this.fold(route, headers);
-  }
-
-  private async fold(route: UsageRoute, headers: ResponseHeaders): Promise<void> {
+    if (!headers) return undefined;
     const now = this.now();
     const parsed = parseUsageHeaders(headers, now);
+    if (parsed.size === 0) return undefined;
+    let writes: Promise<unknown>[] | undefined;
     for (const [group, windows] of parsed) {
       const family = group === REQUEST_FAMILY ? modelFamily(route.upstreamModel) : group;
       const update: UsageSnapshot = {
@@ -301,13 +412,17 @@ export class UsageMonitor implements HealthInput {
         updatedAt: now,
       };
       const key = snapshotKey(route.id, family);
-      const stored = await this.store.update<UsageSnapshot>(
+      const before = this.cached<UsageSnapshot>(key);
+      const local = mergeSnapshot(before, update, now);
+      this.rememberLocal(key, local);
+      const writing = this.writer.write(
         key,
-        (previous) => mergeSnapshot(previous, update, now),
-        SNAPSHOT_KEEP_MS,
+        update,
+        this.near(before, now) || this.near(local, now),
       );
-      this.remember(key, stored);
+      if (writing) (writes ??= []).push(writing);
     }
+    return writes && Promise.all(writes).then(() => undefined);
   }
 
   /** Stores a snapshot read elsewhere (a vendor CLI's session files). */
@@ -404,4 +519,56 @@ export class UsageMonitor implements HealthInput {
   }
 }
 
-const standingKey = (route: string, family: string): string => `${route}|${family}`;
+/**
+ * What `check` last concluded of a route for one model family, for `order` (keyed by family too,
+ * so requests for two families on one profile, routed at the same time, each order their pool by
+ * their own family's headroom), and the values it came from.
+ */
+interface Slot {
+  /** The route's own snapshot, the account's, and its pool's pointer. */
+  keys: readonly string[];
+  profile: string | undefined;
+  /** Whether the profile has declared limits (counted locally: never reused). */
+  counted: boolean;
+  standing?: PoolStanding;
+  own?: UsageSnapshot | undefined;
+  account?: UsageSnapshot | undefined;
+  /** The standing holds until then (a window's reset, a snapshot going stale). */
+  validUntil: number;
+}
+
+/** A window of the snapshot with nothing left for one more request of `tokens`, if any. */
+function spentWindow(
+  snapshot: UsageSnapshot,
+  tokens: number,
+  now: number,
+): UsageWindow | undefined {
+  for (const name in snapshot.windows) {
+    const window = snapshot.windows[name];
+    if (!window || window.remaining === undefined) continue;
+    if (window.resetAt !== undefined && window.resetAt <= now) continue;
+    if (window.unit === "requests" && window.remaining <= 0) return window;
+    if (window.unit === "tokens" && (window.remaining <= 0 || tokens > window.remaining))
+      return window;
+  }
+  return undefined;
+}
+
+/** When the headroom of these snapshots next changes by itself: a reset, or going stale. */
+function validUntil(
+  snapshots: readonly (UsageSnapshot | undefined)[],
+  now: number,
+  ttlMs: number,
+): number {
+  let until = Number.POSITIVE_INFINITY;
+  for (const snapshot of snapshots) {
+    if (!snapshot) continue;
+    const stale = snapshot.updatedAt + ttlMs + 1;
+    if (stale > now && stale < until) until = stale;
+    for (const name in snapshot.windows) {
+      const resetAt = snapshot.windows[name]?.resetAt;
+      if (resetAt !== undefined && resetAt > now && resetAt < until) until = resetAt;
+    }
+  }
+  return until;
+}

@@ -1,5 +1,6 @@
 import type { GatewayStatusView, RecentErrorView } from "@hedge/model-spec";
 import { listBreakers, listCooldowns } from "../routing/route-state.js";
+import { ResilientStore } from "../store/resilient-store.js";
 import type { AuditEntry, Store } from "../store/store.js";
 
 /** A cooldown of these kinds is a mark: it ends at a re-login of the profile, or at `until`. */
@@ -48,8 +49,17 @@ export async function statusView(
       reason: value.reason,
     }));
   const audit = await store.listAudit({ limit: options.limit });
+  const health = store instanceof ResilientStore ? store.health() : undefined;
   return {
     store: store.kind,
+    ...(health?.degraded
+      ? {
+          store_degraded: {
+            since: new Date(health.since ?? 0).toISOString(),
+            reason: health.reason ?? "unreachable",
+          },
+        }
+      : {}),
     recent: {
       requests: audit.length,
       failed: audit.filter((entry) => entry.outcome !== "ok" && !cancelled(entry)).length,

@@ -1,4 +1,4 @@
-import type { ProfileUsageView, UsageReportView } from "@hedge/model-spec";
+import type { PoolUsageView, ProfileUsageView, UsageReportView } from "@hedge/model-spec";
 import type { Store } from "../store/store.js";
 import { usageReport, type ProfileUsage, type ReportProfile } from "../usage/usage-report.js";
 
@@ -16,11 +16,52 @@ export async function usageView(
     now,
     snapshotTtlMs: settings.snapshotTtlMs,
   });
+  const profilesView = groupByHeadroom(report.map((entry) => profileView(entry, now)));
   return {
     store: store.kind,
     switch_below: settings.switchBelow,
-    profiles: report.map((entry) => profileView(entry, now)),
+    pools: poolsOf(profilesView, settings.switchBelow),
+    profiles: profilesView,
   };
+}
+
+/**
+ * Profiles grouped by provider (in the order providers first appear), the most headroom first
+ * within each, ties in the given order: a fleet of 64 logins reads from best to worst.
+ */
+function groupByHeadroom(profiles: ProfileUsageView[]): ProfileUsageView[] {
+  const providers = [...new Set(profiles.map((entry) => entry.provider))];
+  return providers.flatMap((provider) =>
+    profiles
+      .map((entry, index) => ({ entry, index }))
+      .filter(({ entry }) => entry.provider === provider)
+      .sort((a, b) => b.entry.left - a.entry.left || a.index - b.index)
+      .map(({ entry }) => entry),
+  );
+}
+
+function poolsOf(profiles: readonly ProfileUsageView[], switchBelow: number): PoolUsageView[] {
+  const pools = new Map<string, PoolUsageView>();
+  for (const entry of profiles) {
+    let pool = pools.get(entry.provider);
+    if (!pool) {
+      pool = {
+        provider: entry.provider,
+        profiles: 0,
+        with_room: 0,
+        low: 0,
+        exhausted: 0,
+        cooling_down: 0,
+      };
+      pools.set(entry.provider, pool);
+    }
+    pool.profiles += 1;
+    if (entry.cooldown) pool.cooling_down += 1;
+    else if (entry.left <= 0) pool.exhausted += 1;
+    else if (entry.left < switchBelow) pool.low += 1;
+    else pool.with_room += 1;
+  }
+  return [...pools.values()];
 }
 
 function profileView(entry: ProfileUsage, now: number): ProfileUsageView {

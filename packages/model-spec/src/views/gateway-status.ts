@@ -51,6 +51,11 @@ export type RecentErrorView = z.infer<typeof recentErrorViewSchema>;
 /** `hedge gateway status --json`: breakers, cooldowns and marks, recent errors. */
 export const gatewayStatusViewSchema = z.object({
   store: z.string(),
+  /**
+   * Present while the Store is unreachable: the gateway serves breakers, cooldowns and usage
+   * from memory since then, and merges them back when it returns.
+   */
+  store_degraded: z.object({ since: z.string(), reason: z.string() }).optional(),
   /** Of the last requests scanned: how many failed, how many the caller cancelled. */
   recent: z.object({ requests: z.number(), failed: z.number(), cancelled: z.number() }),
   breakers: z.array(breakerViewSchema),

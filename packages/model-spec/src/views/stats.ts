@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** What `hedge stats` can group model calls by. */
-export const statsGroupingSchema = z.enum(["role", "model", "profile", "provider"]);
+export const statsGroupingSchema = z.enum(["role", "model", "profile", "provider", "verdict"]);
 /** What `hedge stats` can group model calls by. */
 export type StatsGrouping = z.infer<typeof statsGroupingSchema>;
 /** Every grouping, in the order `--by` names them. */
@@ -41,6 +41,12 @@ export const statsViewSchema = z.object({
   since: z.string(),
   by: statsGroupingSchema,
   rows: z.array(statsRowSchema),
+  /**
+   * Where the rows come from: the raw audit log alone (`raw`; exact percentiles), or per-minute
+   * and per-day rollups for the time the raw log no longer holds (`rollups`: percentiles are
+   * the upper bound of a histogram bucket). Absent from older gateways.
+   */
+  source: z.enum(["raw", "rollups"]).optional(),
 });
 /** `hedge stats --json`: every recorded model call since an instant, grouped. */
 export type StatsView = z.infer<typeof statsViewSchema>;

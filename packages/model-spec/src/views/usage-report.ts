@@ -39,12 +39,29 @@ export const profileUsageViewSchema = z.object({
 /** A profile's headroom: every window, the tightest share left, a cooldown, the last switch. */
 export type ProfileUsageView = z.infer<typeof profileUsageViewSchema>;
 
+/** One provider's pool of profiles in a line: how many have room, are low, out, cooling down. */
+export const poolUsageViewSchema = z.object({
+  provider: z.string(),
+  profiles: z.number(),
+  /** At or above `switch_below` and not cooling down. */
+  with_room: z.number(),
+  /** Under `switch_below`, not exhausted. */
+  low: z.number(),
+  exhausted: z.number(),
+  cooling_down: z.number(),
+});
+/** One provider's pool of profiles in a line. */
+export type PoolUsageView = z.infer<typeof poolUsageViewSchema>;
+
 /** `hedge usage --json`: headroom per profile and window, with resets. */
 export const usageReportViewSchema = z.object({
   /** The Store the state is read from (`sqlite`, `redis`, `memory`). */
   store: z.string(),
   /** `usage.switch_below`: under this share left, work moves to another profile. */
   switch_below: z.number(),
+  /** Per provider, in the order of `profiles` (absent from gateways before this field). */
+  pools: z.array(poolUsageViewSchema).optional(),
+  /** Grouped by provider; within a provider, the most headroom first. */
   profiles: z.array(profileUsageViewSchema),
 });
 /** `hedge usage --json`: headroom per profile and window, with resets. */

@@ -61,7 +61,9 @@ export function spendPanel(root: HTMLElement): (state: PageState) => void {
       el(
         "p",
         { class: "muted small" },
-        `Summed from the audit log (the last ${spend.auditCap.toLocaleString()} requests at most).`,
+        spend.rollups
+          ? "Summed from the gateway's per-day rollups."
+          : `Summed from the audit log (the last ${spend.auditCap.toLocaleString()} requests at most).`,
       ),
     );
   };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { dayKey, rollupsOf } from "../../stats/rollup.js";
 import type { AuditEntry } from "../../store/store.js";
 import type { ProfileUsage } from "../../usage/usage-report.js";
 import { fleetOf } from "./fleet-state.js";
-import { SpendTally } from "./spend-state.js";
+import { SpendTally, spendDayKeys } from "./spend-state.js";
 import { decisionOf, routesOf } from "./traffic-state.js";
 
 const NOW = Date.UTC(2030, 0, 8, 12, 0, 0);
@@ -226,5 +227,34 @@ describe("the spend tally", () => {
     expect(spend.days.at(-4)).toMatchObject({ day: "2030-01-05", usd: 1 });
     // A week later everything has left the window.
     expect(tally.view(NOW + 7 * 86_400_000).week.role).toEqual([]);
+  });
+
+  it("takes a day from the Store's day rollup when there is one: complete beyond the audit cap", () => {
+    const tally = new SpendTally(10_000);
+    // The audit log kept only one of the three calls made three days ago, and today's call.
+    tally.add(call(NOW - 3 * 86_400_000, "coder", 1, "3"));
+    tally.add(call(NOW, "coder", 0.5, "1"));
+    const threeDaysAgo = Date.UTC(2030, 0, 5);
+    // A QA verdict is not a call: it adds no row.
+    const verdict = call(NOW - 3 * 86_400_000, "judge", 0, "7");
+    if (verdict.call) verdict.call.qa_verdict = "pass";
+    const rollups = rollupsOf([
+      call(NOW - 3 * 86_400_000, "coder", 1, "3"),
+      call(NOW - 3 * 86_400_000 - 1000, "coder", 2, "5"),
+      call(NOW - 3 * 86_400_000 - 2000, "qa", 4, "6"),
+      verdict,
+    ]);
+    const dayRollups = new Map([...rollups].filter(([key]) => key === dayKey(threeDaysAgo)));
+    expect(spendDayKeys(NOW)).toContain(dayKey(threeDaysAgo));
+    const spend = tally.view(NOW, dayRollups);
+    expect(spend.rollups).toBe(true);
+    expect(spend.days.at(-4)).toMatchObject({ day: "2030-01-05", usd: 7, inputTokens: 300 });
+    // Today has no rollup: from the audit entries.
+    expect(spend.days.at(-1)).toMatchObject({ day: "2030-01-08", usd: 0.5 });
+    expect(spend.week.role.map((row) => [row.key, row.usd, row.calls])).toEqual([
+      ["qa", 4, 1],
+      ["coder", 3.5, 3],
+    ]);
+    expect(tally.view(NOW).rollups).toBeUndefined();
   });
 });

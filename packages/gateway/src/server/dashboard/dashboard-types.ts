@@ -89,6 +89,8 @@ export interface Spend {
   days: { day: string; usd: number; inputTokens: number; outputTokens: number }[];
   /** Spend is summed from the audit log, which keeps at most this many requests. */
   auditCap: number;
+  /** Whether a day came from the Store's per-day rollups (complete, whatever the cap). */
+  rollups?: boolean;
 }
 
 /** One scheduled loop and its last run (from the daemon's ledger). */

@@ -1,5 +1,6 @@
 import { listBreakers, listCooldowns } from "../../routing/route-state.js";
 import type { AuditEntry, Store } from "../../store/store.js";
+import type { Rollup } from "../../stats/rollup.js";
 import { readSwitches } from "../../usage/switch-log.js";
 import { usageReport } from "../../usage/usage-report.js";
 import { redactView } from "../../views/redact-view.js";
@@ -14,7 +15,7 @@ import type {
 } from "./dashboard-types.js";
 import { fleetOf } from "./fleet-state.js";
 import type { DashboardLoopsSource } from "./loops-source.js";
-import { SPEND_DAYS, SpendTally } from "./spend-state.js";
+import { SPEND_DAYS, SpendTally, spendDayKeys } from "./spend-state.js";
 import { ROUTES_WINDOW_MS, decisionOf, routesOf } from "./traffic-state.js";
 
 /** Decisions kept for a new page. */
@@ -55,6 +56,7 @@ export class DashboardHub {
   private fleet = new Map<string, { row: FleetProfile; json: string }>();
   private routes = new Map<string, { row: RouteRow; json: string }>();
   private spendJson = "";
+  private rollups: ReadonlyMap<string, Rollup> = new Map();
   private loops: LoopsView = { running: false, loops: [] };
   private loopsJson = JSON.stringify(this.loops);
   private loopsReadAt = 0;
@@ -80,7 +82,7 @@ export class DashboardHub {
       fleet: [...this.fleet.values()].map((entry) => entry.row),
       routes: [...this.routes.values()].map((entry) => entry.row),
       decisions: this.decisions,
-      spend: this.spend.view(this.now()),
+      spend: this.spend.view(this.now(), this.rollups),
       loops: this.loops,
     });
   }
@@ -142,6 +144,8 @@ export class DashboardHub {
     const now = this.now();
     const batch: DashboardBatch = { now };
 
+    // The days' rollups (written with the audit log) hold spend beyond the log's cap.
+    this.rollups = await store.getMany<Rollup>(spendDayKeys(now));
     const fresh = await this.newEntries(store, now);
     for (const entry of fresh) this.spend.add(entry);
     this.recent = this.recent.filter((entry) => entry.at >= now - ROUTES_WINDOW_MS);
@@ -179,7 +183,7 @@ export class DashboardHub {
     if (routesDiff.changed.length) batch.routes = routesDiff.changed;
     if (routesDiff.removed.length) batch.removedRoutes = routesDiff.removed;
 
-    const spend = this.spend.view(now);
+    const spend = this.spend.view(now, this.rollups);
     const spendJson = JSON.stringify(spend);
     if (spendJson !== this.spendJson) {
       this.spendJson = spendJson;
@@ -203,10 +207,13 @@ export class DashboardHub {
     return batch;
   }
 
-  /** Audit entries not seen before: 7 days' worth the first time, then since the cursor. */
+  /**
+   * Audit entries not seen before: since the cursor, and the first time the routes' window (when
+   * the Store has day rollups, which give spend) or else 7 days' worth.
+   */
   private async newEntries(store: Store, now: number): Promise<AuditEntry[]> {
-    const since =
-      this.cursor === undefined ? startOfWindow(now) : Math.max(0, this.cursor - OVERLAP_MS);
+    const first = this.rollups.size > 0 ? now - ROUTES_WINDOW_MS : startOfWindow(now);
+    const since = this.cursor === undefined ? first : Math.max(0, this.cursor - OVERLAP_MS);
     const entries = await store.listAudit({ since });
     const fresh: AuditEntry[] = [];
     for (const entry of entries) {

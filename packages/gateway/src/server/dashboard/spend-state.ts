@@ -1,3 +1,4 @@
+import { DAY_MS, dayKey, type Rollup } from "../../stats/rollup.js";
 import type { AuditEntry } from "../../store/store.js";
 import type { Spend, SpendDimension, SpendRow } from "./dashboard-types.js";
 
@@ -6,13 +7,17 @@ const DIMENSIONS: readonly SpendDimension[] = ["role", "model", "profile"];
 /** Days the Spend panel covers, today included. */
 export const SPEND_DAYS = 7;
 
+type DayRows = Map<SpendDimension, Map<string, SpendRow>>;
+
 /**
- * Tokens and $ per UTC day and per role / model / profile, summed incrementally from audit
- * entries (each request counted once, by request id). Days older than the panel drop out.
+ * Tokens and $ per UTC day and per role / model / profile: from the Store's per-day rollups
+ * (`stats:d:<start>`, complete whatever the audit log's cap) for the days that have one, else
+ * summed incrementally from audit entries (each request counted once, by request id). Days
+ * older than the panel drop out.
  */
 export class SpendTally {
   /** day → dimension → key → totals */
-  private readonly days = new Map<string, Map<SpendDimension, Map<string, SpendRow>>>();
+  private readonly days = new Map<string, DayRows>();
 
   constructor(private readonly auditCap: number) {}
 
@@ -40,18 +45,28 @@ export class SpendTally {
     }
   }
 
-  /** The panel's numbers as of `now`; forgets days that left the window. */
-  view(now: number): Spend {
+  /**
+   * The panel's numbers as of `now` (a day's rollup, when `rollups` has it, rather than the
+   * audit entries added); forgets days that left the window.
+   */
+  view(now: number, rollups: ReadonlyMap<string, Rollup> = new Map()): Spend {
     const days = Array.from({ length: SPEND_DAYS }, (_, index) =>
       dayOf(now - (SPEND_DAYS - 1 - index) * DAY),
     );
     for (const day of this.days.keys()) if (!days.includes(day)) this.days.delete(day);
+    const rolled = days.map((day) => rollups.get(dayKey(Date.parse(`${day}T00:00:00Z`))));
+    const byDay = new Map(
+      days.map((day, index) => {
+        const rollup = rolled[index];
+        return [day, rollup?.v === 1 ? rowsOfRollup(rollup) : this.days.get(day)];
+      }),
+    );
     const today = days[days.length - 1] as string;
     return {
-      today: totals([today].map((day) => this.days.get(day))),
-      week: totals(days.map((day) => this.days.get(day))),
+      today: totals([byDay.get(today)]),
+      week: totals([...byDay.values()]),
       days: days.map((day) => {
-        const rows = [...(this.days.get(day)?.get("model")?.values() ?? [])];
+        const rows = [...(byDay.get(day)?.get("model")?.values() ?? [])];
         return {
           day,
           usd: round(rows.reduce((sum, row) => sum + row.usd, 0)),
@@ -60,13 +75,40 @@ export class SpendTally {
         };
       }),
       auditCap: this.auditCap,
+      ...(rolled.some((rollup) => rollup?.v === 1) ? { rollups: true } : {}),
     };
   }
 }
 
-function totals(
-  days: readonly (Map<SpendDimension, Map<string, SpendRow>> | undefined)[],
-): Record<SpendDimension, SpendRow[]> {
+/** The Store keys of the panel's day rollups as of `now`. */
+export function spendDayKeys(now: number): string[] {
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  return Array.from({ length: SPEND_DAYS }, (_, index) =>
+    dayKey(today - (SPEND_DAYS - 1 - index) * DAY_MS),
+  );
+}
+
+/** A day's rows from its rollup; groups with only QA verdicts (no calls) are left out. */
+function rowsOfRollup(rollup: Rollup): DayRows {
+  const dims: DayRows = new Map();
+  for (const dimension of DIMENSIONS) {
+    const rows = new Map<string, SpendRow>();
+    for (const [key, sums] of Object.entries(rollup.groups[dimension] ?? {})) {
+      if (!(sums.calls > 0)) continue;
+      rows.set(key, {
+        key,
+        inputTokens: sums.input_tokens,
+        outputTokens: sums.output_tokens,
+        usd: sums.cost_usd,
+        calls: sums.calls,
+      });
+    }
+    dims.set(dimension, rows);
+  }
+  return dims;
+}
+
+function totals(days: readonly (DayRows | undefined)[]): Record<SpendDimension, SpendRow[]> {
   const result = { role: [], model: [], profile: [] } as Record<SpendDimension, SpendRow[]>;
   for (const dimension of DIMENSIONS) {
     const merged = new Map<string, SpendRow>();

@@ -1,0 +1,40 @@
+import type { HedgeConfig } from "../config/schema.js";
+
+/** Session events that `[hooks]` can follow. */
+export type SessionHookEvent = "turn_completed" | "turn_failed";
+
+/**
+ * Queues the loops `[hooks]` names for `event` in the loops ledger and nudges the daemon. They
+ * run in the daemon, so they finish even after this session has closed; with the daemon down
+ * they run when it starts. Never fails the session: a problem is one line on stderr.
+ */
+export async function fireSessionHooks(
+  home: string,
+  config: Pick<HedgeConfig, "hooks">,
+  event: SessionHookEvent,
+): Promise<void> {
+  const names = config.hooks[event];
+  if (names.length === 0) return;
+  try {
+    // Loaded only when hooks are configured: exec without hooks never opens the ledger.
+    const { queueHookRuns } = await import("@hedge/daemon");
+    const { openLedger, notifyDaemon } = await import("./loop-ledger.js");
+    const ledger = openLedger(home);
+    let unknown: string[];
+    try {
+      unknown = queueHookRuns(ledger, names, Date.now()).unknown;
+    } finally {
+      ledger.close();
+    }
+    await notifyDaemon(home);
+    if (unknown.length > 0) {
+      process.stderr.write(
+        `hedge: [hooks] ${event} names no active loop ${unknown.map((name) => JSON.stringify(name)).join(", ")} (hedge loop list)\n`,
+      );
+    }
+  } catch (error) {
+    process.stderr.write(
+      `hedge: [hooks] ${event} could not queue its loops: ${(error as Error).message}\n`,
+    );
+  }
+}

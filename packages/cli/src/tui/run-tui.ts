@@ -1,0 +1,226 @@
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import {
+  findSession,
+  resolveThreadSettings,
+  SqliteInputStore,
+  type Thread,
+  type ThreadFlags,
+} from "@hedge/core";
+import type { UsageReportView } from "@hedge/model-spec";
+import { commandContext } from "../command-context.js";
+import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
+import type { GlobalOptions } from "../context.js";
+import { connectClient, type ClientConnection } from "../composition/connect.js";
+import { toolGuardOptions } from "../tool-guard.js";
+import { createMentionIndex } from "./runtime/mention-index.js";
+import { readSessionReplay } from "./runtime/session-replay.js";
+import { createShellRunner } from "./runtime/shell-command.js";
+import { recentSessions } from "./runtime/session-list.js";
+import { createSlashHandler, type SlashHandler } from "./runtime/slash-handlers.js";
+import { ThreadHost } from "./runtime/thread-host.js";
+import { createTrace } from "./runtime/trace.js";
+import { TuiController } from "./runtime/tui-controller.js";
+import { fromJson } from "./state/composer-buffer.js";
+import { HISTORY_LIMIT } from "./state/input-history.js";
+import { initialSessionState } from "./state/session-state.js";
+import { openKeySource } from "./terminal/key-source.js";
+import { enableTerminalModes, supportsKittyKeys } from "./terminal/terminal-modes.js";
+import { applyColorMode, colorEnabled, createTheme } from "./theme.js";
+
+/** What `hedge [PROMPT]` and `hedge resume` start the TUI with. */
+export interface TuiRunOptions {
+  globals: GlobalOptions;
+  options: CheckedInteractiveOptions;
+  prompt?: string;
+  resume?: ResumeChoice;
+}
+
+/**
+ * The interactive session: the composer shows first, then the model connection and the thread
+ * load behind it (keys typed meanwhile wait for them). Ends when the user quits; the terminal is
+ * restored whatever ends it. Returns the exit code.
+ */
+export async function runTui(run: TuiRunOptions): Promise<number> {
+  const { options } = run;
+  const { home, loaded } = commandContext(run.globals, options.cwd);
+  const config = loaded.config;
+  const flags: ThreadFlags = {
+    ...(options.model ? { model: options.model } : {}),
+    roles: options.role,
+    qa: options.qa,
+    ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
+    ...(options.approvalPolicy ? { approvalPolicy: options.approvalPolicy } : {}),
+    addDirs: options.addDir,
+  };
+  const guard = toolGuardOptions(config, home, []);
+  // Bad flags or config show as one line before the screen takes over.
+  const settings = resolveThreadSettings({
+    home,
+    cwd: options.cwd,
+    config,
+    flags,
+    guard,
+    interactive: true,
+  });
+  // A foreseeable failure before the screen takes over: no such session.
+  const sessionPath = run.resume ? findSession(home, run.resume) : undefined;
+
+  const ink = await loadInk();
+  const theme = createTheme(colorEnabled(process.env));
+  applyColorMode(theme);
+  const trace = createTrace(process.env["HEDGE_TUI_TRACE"]);
+  let quit: () => void = () => undefined;
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+  let slash: SlashHandler | undefined;
+  let readUsage: (() => Promise<UsageReportView>) | undefined;
+  let shell: ReturnType<typeof createShellRunner> | undefined;
+  const mentions = createMentionIndex(options.cwd);
+  const controller = new TuiController({
+    initial: initialSessionState(),
+    runner: {
+      quit: () => quit(),
+      slash: (name, args) => slash?.(name, args),
+      shell: (command, emit) => shell?.(command, emit) ?? Promise.resolve(),
+      searchFiles: (query) => mentions.search(query),
+    },
+    clearScreen: () => process.stdout.write("\x1b[2J\x1b[3J\x1b[H"),
+    onKeys: (receivedAt) => trace.key(receivedAt),
+    readUsage: () => readUsage?.() ?? Promise.reject(new Error("not connected")),
+  });
+  if (sessionPath) {
+    const replay = readSessionReplay(sessionPath);
+    controller.transcript.noteInputs(replay.inputs);
+    for (const event of replay.events) controller.applyThreadEvent(event);
+    controller.transcript.settle(Date.now());
+  }
+
+  let inputs: SqliteInputStore | undefined;
+  let host: ThreadHost | undefined;
+  let connection: ClientConnection | undefined;
+  const modes = enableTerminalModes(process.stdout, {
+    kittyKeys: supportsKittyKeys(process.env, undefined),
+    onSignal: (signal) => {
+      // Everything shown was stored already; only the draft's last keystrokes wait.
+      controller.effectRunner?.flushDraft();
+      trace.flush();
+      process.exit(signal === "SIGTERM" ? 143 : 129);
+    },
+  });
+  const instance = ink.render(ink.appElement({ controller, output: process.stdout, theme }), {
+    stdout: process.stdout,
+    // Keys are read by the key source; ink gets a stream that never speaks.
+    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 120,
+    incrementalRendering: false,
+    kittyKeyboard: { mode: "disabled" },
+    onRender: ({ renderTime }) => trace.frame(renderTime),
+  });
+  const keys = openKeySource(process.stdin, (events, receivedAt) =>
+    controller.keys(events, receivedAt),
+  );
+  const ticker = setInterval(() => controller.tick(), 1000);
+  ticker.unref();
+
+  try {
+    // The first frame is on screen; now the slower part.
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      inputs = await SqliteInputStore.open(join(home, "inputs.db"));
+      controller.dispatch({
+        type: "history",
+        entries: inputs.recent(HISTORY_LIMIT).map((input) => fromJson(input.composer, input.text)),
+      });
+      connection = await connectClient(config, home, options.gateway);
+      const heldSecrets = await connection.secrets();
+      const client = connection.client;
+      readUsage = () => client.usage();
+      host = new ThreadHost({
+        home,
+        cwd: options.cwd,
+        config,
+        flags,
+        guard,
+        client,
+        heldSecrets,
+        inputs,
+        controller,
+      });
+      const threads = host;
+      const current = (): Thread => {
+        if (!threads.thread) throw new Error("the session is closed");
+        return threads.thread;
+      };
+      slash = createSlashHandler({
+        cwd: options.cwd,
+        state: () => current().state(),
+        usage: () => client.usage(),
+        emit: (event) => controller.applyThreadEvent(event),
+        send: (prompt) => sendPrompt(controller, prompt),
+        approvalPolicy: () => threads.settings?.approvalPolicy ?? settings.approvalPolicy,
+        switchTo: async (choice) => {
+          await threads.open(choice);
+        },
+        recentSessions: () => recentSessions(home),
+      });
+      shell = (command, emit) =>
+        createShellRunner(threads.settings ?? settings, heldSecrets)(command, emit);
+      // The transcript of a resumed session is on screen already.
+      await threads.open(run.resume ? { resume: run.resume } : {});
+      if (run.prompt) sendPrompt(controller, run.prompt);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const hint = (error as { hint?: unknown }).hint;
+      controller.dispatch({
+        type: "notice",
+        notice: {
+          text: `${message}${typeof hint === "string" ? ` (${hint})` : ""} · Ctrl+C twice quits`,
+          tone: "error",
+        },
+      });
+    }
+    await quitting;
+  } finally {
+    clearInterval(ticker);
+    keys.close();
+    controller.dispose();
+    instance.unmount();
+    modes.restore();
+    trace.flush();
+    await host?.close();
+    await connection?.client.close();
+    inputs?.close();
+  }
+  return 0;
+}
+
+/** A prompt sent as if typed and submitted (the first prompt, `/init`). */
+function sendPrompt(controller: TuiController, prompt: string): void {
+  const now = Date.now();
+  controller.dispatch({ type: "intent", intent: { type: "paste", text: prompt }, now });
+  controller.dispatch({ type: "intent", intent: { type: "submit" }, now });
+}
+
+/**
+ * ink and the app, imported only now. ink decides at import whether it runs under CI (`CI` set:
+ * it prints only the final frame), which would hide a real terminal's session from someone who
+ * exported CI in their shell or a test harness: both ends are terminals here, so CI is masked
+ * while ink loads.
+ */
+async function loadInk() {
+  const saved = {
+    CI: process.env["CI"],
+    CONTINUOUS_INTEGRATION: process.env["CONTINUOUS_INTEGRATION"],
+  };
+  delete process.env["CI"];
+  delete process.env["CONTINUOUS_INTEGRATION"];
+  try {
+    const [{ render }, { appElement }] = await Promise.all([import("ink"), import("./app.js")]);
+    return { render, appElement };
+  } finally {
+    for (const [name, value] of Object.entries(saved))
+      if (value !== undefined) process.env[name] = value;
+  }
+}

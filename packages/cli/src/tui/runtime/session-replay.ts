@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import type { AgentEvent } from "@hedge/core";
+
+/** What a resumed session showed: its recorded events, and the texts its inputs carried. */
+export interface SessionReplay {
+  /** Input ids with their text (a message that carried several inputs: under its first id). */
+  inputs: { id: string; text: string }[];
+  events: AgentEvent[];
+}
+
+/**
+ * The transcript of a session file, to print again on resume: the recorded events in order
+ * (streaming events were never recorded), the user messages' texts keyed by the inputs they
+ * delivered. A message that delivered several inputs together is one user cell, as it was sent.
+ * A line that does not parse (a crash mid-write) is skipped.
+ */
+export function readSessionReplay(path: string): SessionReplay {
+  const inputs: { id: string; text: string }[] = [];
+  const merged = new Set<string>();
+  const events: AgentEvent[] = [];
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return { inputs, events };
+  }
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof record !== "object" || record === null) continue;
+    const entry = record as {
+      type?: unknown;
+      event?: unknown;
+      input_ids?: unknown;
+      message?: { role?: unknown; content?: unknown };
+    };
+    if (entry.type === "message" && Array.isArray(entry.input_ids)) {
+      const ids = entry.input_ids.filter((id): id is string => typeof id === "string");
+      const first = ids[0];
+      if (first === undefined) continue;
+      inputs.push({ id: first, text: messageText(entry.message?.content) });
+      for (const id of ids.slice(1)) merged.add(id);
+    } else if (entry.type === "event" && typeof entry.event === "object" && entry.event !== null) {
+      const event = entry.event as AgentEvent;
+      if (event.type === "input.delivered") {
+        const ids = event.ids.filter((id) => !merged.has(id));
+        if (ids.length > 0) events.push({ ...event, ids });
+      } else events.push(event);
+    }
+  }
+  return { inputs, events };
+}
+
+function messageText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part: { type?: unknown; text?: unknown }) =>
+      part.type === "text" && typeof part.text === "string" ? part.text : "",
+    )
+    .filter(Boolean)
+    .join("\n");
+}

@@ -1,0 +1,190 @@
+// The interactive session in a real terminal: the built binary runs in a tmux pane against the
+// scripted upstream; keys go in with send-keys, the screen comes out with capture-pane. A turn
+// is held mid-tool by a shell command that waits for a file the test creates (no sleeps).
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TmuxTerminal, type ScriptReply } from "@hedge/testkit";
+import { execFixture, type ExecFixture } from "./exec-helpers.js";
+import { HEDGE_BIN, runHedge } from "./run-hedge.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+/** A tool call that runs until `go.flag` exists in the repository. */
+const WAIT_FOR_FLAG: ScriptReply = {
+  toolCalls: [
+    {
+      name: "shell",
+      arguments: {
+        command: ["bash", "-lc", "while [ ! -f go.flag ]; do sleep 0.05; done; echo waited"],
+      },
+    },
+  ],
+};
+
+async function fixture(): Promise<ExecFixture> {
+  const made = await execFixture();
+  cleanups.push(() => made.cleanup());
+  // A command still waiting (a killed hedge's sandboxed child outlives it) ends once the flag
+  // exists: give it a few of its 50 ms polls before the repository goes.
+  cleanups.push(async () => {
+    writeFileSync(join(made.repo.path, "go.flag"), "");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
+  return made;
+}
+
+/** hedge in a 100×30 pane; `ci`: the session's environment says CI=true (ink must not notice). */
+function openHedge(made: ExecFixture, args: string[] = [], ci = false): TmuxTerminal {
+  const terminal = TmuxTerminal.start({
+    // Under a shell that waits for it: a killed hedge is reaped at once (see `gone`).
+    command: `${JSON.stringify(process.execPath)} ${JSON.stringify(HEDGE_BIN)} ${args.join(" ")}; sleep 600`,
+    cwd: made.repo.path,
+    env: {
+      PATH: process.env["PATH"],
+      LANG: "C.UTF-8",
+      ...made.env,
+      ...(ci ? { CI: "true" } : {}),
+    },
+  });
+  cleanups.push(() => terminal.kill());
+  return terminal;
+}
+
+/** The text of every user message the upstream received, request by request. */
+function userTexts(made: ExecFixture): string[][] {
+  return made.upstream.requests
+    .filter((request) => request.path.endsWith("/chat/completions"))
+    .map((request) =>
+      ((request.body as { messages: { role: string; content: unknown }[] }).messages ?? [])
+        .filter((message) => message.role === "user")
+        .map((message) =>
+          typeof message.content === "string" ? message.content : JSON.stringify(message.content),
+        ),
+    );
+}
+
+const COMPOSER = /Ask hedge to do something/;
+
+/**
+ * Resolves once process `pid` is gone and reaped (a zombie would keep a session lock's pid
+ * alive; one handed to this machine's init may never be reaped).
+ */
+async function gone(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) {
+      const state = /^State:.*$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[0];
+      throw new Error(`process ${pid} is still there after kill -9 (${state ?? "?"})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("hedge in a real terminal (tmux)", () => {
+  it("streams an answer, and a steer typed during a tool call reaches the model at the boundary, once", async () => {
+    const made = await fixture();
+    made.upstream.push(WAIT_FOR_FLAG, {
+      match: { lastUserMessageIncludes: "also check the docs" },
+      text: "Steer received: checking the docs too.",
+      chunkIntervalMs: 20,
+    });
+    const terminal = openHedge(made);
+    await terminal.waitFor(COMPOSER);
+    terminal.type("run the wait");
+    const typed = await terminal.waitFor(/^› run the wait/m);
+    // The terminal's own cursor sits after the text (input methods compose there).
+    const row = typed.split("\n").findIndex((line) => line.startsWith("› run the wait"));
+    expect(terminal.cursor()).toEqual({ x: "› run the wait".length, y: row });
+    terminal.press("Enter");
+    await terminal.waitFor(/go\.flag/);
+    terminal.type("also check the docs");
+    terminal.press("Enter");
+    await terminal.waitFor(/Sent after the next tool call[\s\S]*also check the docs/);
+    writeFileSync(join(made.repo.path, "go.flag"), "");
+    const screen = await terminal.waitFor(/Steer received: checking the docs too\./);
+    expect(screen).toMatch(/also check the docs \(steer\)/);
+    expect(screen).not.toMatch(/Sent after the next tool call/);
+    const sent = userTexts(made)
+      .flat()
+      .filter((text) => text.includes("also check the docs"));
+    // The second request carries it; nothing sent it twice within a request.
+    expect(userTexts(made)).toHaveLength(2);
+    expect(userTexts(made)[1]?.filter((text) => text.includes("also check the docs"))).toHaveLength(
+      1,
+    );
+    expect(sent).toHaveLength(1);
+  });
+
+  it("Ctrl+C interrupts the turn and puts the queued text back in the composer (CI=true in the environment)", async () => {
+    const made = await fixture();
+    made.upstream.push(WAIT_FOR_FLAG);
+    const terminal = openHedge(made, [], true);
+    await terminal.waitFor(COMPOSER);
+    terminal.type("start the job");
+    await terminal.waitFor(/^› start the job/m);
+    terminal.press("Enter");
+    await terminal.waitFor(/go\.flag/);
+    terminal.type("keep me for later");
+    terminal.press("Tab");
+    await terminal.waitFor(/Queued for the next turn[\s\S]*keep me for later/);
+    terminal.press("C-c");
+    // The composer line (the preview marks its items with ↳, not ›).
+    const screen = await terminal.waitFor(/^› keep me for later/m);
+    expect(screen).toMatch(/Interrupted/);
+    expect(screen).not.toMatch(/Queued for the next turn/);
+    expect(
+      userTexts(made)
+        .flat()
+        .some((text) => text.includes("keep me")),
+    ).toBe(false);
+  });
+
+  it("after kill -9 with an input queued, hedge resume --last shows the transcript and the input back in the composer", async () => {
+    const made = await fixture();
+    made.upstream.push(WAIT_FOR_FLAG);
+    const first = openHedge(made);
+    await first.waitFor(COMPOSER);
+    first.type("first prompt");
+    await first.waitFor(/^› first prompt/m);
+    first.press("Enter");
+    await first.waitFor(/go\.flag/);
+    first.type("after the crash");
+    first.press("Tab");
+    await first.waitFor(/Queued for the next turn[\s\S]*after the crash/);
+    // hedge runs under the pane's shell (not exec'd), which reaps it at once when it dies.
+    const pid = Number(
+      readFileSync(`/proc/${first.pid()}/task/${first.pid()}/children`, "utf8").trim(),
+    );
+    process.kill(pid, "SIGKILL");
+    await gone(pid);
+    first.kill();
+
+    const second = openHedge(made, ["resume", "--last"]);
+    const screen = await second.waitFor(/1 input was not delivered/);
+    expect(screen).toMatch(/^› first prompt/m);
+    expect(screen).toMatch(/^› after the crash/m);
+    expect(
+      userTexts(made)
+        .flat()
+        .some((text) => text.includes("after the crash")),
+    ).toBe(false);
+  });
+
+  it("without a terminal says in one line to use hedge exec", async () => {
+    const made = await fixture();
+    const run = await runHedge([], { env: made.env, cwd: made.repo.path });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'hedge: the interactive session needs a terminal; for scripts and pipes use: hedge exec "PROMPT"\n',
+    );
+  });
+});

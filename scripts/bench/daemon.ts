@@ -1,0 +1,260 @@
+// pnpm bench:daemon — the loops daemon under load (issue 16, design §11). Not a test: numbers.
+// 1. 200 loops `--every 5s` on a marker-writing command for BENCH_SECONDS (default 120):
+//    duplicates, missed slots, start lag p50/p99, runs/s, daemon RSS.
+// 2. The same with the daemon killed (kill -9) five times at random moments, restarted after
+//    0–3 s: every slot accounted for by the policy, no duplicate.
+// 3. Redis (three daemons) is not built yet: reported as such.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { SqliteLedger, buildLoopSpec, ledgerPath, type Run } from "@hedge/daemon";
+import { machine, printTable, quantile } from "./table.js";
+
+const bin = fileURLToPath(new URL("../../packages/cli/dist/hedge.js", import.meta.url));
+if (!existsSync(bin)) {
+  console.error("bench:daemon: packages/cli/dist/hedge.js is missing; run `npm run setup` first");
+  process.exit(1);
+}
+const LOOPS = Number(process.env["BENCH_LOOPS"] ?? 200);
+const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 120);
+
+interface Setup {
+  home: string;
+  mark: string;
+  createdAt: number;
+}
+
+function setup(): Setup {
+  const home = mkdtempSync(join(tmpdir(), "hedge-bench-daemon-"));
+  writeFileSync(join(home, "config.toml"), "[daemon]\nmax_concurrent_runs = 32\n");
+  const mark = join(home, "mark");
+  writeFileSync(mark, "");
+  const ledger = new SqliteLedger(ledgerPath(home));
+  const createdAt = Date.now();
+  for (let index = 0; index < LOOPS; index += 1) {
+    const { spec } = buildLoopSpec(
+      {
+        name: `bench-${index}`,
+        every: "5s",
+        agent: "command",
+        env: [],
+        rest: ["/bin/sh", "-c", `echo "$HEDGE_LOOP_ID $HEDGE_SCHEDULED_FOR" >> ${mark}`],
+      },
+      { now: createdAt, cwd: home, path: process.env["PATH"] },
+    );
+    ledger.addLoop(spec, createdAt);
+  }
+  ledger.close();
+  return { home, mark, createdAt };
+}
+
+function startDaemon(home: string): ChildProcess {
+  return spawn(process.execPath, [bin, "daemon", "run"], {
+    env: { PATH: process.env["PATH"], HOME: home, HEDGE_HOME: home },
+    stdio: "ignore",
+  });
+}
+
+function rssKiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function stopDaemon(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+interface Outcome {
+  expected: number;
+  missing: number;
+  duplicates: number;
+  lagP50: number;
+  lagP99: number;
+  runsPerSecond: number;
+  rssP50: number;
+  rssMax: number;
+  statuses: Record<string, number>;
+  catchups: number;
+  unfinished: number;
+}
+
+function evaluate(
+  state: Setup,
+  endAt: number,
+  rss: number[],
+  durationMs: number,
+  accounted: (runs: Run[], slot: number) => boolean,
+): Outcome {
+  const ledger = new SqliteLedger(ledgerPath(state.home));
+  const runs = ledger.listRuns({ limit: 10_000_000 });
+  const loops = ledger.listLoops();
+  ledger.close();
+  const byLoop = new Map<string, Run[]>();
+  for (const run of runs) byLoop.set(run.loopId, [...(byLoop.get(run.loopId) ?? []), run]);
+  // Expected slots, computed from each loop's anchor independently of the daemon's code:
+  // every anchor + k·period after creation, up to the end minus the on-time grace.
+  let expected = 0;
+  let missing = 0;
+  for (const loop of loops) {
+    if (loop.schedule.kind !== "every") continue;
+    const own = byLoop.get(loop.id) ?? [];
+    for (let slot = loop.schedule.anchorMs; slot <= endAt - 2000; slot += loop.schedule.periodMs) {
+      if (slot <= state.createdAt) continue;
+      expected += 1;
+      if (!accounted(own, slot)) missing += 1;
+    }
+  }
+  const lines = readFileSync(state.mark, "utf8").split("\n").filter(Boolean);
+  const duplicates = lines.length - new Set(lines).size;
+  const lags = runs
+    .filter(
+      (run) =>
+        run.startedAtMs !== null && (run.trigger === "schedule" || run.trigger === "catchup"),
+    )
+    .map((run) => run.startedAtMs! - run.scheduledFor)
+    .sort((a, b) => a - b);
+  const statuses: Record<string, number> = {};
+  for (const run of runs) statuses[run.status] = (statuses[run.status] ?? 0) + 1;
+  const sortedRss = [...rss].sort((a, b) => a - b);
+  return {
+    expected,
+    missing,
+    duplicates,
+    lagP50: quantile(lags, 0.5),
+    lagP99: quantile(lags, 0.99),
+    runsPerSecond: (statuses["succeeded"] ?? 0) / (durationMs / 1000),
+    rssP50: quantile(sortedRss, 0.5) / 1024,
+    rssMax: (sortedRss.at(-1) ?? 0) / 1024,
+    statuses,
+    catchups: runs.filter((run) => run.trigger === "catchup").length,
+    unfinished: runs.filter((run) => run.status === "queued" || run.status === "running").length,
+  };
+}
+
+/** A slot has its own row, or falls inside a skipped row that stands for a range. */
+function accountedByPolicy(runs: Run[], slot: number): boolean {
+  return runs.some(
+    (run) =>
+      run.scheduledFor === slot ||
+      (run.collapsedUntilMs !== null && run.scheduledFor <= slot && slot <= run.collapsedUntilMs),
+  );
+}
+
+async function steady(): Promise<Outcome> {
+  const state = setup();
+  console.error(`steady: ${LOOPS} loops added, daemon starting`);
+  const child = startDaemon(state.home);
+  const rss: number[] = [];
+  const started = Date.now();
+  while (Date.now() - started < SECONDS * 1000) {
+    await sleep(1000);
+    const value = rssKiB(child.pid);
+    if (value !== undefined) rss.push(value);
+  }
+  const endAt = Date.now();
+  await sleep(1500); // the last slots finish
+  console.error("steady: stopping the daemon");
+  await stopDaemon(child);
+  const outcome = evaluate(state, endAt, rss, endAt - started, (runs, slot) =>
+    runs.some((run) => run.scheduledFor === slot),
+  );
+  if (!process.env["BENCH_KEEP"]) rmSync(state.home, { recursive: true, force: true });
+  return outcome;
+}
+
+async function withKills(): Promise<Outcome & { kills: number }> {
+  const state = setup();
+  const durationMs = SECONDS * 1000;
+  // Five kill moments, uniformly random in the run, at least 4 s apart and from the ends.
+  const span = Math.max(1000, durationMs - 12_000);
+  const gap = Math.min(4000, span / 6);
+  const moments: number[] = [];
+  while (moments.length < 5) {
+    const at = 4000 + Math.random() * span;
+    if (moments.every((other) => Math.abs(other - at) > gap)) moments.push(at);
+  }
+  moments.sort((a, b) => a - b);
+  console.error(`kill -9: ${LOOPS} loops added, daemon starting`);
+  let child = startDaemon(state.home);
+  const rss: number[] = [];
+  const started = Date.now();
+  let kills = 0;
+  while (Date.now() - started < durationMs) {
+    await sleep(250);
+    const elapsed = Date.now() - started;
+    if (kills < moments.length && elapsed >= moments[kills]!) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+      kills += 1;
+      console.error(
+        `kill -9: daemon killed (${kills}/${moments.length}) at ${(elapsed / 1000).toFixed(1)}s`,
+      );
+      await sleep(Math.random() * 3000);
+      child = startDaemon(state.home);
+    }
+    if (elapsed % 1000 < 250) {
+      const value = rssKiB(child.pid);
+      if (value !== undefined) rss.push(value);
+    }
+  }
+  const endAt = Date.now();
+  await sleep(1500);
+  await stopDaemon(child);
+  const outcome = evaluate(state, endAt, rss, endAt - started, accountedByPolicy);
+  if (!process.env["BENCH_KEEP"]) rmSync(state.home, { recursive: true, force: true });
+  return { ...outcome, kills };
+}
+
+console.log(`machine: ${machine()}`);
+console.log(
+  `${LOOPS} loops every 5s, command adapter (/bin/sh -c 'echo … >> marker'), ${SECONDS}s per scenario, max_concurrent_runs 32, jitter 0`,
+);
+const first = await steady();
+const second = await withKills();
+const statusText = (statuses: Record<string, number>): string =>
+  Object.entries(statuses)
+    .map(([status, count]) => `${status} ${count}`)
+    .join(", ");
+printTable(
+  [
+    "scenario",
+    "expected slots",
+    "missed",
+    "duplicates",
+    "lag p50 ms",
+    "lag p99 ms",
+    "runs/s",
+    "RSS p50 MiB",
+    "RSS max MiB",
+  ],
+  [first, second].map((outcome, index) => [
+    index === 0 ? "steady" : `kill -9 x${second.kills}`,
+    String(outcome.expected),
+    String(outcome.missing),
+    String(outcome.duplicates),
+    outcome.lagP50.toFixed(0),
+    outcome.lagP99.toFixed(0),
+    outcome.runsPerSecond.toFixed(1),
+    outcome.rssP50.toFixed(0),
+    outcome.rssMax.toFixed(0),
+  ]),
+);
+console.log(
+  `steady rows: ${statusText(first.statuses)}; catch-ups ${first.catchups}; unfinished ${first.unfinished}`,
+);
+console.log(
+  `kill -9 rows: ${statusText(second.statuses)}; catch-ups ${second.catchups}; unfinished ${second.unfinished}`,
+);
+console.log("redis (3 daemons): not measured — the Redis store is not implemented yet");
