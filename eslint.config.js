@@ -155,6 +155,15 @@ export default tseslint.config(
     files: ["packages/cli/**/*.ts", "packages/testkit/src/bin/**/*.ts", "scripts/**/*.{ts,mjs}"],
     rules: { "no-console": "off" },
   },
+  // The dashboard page runs in a browser, not in Node.
+  {
+    files: ["packages/gateway/dashboard/src/**/*.ts"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ["packages/gateway/dashboard/build.mjs"],
+    rules: { "no-console": "off" },
+  },
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,

@@ -24,7 +24,12 @@ export default defineConfig({
         test: {
           name,
           root: `packages/${name}`,
-          include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
+          include: [
+            "src/**/*.test.{ts,tsx}",
+            "test/**/*.test.{ts,tsx}",
+            // The dashboard page's pure modules (reducer, SSE parser) run in Node too.
+            ...(name === "gateway" ? ["dashboard/src/**/*.test.ts"] : []),
+          ],
           ...(name === "auth" ? { globalSetup: ["test/secret-service-session.ts"] } : {}),
           // daemon: integration tests start the real `hedge daemon run`, built once.
           ...(name === "daemon" ? { globalSetup: ["../cli/test/build-once.ts"] } : {}),

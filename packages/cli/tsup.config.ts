@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { defineConfig } from "tsup";
+import type { buildDashboard as BuildDashboard } from "../gateway/dashboard/build.mjs";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -23,6 +24,15 @@ export default defineConfig({
   // native addons stay external.
   noExternal: [/^(?!better-sqlite3|@napi-rs\/keyring)/],
   external: ["better-sqlite3", "@napi-rs/keyring"],
+  // The dashboard page (served by `hedge gateway serve` at /dashboard) ships next to the binary.
+  // Loaded by path at run time: tsup bundles this config, and esbuild must resolve from gateway.
+  onSuccess: async () => {
+    const builder = pathToFileURL(here("../gateway/dashboard/build.mjs")).href;
+    const { buildDashboard } = (await import(builder)) as {
+      buildDashboard: typeof BuildDashboard;
+    };
+    await buildDashboard(here("./dist/dashboard"));
+  },
   define: {
     __HEDGE_VERSION__: JSON.stringify(manifest.version),
     // React's production build (the development one is larger and slower, and checks props).

@@ -121,14 +121,22 @@ export function buildProgram(): Command {
     .command("create")
     .description("create a key (printed once; stored hashed)")
     .option("--name <name>", "a name to tell keys apart")
+    .option(
+      "--scope <scope>",
+      "limit the key: models, dashboard:read, dashboard:admin (repeatable; default all)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option("--json", "print as JSON")
-    .action(async (options: { name?: string; json?: boolean }, command: Command) => {
-      const { runKeyCreate } = await import("./commands/gateway-key.js");
-      await runKeyCreate(globals(command), {
-        ...(options.name ? { name: options.name } : {}),
-        json: options.json === true,
-      });
-    });
+    .action(
+      async (options: { name?: string; json?: boolean; scope?: string[] }, command: Command) => {
+        const { runKeyCreate } = await import("./commands/gateway-key.js");
+        await runKeyCreate(globals(command), {
+          ...(options.name ? { name: options.name } : {}),
+          json: options.json === true,
+          ...(options.scope ? { scopes: options.scope } : {}),
+        });
+      },
+    );
   key
     .command("list")
     .description("list keys (never the keys themselves)")
@@ -146,6 +154,28 @@ export function buildProgram(): Command {
       const { runKeyRevoke } = await import("./commands/gateway-key.js");
       await runKeyRevoke(globals(command), reference, { json: options.json === true });
     });
+
+  program
+    .command("dashboard")
+    .description("open the gateway's live dashboard (prints its URL when no browser opens)")
+    .option("--url <url>", "the gateway (default: http://[gateway] host:port)")
+    .option("--new-key", "create a dashboard:read key and print it once, to paste into the page")
+    .option("--admin", "with --new-key: a dashboard:admin key (may reset routes)")
+    .option("--no-open", "print the URL only")
+    .action(
+      async (
+        options: { url?: string; newKey?: boolean; admin?: boolean; open: boolean },
+        command: Command,
+      ) => {
+        const { runDashboard } = await import("./commands/dashboard.js");
+        await runDashboard(globals(command), {
+          ...(options.url ? { url: options.url } : {}),
+          newKey: options.newKey === true,
+          admin: options.admin === true,
+          open: options.open,
+        });
+      },
+    );
 
   const route = program.command("route").description("inspect routing decisions");
   route

@@ -200,4 +200,59 @@ describe("gateway replicas on one redis-server behave as one gateway", () => {
       expect((await ask(gateway.url, "lab/m", key)).status).toBe(401);
     }
   });
+
+  it("a dashboard key made on one machine keeps its scope on every replica, and revoking it anywhere ends it", async () => {
+    const upstream = await startScriptedUpstream();
+    const redis = await startRedisServer();
+    stops.push(
+      () => upstream.close(),
+      () => redis.stop(),
+    );
+    upstream.push({ text: "ok", repeat: true });
+    // Two machines: each its own $HEDGE_HOME (its own gateway-keys.json), one redis-server.
+    const homes: TempHome[] = [];
+    for (let index = 0; index < 2; index += 1) {
+      const home = await makeTempHome();
+      stops.push(() => home.cleanup());
+      writeFileSync(
+        join(home.path, "config.toml"),
+        [
+          `store = "${redis.url}"`,
+          "[providers.lab]",
+          `base_url = "${upstream.url}/v1"`,
+          'wire = "chat"',
+        ].join("\n"),
+      );
+      homes.push(home);
+    }
+    const [one, two] = homes as [TempHome, TempHome];
+    const [first] = await serve(one, 1);
+    const [second] = await serve(two, 1);
+    const made = await runHedge(["dashboard", "--new-key", "--no-open", "--url", first!.url], {
+      env: one.env,
+    });
+    expect(made.code, made.stderr).toBe(0);
+    const key = made.stdout.split("\n")[0] ?? "";
+    expect(key).toMatch(/^hk-/);
+    const snapshot = (url: string): Promise<number> =>
+      fetch(`${url}/dashboard/api/snapshot`, { headers: { authorization: `Bearer ${key}` } }).then(
+        async (response) => {
+          await response.body?.cancel();
+          return response.status;
+        },
+      );
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The other machine's replica knows the key, and that it may only read the dashboard.
+    expect(await snapshot(second!.url)).toBe(200);
+    expect((await ask(second!.url, "lab/m", key)).status).toBe(403);
+    const list = await runHedge(["gateway", "key", "list", "--json"], { env: two.env });
+    const listed = JSON.parse(list.stdout) as { id: string; scopes?: string[] }[];
+    expect(listed.map((entry) => entry.scopes)).toEqual([["dashboard:read"]]);
+    const revoked = await runHedge(["gateway", "key", "revoke", listed[0]!.id], { env: two.env });
+    expect(revoked.code, revoked.stderr).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Refused by both, the machine whose key file still lists it included.
+    expect(await snapshot(first!.url)).toBe(401);
+    expect(await snapshot(second!.url)).toBe(401);
+  });
 });

@@ -77,7 +77,13 @@ export { openStore, type OpenStoreOptions } from "./store/open-store.js";
 export { MemoryStore } from "./store/memory-store.js";
 export type { GatewayObserver, RequestRecord } from "./engine/observer.js";
 export { createGatewayServer, type GatewayServerOptions } from "./server/http-server.js";
-export { GatewayKeyStore, type GatewayKeyRecord } from "./server/gateway-keys.js";
+export {
+  GatewayKeyStore,
+  KEY_SCOPES,
+  keyAllows,
+  type GatewayKeyRecord,
+  type KeyScope,
+} from "./server/gateway-keys.js";
 export {
   SharedKeyRing,
   publishKey,
@@ -85,6 +91,13 @@ export {
   sharedKeyRecords,
   unpublishKey,
 } from "./server/shared-keys.js";
+export {
+  createDashboard,
+  type Dashboard,
+  type DashboardOptions,
+} from "./server/dashboard/routes.js";
+export type { DashboardLoopsSource } from "./server/dashboard/loops-source.js";
+export type * from "./server/dashboard/dashboard-types.js";
 export { GatewayMetrics, renderSnapshots, type MetricsSnapshot } from "./server/metrics.js";
 
 // Views of routing state (route explain, usage, status, stats): the embedded client and the

@@ -53,6 +53,7 @@ export async function runGatewayServe(
     process.stderr.write(
       `  providers: ${started.providers.join(", ") || "none configured"}; ${access()}; ${workers} workers\n`,
     );
+    announceDashboard(shownHost, started.port);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());
@@ -91,6 +92,7 @@ export async function runGatewayServe(
     process.stderr.write(
       `  providers: ${providers.join(", ") || "none configured"}; ${access()}\n`,
     );
+    announceDashboard(shownHost, boundPort);
   }
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -103,6 +105,13 @@ export async function runGatewayServe(
   await close();
   // A worker's channel to the primary would keep it alive.
   if (worker) process.disconnect?.();
+}
+
+/** Every worker serves `/dashboard` (each with its own hub, reading the shared Store). */
+function announceDashboard(shownHost: string, port: number): void {
+  process.stderr.write(
+    `  dashboard: http://${shownHost}:${port}/dashboard (a key for it: hedge dashboard --new-key)\n`,
+  );
 }
 
 function parseWorkers(text: string): number | "auto" {

@@ -2,6 +2,7 @@ import {
   GatewayAdmin,
   GatewayKeyStore,
   Heartbeat,
+  KEY_SCOPES,
   SharedKeyRing,
   publishKey,
   revokedKeyIds,
@@ -12,6 +13,7 @@ import {
   routeMatcher,
   routesWithState,
   type GatewayEngine,
+  type KeyScope,
   type GatewayKeyRecord,
   type ResetRoute,
   type Store,
@@ -24,7 +26,9 @@ import { withStore } from "./with-store.js";
 // The gateway's own administration, for the commands that do it (serve, keys, reset, the
 // heartbeat, a login clearing its marks). Reading routing state goes through ModelClient instead.
 
-export type { ResetRoute };
+export type { ResetRoute, KeyScope };
+/** What a gateway key may be limited to (`hedge gateway key create --scope`). */
+export const GATEWAY_KEY_SCOPES: readonly KeyScope[] = KEY_SCOPES;
 
 /** What `hedge gateway serve` answers on `/hedge/v1/*`: its engine's views, this home's profiles. */
 export function gatewayAdmin(

@@ -1,6 +1,9 @@
 import type { Server } from "node:http";
+import { fileURLToPath } from "node:url";
 import {
   GatewayMetrics,
+  MemoryStore,
+  createDashboard,
   createGatewayServer,
   durationMs,
   type GatewayKeyStore,
@@ -8,7 +11,12 @@ import {
 import type { HedgeConfig } from "../config/schema.js";
 import { buildEngine } from "./engine-factory.js";
 import { gatewayAdmin, shareGatewayKeys } from "./admin.js";
+import { ledgerLoopsSource } from "./dashboard-loops.js";
 import { workerMetrics } from "./gateway-workers.js";
+import { reportProfiles } from "./report-profiles.js";
+
+/** The built page: `dist/dashboard/` next to the bundled binary (tsup's onSuccess writes it). */
+const DASHBOARD_ASSETS = fileURLToPath(new URL("./dashboard/", import.meta.url));
 
 /** `hedge gateway serve`'s server (not listening yet) and what it says on start. */
 export interface GatewayServerSetup {
@@ -39,6 +47,21 @@ export async function gatewayServer(
     observer: metrics,
     log: options.log,
   });
+  const sources = engine.stateSources();
+  const pinned = process.env["HEDGE_PROFILE"] || undefined;
+  const dashboard = createDashboard({
+    assetsDir: DASHBOARD_ASSETS,
+    sources: {
+      ...sources,
+      store: sources.store ?? new MemoryStore(),
+      profiles: () => reportProfiles(config, home),
+    },
+    ...(pinned ? { pinned } : {}),
+    auditCap: config.gateway.audit_max_entries,
+    // The daemon's ledger, read-only; without one the panel says "daemon not running".
+    loops: ledgerLoopsSource(home),
+    log: options.log,
+  });
   const server = createGatewayServer({
     engine,
     accounts: config.gateway.accounts,
@@ -50,14 +73,11 @@ export async function gatewayServer(
     allowedOrigins: config.gateway.allowed_origins,
     log: options.log,
     admin: gatewayAdmin(engine, config, home),
+    dashboard,
     ...(options.worker ? { metricsText: workerMetrics(metrics) } : {}),
   });
-  const stopSharing = await shareGatewayKeys(
-    config,
-    options.keys,
-    engine.stateSources().store,
-    options.log,
-  );
+  server.once("close", () => dashboard.close());
+  const stopSharing = await shareGatewayKeys(config, options.keys, sources.store, options.log);
   return {
     server,
     providers: engine.providers.map((provider) => provider.id),

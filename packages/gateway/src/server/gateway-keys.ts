@@ -7,6 +7,13 @@ import { writeFileAtomic } from "@hedge/auth";
 
 const KEY_PREFIX = "hk-";
 
+/**
+ * What a key may do: call models, read the dashboard, reset routes from it. A key without
+ * `scopes` (every key made before scopes existed) may do everything.
+ */
+export const KEY_SCOPES = ["models", "dashboard:read", "dashboard:admin"] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
 export const keyRecordSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -15,6 +22,7 @@ export const keyRecordSchema = z.object({
   /** The first characters of the key, so a person can tell keys apart. */
   prefix: z.string(),
   created_at: z.string(),
+  scopes: z.array(z.enum(KEY_SCOPES)).optional(),
 });
 const keyFileSchema = z.object({ version: z.literal(1), keys: z.array(keyRecordSchema) });
 
@@ -63,8 +71,8 @@ export class GatewayKeyStore {
     return this.list().length;
   }
 
-  /** Creates a key; returns the only copy of the plain key. */
-  create(name: string): { key: string; record: GatewayKeyRecord } {
+  /** Creates a key (limited to `scopes` when given); returns the only copy of the plain key. */
+  create(name: string, scopes?: readonly KeyScope[]): { key: string; record: GatewayKeyRecord } {
     this.reload();
     const key = `${KEY_PREFIX}${randomBytes(24).toString("base64url")}`;
     const record: GatewayKeyRecord = {
@@ -73,6 +81,7 @@ export class GatewayKeyStore {
       hash: sha256(key),
       prefix: key.slice(0, KEY_PREFIX.length + 6),
       created_at: new Date().toISOString(),
+      ...(scopes === undefined ? {} : { scopes: [...new Set(scopes)] }),
     };
     this.save([...this.keys, record]);
     return { key, record };
@@ -143,6 +152,15 @@ export class GatewayKeyStore {
     this.keys = keys;
     this.loadedMtimeMs = statSync(this.path).mtimeMs;
   }
+}
+
+/** Whether `key` may do `scope` (`dashboard:admin` includes `dashboard:read`). */
+export function keyAllows(key: GatewayKeyRecord, scope: KeyScope): boolean {
+  if (key.scopes === undefined) return true;
+  return (
+    key.scopes.includes(scope) ||
+    (scope === "dashboard:read" && key.scopes.includes("dashboard:admin"))
+  );
 }
 
 function sha256(text: string): string {

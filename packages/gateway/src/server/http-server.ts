@@ -10,11 +10,12 @@ import type { Caller } from "../engine/route.js";
 import type { GatewayAccount } from "../config-schema.js";
 import { DEFAULT_FAILURE_COOLDOWNS } from "../routing/failure-class.js";
 import { countTokensBody } from "./count-tokens.js";
+import { isDashboardPath, type Dashboard } from "./dashboard/routes.js";
 import { Deadlines } from "./deadlines.js";
 import { allowOrigin, answerPreflight } from "./cors.js";
 import { droppedFieldLogger, type DroppedLogger } from "./dropped-log.js";
 import { forward, headerValue } from "./forward.js";
-import type { GatewayKeyRecord, GatewayKeyStore } from "./gateway-keys.js";
+import { keyAllows, type GatewayKeyRecord, type GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
 import type { GatewayMetrics } from "./metrics.js";
 import { readJsonBody, type BodyLimits } from "./read-body.js";
@@ -45,6 +46,8 @@ export interface GatewayServerOptions {
   log?: (line: string) => void;
   /** hedge's admin API (`/hedge/v1/*`); default: the engine's, with no profiles to report. */
   admin?: GatewayAdmin;
+  /** `/dashboard` (see `createDashboard`); absent: not served. */
+  dashboard?: Dashboard;
   /** `/metrics` of every worker added up (`--workers`); default: this process's `metrics`. */
   metricsText?: () => Promise<string>;
 }
@@ -141,6 +144,9 @@ async function handle(
     const refusal = keylessRefusal(req.headers.host, origin, state.allowedOrigins);
     if (refusal) return refuse(req, res, fail, refusal);
   }
+  // Before CORS: the dashboard answers its own origin only, with its own key rules.
+  if (options.dashboard && isDashboardPath(path))
+    return options.dashboard.serve(req, res, path, options.keys);
   if (origin !== undefined && state.allowedOrigins.has(origin)) {
     if (req.method === "OPTIONS") return answerPreflight(req, res, origin);
     allowOrigin(res, origin);
@@ -166,6 +172,17 @@ async function handle(
       new GatewayError("unauthorized", "missing or invalid gateway key", {
         status: 401,
         type: "authentication_error",
+      }),
+    );
+  }
+  if (key && (wire !== undefined || countTokens) && !keyAllows(key, "models")) {
+    return refuse(
+      req,
+      res,
+      fail,
+      new GatewayError("forbidden", "this gateway key may not call models", {
+        status: 403,
+        type: "permission_error",
       }),
     );
   }
