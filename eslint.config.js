@@ -18,8 +18,9 @@ const mayImport = {
   "gateway-client": ["model-spec", "wire"],
   core: ["model-spec", "gateway-client"],
   testkit: ["model-spec", "wire"],
+  evals: ["model-spec", "gateway-client", "core"],
   // And @hedge/gateway in the composition root (src/composition/) only. testkit is dev-only.
-  cli: ["model-spec", "wire", "auth", "gateway-client", "core"],
+  cli: ["model-spec", "wire", "auth", "gateway-client", "core", "evals"],
 };
 const uiLibraries = ["ink", "react"];
 const embeddedClientFiles = ["packages/gateway-client/src/embedded*.ts"];

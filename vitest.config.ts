@@ -8,6 +8,7 @@ const packages = [
   "gateway-client",
   "core",
   "testkit",
+  "evals",
   "cli",
 ];
 
