@@ -67,6 +67,7 @@ export function loadTask(dir: string, root = join(dir, "..")): EvalTask {
         hint: `a task needs its starting files in workspace/ and its hidden tests in tests/`,
       });
   }
+  refuseLinks(dir, name);
   const scripted = join(dir, "scripted.json");
   return {
     ...task,
@@ -75,6 +76,21 @@ export function loadTask(dir: string, root = join(dir, "..")): EvalTask {
     testsDir,
     scriptedFile: existsSync(scripted) ? scripted : undefined,
   };
+}
+
+/**
+ * A task is data from the repository: untrusted. A symlink in it could copy a file from outside
+ * the task (a key, the user's config) into the worktree the model reads, or let a hidden test
+ * point at one; tasks hold regular files and directories only.
+ */
+function refuseLinks(dir: string, name: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() || entry.isDirectory()) continue;
+    const path = relative(dir, join(entry.parentPath, entry.name));
+    throw new UsageError(`${name}: ${path} is not a regular file (a symlink or a device)`, {
+      hint: "tasks may hold regular files and directories only",
+    });
+  }
 }
 
 function describeIssue(issues: readonly z.core.$ZodIssue[]): string {
