@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { HEDGE_VERSION } from "./version.js";
 import { registerExec } from "./program-exec.js";
 import { registerTrust } from "./program-trust.js";
+import { registerEval } from "./program-eval.js";
 import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
 
 /**
@@ -162,6 +163,7 @@ export function buildProgram(): Command {
 
   registerExec(program);
   registerTrust(program);
+  registerEval(program);
 
   const auth = program
     .command("auth")

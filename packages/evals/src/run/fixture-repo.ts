@@ -1,9 +1,29 @@
 import { cpSync, mkdirSync, rmSync } from "node:fs";
-import { git } from "@hedge/core";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
 
 const IDENTITY = ["-c", "user.email=eval@hedge.invalid", "-c", "user.name=hedge eval"];
-/** The user's global and system git config stays out: hooks or templates there are not the task's. */
-const ISOLATED_ENV = { GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
+/**
+ * Git for repositories the runner made itself from a task's files: the user's global and system
+ * config stay out (hooks, templates, filters there are not the task's), no hooks run, and a
+ * task's `.gitattributes` can name no filter or diff driver (none is configured).
+ */
+const SAFE = [
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.fsmonitor=false",
+  "-c",
+  "diff.external=",
+];
+const ISOLATED_ENV = {
+  PATH: process.env["PATH"] ?? "/usr/bin:/bin",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_TERMINAL_PROMPT: "0",
+};
 
 /** Copies a task's `workspace/` to `repo`, makes it a git repository with one commit; its sha. */
 export async function makeFixtureRepo(workspaceDir: string, repo: string): Promise<string> {
@@ -37,6 +57,10 @@ export async function changedPaths(dir: string, base: string): Promise<string[]>
 }
 
 async function run(cwd: string, args: string[]): Promise<string> {
-  const result = await git(cwd, args, { env: ISOLATED_ENV });
-  return result.stdout;
+  const { stdout } = await execFileAsync("git", [...SAFE, ...args], {
+    cwd,
+    env: ISOLATED_ENV,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return stdout;
 }

@@ -11,7 +11,8 @@ export interface EvalModelRequest {
 /** A reply in the scripted upstream's shape (testkit's `ScriptReply`, the fields used here). */
 export interface EvalModelReply {
   text?: string;
-  toolCalls?: { name: string; arguments: Record<string, unknown> }[];
+  /** Arguments as JSON text, as the wire carries them. */
+  toolCalls?: { name: string; arguments: string }[];
   usage: { inputTokens: number; outputTokens: number };
 }
 
@@ -29,9 +30,11 @@ export function evalResponder(
   for (const task of tasks)
     if (task.scriptedFile) scripts.set(taskPrompt(task), compileScript(task, toolset));
   return (request) => {
+    // The task's prompt is one of the user messages (context such as AGENTS.md may come first).
     const users = request.conversation.filter((entry) => entry.role === "user");
-    const first = users[0]?.text ?? "";
-    const script = [...scripts.entries()].find(([prompt]) => first.includes(prompt))?.[1];
+    const script = [...scripts.entries()].find(([prompt]) =>
+      users.some((entry) => entry.text?.includes(prompt)),
+    )?.[1];
     if (!script) return undefined;
     const lastUser = request.conversation.map((entry) => entry.role).lastIndexOf("user");
     const step = request.conversation
@@ -49,8 +52,8 @@ export function taskOfRequest(
   tasks: readonly EvalTask[],
   request: EvalModelRequest,
 ): string | undefined {
-  const first = request.conversation.find((entry) => entry.role === "user")?.text ?? "";
-  return tasks.find((task) => first.includes(taskPrompt(task)))?.id;
+  const users = request.conversation.filter((entry) => entry.role === "user");
+  return tasks.find((task) => users.some((entry) => entry.text?.includes(taskPrompt(task))))?.id;
 }
 
 function toReply(step: ScriptedStep, request: EvalModelRequest): EvalModelReply {
@@ -64,5 +67,11 @@ function toReply(step: ScriptedStep, request: EvalModelRequest): EvalModelReply 
       usage: { inputTokens, outputTokens: Math.ceil(step.text.length / 4) + 5 },
     };
   const outputTokens = 10 + Math.ceil(JSON.stringify(step.toolCalls).length / 4);
-  return { toolCalls: step.toolCalls, usage: { inputTokens, outputTokens } };
+  return {
+    toolCalls: step.toolCalls.map((call) => ({
+      name: call.name,
+      arguments: JSON.stringify(call.arguments),
+    })),
+    usage: { inputTokens, outputTokens },
+  };
 }

@@ -85,8 +85,12 @@ export function loadTask(dir: string, root = join(dir, "..")): EvalTask {
  */
 function refuseLinks(dir: string, name: string): void {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() || entry.isDirectory()) continue;
     const path = relative(dir, join(entry.parentPath, entry.name));
+    if (entry.name === ".git")
+      throw new UsageError(`${name}: ${path}: a task may not hold a git repository`, {
+        hint: "the runner makes the attempt's repository itself from workspace/",
+      });
+    if (entry.isFile() || entry.isDirectory()) continue;
     throw new UsageError(`${name}: ${path} is not a regular file (a symlink or a device)`, {
       hint: "tasks may hold regular files and directories only",
     });
