@@ -47,7 +47,7 @@ try {
       tool_calls_per_solved: number | null;
     }[];
   };
-  const runDir = join(fixture.home, "evals", "runs", report.run);
+  const runDir = join(fixture.home, "hedge", "evals", "runs", report.run);
   const sample = join(root, "evals", "sample");
   mkdirSync(sample, { recursive: true });
   for (const file of ["report.md", "plot.svg", "plot.png"])

@@ -32,8 +32,9 @@ export async function scriptedEvalHome(
   });
   const home = mkdtempSync(join(tmpdir(), "hedge-eval-home-"));
   mkdirSync(home, { recursive: true });
+  mkdirSync(join(home, "hedge"));
   writeFileSync(
-    join(home, "config.toml"),
+    join(home, "hedge", "config.toml"),
     [
       "[qa]",
       "enabled = false",
@@ -43,5 +44,8 @@ export async function scriptedEvalHome(
       ...extraConfig,
     ].join("\n"),
   );
-  return { upstream, home, env: { HEDGE_HOME: home, HOME: home } };
+  // HOME apart from HEDGE_HOME: attempts' worktrees go under ~/.cache, which the tools must see.
+  const user = join(home, "user");
+  mkdirSync(user);
+  return { upstream, home, env: { HEDGE_HOME: join(home, "hedge"), HOME: user } };
 }

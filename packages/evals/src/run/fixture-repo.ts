@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { git } from "@hedge/core";
 
 const execFileAsync = promisify(execFile);
 
@@ -49,11 +50,14 @@ export async function removeWorktree(repo: string, dir: string): Promise<void> {
   await run(repo, ["worktree", "prune"]).catch(() => undefined);
 }
 
-/** Paths changed in the worktree against `base` (committed or not, new files included). */
+/**
+ * Paths changed in the worktree against `base`, new files included. The worktree is the model's
+ * work: read with core's git, which runs nothing the repository's config or attributes name.
+ */
 export async function changedPaths(dir: string, base: string): Promise<string[]> {
-  await run(dir, [...IDENTITY, "add", "-A", "--intent-to-add"]).catch(() => undefined);
-  const out = await run(dir, ["diff", "--name-only", base]);
-  return out.split("\n").filter(Boolean);
+  const changed = await git(dir, ["diff", "--name-only", "-z", base]);
+  const untracked = await git(dir, ["ls-files", "--others", "--exclude-standard", "-z"]);
+  return [...new Set(`${changed.stdout}\0${untracked.stdout}`.split("\0").filter(Boolean))];
 }
 
 async function run(cwd: string, args: string[]): Promise<string> {

@@ -1,5 +1,5 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import type { EvalTask } from "../tasks/task-schema.js";
 import type { EvalAgent, Toolset } from "./agent.js";
@@ -61,6 +61,8 @@ export async function runEval(input: {
   tasksRoot: string;
   expand: Record<string, string[]>;
   keepWorktrees?: boolean;
+  /** Where attempts' repositories and worktrees go (default `~/.cache/hedge/evals`). */
+  workRoot?: string;
   signal: AbortSignal;
   onProgress?: (progress: RunProgress) => void;
 }): Promise<RunOutcome> {
@@ -84,8 +86,12 @@ export async function runEval(input: {
   });
 
   // Each invocation its own 0700 tree; every attempt's directory exists before the first one
-  // starts, so each sandbox can mask all the others (a mask needs an existing path).
-  const root = mkdtempSync(join(tmpdir(), `hedge-evals-${manifest.run}-`));
+  // starts, so each sandbox can mask all the others (a mask needs an existing path). Not under
+  // /tmp: the sandbox binds /tmp writable, and the task's repository (its .git config) must stay
+  // read-only to the model, since the runner runs git there after the attempt.
+  const base = input.workRoot ?? join(homedir(), ".cache", "hedge", "evals");
+  mkdirSync(base, { recursive: true, mode: 0o700 });
+  const root = mkdtempSync(join(base, `${manifest.run}-`));
   chmodSync(root, 0o700);
   const repos = new Map<string, { dir: string; base: string }>();
   let stoppedByBudget: RunOutcome["stoppedByBudget"];
