@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { evalFixture, okTask, runIdOf, type EvalFixture } from "./eval-harness.js";
+
+let fixture: EvalFixture | undefined;
+afterEach(async () => {
+  await fixture?.cleanup();
+  fixture = undefined;
+});
+
+const RUN = ["eval", "run", "--model", "scripted/coder"];
+
+function logText(f: EvalFixture, runId: string, attempt: string): string {
+  return readFileSync(join(f.runDir(runId), "logs", `${attempt}.jsonl`), "utf8");
+}
+
+describe("hedge eval run", () => {
+  it("scores each task by its tests, gives failed output back once, and writes the report", async () => {
+    fixture = await evalFixture([
+      okTask("solves"),
+      okTask("recovers", {
+        attempt: [[{ write: "answer.txt", content: "almost\n" }], [{ say: "Fixed!" }]],
+        afterFeedback: [[{ write: "answer.txt", content: "ok\n" }], [{ say: "now really" }]],
+      }),
+      okTask("only-talks", { attempt: [[{ say: "Fixed! The tests pass now." }]] }),
+    ]);
+    const run = await fixture.run([...RUN, "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const runId = runIdOf(run.stderr);
+    const byTask = Object.fromEntries(
+      fixture.finished(runId).map((record) => [record.task, record]),
+    );
+    expect(byTask["solves"]).toMatchObject({ passed_1: true, passed_2: true, tool_calls: 1 });
+    expect(byTask["recovers"]).toMatchObject({ passed_1: false, passed_2: true });
+    expect(byTask["only-talks"]).toMatchObject({ passed_1: false, passed_2: false, tool_calls: 0 });
+    // The feedback is the tests' own output, given back once.
+    const feedback = fixture.upstream.requests.filter((request) =>
+      request.rawBody.includes("hedge-eval: tests failed"),
+    );
+    expect(feedback.some((request) => request.rawBody.includes("answer.txt is not ok"))).toBe(true);
+    const report = JSON.parse(run.stdout) as {
+      arms: { pass_1: { x: number; n: number; low: number }; pass_2: { x: number } }[];
+      title: string;
+    };
+    expect(report.arms[0]?.pass_1).toMatchObject({ x: 1, n: 3 });
+    expect(report.arms[0]?.pass_1.low).toBeCloseTo(0.0615, 3);
+    expect(report.arms[0]?.pass_2.x).toBe(2);
+    for (const file of ["report.json", "report.md", "plot.svg", "manifest.json"])
+      expect(existsSync(join(fixture.runDir(runId), file)), file).toBe(true);
+    expect(readFileSync(join(fixture.runDir(runId), "report.md"), "utf8")).toContain(
+      "1/3 = 0.33 [0.06, 0.79]",
+    );
+  });
+
+  it("keeps parallel attempts apart: one cannot read another's worktree", async () => {
+    fixture = await evalFixture([
+      okTask("writer", {
+        attempt: [
+          [{ run: ["bash", "-c", "echo LEAKED-BY-WRITER > leak.txt; sleep 4"] }],
+          [{ write: "answer.txt", content: "ok\n" }],
+          [{ say: "done" }],
+        ],
+      }),
+      okTask("reader", {
+        attempt: [
+          [
+            {
+              run: [
+                "bash",
+                "-c",
+                "sleep 1; ls -a ..; cat ../*/leak.txt; cat ../../repos/*/leak.txt; true",
+              ],
+            },
+          ],
+          [{ write: "answer.txt", content: "ok\n" }],
+          [{ say: "done" }],
+        ],
+      }),
+    ]);
+    const run = await fixture.run([...RUN, "--parallel", "2"]);
+    expect(run.code, run.stderr).toBe(0);
+    const runId = runIdOf(run.stderr);
+    const records = fixture.finished(runId);
+    const reader = records.find((record) => record.task === "reader");
+    const writer = records.find((record) => record.task === "writer");
+    expect(reader && writer).toBeTruthy();
+    const readerLog = logText(fixture, runId, reader?.attempt ?? "");
+    // The reader listed its siblings (so it looked while the writer ran) but read nothing of theirs.
+    expect(readerLog).toContain(writer?.attempt ?? "missing");
+    expect(readerLog).not.toContain("LEAKED-BY-WRITER");
+  });
+
+  it("hides the tests until the agent is done and scores with the real ones", async () => {
+    fixture = await evalFixture([
+      okTask("peeker", {
+        tests: { "check.sh": "# the answer is HIDDEN-ANSWER\ngrep -qx ok answer.txt\n" },
+        attempt: [
+          [{ read: "tests/check.sh" }],
+          [{ read: "{TASKS}/peeker/tests/check.sh" }],
+          [
+            {
+              run: [
+                "bash",
+                "-c",
+                "cat tests/check.sh {TASKS}/peeker/tests/check.sh {TASKS}/*/tests/*; true",
+              ],
+            },
+          ],
+          // A test of its own that always passes: replaced by the real one before scoring.
+          [{ write: "tests/check.sh", content: "exit 0\n" }],
+          [{ say: "done" }],
+        ],
+      }),
+    ]);
+    const run = await fixture.run(RUN);
+    expect(run.code, run.stderr).toBe(0);
+    const runId = runIdOf(run.stderr);
+    const [record] = fixture.finished(runId);
+    expect(record).toMatchObject({ task: "peeker", passed_1: false, passed_2: false });
+    const sent = fixture.upstream.requests.map((request) => request.rawBody).join("\n");
+    expect(sent).not.toContain("HIDDEN-ANSWER");
+  });
+});
