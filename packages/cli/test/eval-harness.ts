@@ -44,14 +44,15 @@ export async function evalFixture(
 ): Promise<EvalFixture> {
   const root = mkdtempSync(join(tmpdir(), "hedge-eval-test-"));
   const tasksRoot = join(root, "repo", "evals", "tasks");
-  for (const spec of specs) writeTask(tasksRoot, spec);
+  const home = join(root, "hedge");
+  const user = join(root, "user");
+  const places = { "{TASKS}": tasksRoot, "{HEDGE_HOME}": home, "{ROOT}": root };
+  for (const spec of specs) writeTask(tasksRoot, spec, places);
   const tasks = loadTasks(tasksRoot);
   const respond = evalResponder(tasks);
   const upstream = await startScriptedUpstream({
     respond: (request) => respond(request) ?? { text: "no scripted task matches" },
   });
-  const home = join(root, "hedge");
-  const user = join(root, "user");
   mkdirSync(home);
   mkdirSync(user);
   writeFileSync(
@@ -116,7 +117,10 @@ function conversationOf(body: unknown): { role: string; text?: string }[] {
   }));
 }
 
-function writeTask(tasksRoot: string, spec: TaskSpec): void {
+/** Writes a task; `{TASKS}`, `{HEDGE_HOME}` and `{ROOT}` in it become those absolute paths. */
+function writeTask(tasksRoot: string, spec: TaskSpec, places: Record<string, string>): void {
+  const place = (text: string): string =>
+    Object.entries(places).reduce((out, [name, path]) => out.replaceAll(name, path), text);
   const dir = join(tasksRoot, spec.id);
   const toml = [
     `id = ${JSON.stringify(spec.id)}`,
@@ -124,7 +128,7 @@ function writeTask(tasksRoot: string, spec: TaskSpec): void {
     `tags = ${JSON.stringify(spec.tags ?? ["bugfix", "shell"])}`,
     `prompt = ${JSON.stringify(spec.prompt ?? `Task ${spec.id}: make tests/check.sh pass.`)}`,
     `editable = ${JSON.stringify(spec.editable ?? Object.keys(spec.workspace))}`,
-    `test = ${JSON.stringify(spec.test ?? [["bash", "tests/check.sh"]])}`,
+    `test = ${place(JSON.stringify(spec.test ?? [["bash", "tests/check.sh"]]))}`,
     `timeout_sec = ${spec.timeoutSec ?? 20}`,
   ];
   writeFile(join(dir, "task.toml"), `${toml.join("\n")}\n`);

@@ -122,3 +122,65 @@ describe("hedge eval run", () => {
     expect(sent).not.toContain("HIDDEN-ANSWER");
   });
 });
+
+describe("hedge eval run against hostile tasks and models", () => {
+  const SECRET = "sk-evaltest-0123456789abcdefSECRET";
+
+  it("runs a task's test command in the sandbox: it cannot read $HEDGE_HOME, and the model never sees it", async () => {
+    fixture = await evalFixture(
+      [
+        okTask("nosy-test", {
+          // The test prints the user's config (a key in it): the output is fed back to the model.
+          test: [["bash", "-c", "cat {HEDGE_HOME}/config.toml; ls {HEDGE_HOME}; exit 1"]],
+          attempt: [[{ say: "done" }]],
+          afterFeedback: [[{ say: "still done" }]],
+        }),
+      ],
+      [`api_key = "${SECRET}"`],
+    );
+    const run = await fixture.run(RUN);
+    expect(run.code, run.stderr).toBe(0);
+    const feedback = fixture.upstream.requests.filter((request) =>
+      request.rawBody.includes("hedge-eval: tests failed"),
+    );
+    expect(feedback).toHaveLength(1);
+    for (const request of fixture.upstream.requests) {
+      expect(request.rawBody).not.toContain(SECRET);
+      expect(request.rawBody).not.toContain("providers.scripted");
+    }
+  });
+
+  // The sandbox keeps the repository's .git read-only (core's protection); the runner's own git
+  // after the attempt also runs nothing a repository's config or attributes name.
+  it("runs none of the model's git config on the host after the attempt", async () => {
+    fixture = await evalFixture([
+      okTask("git-trap", {
+        attempt: [
+          [
+            {
+              run: [
+                "bash",
+                "-c",
+                [
+                  "printf '#!/bin/sh\\ntouch {ROOT}/pwned\\n' > evil.sh && chmod +x evil.sh",
+                  "common=$(git rev-parse --git-common-dir); here=$(pwd)",
+                  'git config --file "$common/config" core.fsmonitor "$here/evil.sh"; echo "config: $?"',
+                  'git config --file "$common/config" diff.external "$here/evil.sh"',
+                  'printf "*.txt filter=evil diff=evil\\n" > .gitattributes',
+                  'git config --file "$common/config" filter.evil.clean "$here/evil.sh"',
+                  'git config --file "$common/config" diff.evil.textconv "$here/evil.sh"',
+                  "true",
+                ].join("; "),
+              ],
+            },
+          ],
+          [{ write: "answer.txt", content: "ok\n" }],
+          [{ say: "done" }],
+        ],
+      }),
+    ]);
+    const run = await fixture.run(RUN);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(fixture.root, "pwned"))).toBe(false);
+  });
+});
