@@ -107,6 +107,15 @@ export {
 export { buildSandboxedCommand } from "./sandbox/build-command.js";
 export { SandboxUnavailableError, findBwrap, ensureBwrapWorks } from "./sandbox/bwrap.js";
 export {
+  chooseByEvals,
+  classifyPrompt,
+  evalRoutingConfigShape,
+  type EvalChoice,
+  type EvalRouting,
+  type EvalRoutingRow,
+  type EvalRoutingTable,
+} from "./roles/eval-route.js";
+export {
   resolveRoles,
   ROLE_DEFAULTS,
   ROLE_NAMES,

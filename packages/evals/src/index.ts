@@ -30,3 +30,4 @@ export { summarize, SCRIPTED_TITLE, type RunReport, type ArmReport } from "./rep
 export { renderMarkdown, formatUsd } from "./report/render-markdown.js";
 export { plotSvg, escapeXml } from "./report/plot-svg.js";
 export { compareRuns, type Comparison } from "./report/compare.js";
+export { loadEvalRouting, toTable, type EvalRoutingConfig } from "./routing/eval-table.js";

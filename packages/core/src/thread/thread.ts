@@ -295,26 +295,30 @@ export class Thread {
           this.emitNotice("web_search is not available in hedge; continuing without it");
       }
       if (plan.skipped) this.emitNotice(plan.skipped);
+      if (plan.evalsNote) this.emitNotice(plan.evalsNote);
       this.turnCounter += 1;
       const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
-      const context = await roleTurnContext(this.settings, {
-        client: this.client,
-        instructions: this.instructions,
-        tools: this.tools,
-        orchestratorTools: this.orchestratorTools,
-        session,
-        signal,
-        decision: plan.decision,
-        turnId,
-        nextItemId: () => `item_${this.itemCounter++}`,
-        deliverSteers: () => this.deliverSteers(turnId),
-        onModelUsage: (role, usage) => {
-          const inContext = role === "executor" || role === "orchestrator";
-          if (inContext) this.contextRole = role;
-          this.forward(this.usage.call(role, usage, inContext));
+      const context = await roleTurnContext(
+        { ...this.settings, roles: plan.roles },
+        {
+          client: this.client,
+          instructions: this.instructions,
+          tools: this.tools,
+          orchestratorTools: this.orchestratorTools,
+          session,
+          signal,
+          decision: plan.decision,
+          turnId,
+          nextItemId: () => `item_${this.itemCounter++}`,
+          deliverSteers: () => this.deliverSteers(turnId),
+          onModelUsage: (role, usage) => {
+            const inContext = role === "executor" || role === "orchestrator";
+            if (inContext) this.contextRole = role;
+            this.forward(this.usage.call(role, usage, inContext));
+          },
+          qaActivity: (phase, action) => this.qaActivity(phase, action),
         },
-        qaActivity: (phase, action) => this.qaActivity(phase, action),
-      });
+      );
       if (signal.aborted) return;
       // Delivery: the inputs' state and the session's user message, in one synchronous block.
       const claimed = this.inputs.claim(this.id, ["queued", "pending_steer"], {
