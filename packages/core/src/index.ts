@@ -95,7 +95,10 @@ export {
   createDefaultTools,
   createDefaultToolRegistry,
   createPlanningToolRegistry,
+  createToolsetRegistry,
+  type Toolset as ToolsetName,
 } from "./tools/default-tools.js";
+export { jsTool } from "./tools/js.js";
 export { denyAllApprovals } from "./tools/approval.js";
 export {
   approvalRequestSchema,

@@ -21,7 +21,7 @@ export async function evalAgent(
   return {
     client: connection.client,
     heldSecrets,
-    settingsFor: ({ worktree, roles, hide }): ThreadSettings =>
+    settingsFor: ({ worktree, roles, toolset, hide }): ThreadSettings =>
       resolveThreadSettings({
         home,
         cwd: worktree,
@@ -34,6 +34,7 @@ export async function evalAgent(
           qa: roles.qa !== null,
           sandboxMode: "workspace-write",
           approvalPolicy: "never",
+          toolset,
         },
         guard: { ...guard, denyRead: [...guard.denyRead, ...hide] },
         interactive: false,

@@ -10,8 +10,12 @@ import { roleInstructions, runRoleTurn } from "../roles/pipeline.js";
 import type { RoleName } from "../roles/role-models.js";
 import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
-import { createPlanningToolRegistry } from "../tools/default-tools.js";
-import { createToolHost } from "../tools/host.js";
+import {
+  createPlanningToolRegistry,
+  createToolsetRegistry,
+  type Toolset,
+} from "../tools/default-tools.js";
+import { createToolHost, type ToolHostOptions } from "../tools/host.js";
 import { ApprovalBroker } from "./approval-broker.js";
 import { answerAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
@@ -47,6 +51,8 @@ export class Thread {
   private readonly usage: UsageTracker;
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
+  private readonly toolOptions: ToolHostOptions;
+  private readonly toolsets = new Map<Toolset, ToolHost>();
   private readonly instructions: string;
   private readonly images = new Map<string, readonly ContentPart[]>();
   private readonly routes = new Map<string, RouteDecisionItem>();
@@ -90,7 +96,8 @@ export class Thread {
       shellEnvironment: guard.shellEnvironment,
       denyRead: guard.denyRead,
     };
-    this.tools = createToolHost(toolOptions);
+    this.toolOptions = toolOptions;
+    this.tools = this.toolsFor(settings.toolset);
     this.orchestratorTools = createToolHost({
       ...toolOptions,
       registry: createPlanningToolRegistry(),
@@ -277,6 +284,16 @@ export class Thread {
   async close(): Promise<void> {
     if (this.active) await this.interrupt();
     this.session?.close();
+  }
+
+  /** The executor's tools of a tool set, made once. */
+  private toolsFor(toolset: Toolset): ToolHost {
+    let host = this.toolsets.get(toolset);
+    if (!host) {
+      host = createToolHost({ ...this.toolOptions, registry: createToolsetRegistry(toolset) });
+      this.toolsets.set(toolset, host);
+    }
+    return host;
   }
 
   /** Turns until no input waits: each is planned, delivered, run; leftover steers go on. */

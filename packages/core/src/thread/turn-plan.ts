@@ -1,5 +1,6 @@
 import type { ModelClient } from "@hedge/gateway-client";
 import type { Roles } from "../roles/pipeline.js";
+import type { Toolset } from "../tools/default-tools.js";
 import { chooseByEvals, type EvalChoice, type EvalRouting } from "../roles/eval-route.js";
 import { decideTurn, type TurnDecision } from "../roles/turn-router.js";
 import { checkRoles, roleFailure } from "./route-check.js";
@@ -10,6 +11,8 @@ export interface TurnPlan {
   decision: TurnDecision;
   /** The roles this turn runs with (the executor's model may come from an eval run). */
   roles: Roles;
+  /** The executor's tool set this turn (an eval run may pick it with the model). */
+  toolset?: Toolset;
   /** Set when a guess asked for the orchestrator, which has no route: the notice to show. */
   skipped?: string;
   /** Why the eval link chose nothing (no run, no tag, no qualifying model), when it was on. */
@@ -35,6 +38,7 @@ export async function planTurn(
     ...(settings.override ? { override: settings.override } : {}),
   });
   let evalsNote: string | undefined;
+  let toolset: Toolset | undefined;
   // Orchestration the heuristic guessed stays a guess when evals pick the executor's model.
   const guessedMode = decision.source === "heuristic";
   // The eval link: after an explicit override and config rules, before the heuristic's guess.
@@ -42,6 +46,7 @@ export async function planTurn(
     const choice = await chooseAllowed(client, settings.evalRouting, prompt, waitForReset);
     if (choice.model) {
       roles = { ...roles, executor: { model: choice.model } };
+      if (choice.toolset === "js" || choice.toolset === "default") toolset = choice.toolset;
       decision = { mode: decision.mode, source: "evals", reason: choice.reason };
     } else evalsNote = choice.reason;
   }
@@ -76,6 +81,7 @@ export async function planTurn(
     roles,
     ...(skipped ? { skipped } : {}),
     ...(evalsNote ? { evalsNote } : {}),
+    ...(toolset ? { toolset } : {}),
   };
 }
 
