@@ -49,9 +49,12 @@ export async function evalFixture(
   const places = { "{TASKS}": tasksRoot, "{HEDGE_HOME}": home, "{ROOT}": root };
   for (const spec of specs) writeTask(tasksRoot, spec, places);
   const tasks = loadTasks(tasksRoot);
-  const respond = evalResponder(tasks);
+  const byToolset = { default: evalResponder(tasks, "default"), js: evalResponder(tasks, "js") };
   const upstream = await startScriptedUpstream({
-    respond: (request) => respond(request) ?? { text: "no scripted task matches" },
+    respond: (request) =>
+      (request.toolNames.includes("js") ? byToolset.js : byToolset.default)(request) ?? {
+        text: "no scripted task matches",
+      },
   });
   mkdirSync(home);
   mkdirSync(user);

@@ -123,6 +123,34 @@ describe("hedge eval run", () => {
   });
 });
 
+describe("hedge eval run --tools default,js", () => {
+  it("compares tool calls per solved task between tool sets on the same tasks", async () => {
+    const files = Object.fromEntries(
+      ["a", "b", "c", "d"].map((name) => [`src/${name}.txt`, "old\n"]),
+    );
+    fixture = await evalFixture([
+      {
+        id: "many-files",
+        workspace: files,
+        tests: { "check.sh": 'for f in src/*.txt; do grep -qx new "$f" || exit 1; done\n' },
+        attempt: [
+          Object.keys(files).map((path) => ({ read: path })),
+          Object.keys(files).map((path) => ({ write: path, content: "new\n" })),
+          [{ say: "done" }],
+        ],
+      },
+    ]);
+    const run = await fixture.run([...RUN, "--tools", "default,js", "--json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      arms: { toolset: string; pass_2: { x: number }; tool_calls_per_solved: number }[];
+    };
+    const arm = (toolset: string) => report.arms.find((candidate) => candidate.toolset === toolset);
+    expect(arm("default")).toMatchObject({ pass_2: { x: 1 }, tool_calls_per_solved: 8 });
+    expect(arm("js")).toMatchObject({ pass_2: { x: 1 }, tool_calls_per_solved: 2 });
+  });
+});
+
 describe("hedge eval run against hostile tasks and models", () => {
   const SECRET = "sk-evaltest-0123456789abcdefSECRET";
 

@@ -66,6 +66,24 @@ describe("chooseByEvals", () => {
     );
   });
 
+  it("chooses the tool set with the model: the cheaper qualifying arm wins", () => {
+    const withJs: EvalRouting = {
+      ...TABLE,
+      table: {
+        ...TABLE.table!,
+        rows: [
+          ...TABLE.table!.rows,
+          ...rows("lab/mini", 0.004, 24, 25, 0.8046, 0.9929).map((row) => ({
+            ...row,
+            toolset: "js",
+          })),
+        ],
+      },
+    };
+    const choice = chooseByEvals("fix the failing test in parser.py", withJs);
+    expect(choice).toMatchObject({ model: "lab/mini", toolset: "js" });
+  });
+
   it("moves to the next model when the target rises", () => {
     expect(
       chooseByEvals("fix the failing test in parser.py", { ...TABLE, target: 0.85 }).model,
