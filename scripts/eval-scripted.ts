@@ -70,5 +70,6 @@ try {
   process.exitCode = failed ? 1 : 0;
 } finally {
   await fixture.upstream.close();
-  rmSync(fixture.home, { recursive: true, force: true });
+  if (!process.env["KEEP"]) rmSync(fixture.home, { recursive: true, force: true });
+  else process.stderr.write(`kept ${fixture.home}\n`);
 }

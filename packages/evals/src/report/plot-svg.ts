@@ -83,7 +83,10 @@ export function plotSvg(reports: readonly RunReport[]): string {
         arm.pass_1.p === null
           ? ""
           : `<circle cx="${x}" cy="${yOf(arm.pass_1.p)}" r="5" fill="none" stroke="${colour}" stroke-width="1.5"/>`,
-        `<text x="${x + 8}" y="${yOf(arm.pass_2.p) - 6}" fill="${colour}">${escapeXml(arm.label)} (n=${arm.n})</text></g>`,
+        // Labels of points on the right half go to their left, so they stay inside the plot.
+        x > WIDTH / 2
+          ? `<text x="${x - 8}" y="${yOf(arm.pass_2.p) - 6}" text-anchor="end" fill="${colour}">${escapeXml(arm.label)} (n=${arm.n})</text></g>`
+          : `<text x="${x + 8}" y="${yOf(arm.pass_2.p) - 6}" fill="${colour}">${escapeXml(arm.label)} (n=${arm.n})</text></g>`,
       );
     }
   });

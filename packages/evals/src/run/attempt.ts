@@ -12,7 +12,7 @@ import type { EvalTask } from "../tasks/task-schema.js";
 import type { ArmRoles, EvalAgent, Toolset } from "./agent.js";
 import type { FinishedRecord, TryResult } from "./attempt-record.js";
 import { AttemptMetrics } from "./attempt-metrics.js";
-import { addWorktree, changedPaths, removeWorktree } from "./fixture-repo.js";
+import { addWorktree, changedPaths } from "./fixture-repo.js";
 import { scoreWorktree } from "./test-command.js";
 
 /** The message that gives the failed tests' output back (try 2). */
@@ -44,7 +44,6 @@ export interface AttemptContext {
   hedgeCommit: string | null;
   dirty: boolean;
   taskSetHash: string;
-  keepWorktrees: boolean;
   signal: AbortSignal;
 }
 
@@ -66,9 +65,9 @@ export async function runAttempt(
   const outside = new Set<string>();
   let error: string | null = null;
   let session: string | null = null;
-  await addWorktree(repo.dir, worktree, repo.base);
   const logFile = join(context.logsDir, `${plan.id}.jsonl`);
   try {
+    await addWorktree(repo.dir, worktree, repo.base);
     const settings = context.agent.settingsFor({
       worktree,
       roles: plan.roles,
@@ -105,9 +104,10 @@ export async function runAttempt(
     }
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
-  } finally {
-    if (!context.keepWorktrees) await removeWorktree(repo.dir, worktree);
   }
+  // The worktree stays until the run ends (the runner removes the whole tree then): a sandbox
+  // starting now may have planned its masks and .git protections with this worktree's paths,
+  // and bubblewrap refuses to start when one of them vanished in between.
   const passed1 = tries[0]?.passed === true;
   return {
     v: 1,

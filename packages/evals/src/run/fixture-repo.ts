@@ -37,17 +37,27 @@ export async function makeFixtureRepo(workspaceDir: string, repo: string): Promi
   return (await run(repo, ["rev-parse", "HEAD"])).trim();
 }
 
-/** A detached worktree of `repo` at `base` in `dir` (an empty or missing directory). */
-export async function addWorktree(repo: string, dir: string, base: string): Promise<void> {
-  rmSync(dir, { recursive: true, force: true });
-  await run(repo, ["worktree", "add", "-q", "--detach", dir, base]);
+/** Per repository, the tail of its worktree operations: git locks its bookkeeping, one at a time. */
+const queues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(repo: string, operation: () => Promise<T>): Promise<T> {
+  const next = (queues.get(repo) ?? Promise.resolve()).then(operation, operation);
+  queues.set(
+    repo,
+    next.catch(() => undefined),
+  );
+  return next;
 }
 
-/** Removes the worktree and its git bookkeeping. */
-export async function removeWorktree(repo: string, dir: string): Promise<void> {
-  await run(repo, ["worktree", "remove", "--force", dir]).catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-  await run(repo, ["worktree", "prune"]).catch(() => undefined);
+/**
+ * A detached worktree of `repo` at `base` in `dir`, an empty directory that stays in place: the
+ * other attempts' sandboxes mask it by path, and bubblewrap refuses to start when a path it was
+ * told to mask vanished in between.
+ */
+export function addWorktree(repo: string, dir: string, base: string): Promise<void> {
+  return serialized(repo, async () => {
+    await run(repo, ["worktree", "add", "-q", "--detach", dir, base]);
+  });
 }
 
 /**

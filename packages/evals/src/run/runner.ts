@@ -121,7 +121,6 @@ export async function runEval(input: {
       hedgeCommit: manifest.hedge_commit,
       dirty: manifest.dirty,
       taskSetHash: manifest.task_set_hash,
-      keepWorktrees: input.keepWorktrees ?? false,
       signal: input.signal,
     };
     let next = 0;
