@@ -83,7 +83,8 @@ export async function evalFixture(
         .map((request) =>
           taskOfRequest(tasks, { lastUserText: "", conversation: conversationOf(request.body) }),
         ),
-    run: (args) => runHedge([...args, ...base], { env, cwd: root }),
+    // Only `eval run` reads tasks.
+    run: (args) => runHedge([...args, ...(args[1] === "run" ? base : [])], { env, cwd: root }),
     spawn: (args) =>
       spawn(process.execPath, [HEDGE_BIN, ...args, ...base], {
         cwd: root,

@@ -212,3 +212,35 @@ describe("hedge eval run against hostile tasks and models", () => {
     expect(existsSync(join(fixture.root, "pwned"))).toBe(false);
   });
 });
+
+describe("hedge eval report and compare", () => {
+  it("rebuilds a run's report, and refuses to compare runs over different task sets", async () => {
+    fixture = await evalFixture([okTask("first"), okTask("second")]);
+    const a = await fixture.run([...RUN, "--tasks", "first"]);
+    const b = await fixture.run([...RUN, "--tasks", "second"]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const [runA, runB] = [runIdOf(a.stderr), runIdOf(b.stderr)];
+    const report = await fixture.run(["eval", "report", runA]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(`run ${runA}`);
+    expect(report.stdout).toContain("1/1 = 1.00 [0.21, 1.00]");
+    const compared = await fixture.run(["eval", "compare", runA, runB]);
+    expect(compared.code).toBe(2);
+    expect(compared.stderr).toContain("runs used different task sets");
+    expect(compared.stderr).toContain("rerun one with the other's --tasks");
+    const again = await fixture.run([
+      "eval",
+      "run",
+      "--model",
+      "scripted/coder",
+      "--tasks",
+      "first",
+    ]);
+    const small = await fixture.run(["eval", "compare", runA, runIdOf(again.stderr)]);
+    expect(small.code).toBe(2);
+    expect(small.stderr).toContain(
+      "can't tell these apart: 0 tasks only A solved, 0 only B, p = 1.00 at n = 1",
+    );
+  });
+});
