@@ -213,6 +213,32 @@ describe("hedge eval run against hostile tasks and models", () => {
   });
 });
 
+describe("hedge eval run on a hosted provider", () => {
+  it("needs --budget-usd, and refuses a model with no allowed route before any attempt", async () => {
+    fixture = await evalFixture(
+      [okTask("paid")],
+      [
+        'class = "hosted"',
+        'api_key = "sk-evaltest-hosted-0123456789"',
+        "[policy]",
+        'allow_classes = ["local", "hosted"]',
+      ],
+    );
+    const refused = await fixture.run(RUN);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "scripted/coder routes to a hosted provider: an eval run needs --budget-usd",
+    );
+    expect(fixture.upstream.requestsTo("/v1/chat/completions")).toHaveLength(0);
+    const paid = await fixture.run([...RUN, "--budget-usd", "1"]);
+    expect(paid.code, paid.stderr).toBe(0);
+    expect(fixture.finished(runIdOf(paid.stderr))).toHaveLength(1);
+    const unknown = await fixture.run(["eval", "run", "--model", "nowhere/model"]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/nowhere\/model/);
+  });
+});
+
 describe("hedge eval report and compare", () => {
   it("rebuilds a run's report, and refuses to compare runs over different task sets", async () => {
     fixture = await evalFixture([okTask("first"), okTask("second")]);

@@ -80,9 +80,13 @@ export async function runEvalRun(globals: GlobalOptions, options: EvalRunOptions
   process.on("SIGTERM", onSignal);
   try {
     const agent = await evalAgent(loaded.config, home, connection);
-    if (manifest.budget_usd === null) {
-      for (const arm of manifest.arms) {
-        const classes = await agent.routeClasses(arm.executor);
+    for (const arm of manifest.arms) {
+      const { classes, error } = await agent.routeClasses(arm.executor);
+      if (error)
+        throw new UsageError(`${arm.executor} has no allowed route: ${error}`, {
+          hint: "check it with: hedge route explain MODEL",
+        });
+      if (manifest.budget_usd === null) {
         if (classes.includes("hosted"))
           throw new UsageError(
             `${arm.executor} routes to a hosted provider: an eval run needs --budget-usd`,

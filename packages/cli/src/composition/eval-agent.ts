@@ -48,8 +48,9 @@ export async function evalAgent(
       return costUsd(price, usage);
     },
     routeClasses: async (model) => {
-      const view = await connection.client.explain({ model });
-      return [...new Set(view.routes.map((route) => route.class))];
+      const view = await connection.client.explain({ model, role: "executor" });
+      const classes = [...new Set(view.routes.map((route) => route.class))];
+      return view.error ? { classes, error: view.error.message } : { classes };
     },
   };
 }

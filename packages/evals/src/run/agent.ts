@@ -33,6 +33,9 @@ export interface EvalAgent {
   }): ThreadSettings;
   /** USD for one call's usage on a route; null when the route's model has no price. */
   priceCall(route: { provider: string; upstream_model: string }, usage: TurnUsage): number | null;
-  /** Provider classes of the routes `model` would take (a hosted one needs a budget). */
-  routeClasses(model: string): Promise<string[]>;
+  /**
+   * Provider classes of the routes `model` would take (a hosted one needs a budget), or why it
+   * has none (then every attempt would fail: the run does not start).
+   */
+  routeClasses(model: string): Promise<{ classes: string[]; error?: string }>;
 }
