@@ -33,6 +33,15 @@ export function compareRuns(
     );
   }
   for (const run of [a.report, b.report])
+    if (run.arms.length !== 1)
+      throw new UsageError(
+        `run ${run.run} has ${run.arms.length} arms; compare pairs one arm with one`,
+        {
+          hint:
+            "its own report already compares its arms side by side: hedge eval report " + run.run,
+        },
+      );
+  for (const run of [a.report, b.report])
     if (!run.complete)
       throw new UsageError(
         `run ${run.run} is incomplete (${run.finished} of ${run.planned} attempts)`,

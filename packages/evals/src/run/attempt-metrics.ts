@@ -43,6 +43,9 @@ export class AttemptMetrics {
       this.toolCalls += 1;
       if (item.type === "tool_call" && item.tool === "apply_patch" && item.status === "failed")
         this.malformedEdits += 1;
+      // A js script's patches are applied by the host after it; their failures are in its output.
+      if (item.type === "tool_call" && item.tool === "js")
+        this.malformedEdits += (item.output ?? "").split("apply_patch failed").length - 1;
     } else if (item.type === "file_change") {
       this.toolCalls += 1;
       if (item.status === "failed") this.malformedEdits += 1;
