@@ -9,6 +9,7 @@ const packages = [
   "core",
   "testkit",
   "daemon",
+  "evals",
   "cli",
 ];
 

@@ -5,6 +5,7 @@ import { registerInteractive } from "./program-interactive.js";
 import { registerMcp } from "./program-mcp.js";
 import { registerTrust } from "./program-trust.js";
 import { registerLoops } from "./program-loop.js";
+import { registerEval } from "./program-eval.js";
 import { allCommands, collect, formatCommanderError, globals } from "./program-support.js";
 
 /**
@@ -185,11 +186,18 @@ export function buildProgram(): Command {
     .option("--role <role>", "the role the request is for (orchestrator, executor, qa)")
     .option("--session <id>", "a session id, to see stickiness")
     .option("--gateway <url>", "ask a remote hedge gateway (key from $HEDGE_GATEWAY_KEY)")
+    .option("--prompt <text>", "a task: the eval link ([routing] evals) may pick its executor")
     .option("--json", "print as JSON")
     .action(
       async (
         model: string,
-        options: { role?: string; session?: string; json?: boolean; gateway?: string },
+        options: {
+          role?: string;
+          session?: string;
+          json?: boolean;
+          gateway?: string;
+          prompt?: string;
+        },
         command: Command,
       ) => {
         const { runRouteExplain } = await import("./commands/route-explain.js");
@@ -197,6 +205,7 @@ export function buildProgram(): Command {
           ...(options.role ? { role: options.role } : {}),
           ...(options.session ? { session: options.session } : {}),
           ...(options.gateway ? { gateway: options.gateway } : {}),
+          ...(options.prompt === undefined ? {} : { prompt: options.prompt }),
           json: options.json === true,
         });
       },
@@ -207,6 +216,7 @@ export function buildProgram(): Command {
   registerTrust(program);
   registerLoops(program);
   registerMcp(program);
+  registerEval(program);
 
   const auth = program
     .command("auth")

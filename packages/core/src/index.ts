@@ -95,7 +95,10 @@ export {
   createDefaultTools,
   createDefaultToolRegistry,
   createPlanningToolRegistry,
+  createToolsetRegistry,
+  type Toolset as ToolsetName,
 } from "./tools/default-tools.js";
+export { jsTool } from "./tools/js.js";
 export { denyAllApprovals } from "./tools/approval.js";
 export {
   approvalRequestSchema,
@@ -106,6 +109,15 @@ export {
 } from "./tools/approval-schema.js";
 export { buildSandboxedCommand } from "./sandbox/build-command.js";
 export { SandboxUnavailableError, findBwrap, ensureBwrapWorks } from "./sandbox/bwrap.js";
+export {
+  chooseByEvals,
+  classifyPrompt,
+  evalRoutingConfigShape,
+  type EvalChoice,
+  type EvalRouting,
+  type EvalRoutingRow,
+  type EvalRoutingTable,
+} from "./roles/eval-route.js";
 export {
   resolveRoles,
   ROLE_DEFAULTS,

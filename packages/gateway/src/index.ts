@@ -21,6 +21,7 @@ export {
 } from "./config-schema.js";
 export { resolveProviders, resolveProvider, type ResolvedProvider } from "./providers/resolve.js";
 export { evaluatePolicy, type PolicyVerdict } from "./routing/policy.js";
+export { priceFor, costUsd, type ModelPrice } from "./routing/prices.js";
 
 // The composition root.
 export {

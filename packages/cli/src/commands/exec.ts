@@ -1,4 +1,5 @@
 import { Thread, resolveThreadSettings, type AgentEvent } from "@hedge/core";
+import { loadEvalRouting } from "@hedge/evals";
 import {
   readExecInput,
   writeOutputFile,
@@ -32,6 +33,7 @@ export async function runExec(
   const { config } = loaded;
   // Everything that needs no model first: a bad flag or a hidden workspace costs nothing.
   const guard = toolGuardOptions(config, home, []);
+  const evalRouting = loadEvalRouting(home, config.routing);
   const settings = resolveThreadSettings({
     home,
     cwd: input.cwd,
@@ -51,6 +53,7 @@ export async function runExec(
     guard,
     // Nobody can answer in exec: anything that needs approval is declined and the model told.
     interactive: false,
+    ...(evalRouting ? { evalRouting } : {}),
   });
 
   // MCP servers before the model: a required one that fails stops here, having cost nothing.

@@ -1,3 +1,5 @@
+import { chooseByEvals, type EvalChoice } from "@hedge/core";
+import { loadEvalRouting } from "@hedge/evals";
 import type { RouteExplanationView } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import { connectClient } from "../composition/connect.js";
@@ -12,9 +14,15 @@ import { paint, table } from "../terminal.js";
 export async function runRouteExplain(
   globals: GlobalOptions,
   model: string,
-  options: { role?: string; session?: string; json: boolean; gateway?: string },
+  options: { role?: string; session?: string; json: boolean; gateway?: string; prompt?: string },
 ): Promise<void> {
   const { home, loaded } = commandContext(globals);
+  // With --prompt, the eval link of the role chain (`[routing] evals`) may pick the executor.
+  const evals =
+    options.prompt === undefined
+      ? undefined
+      : explainEvals(home, loaded.config.routing, options.prompt);
+  if (evals?.model && (options.role ?? "executor") === "executor") model = evals.model;
   const { client } = await connectClient(loaded.config, home, options.gateway);
   let view: RouteExplanationView;
   try {
@@ -26,10 +34,25 @@ export async function runRouteExplain(
   } finally {
     await client.close();
   }
+  const evalsLine = evals ? `${evals.reason}\n` : "";
   process.stdout.write(
-    options.json ? `${JSON.stringify(view, null, 2)}\n` : formatExplanation(view),
+    options.json
+      ? `${JSON.stringify(evals ? { ...view, evals } : view, null, 2)}\n`
+      : `${evalsLine}${formatExplanation(view)}`,
   );
   if (view.error) process.exitCode = EXIT.failed;
+}
+
+/** What the eval link decides for `prompt`, or why it decides nothing (it is off, no run, ...). */
+function explainEvals(
+  home: string,
+  config: Parameters<typeof loadEvalRouting>[1],
+  prompt: string,
+): EvalChoice {
+  const routing = loadEvalRouting(home, config);
+  if (!routing)
+    return { model: undefined, reason: 'evals: off ([routing] evals = "off"); routing unchanged' };
+  return chooseByEvals(prompt, routing);
 }
 
 function formatExplanation(view: RouteExplanationView): string {

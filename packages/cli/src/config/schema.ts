@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { credentialsStoreSchema } from "@hedge/auth";
-import { coreConfigShape } from "@hedge/core";
+import { coreConfigShape, evalRoutingConfigShape } from "@hedge/core";
 import { daemonConfigShape } from "@hedge/daemon/config";
 // The config sections alone (zod): loading config must not load the gateway (remote mode).
 import { gatewayConfigShape } from "@hedge/gateway/config";
@@ -12,6 +12,8 @@ import { gatewayConfigShape } from "@hedge/gateway/config";
 export const configSchema = z.strictObject({
   credentials_store: credentialsStoreSchema.default("auto"),
   ...gatewayConfigShape,
+  // `[routing]` is the gateway's, plus the eval link's keys (core reads those).
+  routing: gatewayConfigShape.routing.unwrap().extend(evalRoutingConfigShape).prefault({}),
   ...coreConfigShape,
   ...daemonConfigShape,
 });

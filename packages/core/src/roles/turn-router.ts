@@ -6,7 +6,8 @@ export type TurnMode = "executor" | "orchestrated";
 /** A routing decision with where it came from and why. */
 export interface TurnDecision {
   mode: TurnMode;
-  source: "override" | "config" | "heuristic" | "default";
+  /** `evals`: the executor's model was chosen from an eval run (see `eval-route.ts`). */
+  source: "override" | "config" | "evals" | "heuristic" | "default";
   reason: string;
 }
 

@@ -4,6 +4,8 @@ import type { CoreConfig } from "../config-schema.js";
 import { gitRoot } from "../instructions/agents-md.js";
 import type { Roles } from "../roles/pipeline.js";
 import { resolveRoles } from "../roles/role-models.js";
+import type { EvalRouting } from "../roles/eval-route.js";
+import type { Toolset } from "../tools/default-tools.js";
 import type { TurnMode } from "../roles/turn-router.js";
 import { findHiddenRoot, resolveDenyRead } from "../tools/read-guard.js";
 import type { ShellEnvironmentPolicy } from "../tools/tool-environment.js";
@@ -46,6 +48,8 @@ export interface ThreadFlags {
   outputSchema?: Record<string, unknown>;
   /** `--wait-for-reset`: a role whose every route is at its limit may start (the gateway waits). */
   waitForReset?: boolean;
+  /** The executor's tool set (`js`: a Node script tool in place of `shell`). */
+  toolset?: Toolset;
 }
 
 /**
@@ -90,6 +94,10 @@ export interface ThreadSettings {
   /** Someone can answer approvals (the TUI), or nobody can (exec). */
   interactive: boolean;
   guard: ToolGuard;
+  /** Routing on eval results (`[routing] evals`); absent when off or the executor was named. */
+  evalRouting: EvalRouting | undefined;
+  /** The executor's tool set, unless an eval run picks another for a turn. */
+  toolset: Toolset;
 }
 
 /**
@@ -105,6 +113,8 @@ export function resolveThreadSettings(input: {
   flags?: ThreadFlags;
   guard: ToolGuard;
   interactive: boolean;
+  /** The eval table the caller loaded; dropped when a flag names the executor's model. */
+  evalRouting?: EvalRouting;
 }): ThreadSettings {
   const { config, cwd } = input;
   const flags = input.flags ?? {};
@@ -154,6 +164,14 @@ export function resolveThreadSettings(input: {
     webSearchRequested: config.web_search !== undefined && config.web_search !== "disabled",
     interactive: input.interactive,
     guard: input.guard,
+    toolset: flags.toolset ?? "default",
+    // A model named for this run wins over measured numbers.
+    evalRouting:
+      flags.model ||
+      flags.singleModel ||
+      (flags.roles ?? []).some((flag) => flag.startsWith("executor="))
+        ? undefined
+        : input.evalRouting,
   };
 }
 

@@ -10,8 +10,12 @@ import { roleInstructions, runRoleTurn } from "../roles/pipeline.js";
 import type { RoleName } from "../roles/role-models.js";
 import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
-import { createPlanningToolRegistry } from "../tools/default-tools.js";
-import { createToolHost } from "../tools/host.js";
+import {
+  createPlanningToolRegistry,
+  createToolsetRegistry,
+  type Toolset,
+} from "../tools/default-tools.js";
+import { createToolHost, type ToolHostOptions } from "../tools/host.js";
 import type { McpStatus, McpStatusOptions } from "../mcp/status.js";
 import { ThreadMcp } from "../mcp/thread-mcp.js";
 import { ApprovalBroker } from "./approval-broker.js";
@@ -56,6 +60,8 @@ export class Thread {
   private readonly usage: UsageTracker;
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
+  private readonly toolOptions: ToolHostOptions;
+  private readonly toolsets = new Map<Toolset, ToolHost>();
   private readonly instructions: string;
   /** MCP tools for the roles, when servers are configured. */
   private readonly mcp: ThreadMcp | undefined;
@@ -101,7 +107,8 @@ export class Thread {
       shellEnvironment: guard.shellEnvironment,
       denyRead: guard.denyRead,
     };
-    const tools = createToolHost(toolOptions);
+    this.toolOptions = toolOptions;
+    const tools = this.toolsFor(settings.toolset);
     const orchestratorTools = createToolHost({
       ...toolOptions,
       registry: createPlanningToolRegistry(),
@@ -373,6 +380,16 @@ export class Thread {
     this.session?.close();
   }
 
+  /** The executor's tools of a tool set, made once. */
+  private toolsFor(toolset: Toolset): ToolHost {
+    let host = this.toolsets.get(toolset);
+    if (!host) {
+      host = createToolHost({ ...this.toolOptions, registry: createToolsetRegistry(toolset) });
+      this.toolsets.set(toolset, host);
+    }
+    return host;
+  }
+
   /** Turns until no input waits: each is planned, delivered, run; leftover steers go on. */
   private async runTurns(active: ActiveRun): Promise<void> {
     const { signal } = active.abort;
@@ -391,26 +408,30 @@ export class Thread {
       if (plan.skipped) this.emitNotice(plan.skipped);
       for (const notice of (await this.mcp?.beforeTurn(session.history())) ?? [])
         this.emitNotice(notice);
+      if (plan.evalsNote) this.emitNotice(plan.evalsNote);
       this.turnCounter += 1;
       const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
-      const context = await roleTurnContext(this.settings, {
-        client: this.client,
-        instructions: this.instructions,
-        tools: this.tools,
-        orchestratorTools: this.orchestratorTools,
-        session,
-        signal,
-        decision: plan.decision,
-        turnId,
-        nextItemId: () => `item_${this.itemCounter++}`,
-        deliverSteers: () => this.deliverSteers(turnId),
-        onModelUsage: (role, usage) => {
-          const inContext = role === "executor" || role === "orchestrator";
-          if (inContext) this.contextRole = role;
-          this.forward(this.usage.call(role, usage, inContext));
+      const context = await roleTurnContext(
+        { ...this.settings, roles: plan.roles },
+        {
+          client: this.client,
+          instructions: this.instructions,
+          tools: this.tools,
+          orchestratorTools: this.orchestratorTools,
+          session,
+          signal,
+          decision: plan.decision,
+          turnId,
+          nextItemId: () => `item_${this.itemCounter++}`,
+          deliverSteers: () => this.deliverSteers(turnId),
+          onModelUsage: (role, usage) => {
+            const inContext = role === "executor" || role === "orchestrator";
+            if (inContext) this.contextRole = role;
+            this.forward(this.usage.call(role, usage, inContext));
+          },
+          qaActivity: (phase, action) => this.qaActivity(phase, action),
         },
-        qaActivity: (phase, action) => this.qaActivity(phase, action),
-      });
+      );
       if (signal.aborted) return;
       // Delivery: the inputs' state and the session's user message, in one synchronous block.
       const claimed = this.inputs.claim(this.id, ["queued", "pending_steer"], {

@@ -1,5 +1,6 @@
 import { applyPatchTool } from "./apply-patch.js";
 import { createGrepTool, type GrepToolOptions } from "./grep.js";
+import { jsTool } from "./js.js";
 import { listDirTool } from "./list-dir.js";
 import { readFileTool } from "./read-file.js";
 import { ToolRegistry } from "./registry.js";
@@ -21,6 +22,20 @@ export function createDefaultTools(options: DefaultToolsOptions = {}): Tool[] {
     createGrepTool(options.grep),
     updatePlanTool,
   ];
+}
+
+/** The tool sets an eval can compare and routing can choose: `js` replaces `shell` with `js`. */
+export type Toolset = "default" | "js";
+
+/** The built-in tools of a tool set. */
+export function createToolsetRegistry(
+  toolset: Toolset,
+  options: DefaultToolsOptions = {},
+): ToolRegistry {
+  const tools = createDefaultTools(options);
+  return new ToolRegistry(
+    toolset === "js" ? [jsTool, ...tools.filter((tool) => tool !== shellTool)] : tools,
+  );
 }
 
 /** A registry holding the built-in tools. */

@@ -1,0 +1,3 @@
+// Copyright 2024 Example Corp. All rights reserved.
+
+export const lima = "lima";

@@ -1,0 +1,5 @@
+import type { UserRecord } from "./types.ts";
+
+export function format(record: UserRecord): string {
+  return `${record.id} <${record.email}>`;
+}

@@ -1,0 +1,3 @@
+export type { UserRecord } from "./types.ts";
+export { save, find } from "./store.ts";
+export { format } from "./format.ts";

@@ -1,0 +1,4 @@
+export interface UserRecord {
+  id: string;
+  email: string;
+}

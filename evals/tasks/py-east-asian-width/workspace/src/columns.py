@@ -1,0 +1,3 @@
+def pad(text, width):
+    """`text` padded with spaces to `width` terminal columns (wide East Asian characters take two)."""
+    return text + " " * (width - len(text))

@@ -1,0 +1,4 @@
+export interface Config {
+  host: string;
+  port: number;
+}
