@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 /** The binaries the test set checks for, as a user would `command -v` them. */
 const ALL = ["git", "make", "g++", "python3", "bwrap", "redis-server", "dbus-daemon"]
-  .concat(["gnome-keyring-daemon", "rg", "chromium"])
+  .concat(["gnome-keyring-daemon", "rg", "tmux", "chromium"])
   .sort();
 
 const source = fileURLToPath(new URL("provision.mjs", import.meta.url));
