@@ -14,7 +14,8 @@ export async function makeTempDir(prefix = "hedge-test-"): Promise<TempDir> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return {
     path,
-    cleanup: () => rm(path, { recursive: true, force: true }),
+    // Retried: a child process that was just stopped may still be closing a file in it.
+    cleanup: () => rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }),
   };
 }
 
