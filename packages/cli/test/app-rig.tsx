@@ -26,6 +26,7 @@ import {
   type TempDir,
   type TempHome,
 } from "@hedge/testkit";
+import { startMcpServers } from "../src/mcp-servers.js";
 import { App } from "../src/tui/app.js";
 import { recentSessions } from "../src/tui/runtime/session-list.js";
 import { createSlashHandler } from "../src/tui/runtime/slash-handlers.js";
@@ -98,6 +99,7 @@ export class AppRig {
     const cwd = realpathSync(workspace.path);
     // Checked as run-tui checks them before the screen shows.
     resolveThreadSettings({ home: home.path, cwd, config, guard, interactive: true });
+    const mcp = await startMcpServers(config, home.path, new AbortController().signal);
     const controller = new TuiController({
       initial: initialSessionState(),
       runner: {
@@ -117,6 +119,7 @@ export class AppRig {
       heldSecrets: [],
       inputs: store,
       controller,
+      ...(mcp ? { mcp } : {}),
     });
     const current = (): Thread => {
       if (!host.thread) throw new Error("no thread");
@@ -132,6 +135,7 @@ export class AppRig {
         await host.open(choice);
       },
       recentSessions: () => recentSessions(home.path),
+      mcpStatus: () => current().mcpStatus(),
     });
     const width = options.width ?? 100;
     const output = {
@@ -161,6 +165,7 @@ export class AppRig {
         controller.dispose();
         rendered.unmount();
         await host.close();
+        await mcp?.close();
         store.close();
         if (!options.resume) {
           await upstream.close();

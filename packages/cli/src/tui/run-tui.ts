@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import {
   findSession,
   resolveThreadSettings,
+  type McpServerManager,
   SqliteInputStore,
   type Thread,
   type ThreadFlags,
@@ -11,7 +12,9 @@ import type { UsageReportView } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
 import type { GlobalOptions } from "../context.js";
+import { wireSerializer } from "../commands/mcp-wire.js";
 import { connectClient, type ClientConnection } from "../composition/connect.js";
+import { startMcpServers } from "../mcp-servers.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
 import { readSessionReplay } from "./runtime/session-replay.js";
@@ -72,6 +75,8 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   const trace = createTrace(process.env["HEDGE_TUI_TRACE"]);
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
+  // Quitting while MCP servers start stops them starting.
+  const mcpStart = new AbortController();
   let slash: SlashHandler | undefined;
   let readUsage: (() => Promise<UsageReportView>) | undefined;
   let shell: ReturnType<typeof createShellRunner> | undefined;
@@ -79,7 +84,10 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   const controller = new TuiController({
     initial: initialSessionState(),
     runner: {
-      quit: () => quit(),
+      quit: () => {
+        mcpStart.abort();
+        quit();
+      },
       slash: (name, args) => slash?.(name, args),
       shell: (command, emit) => shell?.(command, emit) ?? Promise.resolve(),
       searchFiles: (query) => mentions.search(query),
@@ -98,6 +106,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   let inputs: SqliteInputStore | undefined;
   let host: ThreadHost | undefined;
   let connection: ClientConnection | undefined;
+  let mcp: McpServerManager | undefined;
   const modes = enableTerminalModes(process.stdout, {
     kittyKeys: supportsKittyKeys(process.env, undefined),
     onSignal: (signal) => {
@@ -133,6 +142,8 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         type: "history",
         entries: inputs.recent(HISTORY_LIMIT).map((input) => fromJson(input.composer, input.text)),
       });
+      // As exec: a required server that fails stops the session before any model request.
+      mcp = await startMcpServers(config, home, mcpStart.signal);
       connection = await connectClient(config, home, options.gateway);
       const heldSecrets = await connection.secrets();
       const client = connection.client;
@@ -147,6 +158,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         heldSecrets,
         inputs,
         controller,
+        ...(mcp ? { mcp } : {}),
       });
       const threads = host;
       const current = (): Thread => {
@@ -164,6 +176,14 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
           await threads.open(choice);
         },
         recentSessions: () => recentSessions(home),
+        mcpStatus: async () => {
+          const thread = current();
+          // Counted as the executor's wire encodes a tool (canonical JSON if it has no codec).
+          const wire = await wireSerializer(config, thread.state().roles.executor.model).catch(
+            () => undefined,
+          );
+          return thread.mcpStatus(wire ?? {});
+        },
       });
       shell = (command, emit) =>
         createShellRunner(threads.settings ?? settings, heldSecrets)(command, emit);
@@ -189,8 +209,10 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     instance.unmount();
     modes.restore();
     trace.flush();
+    mcpStart.abort();
     await host?.close();
     await connection?.client.close();
+    await mcp?.close();
     inputs?.close();
   }
   return 0;

@@ -1,6 +1,12 @@
 import { execFile } from "node:child_process";
-import { approvalPolicySchema, type AgentEvent, type ThreadState } from "@hedge/core";
+import {
+  approvalPolicySchema,
+  type AgentEvent,
+  type McpStatus,
+  type ThreadState,
+} from "@hedge/core";
 import { formatWait, UsageError, type UsageReportView } from "@hedge/model-spec";
+import { mcpLines, mcpTotalLine } from "./mcp-lines.js";
 import type { SessionSummary } from "./session-list.js";
 import type { ThreadChoice } from "./thread-host.js";
 
@@ -21,6 +27,8 @@ export interface SlashContext {
   switchTo(choice: ThreadChoice): Promise<void>;
   /** The most recent sessions, newest first. */
   recentSessions(): SessionSummary[];
+  /** The MCP servers' states and costs (undefined: none configured). */
+  mcpStatus?(): Promise<McpStatus | undefined>;
 }
 
 /** Runs `/name args` (every command of the registry except `/quit` and `/ask`). */
@@ -100,8 +108,13 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
         say([`resumed session ${context.state().sessionId}`]);
         return;
       }
-      case "status":
-        say(statusLines(context.state()));
+      case "status": {
+        const mcp = await context.mcpStatus?.();
+        say([...statusLines(context.state()), ...(mcp ? [mcpTotalLine(mcp)] : [])]);
+        return;
+      }
+      case "mcp":
+        say(mcpLines(await context.mcpStatus?.()));
         return;
       case "route":
         say(routeLines(context.state()));
