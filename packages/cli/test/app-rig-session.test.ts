@@ -2,6 +2,7 @@
 // servers (a real server-everything over stdio), `[hooks]` at each turn's end.
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { buildLoopSpec, SqliteLedger, ledgerPath } from "@hedge/daemon";
 import { AppRig, type AppRigOptions } from "./app-rig.js";
 
 const EVERYTHING = fileURLToPath(
@@ -68,5 +69,61 @@ describe("MCP servers in the session", () => {
       "the MCP line of /status",
     );
     expect(idle(rig)()).toBe(true);
+  });
+});
+
+/** Adds a command loop named `name` (no schedule: it runs only when something queues it). */
+function addLoop(rig: AppRig, name: string): void {
+  const ledger = new SqliteLedger(ledgerPath(rig.home.path));
+  try {
+    const now = Date.now();
+    const { spec } = buildLoopSpec(
+      { name, agent: "command", env: [], rest: ["/bin/true"], cwd: rig.workspace.path },
+      { now, cwd: rig.workspace.path, path: process.env["PATH"] },
+    );
+    ledger.addLoop(spec, now);
+  } finally {
+    ledger.close();
+  }
+}
+
+/** The hook runs queued for each loop, by name. */
+function hookRuns(rig: AppRig): Record<string, number> {
+  const ledger = new SqliteLedger(ledgerPath(rig.home.path));
+  try {
+    return Object.fromEntries(
+      ledger
+        .listLoops()
+        .map((loop) => [
+          loop.name,
+          ledger.listRuns({ loopId: loop.id }).filter((run) => run.trigger === "hook").length,
+        ]),
+    );
+  } finally {
+    ledger.close();
+  }
+}
+
+describe("[hooks] in the session", () => {
+  it("each turn that ends queues the turn_completed loops, a failed turn the turn_failed ones; an unknown loop is reported", async () => {
+    const rig = await start({
+      hooks: { turn_completed: ["after-turn", "missing"], turn_failed: ["on-failure"] },
+      replies: [
+        { text: "first done", repeat: false },
+        { text: "partial", streamError: { afterChunks: 1, message: "upstream overloaded" } },
+      ],
+    });
+    addLoop(rig, "after-turn");
+    addLoop(rig, "on-failure");
+    rig.keys("one\r");
+    await rig.waitForText(/first done/);
+    await rig.waitFor(() => hookRuns(rig)["after-turn"] === 1, "the turn_completed loop queued");
+    expect(hookRuns(rig)["on-failure"]).toBe(0);
+    await rig.waitFor(() => rig.hookWarnings.length === 1, "the unknown loop's warning");
+    expect(rig.hookWarnings[0]).toMatch(/turn_completed names no active loop "missing"/);
+    rig.keys("two\r");
+    await rig.waitFor(() => hookRuns(rig)["on-failure"] === 1, "the turn_failed loop queued");
+    await rig.waitFor(idle(rig), "the turn's end");
+    expect(hookRuns(rig)["after-turn"]).toBe(1);
   });
 });

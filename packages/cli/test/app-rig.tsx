@@ -26,6 +26,7 @@ import {
   type TempDir,
   type TempHome,
 } from "@hedge/testkit";
+import { fireSessionHooks } from "../src/commands/session-hooks.js";
 import { startMcpServers } from "../src/mcp-servers.js";
 import { App } from "../src/tui/app.js";
 import { recentSessions } from "../src/tui/runtime/session-list.js";
@@ -47,6 +48,8 @@ export interface AppRigOptions {
   config?: Record<string, unknown>;
   width?: number;
   rows?: number;
+  /** `[hooks]`: loops queued at each turn's end, as the TUI queues them. */
+  hooks?: { turn_completed?: string[]; turn_failed?: string[] };
   /** Resume the rig's last session (a second rig on the same home). */
   resume?: { home: TempHome; workspace: TempDir; upstream: ScriptedUpstream };
 }
@@ -60,6 +63,8 @@ export interface AppRigOptions {
 export class AppRig {
   /** Every session event the store saw, and every thread event. */
   readonly threadEvents: AgentEvent[] = [];
+  /** What `[hooks]` reported (a loop it could not queue). */
+  readonly hookWarnings: string[] = [];
   private constructor(
     readonly controller: TuiController,
     readonly host: ThreadHost,
@@ -108,6 +113,15 @@ export class AppRig {
         slash: (name, args) => slash(name, args),
       },
       frameMs: 5,
+      onTurnEnd: (outcome) => {
+        const hooks = { turn_completed: [], turn_failed: [], ...options.hooks };
+        void fireSessionHooks(
+          home.path,
+          { hooks },
+          outcome === "completed" ? "turn_completed" : "turn_failed",
+          { warn: (text) => rig.hookWarnings.push(text) },
+        );
+      },
     });
     const host = new ThreadHost({
       home: home.path,

@@ -13,6 +13,7 @@ import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
 import type { GlobalOptions } from "../context.js";
 import { wireSerializer } from "../commands/mcp-wire.js";
+import { fireSessionHooks } from "../commands/session-hooks.js";
 import { connectClient, type ClientConnection } from "../composition/connect.js";
 import { startMcpServers } from "../mcp-servers.js";
 import { toolGuardOptions } from "../tool-guard.js";
@@ -95,6 +96,16 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     clearScreen: () => process.stdout.write("\x1b[2J\x1b[3J\x1b[H"),
     onKeys: (receivedAt) => trace.key(receivedAt),
     readUsage: () => readUsage?.() ?? Promise.reject(new Error("not connected")),
+    // As exec: the loops `[hooks]` names queue in the daemon (a problem is one notice).
+    onTurnEnd: (outcome) =>
+      void fireSessionHooks(
+        home,
+        config,
+        outcome === "completed" ? "turn_completed" : "turn_failed",
+        {
+          warn: (text) => controller.dispatch({ type: "notice", notice: { text, tone: "error" } }),
+        },
+      ),
   });
   if (sessionPath) {
     const replay = readSessionReplay(sessionPath);

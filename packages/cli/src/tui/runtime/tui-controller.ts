@@ -44,6 +44,8 @@ export interface TuiControllerOptions {
   clearScreen?(): void;
   /** Reads the profiles' headroom (at start and after each turn) for the status line. */
   readUsage?(): Promise<UsageReportView>;
+  /** A turn ran here and ended (not a replayed one): the session's `[hooks]` follow it. */
+  onTurnEnd?(outcome: "completed" | "failed"): void;
 }
 
 /**
@@ -153,6 +155,8 @@ export class TuiController {
     if (event.type === "notice" && event.notice.tone === "error")
       this.transcript.notice(event.notice.text, "warning");
     if (event.type !== "thread") return;
+    if (event.event.type === "turn.completed") this.options.onTurnEnd?.("completed");
+    if (event.event.type === "turn.failed") this.options.onTurnEnd?.("failed");
     this.applyThreadEvent(event.event);
   }
 
