@@ -127,3 +127,56 @@ describe("[hooks] in the session", () => {
     expect(hookRuns(rig)["after-turn"]).toBe(1);
   });
 });
+
+describe("pickers", () => {
+  it("/model without a model opens a picker: Down and Enter switch the executor's model, Esc closes it", async () => {
+    const rig = await start({ replies: [{ text: "on the other model" }] });
+    rig.keys("/model\r");
+    await rig.waitForText(/Executor model/);
+    // The model in use first (marked), then the config's models and aliases.
+    expect(rig.text()).toMatch(/› lab\/coder ✓ {2}in use: orchestrator, executor, qa/);
+    expect(rig.text()).toMatch(/fast {2}alias of lab\/quick/);
+    rig.keys("\x1b[B");
+    await rig.waitForText(/› lab\/other/);
+    rig.keys("\r");
+    await rig.waitForText(/executor model: lab\/other/);
+    expect(rig.text()).not.toMatch(/Executor model/);
+    rig.keys("go\r");
+    await rig.waitForText(/on the other model/);
+    expect(rig.seen.at(-1)?.model).toBe("lab/other");
+
+    // A picker leaves the composer's draft alone; Esc closes it.
+    rig.keys("/model\r");
+    await rig.waitForText(/Executor model/);
+    rig.keys("\x1b");
+    await rig.waitFor(() => !/Executor model/.test(rig.text()), "the picker to close");
+    rig.keys("draft");
+    expect(rig.composer()).toBe("draft");
+    expect(rig.seen.at(-1)?.model).toBe("lab/other");
+  });
+
+  it("/resume without an id opens a picker of the recent sessions; typing filters, Enter resumes the chosen one", async () => {
+    const rig = await start({
+      replies: [{ text: "first answer", repeat: false }, { text: "second answer" }],
+    });
+    rig.keys("alpha session\r");
+    await rig.waitForText(/first answer/);
+    const first = rig.thread.id;
+    rig.keys("/new\r");
+    await rig.waitForText(/new session/);
+    rig.keys("beta session\r");
+    await rig.waitForText(/second answer/);
+    const second = rig.thread.id;
+    rig.keys("/resume\r");
+    await rig.waitForText(/Resume a session/);
+    expect(rig.text()).toMatch(/beta session[\s\S]*alpha session/);
+    rig.keys("alp");
+    await rig.waitForText(/filter: alp/);
+    expect(rig.text()).toMatch(new RegExp(`› ${first.slice(0, 8)} .*alpha session`));
+    expect(rig.text()).not.toMatch(new RegExp(`${second.slice(0, 8)} .*beta session`));
+    rig.keys("\r");
+    await rig.waitForText(/resumed session/);
+    expect(rig.thread.id).toBe(first);
+    expect(rig.composer()).toBe("");
+  });
+});

@@ -150,6 +150,8 @@ export class AppRig {
       },
       recentSessions: () => recentSessions(home.path),
       mcpStatus: () => current().mcpStatus(),
+      pick: (picker) => controller.dispatch({ type: "openPicker", picker }),
+      models: () => [{ model: "lab/other" }, { model: "fast", description: "alias of lab/quick" }],
     });
     const width = options.width ?? 100;
     const output = {

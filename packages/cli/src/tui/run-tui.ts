@@ -11,6 +11,7 @@ import {
 import type { UsageReportView } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
+import type { HedgeConfig } from "../config/schema.js";
 import type { GlobalOptions } from "../context.js";
 import { wireSerializer } from "../commands/mcp-wire.js";
 import { fireSessionHooks } from "../commands/session-hooks.js";
@@ -187,6 +188,8 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
           await threads.open(choice);
         },
         recentSessions: () => recentSessions(home),
+        pick: (picker) => controller.dispatch({ type: "openPicker", picker }),
+        models: () => configuredModels(config),
         mcpStatus: async () => {
           const thread = current();
           // Counted as the executor's wire encodes a tool (canonical JSON if it has no codec).
@@ -227,6 +230,21 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     inputs?.close();
   }
   return 0;
+}
+
+/** The models the config names: each provider's model list, and the aliases. */
+function configuredModels(
+  config: Pick<HedgeConfig, "providers" | "aliases">,
+): { model: string; description?: string }[] {
+  return [
+    ...Object.entries(config.providers).flatMap(([provider, entry]) =>
+      (entry.models ?? []).map((model) => ({ model: `${provider}/${model}` })),
+    ),
+    ...Object.entries(config.aliases).map(([alias, target]) => ({
+      model: alias,
+      description: `alias of ${target}`,
+    })),
+  ];
 }
 
 /** A prompt sent as if typed and submitted (the first prompt, `/init`). */

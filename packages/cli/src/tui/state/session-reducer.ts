@@ -26,6 +26,7 @@ import {
   onThreadEvent,
   withComposer,
 } from "./session-helpers.js";
+import { openPicker, pickerIntent } from "./picker-intents.js";
 import { matchCommands, parseSlash, resolveSlash, slashMessage } from "./slash-parse.js";
 import {
   isBusy,
@@ -152,6 +153,8 @@ export function reduce(state: SessionState, event: SessionEvent): Reduction {
     }
     case "notice":
       return { state: { ...state, notice: event.notice }, effects: [] };
+    case "openPicker":
+      return { state: openPicker(state, event.picker), effects: [] };
     case "tick":
       if (state.quitArmedUntil === null || event.now < state.quitArmedUntil)
         return { state, effects: [] };
@@ -192,6 +195,7 @@ function onIntent(state: SessionState, intent: Intent, now: number): Reduction {
     return approvalIntent(state, intent);
   if (state.approvals.length > 0 && state.approvalFocus === "note")
     return noteIntent(state, intent);
+  if (state.picker) return pickerIntent(state, intent);
   return composeIntent(state, intent);
 }
 
