@@ -3,6 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildLoopSpec, SqliteLedger, ledgerPath } from "@hedge/daemon";
+import { command, delta, roleActivity, updated } from "../src/tui/test-utils/events.js";
 import { AppRig, type AppRigOptions } from "./app-rig.js";
 
 const EVERYTHING = fileURLToPath(
@@ -177,6 +178,38 @@ describe("pickers", () => {
     rig.keys("\r");
     await rig.waitForText(/resumed session/);
     expect(rig.thread.id).toBe(first);
+    expect(rig.composer()).toBe("");
+  });
+});
+
+describe("the role panel", () => {
+  it("Ctrl+T expands the first role row; Up/Down while expanded choose which role shows its output", async () => {
+    const rig = await start({});
+    const now = Date.now();
+    // Two roles at work, as the thread reports them.
+    for (const event of [
+      roleActivity("orchestrator", "model", "lab/planner", now),
+      delta("msg_1", "Planning the change.\n"),
+      roleActivity("executor", "tool", "lab/coder", now, { action: "running make" }),
+      updated(command("cmd_1", "make", "compiling module seven")),
+    ])
+      rig.controller.applyThreadEvent(event);
+    // A role's output shows right under its row when it is expanded.
+    const orchestratorOpen = /orchestrator: planning.*\n *│ Planning the change\./;
+    const executorOpen = /executor: running make.*\n *│ compiling module seven/;
+    await rig.waitForText(/executor: running make/);
+    expect(rig.text()).not.toMatch(orchestratorOpen);
+    rig.keys("\x14");
+    await rig.waitForText(orchestratorOpen);
+    expect(rig.text()).not.toMatch(executorOpen);
+    rig.keys("\x1b[B");
+    await rig.waitForText(executorOpen);
+    expect(rig.text()).not.toMatch(orchestratorOpen);
+    rig.keys("\x1b[A");
+    await rig.waitForText(orchestratorOpen);
+    // Ctrl+T again folds it; Up is the composer's history again.
+    rig.keys("\x14");
+    await rig.waitFor(() => !orchestratorOpen.test(rig.text()), "the panel to fold");
     expect(rig.composer()).toBe("");
   });
 });

@@ -67,7 +67,9 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
   const view = composerView(session.composer);
   const pending = session.pending.filter(({ kind }) => kind !== "turn");
   const roles = roleRows(snapshot.roles);
-  const expanded = snapshot.rolesExpanded ? (roles[0]?.role ?? null) : null;
+  const selectedRole =
+    roles[Math.min(snapshot.roleSelected, Math.max(0, roles.length - 1))]?.role ?? null;
+  const expanded = snapshot.rolesExpanded ? selectedRole : null;
   const shownApproval = session.approvals[0];
   const approvalFocus = session.approvalFocus === "composer" ? "composer" : "panel";
   const slashItems =
@@ -151,7 +153,7 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
       now: snapshot.now,
       maxHeight: budget.roles,
       expanded,
-      selected: roles[0]?.role ?? null,
+      selected: selectedRole,
     }).length +
     layoutPending(pending, width, budget.preview).length +
     overlayRows;
@@ -172,7 +174,7 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
           width={width}
           maxHeight={budget.roles}
           expanded={expanded}
-          selected={roles[0]?.role ?? null}
+          selected={selectedRole}
         />
         <PendingPreview items={pending} width={width} maxHeight={budget.preview} />
         {shownApproval ? (

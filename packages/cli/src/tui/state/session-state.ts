@@ -125,6 +125,8 @@ export interface SessionState {
   pager: { offset: number; max: number; page: number } | null;
   /** The open list picker, or null. */
   picker: PickerState | null;
+  /** Ctrl+T: the role panel shows the selected role's output; Up/Down then select the role. */
+  rolesExpanded: boolean;
   /** Quitting: the app unmounts. */
   exiting: boolean;
 }
@@ -154,6 +156,9 @@ export type SessionEvent =
   /** The pager's text was laid out: `max` is the last first-row, `page` the rows shown. */
   | { type: "pagerLayout"; max: number; page: number };
 
+/** What only the screen changes: Ctrl+T, Ctrl+L, the role selected while expanded. */
+export type UiAction = "expandRole" | "redraw" | "previousRole" | "nextRole";
+
 /** What the reducer asks the runtime to do. */
 export type Effect =
   | {
@@ -173,7 +178,7 @@ export type Effect =
   | { type: "slash"; name: string; args: string }
   | { type: "saveDraft"; composer: string | undefined; restoredIds: readonly string[] }
   | { type: "searchFiles"; query: string }
-  | { type: "ui"; action: "expandRole" | "redraw" }
+  | { type: "ui"; action: UiAction }
   | { type: "quit" };
 
 /** The reducer's answer: the next state and what to do. */
@@ -201,6 +206,7 @@ export function initialSessionState(history: readonly ComposerBuffer[] = []): Se
     notice: null,
     pager: null,
     picker: null,
+    rolesExpanded: false,
     exiting: false,
   };
 }
