@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { AskOptions } from "./commands/ask.js";
 import type { InteractiveOptions } from "./commands/interactive.js";
 import { collect, globals } from "./program-support.js";
 
@@ -55,6 +56,22 @@ export function registerInteractive(program: Command): void {
       ...(options.last ? { last: true } : {}),
     });
   });
+}
+
+/** `hedge ask QUESTION`: a side question about a session, from any shell. */
+export function registerAsk(program: Command): void {
+  program
+    .command("ask")
+    .description("a side question about a session, answered on a fork of its context")
+    .argument("<question...>", "the question")
+    .option("--session <id>", "the session (default: the newest one in this directory)")
+    .option("--last", "the newest session, wherever it ran")
+    .option("-C, --cd <dir>", "working directory")
+    .option("--gateway <url>", "use a remote gateway instead of the embedded engine")
+    .action(async (words: string[], options: AskOptions, command: Command) => {
+      const { runAsk } = await import("./commands/ask.js");
+      await runAsk(globals(command), words.join(" "), options);
+    });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { HEDGE_VERSION } from "./version.js";
 import { registerExec } from "./program-exec.js";
-import { registerInteractive } from "./program-interactive.js";
+import { registerAsk, registerInteractive } from "./program-interactive.js";
 import { registerMcp } from "./program-mcp.js";
 import { registerTrust } from "./program-trust.js";
 import { registerLoops } from "./program-loop.js";
@@ -213,6 +213,7 @@ export function buildProgram(): Command {
 
   registerInteractive(program);
   registerExec(program);
+  registerAsk(program);
   registerTrust(program);
   registerLoops(program);
   registerMcp(program);

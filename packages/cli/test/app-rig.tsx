@@ -26,6 +26,8 @@ import {
   type TempDir,
   type TempHome,
 } from "@hedge/testkit";
+import { fireSessionHooks } from "../src/commands/session-hooks.js";
+import { startMcpServers } from "../src/mcp-servers.js";
 import { App } from "../src/tui/app.js";
 import { recentSessions } from "../src/tui/runtime/session-list.js";
 import { createSlashHandler } from "../src/tui/runtime/slash-handlers.js";
@@ -46,6 +48,8 @@ export interface AppRigOptions {
   config?: Record<string, unknown>;
   width?: number;
   rows?: number;
+  /** `[hooks]`: loops queued at each turn's end, as the TUI queues them. */
+  hooks?: { turn_completed?: string[]; turn_failed?: string[] };
   /** Resume the rig's last session (a second rig on the same home). */
   resume?: { home: TempHome; workspace: TempDir; upstream: ScriptedUpstream };
 }
@@ -59,6 +63,8 @@ export interface AppRigOptions {
 export class AppRig {
   /** Every session event the store saw, and every thread event. */
   readonly threadEvents: AgentEvent[] = [];
+  /** What `[hooks]` reported (a loop it could not queue). */
+  readonly hookWarnings: string[] = [];
   private constructor(
     readonly controller: TuiController,
     readonly host: ThreadHost,
@@ -98,6 +104,7 @@ export class AppRig {
     const cwd = realpathSync(workspace.path);
     // Checked as run-tui checks them before the screen shows.
     resolveThreadSettings({ home: home.path, cwd, config, guard, interactive: true });
+    const mcp = await startMcpServers(config, home.path, new AbortController().signal);
     const controller = new TuiController({
       initial: initialSessionState(),
       runner: {
@@ -106,6 +113,15 @@ export class AppRig {
         slash: (name, args) => slash(name, args),
       },
       frameMs: 5,
+      onTurnEnd: (outcome) => {
+        const hooks = { turn_completed: [], turn_failed: [], ...options.hooks };
+        void fireSessionHooks(
+          home.path,
+          { hooks },
+          outcome === "completed" ? "turn_completed" : "turn_failed",
+          { warn: (text) => rig.hookWarnings.push(text) },
+        );
+      },
     });
     const host = new ThreadHost({
       home: home.path,
@@ -117,6 +133,7 @@ export class AppRig {
       heldSecrets: [],
       inputs: store,
       controller,
+      ...(mcp ? { mcp } : {}),
     });
     const current = (): Thread => {
       if (!host.thread) throw new Error("no thread");
@@ -132,6 +149,9 @@ export class AppRig {
         await host.open(choice);
       },
       recentSessions: () => recentSessions(home.path),
+      mcpStatus: () => current().mcpStatus(),
+      pick: (picker) => controller.dispatch({ type: "openPicker", picker }),
+      models: () => [{ model: "lab/other" }, { model: "fast", description: "alias of lab/quick" }],
     });
     const width = options.width ?? 100;
     const output = {
@@ -161,6 +181,7 @@ export class AppRig {
         controller.dispose();
         rendered.unmount();
         await host.close();
+        await mcp?.close();
         store.close();
         if (!options.resume) {
           await upstream.close();

@@ -3,6 +3,7 @@
 // is held mid-tool by a shell command that waits for a file the test creates (no sleeps).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { TmuxTerminal, type ScriptReply } from "@hedge/testkit";
 import { execFixture, type ExecFixture } from "./exec-helpers.js";
@@ -25,8 +26,8 @@ const WAIT_FOR_FLAG: ScriptReply = {
   ],
 };
 
-async function fixture(): Promise<ExecFixture> {
-  const made = await execFixture();
+async function fixture(extraConfig: string[] = []): Promise<ExecFixture> {
+  const made = await execFixture(extraConfig);
   cleanups.push(() => made.cleanup());
   // A command still waiting (a killed hedge's sandboxed child outlives it) ends once the flag
   // exists: give it a few of its 50 ms polls before the repository goes.
@@ -186,5 +187,40 @@ describe("hedge in a real terminal (tmux)", () => {
     expect(run.stderr).toBe(
       'hedge: the interactive session needs a terminal; for scripts and pipes use: hedge exec "PROMPT"\n',
     );
+  });
+
+  it("starts the config's MCP servers: the model's MCP call shows as a cell, /mcp shows the server; /model opens a picker", async () => {
+    const everything = fileURLToPath(
+      new URL(
+        "../../core/node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+        import.meta.url,
+      ),
+    );
+    const made = await fixture([
+      "[aliases]",
+      'fast = "lab/quick"',
+      "[mcp_servers.everything]",
+      `command = ${JSON.stringify(process.execPath)}`,
+      `args = ${JSON.stringify([everything, "stdio"])}`,
+    ]);
+    made.upstream.push(
+      { toolCalls: [{ name: "mcp__everything__echo", arguments: { message: "from tmux" } }] },
+      { text: "Echo done." },
+    );
+    const terminal = openHedge(made);
+    await terminal.waitFor(COMPOSER);
+    terminal.type("echo it");
+    terminal.press("Enter");
+    const screen = await terminal.waitFor(/Echo done\./);
+    expect(screen).toMatch(/✓ everything\/echo/);
+    expect(screen).toMatch(/│ Echo: from tmux/);
+    terminal.type("/mcp");
+    terminal.press("Enter");
+    await terminal.waitFor(/everything: ready · \d+ tools/);
+    terminal.type("/model");
+    terminal.press("Enter");
+    await terminal.waitFor(/Executor model[\s\S]*fast {2}alias of lab\/quick/);
+    terminal.press("Escape");
+    await terminal.waitFor(/^(?![\s\S]*Executor model)/);
   });
 });

@@ -6,12 +6,16 @@ export type SessionHookEvent = "turn_completed" | "turn_failed";
 /**
  * Queues the loops `[hooks]` names for `event` in the loops ledger and nudges the daemon. They
  * run in the daemon, so they finish even after this session has closed; with the daemon down
- * they run when it starts. Never fails the session: a problem is one line on stderr.
+ * they run when it starts. Never fails the session: a problem is one line to `warn` (default:
+ * stderr; the TUI shows it as a notice, stderr being its screen).
  */
 export async function fireSessionHooks(
   home: string,
   config: Pick<HedgeConfig, "hooks">,
   event: SessionHookEvent,
+  {
+    warn = (text: string): void => void process.stderr.write(`hedge: ${text}\n`),
+  }: { warn?: (text: string) => void } = {},
 ): Promise<void> {
   const names = config.hooks[event];
   if (names.length === 0) return;
@@ -28,13 +32,11 @@ export async function fireSessionHooks(
     }
     await notifyDaemon(home);
     if (unknown.length > 0) {
-      process.stderr.write(
-        `hedge: [hooks] ${event} names no active loop ${unknown.map((name) => JSON.stringify(name)).join(", ")} (hedge loop list)\n`,
+      warn(
+        `[hooks] ${event} names no active loop ${unknown.map((name) => JSON.stringify(name)).join(", ")} (hedge loop list)`,
       );
     }
   } catch (error) {
-    process.stderr.write(
-      `hedge: [hooks] ${event} could not queue its loops: ${(error as Error).message}\n`,
-    );
+    warn(`[hooks] ${event} could not queue its loops: ${(error as Error).message}`);
   }
 }

@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import { useEffect, useMemo, type ReactNode } from "react";
 import { ApprovalPrompt } from "./components/approval-prompt.js";
 import { Composer } from "./components/composer.js";
+import { ListPicker } from "./components/list-picker.js";
 import { MentionPopup } from "./components/mention-popup.js";
 import { Pager } from "./components/pager.js";
 import { PendingPreview } from "./components/pending-preview.js";
@@ -17,12 +18,13 @@ import { composerRows } from "./layout/composer-layout.js";
 import { layoutLiveTail } from "./layout/live-tail-layout.js";
 import { layoutPending } from "./layout/pending-layout.js";
 import { expandCell } from "./layout/pager-layout.js";
-import { layoutMentionPopup, layoutSlashPopup } from "./layout/list-layout.js";
+import { layoutListPicker, layoutMentionPopup, layoutSlashPopup } from "./layout/list-layout.js";
 import { layoutRolePanel, rolePanelDemand } from "./layout/role-panel-layout.js";
 import type { TuiController, TuiSnapshot } from "./runtime/tui-controller.js";
 import { composerView } from "./state/composer-view.js";
 import type { Cell } from "./state/cells.js";
 import { budgetLiveArea, COMPOSER_CHROME } from "./state/height-budget.js";
+import { pickerMatches } from "./state/picker-intents.js";
 import { roleRows } from "./state/role-activity.js";
 import { isBusy, type SessionState } from "./state/session-state.js";
 import { matchCommands } from "./state/slash-parse.js";
@@ -65,7 +67,9 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
   const view = composerView(session.composer);
   const pending = session.pending.filter(({ kind }) => kind !== "turn");
   const roles = roleRows(snapshot.roles);
-  const expanded = snapshot.rolesExpanded ? (roles[0]?.role ?? null) : null;
+  const selectedRole =
+    roles[Math.min(snapshot.roleSelected, Math.max(0, roles.length - 1))]?.role ?? null;
+  const expanded = snapshot.rolesExpanded ? selectedRole : null;
   const shownApproval = session.approvals[0];
   const approvalFocus = session.approvalFocus === "composer" ? "composer" : "panel";
   const slashItems =
@@ -78,6 +82,8 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
         }))
       : [];
   const mentionPaths = session.overlay.type === "mention" ? (session.overlay.results ?? []) : [];
+  const picker = session.picker;
+  const pickerItems = picker ? pickerMatches(picker) : [];
   const note = session.approvalFocus === "note" ? composerView(session.note) : undefined;
   const approvalLayout = {
     selected: session.approvalSelected,
@@ -87,11 +93,13 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
   } as const;
   const overlayDemand = shownApproval
     ? layoutApproval(shownApproval.request, { ...approvalLayout, width, maxHeight: 100 }).length
-    : session.overlay.type === "slash"
-      ? slashItems.length
-      : session.overlay.type === "mention"
-        ? Math.max(1, mentionPaths.length)
-        : 0;
+    : picker
+      ? Math.max(1, pickerItems.length) + 2
+      : session.overlay.type === "slash"
+        ? slashItems.length
+        : session.overlay.type === "mention"
+          ? Math.max(1, mentionPaths.length)
+          : 0;
   const budget = budgetLiveArea(rows, {
     composer: composerRows(view, width) + COMPOSER_CHROME,
     overlay: overlayDemand,
@@ -107,23 +115,32 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
         width,
         maxHeight: budget.overlay,
       }).length
-    : session.overlay.type === "slash"
-      ? layoutSlashPopup(
-          slashItems,
-          session.overlay.selected,
-          session.overlay.query,
+    : picker
+      ? layoutListPicker(
+          picker.title,
+          pickerItems,
+          picker.selected,
+          picker.filter,
           width,
           budget.overlay,
         ).length
-      : session.overlay.type === "mention"
-        ? layoutMentionPopup(
-            mentionPaths,
+      : session.overlay.type === "slash"
+        ? layoutSlashPopup(
+            slashItems,
             session.overlay.selected,
             session.overlay.query,
             width,
             budget.overlay,
           ).length
-        : 0;
+        : session.overlay.type === "mention"
+          ? layoutMentionPopup(
+              mentionPaths,
+              session.overlay.selected,
+              session.overlay.query,
+              width,
+              budget.overlay,
+            ).length
+          : 0;
   const rowsAbove =
     layoutLiveTail(snapshot.live, {
       width,
@@ -136,7 +153,7 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
       now: snapshot.now,
       maxHeight: budget.roles,
       expanded,
-      selected: roles[0]?.role ?? null,
+      selected: selectedRole,
     }).length +
     layoutPending(pending, width, budget.preview).length +
     overlayRows;
@@ -157,13 +174,22 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
           width={width}
           maxHeight={budget.roles}
           expanded={expanded}
-          selected={roles[0]?.role ?? null}
+          selected={selectedRole}
         />
         <PendingPreview items={pending} width={width} maxHeight={budget.preview} />
         {shownApproval ? (
           <ApprovalPrompt
             request={shownApproval.request}
             {...approvalLayout}
+            width={width}
+            maxHeight={budget.overlay}
+          />
+        ) : picker ? (
+          <ListPicker
+            title={picker.title}
+            items={pickerItems}
+            selected={picker.selected}
+            filter={picker.filter}
             width={width}
             maxHeight={budget.overlay}
           />
@@ -194,7 +220,7 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
               : "Ask hedge to do something"
           }
           hint={hintFor(session, pending.length > 0)}
-          focused={!shownApproval || session.approvalFocus === "composer"}
+          focused={!picker && (!shownApproval || session.approvalFocus === "composer")}
           rowsAbove={rowsAbove}
         />
         <Status snapshot={snapshot} running={roles.map(({ role }) => role)} width={width} />

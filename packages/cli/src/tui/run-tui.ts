@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import {
   findSession,
   resolveThreadSettings,
+  type McpServerManager,
   SqliteInputStore,
   type Thread,
   type ThreadFlags,
@@ -10,8 +11,12 @@ import {
 import type { UsageReportView } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
+import type { HedgeConfig } from "../config/schema.js";
 import type { GlobalOptions } from "../context.js";
+import { wireSerializer } from "../commands/mcp-wire.js";
+import { fireSessionHooks } from "../commands/session-hooks.js";
 import { connectClient, type ClientConnection } from "../composition/connect.js";
+import { startMcpServers } from "../mcp-servers.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
 import { readSessionReplay } from "./runtime/session-replay.js";
@@ -72,6 +77,8 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   const trace = createTrace(process.env["HEDGE_TUI_TRACE"]);
   let quit: () => void = () => undefined;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
+  // Quitting while MCP servers start stops them starting.
+  const mcpStart = new AbortController();
   let slash: SlashHandler | undefined;
   let readUsage: (() => Promise<UsageReportView>) | undefined;
   let shell: ReturnType<typeof createShellRunner> | undefined;
@@ -79,7 +86,10 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   const controller = new TuiController({
     initial: initialSessionState(),
     runner: {
-      quit: () => quit(),
+      quit: () => {
+        mcpStart.abort();
+        quit();
+      },
       slash: (name, args) => slash?.(name, args),
       shell: (command, emit) => shell?.(command, emit) ?? Promise.resolve(),
       searchFiles: (query) => mentions.search(query),
@@ -87,6 +97,16 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     clearScreen: () => process.stdout.write("\x1b[2J\x1b[3J\x1b[H"),
     onKeys: (receivedAt) => trace.key(receivedAt),
     readUsage: () => readUsage?.() ?? Promise.reject(new Error("not connected")),
+    // As exec: the loops `[hooks]` names queue in the daemon (a problem is one notice).
+    onTurnEnd: (outcome) =>
+      void fireSessionHooks(
+        home,
+        config,
+        outcome === "completed" ? "turn_completed" : "turn_failed",
+        {
+          warn: (text) => controller.dispatch({ type: "notice", notice: { text, tone: "error" } }),
+        },
+      ),
   });
   if (sessionPath) {
     const replay = readSessionReplay(sessionPath);
@@ -98,6 +118,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   let inputs: SqliteInputStore | undefined;
   let host: ThreadHost | undefined;
   let connection: ClientConnection | undefined;
+  let mcp: McpServerManager | undefined;
   const modes = enableTerminalModes(process.stdout, {
     kittyKeys: supportsKittyKeys(process.env, undefined),
     onSignal: (signal) => {
@@ -133,6 +154,8 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         type: "history",
         entries: inputs.recent(HISTORY_LIMIT).map((input) => fromJson(input.composer, input.text)),
       });
+      // As exec: a required server that fails stops the session before any model request.
+      mcp = await startMcpServers(config, home, mcpStart.signal);
       connection = await connectClient(config, home, options.gateway);
       const heldSecrets = await connection.secrets();
       const client = connection.client;
@@ -147,6 +170,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         heldSecrets,
         inputs,
         controller,
+        ...(mcp ? { mcp } : {}),
       });
       const threads = host;
       const current = (): Thread => {
@@ -164,6 +188,16 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
           await threads.open(choice);
         },
         recentSessions: () => recentSessions(home),
+        pick: (picker) => controller.dispatch({ type: "openPicker", picker }),
+        models: () => configuredModels(config),
+        mcpStatus: async () => {
+          const thread = current();
+          // Counted as the executor's wire encodes a tool (canonical JSON if it has no codec).
+          const wire = await wireSerializer(config, thread.state().roles.executor.model).catch(
+            () => undefined,
+          );
+          return thread.mcpStatus(wire ?? {});
+        },
       });
       shell = (command, emit) =>
         createShellRunner(threads.settings ?? settings, heldSecrets)(command, emit);
@@ -189,11 +223,28 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     instance.unmount();
     modes.restore();
     trace.flush();
+    mcpStart.abort();
     await host?.close();
     await connection?.client.close();
+    await mcp?.close();
     inputs?.close();
   }
   return 0;
+}
+
+/** The models the config names: each provider's model list, and the aliases. */
+function configuredModels(
+  config: Pick<HedgeConfig, "providers" | "aliases">,
+): { model: string; description?: string }[] {
+  return [
+    ...Object.entries(config.providers).flatMap(([provider, entry]) =>
+      (entry.models ?? []).map((model) => ({ model: `${provider}/${model}` })),
+    ),
+    ...Object.entries(config.aliases).map(([alias, target]) => ({
+      model: alias,
+      description: `alias of ${target}`,
+    })),
+  ];
 }
 
 /** A prompt sent as if typed and submitted (the first prompt, `/init`). */

@@ -93,7 +93,14 @@ function commandFooter(cell: CommandCell): StyledLine {
   return parts;
 }
 
-/** Another tool: one row (its status, name and main argument), and its error under it. */
+/** Result rows a finished tool shows (an MCP tool's text): the first few and the last. */
+export const TOOL_RESULT_HEAD_LINES = 2;
+export const TOOL_RESULT_TAIL_LINES = 1;
+
+/**
+ * Another tool: one row (its status, name and main argument), its result folded under it (an
+ * MCP tool's text), and its error.
+ */
 export function toolLines(cell: ToolCell, width: number): StyledLine[] {
   const glyph =
     cell.status === "running"
@@ -105,13 +112,29 @@ export function toolLines(cell: ToolCell, width: number): StyledLine[] {
     [glyph, segment(cell.tool, "strong"), segment(cell.summary ? ` ${cell.summary}` : "", "muted")],
     width,
   );
-  if (!cell.error) return [row];
+  const rows = [row, ...resultLines(cell, width)];
+  if (!cell.error) return rows;
   return [
-    row,
+    ...rows,
     ...wrapStyled([segment(cell.error, "error")], width, {
       first: [segment("  └ ", "muted")],
       rest: [segment("    ")],
     }),
+  ];
+}
+
+function resultLines(cell: ToolCell, width: number): StyledLine[] {
+  if (cell.result === undefined || cell.status === "running") return [];
+  const output = splitLines(cell.result.replace(/\s+$/, ""));
+  const folded = foldLines(output, TOOL_RESULT_HEAD_LINES, TOOL_RESULT_TAIL_LINES);
+  const row = (line: string): StyledLine =>
+    truncateStyled([segment("  │ ", "muted"), segment(line, "muted")], width);
+  return [
+    ...folded.head.map(row),
+    ...(folded.hidden > 0
+      ? [[segment(`  │ ${GLYPHS.ellipsis} +${folded.hidden} lines`, "muted")]]
+      : []),
+    ...folded.tail.map(row),
   ];
 }
 

@@ -1,5 +1,5 @@
 import type { AgentEvent, PendingInput, Thread } from "@hedge/core";
-import type { Effect, PendingView, SessionEvent } from "../state/session-state.js";
+import type { Effect, PendingView, SessionEvent, UiAction } from "../state/session-state.js";
 
 /** What the TUI uses of core's thread (the real `Thread` has it; tests pass a fake). */
 export type ThreadPort = Pick<
@@ -36,7 +36,7 @@ export interface EffectRunnerOptions {
   shell?(command: string, emit: (event: AgentEvent) => void): Promise<void>;
   /** `@` completion. */
   searchFiles?(query: string): Promise<readonly string[]>;
-  ui?(action: "expandRole" | "redraw"): void;
+  ui?(action: UiAction): void;
   quit(): void;
   /** How long the composer must be still before its draft is saved (default 500 ms). */
   draftDelayMs?: number;

@@ -8,10 +8,17 @@ export interface SessionSummary {
   updatedAt: number;
   /** Its first prompt, one line (empty when it has none yet). */
   title: string;
+  /** The directory it ran in. */
+  cwd: string;
+  /** Its file. */
+  path: string;
 }
 
-/** The `limit` most recently written sessions under `$HEDGE_HOME/sessions`, newest first. */
-export function recentSessions(home: string, limit = 10): SessionSummary[] {
+/**
+ * The `limit` most recently written sessions under `$HEDGE_HOME/sessions`, newest first; with
+ * `cwd`, only those that ran there.
+ */
+export function recentSessions(home: string, limit = 10, cwd?: string): SessionSummary[] {
   const root = join(home, "sessions");
   const files: { path: string; mtime: number }[] = [];
   const walk = (dir: string): void => {
@@ -23,25 +30,38 @@ export function recentSessions(home: string, limit = 10): SessionSummary[] {
   };
   if (existsSync(root)) walk(root);
   files.sort((a, b) => b.mtime - a.mtime);
-  return files.slice(0, limit).flatMap(({ path, mtime }) => {
+  const found: SessionSummary[] = [];
+  for (const { path, mtime } of files) {
+    if (found.length >= limit) break;
     const summary = summarize(path);
-    return summary ? [{ ...summary, updatedAt: mtime }] : [];
-  });
+    if (summary && (cwd === undefined || summary.cwd === cwd))
+      found.push({ ...summary, path, updatedAt: mtime });
+  }
+  return found;
 }
 
-function summarize(path: string): Omit<SessionSummary, "updatedAt"> | undefined {
+function summarize(path: string): Omit<SessionSummary, "updatedAt" | "path"> | undefined {
   let id: string | undefined;
+  let cwd = "";
   let title = "";
   // The meta line and the first prompt are near the top: read a bounded head only.
   const head = readFileSync(path, "utf8").slice(0, 64 * 1024);
   for (const line of head.split("\n")) {
-    let record: { type?: unknown; id?: unknown; message?: { role?: unknown; content?: unknown } };
+    let record: {
+      type?: unknown;
+      id?: unknown;
+      cwd?: unknown;
+      message?: { role?: unknown; content?: unknown };
+    };
     try {
       record = JSON.parse(line) as typeof record;
     } catch {
       continue;
     }
-    if (record.type === "session_meta" && typeof record.id === "string") id = record.id;
+    if (record.type === "session_meta" && typeof record.id === "string") {
+      id = record.id;
+      cwd = typeof record.cwd === "string" ? record.cwd : "";
+    }
     if (record.type === "message" && record.message?.role === "user" && !title) {
       const content = record.message.content;
       const text = Array.isArray(content)
@@ -55,5 +75,5 @@ function summarize(path: string): Omit<SessionSummary, "updatedAt"> | undefined 
     }
     if (id && title) break;
   }
-  return id ? { id, title } : undefined;
+  return id ? { id, title, cwd } : undefined;
 }

@@ -1,6 +1,13 @@
 import { execFile } from "node:child_process";
-import { approvalPolicySchema, type AgentEvent, type ThreadState } from "@hedge/core";
+import {
+  approvalPolicySchema,
+  type AgentEvent,
+  type McpStatus,
+  type ThreadState,
+} from "@hedge/core";
 import { formatWait, UsageError, type UsageReportView } from "@hedge/model-spec";
+import { mcpLines, mcpTotalLine } from "./mcp-lines.js";
+import type { PickerState } from "../state/session-state.js";
 import type { SessionSummary } from "./session-list.js";
 import type { ThreadChoice } from "./thread-host.js";
 
@@ -21,6 +28,12 @@ export interface SlashContext {
   switchTo(choice: ThreadChoice): Promise<void>;
   /** The most recent sessions, newest first. */
   recentSessions(): SessionSummary[];
+  /** Opens a list picker whose choice runs `/command VALUE` (absent: the choices are listed). */
+  pick?(picker: Omit<PickerState, "selected" | "filter">): void;
+  /** The models the config names (providers' model lists, aliases), for the `/model` picker. */
+  models?(): { model: string; description?: string }[];
+  /** The MCP servers' states and costs (undefined: none configured). */
+  mcpStatus?(): Promise<McpStatus | undefined>;
 }
 
 /** Runs `/name args` (every command of the registry except `/quit` and `/ask`). */
@@ -49,6 +62,10 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
   return async (name, args) => {
     switch (name) {
       case "model":
+        if (!args && context.pick) {
+          context.pick(modelPicker(context));
+          return;
+        }
         if (!args) {
           say([
             ...routeLines(context.state()),
@@ -81,6 +98,10 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
         say([`new session ${context.state().sessionId} (the last one stays saved for /resume)`]);
         return;
       case "resume": {
+        if (!args && context.pick) {
+          context.pick(resumePicker(context));
+          return;
+        }
         if (!args) {
           const sessions = context.recentSessions();
           say(
@@ -100,8 +121,13 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
         say([`resumed session ${context.state().sessionId}`]);
         return;
       }
-      case "status":
-        say(statusLines(context.state()));
+      case "status": {
+        const mcp = await context.mcpStatus?.();
+        say([...statusLines(context.state()), ...(mcp ? [mcpTotalLine(mcp)] : [])]);
+        return;
+      }
+      case "mcp":
+        say(mcpLines(await context.mcpStatus?.()));
         return;
       case "route":
         say(routeLines(context.state()));
@@ -120,6 +146,46 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
       default:
         say([`/${name} is not available in this version`]);
     }
+  };
+}
+
+/** `/model`: the models in use and those the config names; the executor's is marked. */
+function modelPicker(context: SlashContext): Omit<PickerState, "selected" | "filter"> {
+  const state = context.state();
+  const inUse = new Map<string, string[]>();
+  for (const role of ["orchestrator", "executor", "qa"] as const) {
+    const model = state.roles[role].model;
+    inUse.set(model, [...(inUse.get(model) ?? []), role]);
+  }
+  const items = new Map<string, { description?: string }>();
+  for (const [model, roles] of inUse)
+    items.set(model, { description: `in use: ${roles.join(", ")}` });
+  for (const { model, description } of context.models?.() ?? [])
+    if (!items.has(model)) items.set(model, description ? { description } : {});
+  return {
+    command: "model",
+    title: "Executor model",
+    items: [...items].map(([model, extra]) => ({
+      label: model,
+      value: model,
+      ...extra,
+      current: model === state.roles.executor.model,
+    })),
+  };
+}
+
+/** `/resume`: the recent sessions, newest first; the one open now is marked. */
+function resumePicker(context: SlashContext): Omit<PickerState, "selected" | "filter"> {
+  const open = context.state().sessionId;
+  return {
+    command: "resume",
+    title: "Resume a session",
+    items: context.recentSessions().map((session) => ({
+      label: `${session.id.slice(0, 8)}  ${new Date(session.updatedAt).toISOString().slice(0, 16).replace("T", " ")}`,
+      description: session.title || "(no prompt)",
+      value: session.id,
+      current: session.id === open,
+    })),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   Thread,
   type ApprovalPolicy,
   type InputStore,
+  type McpServerManager,
   type ThreadConfig,
   type ThreadFlags,
   type ThreadSettings,
@@ -25,6 +26,8 @@ export interface ThreadHostOptions {
   heldSecrets: readonly string[];
   inputs: InputStore;
   controller: TuiController;
+  /** The session's MCP servers (started once; every thread the host opens uses them). */
+  mcp?: McpServerManager;
 }
 
 /** Which session a new thread continues, and what it changes. */
@@ -92,6 +95,7 @@ export class ThreadHost {
       heldSecrets: options.heldSecrets,
       inputs: options.inputs,
       approvals: "ask",
+      ...(options.mcp ? { mcp: options.mcp } : {}),
       ...(choice.resume ? { resume: choice.resume } : {}),
     });
     this.current = thread;

@@ -1,9 +1,14 @@
 import type { AgentEvent, ThreadState } from "@hedge/core";
 import type { UsageReportView } from "@hedge/model-spec";
 import { intentFor } from "../state/keymap.js";
-import { applyRoleEvent, EMPTY_ROLES, type RolesState } from "../state/role-activity.js";
+import { applyRoleEvent, EMPTY_ROLES, roleRows, type RolesState } from "../state/role-activity.js";
 import type { Cell } from "../state/cells.js";
-import { keyModeFor, type SessionEvent, type SessionState } from "../state/session-state.js";
+import {
+  keyModeFor,
+  type SessionEvent,
+  type SessionState,
+  type UiAction,
+} from "../state/session-state.js";
 import { TranscriptModel } from "../state/transcript-model.js";
 import type { KeyEvent } from "../terminal/key-event.js";
 import { EffectRunner, type EffectRunnerOptions, type ThreadPort } from "./effect-runner.js";
@@ -25,6 +30,8 @@ export interface TuiSnapshot {
   epoch: number;
   /** Ctrl+T: the role panel shows the selected role's output. */
   rolesExpanded: boolean;
+  /** Which role row is selected (an index into the panel's rows; Up/Down while expanded). */
+  roleSelected: number;
 }
 
 /** A thread as the controller needs it: the runner's port plus its status. */
@@ -44,6 +51,8 @@ export interface TuiControllerOptions {
   clearScreen?(): void;
   /** Reads the profiles' headroom (at start and after each turn) for the status line. */
   readUsage?(): Promise<UsageReportView>;
+  /** A turn ran here and ended (not a replayed one): the session's `[hooks]` follow it. */
+  onTurnEnd?(outcome: "completed" | "failed"): void;
 }
 
 /**
@@ -69,6 +78,7 @@ export class TuiController {
   private threadDirty = false;
   private epoch = 0;
   private rolesExpanded = false;
+  private roleSelected = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: TuiControllerOptions) {
@@ -153,6 +163,8 @@ export class TuiController {
     if (event.type === "notice" && event.notice.tone === "error")
       this.transcript.notice(event.notice.text, "warning");
     if (event.type !== "thread") return;
+    if (event.event.type === "turn.completed") this.options.onTurnEnd?.("completed");
+    if (event.event.type === "turn.failed") this.options.onTurnEnd?.("failed");
     this.applyThreadEvent(event.event);
   }
 
@@ -190,13 +202,18 @@ export class TuiController {
     }, this.options.frameMs ?? 33);
   }
 
-  private ui(action: "expandRole" | "redraw"): void {
+  private ui(action: UiAction): void {
     if (action === "expandRole") this.rolesExpanded = !this.rolesExpanded;
+    const count = roleRows(this.roles).length;
+    const selected = Math.min(this.roleSelected, Math.max(0, count - 1));
+    if (action === "previousRole") this.roleSelected = Math.max(0, selected - 1);
+    if (action === "nextRole") this.roleSelected = Math.min(Math.max(0, count - 1), selected + 1);
     if (action === "redraw") {
       this.options.clearScreen?.();
       this.epoch += 1;
     }
     this.threadDirty = true;
+    this.scheduleFrame();
   }
 
   /** A new snapshot when something changed; listeners told. */
@@ -210,6 +227,7 @@ export class TuiController {
       next.roles === previous.roles &&
       next.epoch === previous.epoch &&
       next.rolesExpanded === previous.rolesExpanded &&
+      next.roleSelected === previous.roleSelected &&
       !this.threadDirty
     )
       return;
@@ -236,6 +254,7 @@ export class TuiController {
       now: this.now(),
       epoch: this.epoch,
       rolesExpanded: this.rolesExpanded,
+      roleSelected: this.roleSelected,
     };
   }
 }

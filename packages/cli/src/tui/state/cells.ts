@@ -70,6 +70,8 @@ export interface ToolCell {
   summary: string;
   status: "running" | "completed" | "failed";
   error?: string;
+  /** What the tool returned (an MCP tool's text content), shown folded under the row. */
+  result?: string;
 }
 
 /** Files a patch touched; `diff` when the thread reports one. */

@@ -38,6 +38,27 @@ export function toolCell(
   };
 }
 
+/** An MCP tool call's cell: `server/tool`, its main argument, its text result or error. */
+export function mcpToolCell(
+  item: Extract<ThreadItem, { type: "mcp_tool_call" }>,
+  status: ToolCell["status"],
+): ToolCell {
+  const text = (item.result?.content ?? [])
+    .flatMap((block) =>
+      block["type"] === "text" && typeof block["text"] === "string" ? [block["text"]] : [],
+    )
+    .join("\n");
+  return {
+    kind: "tool",
+    id: item.id,
+    tool: cleanLine(`${item.server}/${item.tool}`),
+    summary: cleanLine(toolSummary(item.arguments)),
+    status,
+    ...(item.error ? { error: cleanLine(item.error.message) } : {}),
+    ...(text.trim() ? { result: cleanText(text) } : {}),
+  };
+}
+
 /** A command's run time from when the TUI saw it start. */
 export function duration(cell: CommandCell, now: number): { durationMs?: number } {
   return cell.startedAt === undefined ? {} : { durationMs: Math.max(0, now - cell.startedAt) };
@@ -66,6 +87,8 @@ export function completedCell(
       };
     case "tool_call":
       return toolCell(item, item.status === "in_progress" ? "running" : item.status);
+    case "mcp_tool_call":
+      return mcpToolCell(item, item.status === "in_progress" ? "running" : item.status);
     case "file_change":
       return fileChangeCell(item);
     case "todo_list":

@@ -26,6 +26,7 @@ import {
   onThreadEvent,
   withComposer,
 } from "./session-helpers.js";
+import { openPicker, pickerIntent } from "./picker-intents.js";
 import { matchCommands, parseSlash, resolveSlash, slashMessage } from "./slash-parse.js";
 import {
   isBusy,
@@ -152,6 +153,8 @@ export function reduce(state: SessionState, event: SessionEvent): Reduction {
     }
     case "notice":
       return { state: { ...state, notice: event.notice }, effects: [] };
+    case "openPicker":
+      return { state: openPicker(state, event.picker), effects: [] };
     case "tick":
       if (state.quitArmedUntil === null || event.now < state.quitArmedUntil)
         return { state, effects: [] };
@@ -172,8 +175,12 @@ function onIntent(state: SessionState, intent: Intent, now: number): Reduction {
     case "ctrlC":
       return ctrlC(state, now);
     case "expandRole":
+      return {
+        state: { ...state, rolesExpanded: !state.rolesExpanded },
+        effects: [{ type: "ui", action: "expandRole" }],
+      };
     case "redraw":
-      return { state, effects: [{ type: "ui", action: intent.type }] };
+      return { state, effects: [{ type: "ui", action: "redraw" }] };
     case "openPager":
       return { state: { ...state, pager: { offset: 0, max: 0, page: 1 } }, effects: [] };
     case "closePager":
@@ -192,6 +199,17 @@ function onIntent(state: SessionState, intent: Intent, now: number): Reduction {
     return approvalIntent(state, intent);
   if (state.approvals.length > 0 && state.approvalFocus === "note")
     return noteIntent(state, intent);
+  if (state.picker) return pickerIntent(state, intent);
+  // While a role is expanded (Ctrl+T), Up/Down choose which one (no popup is open then).
+  if (
+    state.rolesExpanded &&
+    state.overlay.type === "none" &&
+    (intent.type === "up" || intent.type === "down")
+  )
+    return {
+      state,
+      effects: [{ type: "ui", action: intent.type === "up" ? "previousRole" : "nextRole" }],
+    };
   return composeIntent(state, intent);
 }
 

@@ -64,6 +64,30 @@ export type Overlay =
       results: readonly string[] | undefined;
     };
 
+/** An entry of a list picker: what it shows, and the argument its command gets when chosen. */
+export interface PickerChoice {
+  label: string;
+  description?: string;
+  /** `/COMMAND VALUE` runs when it is chosen. */
+  value: string;
+  /** The one in use now (marked). */
+  current?: boolean;
+}
+
+/**
+ * A list picker (`/model`, `/resume` without an argument): Up/Down select, typing filters,
+ * Enter runs `/command VALUE`, Esc closes it.
+ */
+export interface PickerState {
+  /** The slash command a choice runs. */
+  command: string;
+  title: string;
+  items: readonly PickerChoice[];
+  /** Index into the items matching `filter`. */
+  selected: number;
+  filter: string;
+}
+
 /** A one-line message under the composer (a refused command, a hint); cleared by the next edit. */
 export interface Notice {
   text: string;
@@ -99,6 +123,10 @@ export interface SessionState {
    * text out), or null when closed.
    */
   pager: { offset: number; max: number; page: number } | null;
+  /** The open list picker, or null. */
+  picker: PickerState | null;
+  /** Ctrl+T: the role panel shows the selected role's output; Up/Down then select the role. */
+  rolesExpanded: boolean;
   /** Quitting: the app unmounts. */
   exiting: boolean;
 }
@@ -122,9 +150,14 @@ export type SessionEvent =
     }
   | { type: "history"; entries: readonly ComposerBuffer[] }
   | { type: "notice"; notice: Notice }
+  /** A slash command without its argument offers these choices. */
+  | { type: "openPicker"; picker: Omit<PickerState, "selected" | "filter"> }
   | { type: "tick"; now: number }
   /** The pager's text was laid out: `max` is the last first-row, `page` the rows shown. */
   | { type: "pagerLayout"; max: number; page: number };
+
+/** What only the screen changes: Ctrl+T, Ctrl+L, the role selected while expanded. */
+export type UiAction = "expandRole" | "redraw" | "previousRole" | "nextRole";
 
 /** What the reducer asks the runtime to do. */
 export type Effect =
@@ -145,7 +178,7 @@ export type Effect =
   | { type: "slash"; name: string; args: string }
   | { type: "saveDraft"; composer: string | undefined; restoredIds: readonly string[] }
   | { type: "searchFiles"; query: string }
-  | { type: "ui"; action: "expandRole" | "redraw" }
+  | { type: "ui"; action: UiAction }
   | { type: "quit" };
 
 /** The reducer's answer: the next state and what to do. */
@@ -172,6 +205,8 @@ export function initialSessionState(history: readonly ComposerBuffer[] = []): Se
     persisting: null,
     notice: null,
     pager: null,
+    picker: null,
+    rolesExpanded: false,
     exiting: false,
   };
 }

@@ -16,6 +16,7 @@ export type SlashHandlerId =
   | "init"
   | "usage"
   | "route"
+  | "mcp"
   | "quit";
 
 /** One slash command. */
@@ -72,6 +73,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   command("init", "ask the agent to write an AGENTS.md draft for this repository", false),
   command("usage", "rate-limit windows and headroom per profile", true),
   command("route", "the last route decision of each role, explained", true),
+  command("mcp", "MCP servers: their state and what their tools cost the context", true),
   command("quit", "quit (waiting inputs stay saved for hedge resume)", true, {
     aliases: ["exit"],
   }),

@@ -23,6 +23,7 @@ describe("slash commands", () => {
       "init",
       "usage",
       "route",
+      "mcp",
       "quit",
       "exit",
     ]);

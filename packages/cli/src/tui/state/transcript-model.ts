@@ -1,7 +1,7 @@
 import type { AgentEvent, ThreadItem } from "@hedge/core";
 import type { AsideCell, Cell, CommandCell, ToolCell, UserCell } from "./cells.js";
 import { describeAnswer, describeApproval } from "./describe.js";
-import { asideCell, completedCell, duration, toolCell } from "./item-cells.js";
+import { asideCell, completedCell, duration, mcpToolCell, toolCell } from "./item-cells.js";
 import { advanceSplit, INITIAL_SCAN, rebaseScan, type SplitScan } from "./markdown-split.js";
 import { cleanLine, cleanText } from "./sanitize.js";
 
@@ -234,6 +234,11 @@ export class TranscriptModel {
     if (item.type === "tool_call") {
       if (!this.liveEntries.has(item.id)) this.flushStreams();
       this.liveEntries.set(item.id, { type: "tool", cell: toolCell(item, "running") });
+      this.touchLive();
+    }
+    if (item.type === "mcp_tool_call") {
+      if (!this.liveEntries.has(item.id)) this.flushStreams();
+      this.liveEntries.set(item.id, { type: "tool", cell: mcpToolCell(item, "running") });
       this.touchLive();
     }
     // Other items have no in-progress form worth showing; their completion is.
