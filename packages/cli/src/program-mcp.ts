@@ -90,7 +90,7 @@ export function registerMcp(program: Command): void {
   mcp
     .command("cost")
     .description(
-      "tokens of each server's tool definitions in the model's wire format (an estimate)",
+      "tokens of each server's tool definitions in the model's wire format (the provider's count where it has one, else an estimate)",
     )
     .option("--model <model>", "the model to cost for (default: the executor's)")
     .option("--server <name>", "only this server")

@@ -3,19 +3,23 @@ import { HedgeError, UsageError } from "@hedge/model-spec";
 import {
   createMcpManager,
   mcpStatus,
+  mcpToolSpec,
   resolveRoles,
   DEFAULT_CONTEXT_WINDOW,
   type McpServerConfig,
   type McpServerManager,
   type McpStatus,
 } from "@hedge/core";
+import type { CanonicalTool } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
+import { connectClient, gatewayUrl } from "../composition/connect.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
 import { mcpLogDir } from "../mcp-servers.js";
 import { HEDGE_VERSION } from "../version.js";
 import { addServerToConfig, removeServerFromConfig } from "./mcp-config-file.js";
 import { formatCostTable } from "./mcp-cost-table.js";
+import { withProviderCount } from "./mcp-provider-count.js";
 import { wireSerializer } from "./mcp-wire.js";
 
 const write = (text: string): void => void process.stdout.write(text);
@@ -249,6 +253,7 @@ export async function runMcpCost(
   const wire = await wireSerializer(config, model);
   const manager = await probe(home, servers, config.mcp);
   let status: McpStatus;
+  const toolsByServer = new Map<string, CanonicalTool[]>();
   try {
     status = await mcpStatus(manager, {
       contextWindow: config.model_context_window ?? DEFAULT_CONTEXT_WINDOW,
@@ -256,9 +261,42 @@ export async function runMcpCost(
       wire: wire.wire,
       serialize: wire.serialize,
     });
+    for (const [name, state] of manager.states()) {
+      if (state.status === "ready") toolsByServer.set(name, state.tools.map(mcpToolSpec));
+    }
   } finally {
     await manager.close();
   }
+  // Only a Messages route (or a gateway, which knows its routes) can have a count endpoint.
+  if (wire.wire === "messages" || gatewayUrl(config, undefined) !== undefined) {
+    status = await countedStatus(status, toolsByServer, config, home);
+  }
+  if (status.count.notice)
+    process.stderr.write(`hedge: ${status.count.notice}; showing the estimate\n`);
   if (options.json) return json(status);
   write(formatCostTable(status, config.model_context_window !== undefined));
+}
+
+/** `status` counted by the routed provider where it can (see withProviderCount). */
+async function countedStatus(
+  status: McpStatus,
+  toolsByServer: ReadonlyMap<string, readonly CanonicalTool[]>,
+  config: Parameters<typeof connectClient>[0],
+  home: string,
+): Promise<McpStatus> {
+  let connection: Awaited<ReturnType<typeof connectClient>> | undefined;
+  try {
+    connection = await connectClient(config, home, undefined);
+    const secrets = await connection.secrets();
+    return await withProviderCount(status, toolsByServer, { client: connection.client, secrets });
+  } catch (error) {
+    // The client could not be built (a locked keychain, a bad gateway URL): the estimate stands.
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ...status,
+      count: { ...status.count, notice: `the provider's count failed (${why})` },
+    };
+  } finally {
+    await connection?.client.close().catch(() => undefined);
+  }
 }
