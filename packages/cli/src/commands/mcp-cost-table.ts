@@ -14,6 +14,10 @@ export function formatCostTable(status: McpStatus, windowConfigured: boolean): s
   const lines = [
     `model ${status.model} · ${status.wire} wire · context ${number(status.contextWindow)}${windowConfigured ? "" : " (default; set model_context_window)"} · count: ${status.count.method === "provider" ? status.count.detail : `estimate (${status.count.detail})`}`,
   ];
+  if (status.probedAt) {
+    const probes = Object.entries(status.probedAt).map(([name, at]) => `${name} ${at}`);
+    lines.push(`cached descriptions, nothing started · probed: ${probes.join(" · ") || "none"}`);
+  }
   const rows = status.servers.map((server) => {
     if (server.status !== "ready") {
       return [server.name, "-", "-", "-", `${server.status}: ${server.reason ?? ""}`, "-"];

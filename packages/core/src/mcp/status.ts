@@ -44,6 +44,8 @@ export interface McpStatus {
   /** The wire format the definitions were serialised for (`canonical` when none was given). */
   wire: string;
   servers: McpServerCost[];
+  /** From cached descriptions (`hedge mcp cost --cached`): when each server was probed (ISO). */
+  probedAt?: Record<string, string>;
   /**
    * The executor's MCP tools in total, and whether they are sent eager or deferred: always the
    * estimate, the same number a session's lazy-tools decision uses.
