@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -122,6 +122,21 @@ describe("the MCP description cache", () => {
     expect(server).toMatchObject({ status: "failed", tokens: 0 });
     expect(server?.reason).toContain("config changed since the probe of");
     expect(starts()).toBe(1);
+  });
+
+  it("a corrupt cache file is no entry, and a cache that cannot be written fails no probe", async () => {
+    const { current } = await countedServer();
+    mkdirSync(join(current.home.path, "cache", "mcp"), { recursive: true });
+    writeFileSync(join(current.home.path, "cache", "mcp", "hostile.json"), "{not json");
+    const listed = await hedge(current, ["mcp", "list"]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("not probed yet: hedge mcp test hostile");
+    // The cache directory is a file now: every write fails.
+    rmSync(join(current.home.path, "cache"), { recursive: true });
+    writeFileSync(join(current.home.path, "cache"), "");
+    const tested = await hedge(current, ["mcp", "test", "hostile"]);
+    expect(tested.code, tested.stderr).toBe(0);
+    expect(tested.stderr).toBe("");
   });
 
   it("a session start records each server, a failed one with its reason", async () => {
