@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { createMcpManager, type McpServerManager } from "@hedge/core";
 import type { HedgeConfig } from "./config/schema.js";
+import { recordMcpProbes } from "./mcp-cache.js";
 import { HEDGE_VERSION } from "./version.js";
 
 /** Where each server's stderr goes: `$HEDGE_HOME/logs/mcp/<server>.log`. */
@@ -11,7 +12,8 @@ export function mcpLogDir(home: string): string {
 /**
  * Starts the configured MCP servers (in parallel) for a session, or returns undefined when none
  * is configured (the MCP SDK is then never loaded). A `required` server that fails throws
- * McpRequiredServerError: one line, exit 1, before any model request.
+ * McpRequiredServerError: one line, exit 1, before any model request. Each server's probe is
+ * recorded in the description cache either way.
  */
 export async function startMcpServers(
   config: Pick<HedgeConfig, "mcp" | "mcp_servers">,
@@ -27,6 +29,11 @@ export async function startMcpServers(
     hostEnv,
     clientInfo: { name: "hedge", version: HEDGE_VERSION },
   });
-  await manager.start(signal);
+  try {
+    await manager.start(signal);
+  } finally {
+    // What each server said about itself, for `hedge mcp list` and `cost --cached`.
+    recordMcpProbes(home, config.mcp_servers, manager);
+  }
   return manager;
 }

@@ -8,11 +8,13 @@ export function registerMcp(program: Command): void {
     .description("MCP servers: list, add, remove, test, and what their tools cost the context");
   mcp
     .command("list")
-    .description("the configured MCP servers (nothing is started)")
+    .description(
+      "the configured MCP servers with their last probe: state, tools, tokens (nothing is started)",
+    )
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const { runMcpList } = await import("./commands/mcp.js");
-      runMcpList(globals(command), { json: options.json === true });
+      const { runMcpList } = await import("./commands/mcp-list.js");
+      await runMcpList(globals(command), { json: options.json === true });
     });
   mcp
     .command("add")
@@ -90,16 +92,21 @@ export function registerMcp(program: Command): void {
   mcp
     .command("cost")
     .description(
-      "tokens of each server's tool definitions in the model's wire format (an estimate)",
+      "tokens of each server's tool definitions in the model's wire format (the provider's count where it has one, else an estimate)",
     )
     .option("--model <model>", "the model to cost for (default: the executor's)")
     .option("--server <name>", "only this server")
+    .option("--cached", "use each server's last probe (hedge mcp test/cost, a session): start none")
     .option("--json", "print as JSON")
     .action(
-      async (options: { model?: string; server?: string; json?: boolean }, command: Command) => {
+      async (
+        options: { model?: string; server?: string; json?: boolean; cached?: boolean },
+        command: Command,
+      ) => {
         const { runMcpCost } = await import("./commands/mcp.js");
         await runMcpCost(globals(command), {
           json: options.json === true,
+          cached: options.cached === true,
           ...(options.model === undefined ? {} : { model: options.model }),
           ...(options.server === undefined ? {} : { server: options.server }),
         });

@@ -61,8 +61,10 @@ describe("hedge mcp", () => {
           roles: ["executor"],
           enabled_tools: null,
           disabled_tools: [],
+          last_probe: null,
         },
       ],
+      model: "lab/coder",
     });
     const removed = await hedge(fixture, ["mcp", "remove", "everything"]);
     expect(removed.code).toBe(0);

@@ -100,6 +100,7 @@ export function threadOn(options: {
     // The scripted upstream is not a hedge gateway: it has no admin API, as any
     // OpenAI-compatible gateway would (route checks are skipped, verdicts not recorded).
     explain: (query) => remote.explain(query),
+    countTokens: (request) => remote.countTokens(request),
     recordVerdict: (verdict) => remote.recordVerdict(verdict),
     usage: () => remote.usage(),
     status: (query) => remote.status(query),

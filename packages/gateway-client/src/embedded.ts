@@ -7,6 +7,7 @@ import type {
   StatsQuery,
   StatsView,
   StatusQuery,
+  TokenCountView,
   UsageReportView,
   VerdictRecord,
 } from "@hedge/model-spec";
@@ -50,6 +51,16 @@ export class EmbeddedModelClient implements ModelClient {
 
   async explain(query: RouteQuery): Promise<RouteExplanationView> {
     return (await this.adminViews()).explain(query);
+  }
+
+  async countTokens(
+    request: ModelRequest,
+    options: StreamOptions = {},
+  ): Promise<TokenCountView["count"]> {
+    return (await this.engine()).countTokens(
+      request,
+      options.signal ? { signal: options.signal } : {},
+    );
   }
 
   async recordVerdict(verdict: VerdictRecord): Promise<void> {

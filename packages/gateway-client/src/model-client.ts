@@ -7,6 +7,7 @@ import type {
   StatsQuery,
   StatsView,
   StatusQuery,
+  TokenCountView,
   UsageReportView,
   VerdictRecord,
 } from "@hedge/model-spec";
@@ -33,6 +34,13 @@ export interface ModelStreamer {
 export interface ModelClient extends ModelStreamer {
   /** A routing dry run for a model (candidates, exclusions, the would-be error); calls nothing. */
   explain(query: RouteQuery): Promise<RouteExplanationView>;
+  /**
+   * The input tokens of `request` as the provider it routes to counts them (Anthropic's
+   * `count_tokens`, with the route's credential; no model is called), or null when that provider
+   * has no count endpoint. Throws when the count fails or takes longer than about 5 s: callers
+   * fall back to an estimate.
+   */
+  countTokens(request: ModelRequest, options?: StreamOptions): Promise<TokenCountView["count"]>;
   /** Counts a QA verdict in `hedge stats` (on the gateway that routes, for a remote client). */
   recordVerdict(verdict: VerdictRecord): Promise<void>;
   /** Headroom per profile and rate-limit window, with resets (`hedge usage`). */

@@ -4,6 +4,7 @@ import {
   gatewayStatusViewSchema,
   routeExplanationViewSchema,
   statsViewSchema,
+  tokenCountViewSchema,
   usageReportViewSchema,
   type CanonicalEvent,
   type GatewayStatusView,
@@ -13,11 +14,15 @@ import {
   type StatsQuery,
   type StatsView,
   type StatusQuery,
+  type TokenCountView,
   type UsageReportView,
   type VerdictRecord,
 } from "@hedge/model-spec";
 import type { ModelClient, ModelRequest, StreamOptions } from "./model-client.js";
 import { callAdmin, type AdminEndpoint, type ViewSchema } from "./remote-admin.js";
+
+/** The gateway gives its provider 5 s to count; a little more for the hop. */
+const COUNT_WAIT_MS = 6_000;
 
 export interface RemoteClientOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:4141/v1` (a `/v1` suffix is added when missing). */
@@ -62,6 +67,17 @@ export class RemoteModelClient implements ModelClient {
 
   explain(query: RouteQuery): Promise<RouteExplanationView> {
     return this.call("POST", "route/explain", routeExplanationViewSchema, query);
+  }
+
+  /** `POST /hedge/v1/count-tokens`: the gateway's routed provider counts (6 s at most). */
+  async countTokens(request: ModelRequest): Promise<TokenCountView["count"]> {
+    const endpoint = { ...this.admin, timeoutMs: Math.min(this.admin.timeoutMs, COUNT_WAIT_MS) };
+    const answer = await callAdmin(
+      endpoint,
+      { method: "POST", path: "count-tokens", body: request },
+      tokenCountViewSchema,
+    );
+    return answer?.count ?? null;
   }
 
   async recordVerdict(verdict: VerdictRecord): Promise<void> {

@@ -49,6 +49,7 @@ beforeAll(async () => {
     providers: resolveProviders({
       lab: { base_url: `${upstream.url}/v1`, wire: "chat" },
       spare: { base_url: `${upstream.url}/v1`, wire: "chat" },
+      claude: { base_url: `${upstream.url}/v1`, wire: "messages", api_key: "sk-ant-claude-0000" },
       cloud: { type: "openai", base_url: "https://api.example.com/v1", api_key: "sk-cloud-0000" },
     }),
     aliases: {},
@@ -150,6 +151,25 @@ describe("embedded and remote clients answer the same views", () => {
       expect.objectContaining({ key: "lab/qa", calls: 0, qa: { pass: 1, add_tasks: 0, block: 1 } }),
     );
     expect(await embedded.stats({ since: NOW - 1000, by: "model" })).toEqual(stats);
+  });
+
+  it("countTokens: the Anthropic route's provider counts, the same both ways; others have none", async () => {
+    const request: CanonicalRequest = {
+      model: "claude/sonnet",
+      messages: [{ role: "user", content: [{ type: "text", text: "count me" }] }],
+      tools: [{ name: "grep", description: "Search", parameters: { type: "object" } }],
+      stream: false,
+      metadata: {},
+      dropped: [],
+    };
+    const before = upstream.requestsTo("/v1/messages/count_tokens").length;
+    const counted = await embedded.countTokens(request);
+    expect(counted).toMatchObject({ provider: "claude", model: "sonnet" });
+    expect(counted?.inputTokens).toBeGreaterThan(0);
+    expect(await remote.countTokens(request)).toEqual(counted);
+    expect(upstream.requestsTo("/v1/messages/count_tokens")).toHaveLength(before + 2);
+    expect(await embedded.countTokens({ ...request, model: "spare/m" })).toBeNull();
+    expect(await remote.countTokens({ ...request, model: "spare/m" })).toBeNull();
   });
 });
 

@@ -13,6 +13,25 @@ afterEach(async () => {
 
 const PROVIDER_KEY = "sk-live-provider-0123456789abcdef";
 const BYOK_KEY = "sk-byok-caller-fedcba9876543210";
+const ANTHROPIC_KEY = "sk-ant-route-key-0123456789abcdef";
+
+/** A canonical request to count: one user message and one tool. */
+function toCount(model: string): Record<string, unknown> {
+  return {
+    model,
+    messages: [{ role: "user", content: [{ type: "text", text: "hello" }] }],
+    tools: [
+      {
+        name: "read_file",
+        description: "Read a file",
+        parameters: { type: "object", properties: { path: { type: "string" } } },
+      },
+    ],
+    stream: false,
+    metadata: {},
+    dropped: [],
+  };
+}
 
 async function start(keys: readonly string[] = []): Promise<Harness<"main">> {
   harness = await startHarness({
@@ -20,6 +39,9 @@ async function start(keys: readonly string[] = []): Promise<Harness<"main">> {
     providers: (urls) => ({
       lab: labProvider(urls.main),
       paid: labProvider(urls.main, { api_key: PROVIDER_KEY }),
+      claude: labProvider(urls.main, { wire: "messages", api_key: ANTHROPIC_KEY }),
+      // An Anthropic-wire provider whose count endpoint is missing (404).
+      broken: { base_url: `${urls.main}/nowhere`, wire: "messages", api_key: ANTHROPIC_KEY },
     }),
     routing: { retry: FAST_RETRY },
     keys,
@@ -38,6 +60,7 @@ const ENDPOINTS: { method: string; path: string; body?: unknown; ok: number }[] 
     ok: 204,
   },
   { method: "GET", path: "/hedge/v1/usage", ok: 200 },
+  { method: "POST", path: "/hedge/v1/count-tokens", body: toCount("claude/sonnet"), ok: 200 },
   { method: "GET", path: "/hedge/v1/status", ok: 200 },
   { method: "GET", path: "/hedge/v1/stats?since=2029-12-31T00:00:00Z&by=model", ok: 200 },
 ];
@@ -83,7 +106,7 @@ describe("the admin API with gateway keys", () => {
     await call(h, verdicts);
     await call(h, verdicts, { authorization: `Bearer ${h.keys["ci"]}` });
     await h.engine.flush();
-    const stats = await call(h, ENDPOINTS[4] as (typeof ENDPOINTS)[number], {
+    const stats = await call(h, ENDPOINTS[5] as (typeof ENDPOINTS)[number], {
       authorization: `Bearer ${h.keys["ci"]}`,
     });
     expect(stats.json()).toMatchObject({
@@ -157,6 +180,61 @@ describe("the admin API without keys (loopback only)", () => {
     expect(answer.status).toBe(404);
     expect(answer.headers["x-hedge-admin"]).toBe("v1");
     expect(answer.json()).toMatchObject({ error: { code: "model_not_found" } });
+  });
+});
+
+describe("count-tokens", () => {
+  const countIt = (h: Harness<"main">, model: string): Promise<Answer> =>
+    call(h, { method: "POST", path: "/hedge/v1/count-tokens", body: toCount(model), ok: 200 });
+
+  it("asks an Anthropic-wire route's provider with the route's key, and answers its count", async () => {
+    const h = await start();
+    const answer = await countIt(h, "claude/sonnet");
+    expect(answer.status, answer.text).toBe(200);
+    const counted = h.up.main.requestsTo("/v1/messages/count_tokens");
+    expect(counted).toHaveLength(1);
+    expect(counted[0]?.headers["x-api-key"]).toBe(ANTHROPIC_KEY);
+    const sent = counted[0]?.body as Record<string, unknown>;
+    // Only what Anthropic's endpoint accepts: no max_tokens, no stream.
+    expect(Object.keys(sent).sort()).toEqual(["messages", "model", "tools"]);
+    const expected = Math.ceil(
+      JSON.stringify({ messages: sent["messages"], tools: sent["tools"] }).length / 4,
+    );
+    expect(answer.json()).toEqual({
+      count: { inputTokens: expected, provider: "claude", model: "sonnet" },
+    });
+    expect(answer.text).not.toContain(ANTHROPIC_KEY);
+    // A count is not a model call: nothing was served from the script.
+    expect(h.up.main.requestsTo("/v1/messages")).toHaveLength(0);
+  });
+
+  it("answers null for a provider without a count endpoint, asking nothing upstream", async () => {
+    const h = await start();
+    const answer = await countIt(h, "lab/m");
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toEqual({ count: null });
+    expect(h.up.main.requests).toHaveLength(0);
+  });
+
+  it("a failing count is one hedge error naming the provider and status, without the key", async () => {
+    const h = await start();
+    const answer = await countIt(h, "broken/sonnet");
+    expect(answer.status).toBe(502);
+    expect(answer.json()).toMatchObject({
+      error: { code: "count_failed", message: "broken could not count tokens: answered 404" },
+    });
+    expect(answer.text).not.toContain(ANTHROPIC_KEY);
+  });
+
+  it("refuses a body that is not a canonical request", async () => {
+    const h = await start();
+    const answer = await send(h.url, {
+      path: "/hedge/v1/count-tokens",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude/sonnet" }),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json()).toMatchObject({ error: { code: "invalid_request" } });
   });
 });
 

@@ -118,6 +118,7 @@ export {
   type StatsRow,
   type StatsView,
 } from "./views/stats.js";
+export { tokenCountViewSchema, type TokenCountView } from "./views/token-count.js";
 export {
   ADMIN_API_HEADER,
   ADMIN_API_PREFIX,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { COUNT_TOKENS_PATH, scriptedTokenCount } from "./count-tokens.js";
 import { ids } from "./ids.js";
 import { modelList } from "./model-list.js";
 import { errorBodyFor } from "./provider-errors.js";
@@ -123,6 +124,15 @@ export async function startScriptedUpstream(
         modelList([...knownModels], anthropic),
         requestIdHeaders(anthropic ? "messages" : "chat", requestId),
       );
+      return;
+    }
+    if (req.method === "POST" && url.pathname.replace(/\/+$/, "") === COUNT_TOKENS_PATH) {
+      if (!isRecord(body) || !Array.isArray(body["messages"])) {
+        const message = "scripted upstream: count_tokens needs a JSON body with messages.";
+        sendJson(res, 400, errorBodyFor("messages", 400, { message }, requestId));
+        return;
+      }
+      sendJson(res, 200, scriptedTokenCount(body), requestIdHeaders("messages", requestId));
       return;
     }
     if (req.method !== "POST" || endpoint === undefined) {

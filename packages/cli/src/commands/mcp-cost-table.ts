@@ -12,8 +12,12 @@ function pad(text: string, width: number, right = false): string {
  */
 export function formatCostTable(status: McpStatus, windowConfigured: boolean): string {
   const lines = [
-    `model ${status.model} · ${status.wire} wire · context ${number(status.contextWindow)}${windowConfigured ? "" : " (default; set model_context_window)"} · count: estimate (${status.count.detail})`,
+    `model ${status.model} · ${status.wire} wire · context ${number(status.contextWindow)}${windowConfigured ? "" : " (default; set model_context_window)"} · count: ${status.count.method === "provider" ? status.count.detail : `estimate (${status.count.detail})`}`,
   ];
+  if (status.probedAt) {
+    const probes = Object.entries(status.probedAt).map(([name, at]) => `${name} ${at}`);
+    lines.push(`cached descriptions, nothing started · probed: ${probes.join(" · ") || "none"}`);
+  }
   const rows = status.servers.map((server) => {
     if (server.status !== "ready") {
       return [server.name, "-", "-", "-", `${server.status}: ${server.reason ?? ""}`, "-"];
@@ -34,6 +38,7 @@ export function formatCostTable(status: McpStatus, windowConfigured: boolean): s
     ];
   });
   const header = ["server", "tools", "tokens", "% ctx", "top tools", "enabled_tools saves"];
+  // With a provider count, each server's number holds the fixed tool-use preamble once.
   const total = status.servers.reduce((sum, server) => sum + server.tokens, 0);
   const tools = status.servers.reduce((sum, server) => sum + server.tools, 0);
   const { executor } = status;
@@ -42,7 +47,7 @@ export function formatCostTable(status: McpStatus, windowConfigured: boolean): s
     String(tools),
     number(total),
     `${((total / status.contextWindow) * 100).toFixed(1)}%`,
-    `executor: ${number(executor.tokens)} → ${executor.mode} (budget ${number(executor.budget)})`,
+    `executor: ${number(executor.tokens)}${status.count.method === "provider" ? " (estimate)" : ""} → ${executor.mode} (budget ${number(executor.budget)})`,
     "",
   ];
   const table = [header, ...rows, footer];

@@ -3,19 +3,24 @@ import { HedgeError, UsageError } from "@hedge/model-spec";
 import {
   createMcpManager,
   mcpStatus,
+  mcpToolSpec,
   resolveRoles,
   DEFAULT_CONTEXT_WINDOW,
   type McpServerConfig,
   type McpServerManager,
   type McpStatus,
 } from "@hedge/core";
+import type { CanonicalTool } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
+import { connectClient, gatewayUrl } from "../composition/connect.js";
 import type { GlobalOptions } from "../context.js";
 import { EXIT } from "../exit-codes.js";
+import { cachedManager, recordMcpProbes } from "../mcp-cache.js";
 import { mcpLogDir } from "../mcp-servers.js";
 import { HEDGE_VERSION } from "../version.js";
 import { addServerToConfig, removeServerFromConfig } from "./mcp-config-file.js";
 import { formatCostTable } from "./mcp-cost-table.js";
+import { withProviderCount } from "./mcp-provider-count.js";
 import { wireSerializer } from "./mcp-wire.js";
 
 const write = (text: string): void => void process.stdout.write(text);
@@ -52,40 +57,6 @@ function requireServer(
     });
   }
   return server;
-}
-
-/** `hedge mcp list [--json]`: every configured server, from config (nothing is started). */
-export function runMcpList(globals: GlobalOptions, options: { json: boolean }): void {
-  const { config } = commandContext(globals).loaded;
-  const roles = (name: string): string[] =>
-    (["executor", "orchestrator"] as const).filter((role) => {
-      const allowed = config.mcp.roles[role];
-      return allowed.includes("*") || allowed.includes(name);
-    });
-  const rows = Object.entries(config.mcp_servers).map(([name, server]) => ({
-    name,
-    transport: server.url ? "http" : "stdio",
-    target: server.url ?? [server.command, ...(server.args ?? [])].join(" "),
-    enabled: server.enabled,
-    required: server.required,
-    roles: roles(name),
-    enabled_tools: server.enabled_tools ?? null,
-    disabled_tools: server.disabled_tools,
-  }));
-  if (options.json) return json({ servers: rows });
-  if (rows.length === 0) {
-    write("no mcp servers configured; add one with: hedge mcp add NAME -- COMMAND [ARGS...]\n");
-    return;
-  }
-  for (const row of rows) {
-    const flags = [
-      row.enabled ? "" : "disabled",
-      row.required ? "required" : "",
-      row.roles.length ? `roles ${row.roles.join(",")}` : "no role",
-      row.enabled_tools ? `tools ${row.enabled_tools.join(",")}` : "",
-    ].filter(Boolean);
-    write(`${row.name}  ${row.transport}  ${row.target}  (${flags.join("; ")})\n`);
-  }
 }
 
 /** What `hedge mcp add` takes besides the name. */
@@ -187,6 +158,7 @@ export async function runMcpTest(
     }
   }
   const manager = await probe(home, { [name]: { ...server, enabled: true } }, config.mcp);
+  recordMcpProbes(home, { [name]: server }, manager);
   try {
     const state = manager.states().get(name);
     const called =
@@ -221,12 +193,13 @@ export async function runMcpTest(
 }
 
 /**
- * `hedge mcp cost [--model M] [--server NAME] [--json]`: starts the servers and counts their
- * tool definitions as the model's wire would send them, per server and per tool.
+ * `hedge mcp cost [--model M] [--server NAME] [--json] [--cached]`: starts the servers (or, with
+ * --cached, reads their last probes) and counts their tool definitions as the model's wire
+ * would send them, per server and per tool.
  */
 export async function runMcpCost(
   globals: GlobalOptions,
-  options: { json: boolean; model?: string; server?: string },
+  options: { json: boolean; model?: string; server?: string; cached?: boolean },
 ): Promise<void> {
   const { home, loaded } = commandContext(globals);
   const { config } = loaded;
@@ -247,8 +220,13 @@ export async function runMcpCost(
       roleFlags: [],
     }).executor.model;
   const wire = await wireSerializer(config, model);
-  const manager = await probe(home, servers, config.mcp);
+  // --cached: the descriptions of the last probes; nothing is started.
+  const manager = options.cached
+    ? cachedManager(home, servers, config.mcp)
+    : await probe(home, servers, config.mcp);
+  if (!options.cached) recordMcpProbes(home, servers, manager);
   let status: McpStatus;
+  const toolsByServer = new Map<string, CanonicalTool[]>();
   try {
     status = await mcpStatus(manager, {
       contextWindow: config.model_context_window ?? DEFAULT_CONTEXT_WINDOW,
@@ -256,9 +234,45 @@ export async function runMcpCost(
       wire: wire.wire,
       serialize: wire.serialize,
     });
+    for (const [name, state] of manager.states()) {
+      if (state.status === "ready") toolsByServer.set(name, state.tools.map(mcpToolSpec));
+    }
   } finally {
-    await manager.close();
+    if ("close" in manager) await manager.close();
   }
+  if ("probedAt" in manager) {
+    status = { ...status, probedAt: Object.fromEntries(manager.probedAt) };
+  }
+  // Only a Messages route (or a gateway, which knows its routes) can have a count endpoint.
+  if (wire.wire === "messages" || gatewayUrl(config, undefined) !== undefined) {
+    status = await countedStatus(status, toolsByServer, config, home);
+  }
+  if (status.count.notice)
+    process.stderr.write(`hedge: ${status.count.notice}; showing the estimate\n`);
   if (options.json) return json(status);
   write(formatCostTable(status, config.model_context_window !== undefined));
+}
+
+/** `status` counted by the routed provider where it can (see withProviderCount). */
+async function countedStatus(
+  status: McpStatus,
+  toolsByServer: ReadonlyMap<string, readonly CanonicalTool[]>,
+  config: Parameters<typeof connectClient>[0],
+  home: string,
+): Promise<McpStatus> {
+  let connection: Awaited<ReturnType<typeof connectClient>> | undefined;
+  try {
+    connection = await connectClient(config, home, undefined);
+    const secrets = await connection.secrets();
+    return await withProviderCount(status, toolsByServer, { client: connection.client, secrets });
+  } catch (error) {
+    // The client could not be built (a locked keychain, a bad gateway URL): the estimate stands.
+    const why = error instanceof Error ? error.message : String(error);
+    return {
+      ...status,
+      count: { ...status.count, notice: `the provider's count failed (${why})` },
+    };
+  } finally {
+    await connection?.client.close().catch(() => undefined);
+  }
 }

@@ -14,11 +14,16 @@ export interface McpServerCost {
   tools: number;
   /** Tools the server lists. */
   listedTools: number;
-  /** Tokens of the offered tools' definitions. */
+  /**
+   * Tokens of the offered tools' definitions: the provider's count when `count.method` is
+   * `provider` (what adding this server alone adds to a request), else the estimate.
+   */
   tokens: number;
+  /** The estimate (o200k over the wire's JSON), kept when a provider counted `tokens`. */
+  estimatedTokens?: number;
   /** Share of the context window, 0-100. */
   pct: number;
-  /** The most expensive tools first. */
+  /** The most expensive tools first (always estimated: a provider count per tool is too dear). */
   topTools: { name: string; tokens: number }[];
   /** What the server's tool filters save now (null: it has none). */
   filterSaves: number | null;
@@ -31,12 +36,20 @@ export interface McpServerCost {
 export interface McpStatus {
   model: string;
   contextWindow: number;
-  /** How tokens were counted: always an estimate here (a provider count needs its API). */
-  count: { method: "estimate"; detail: string };
+  /**
+   * How the servers' tokens were counted: by the routed provider's count endpoint
+   * (`provider`, naming it), else an estimate; `notice` says why a count fell back.
+   */
+  count: { method: "provider" | "estimate"; detail: string; provider?: string; notice?: string };
   /** The wire format the definitions were serialised for (`canonical` when none was given). */
   wire: string;
   servers: McpServerCost[];
-  /** The executor's MCP tools in total, and whether they are sent eager or deferred. */
+  /** From cached descriptions (`hedge mcp cost --cached`): when each server was probed (ISO). */
+  probedAt?: Record<string, string>;
+  /**
+   * The executor's MCP tools in total, and whether they are sent eager or deferred: always the
+   * estimate, the same number a session's lazy-tools decision uses.
+   */
   executor: { tokens: number; budget: number; mode: "eager" | "deferred" };
 }
 

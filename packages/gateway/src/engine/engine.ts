@@ -12,6 +12,7 @@ import type { ProfileSwitch } from "../usage/switch-log.js";
 import type { UsageMonitor, UsageRoute } from "../usage/usage-monitor.js";
 import type { StateSources } from "../views/state-sources.js";
 import { AuditRecorder } from "./audit.js";
+import { countWithProvider, type TokenCount } from "./count-tokens.js";
 import { decodeUpstream } from "./decode-upstream.js";
 import { Exchange, type Conductor, type ExchangeStart, type RunContext } from "./exchange.js";
 import { auditEntryOf, newRequestId, routeEvent, verdictEntry } from "./records.js";
@@ -30,6 +31,7 @@ import {
   explainRoute,
   planRoute,
   type Attempt,
+  type Caller,
   type RouteExplanation,
   type RouteInput,
   type RoutePlan,
@@ -128,6 +130,28 @@ export class GatewayEngine {
   /** Every routing step for a request, returned rather than thrown, calling nothing. */
   explain(input: RouteInput): Promise<RouteExplanation> {
     return explainRoute(input, this.routerDeps());
+  }
+
+  /**
+   * The input tokens of `request` as the provider it routes to counts them (the first route in
+   * the plan, with that route's credential), or null when that provider has no count endpoint.
+   * Calls no model; a failure or a slow provider (5 s) throws, and the caller estimates.
+   */
+  async countTokens(
+    request: CanonicalRequest,
+    options: { signal?: AbortSignal; caller?: Caller } = {},
+  ): Promise<TokenCount> {
+    const plan = await planRoute(
+      {
+        model: request.model,
+        ...(request.metadata.role === undefined ? {} : { role: request.metadata.role }),
+        ...(request.metadata.profiles ? { profiles: request.metadata.profiles } : {}),
+        ...(options.caller ? { caller: options.caller } : {}),
+      },
+      this.routerDeps(),
+    );
+    const attempt = plan.attempts[0];
+    return attempt ? countWithProvider(attempt, request, options.signal) : null;
   }
 
   private deps: RouterDeps | undefined;

@@ -5,12 +5,14 @@ import {
   ADMIN_API_PREFIX,
   ADMIN_API_VERSION,
   GatewayError,
+  canonicalRequestSchema,
   gatewayStatusViewSchema,
   isHedgeError,
   routeExplanationViewSchema,
   routeQuerySchema,
   statsGroupingSchema,
   statsViewSchema,
+  tokenCountViewSchema,
   usageReportViewSchema,
   verdictRecordSchema,
   type AdminErrorBody,
@@ -39,7 +41,8 @@ export function isAdminPath(path: string): boolean {
 /**
  * hedge's admin API, behind the same key (and keyless loopback rules) as the model routes:
  * `POST route/explain`, `POST verdicts`, `GET usage`, `GET status?limit=`,
- * `GET stats?since=ISO&by=role|model|profile|provider`. Answers are the model-spec views,
+ * `GET stats?since=ISO&by=role|model|profile|provider`, `POST count-tokens` (a canonical
+ * request; the routed provider's own count, or `{count:null}` when it has no count endpoint). Answers are the model-spec views,
  * checked against their schemas before they leave; failures are `{error:{code,message,hint}}`.
  */
 export async function serveAdmin(
@@ -73,6 +76,15 @@ export async function serveAdmin(
         const query = parse(routeQuerySchema, await readJson(req, request.body), "the route query");
         const view = await admin.explain(query, request.caller);
         return answer(res, request.requestId, 200, routeExplanationViewSchema.parse(view));
+      }
+      case "count-tokens": {
+        const body = parse(
+          canonicalRequestSchema,
+          await readJson(req, request.body),
+          "the request to count",
+        );
+        const view = await admin.countTokens(body, request.caller);
+        return answer(res, request.requestId, 200, tokenCountViewSchema.parse(view));
       }
       case "verdicts": {
         const verdict = parse(
@@ -115,6 +127,7 @@ export async function serveAdmin(
 const METHODS: Record<string, "GET" | "POST"> = {
   "route/explain": "POST",
   verdicts: "POST",
+  "count-tokens": "POST",
   usage: "GET",
   status: "GET",
   stats: "GET",

@@ -1,10 +1,12 @@
 import type {
+  CanonicalRequest,
   GatewayStatusView,
   RouteExplanationView,
   RouteQuery,
   StatsQuery,
   StatsView,
   StatusQuery,
+  TokenCountView,
   UsageReportView,
   VerdictRecord,
 } from "@hedge/model-spec";
@@ -41,6 +43,19 @@ export class GatewayAdmin {
       ...(caller ? { caller } : {}),
     });
     return this.views.redact(explainView(explanation));
+  }
+
+  /** The routed provider's own count of `request` (null: it has none); see engine.countTokens. */
+  async countTokens(
+    request: CanonicalRequest,
+    caller?: Caller,
+    signal?: AbortSignal,
+  ): Promise<TokenCountView> {
+    const count = await this.engine.countTokens(request, {
+      ...(caller ? { caller } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    return { count };
   }
 
   recordVerdict(verdict: VerdictRecord): void {
