@@ -23,6 +23,11 @@ export interface SandboxOptions {
   bwrapPath?: string;
   /** `$TMPDIR` to keep writable in `workspace-write` (defaults to the environment's). */
   tmpdir?: string;
+  /**
+   * A host directory the command sees as its `/tmp` in `workspace-write`, instead of the shared
+   * one: commands of different agents (parallel eval attempts) cannot pass notes through `/tmp`.
+   */
+  privateTmp?: string;
   /** Paths the command must not see (`$HEDGE_HOME`, `~/.ssh`, ...): masked in every sandboxed mode. */
   denyRead?: readonly string[];
   /** Directories whose chain up to their writable root is protected too (default: `cwd`). */
@@ -83,6 +88,9 @@ export function buildSandboxedCommand(
     }
   } else {
     const writable = writableBinds(options);
+    // First, so a workspace or root under /tmp is bound again on top of it.
+    if (options.privateTmp !== undefined)
+      args.push("--bind", canonical(options.privateTmp), "/tmp");
     for (const path of writable.writable) args.push("--bind", path, path);
     // .git and .hedge stay read-only and cannot be created (protected-paths.ts).
     args.push(...protectedPathArgs(options.protection ?? planProtectedPaths(writable)));
@@ -106,7 +114,10 @@ export function writableBinds(options: SandboxOptions): {
     (root) => existsSync(root),
   );
   const tmpdir = options.tmpdir ?? process.env["TMPDIR"];
-  const temporary = ["/tmp", ...(tmpdir !== undefined && isAbsolute(tmpdir) ? [tmpdir] : [])];
+  const temporary =
+    options.privateTmp !== undefined
+      ? []
+      : ["/tmp", ...(tmpdir !== undefined && isAbsolute(tmpdir) ? [tmpdir] : [])];
   const writable = unique([...temporary.map(canonical), ...roots]).filter((path) =>
     existsSync(path),
   );

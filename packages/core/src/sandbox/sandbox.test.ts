@@ -60,6 +60,31 @@ const connectScript = (): string[] => [
 ];
 
 describe("sandbox", () => {
+  it("workspace-write with a private /tmp: a note left in /tmp reaches neither the host's /tmp nor another private one, and the workspace under /tmp stays writable", async () => {
+    const mine = await makeOutsideDir(".hedge-private-tmp-a-");
+    const theirs = await makeOutsideDir(".hedge-private-tmp-b-");
+    const note = `hedge-note-${process.pid}-${Date.now()}`;
+    try {
+      const write = await run(
+        ["sh", "-c", `echo secret > /tmp/${note} && echo ok > in-workspace.txt`],
+        "workspace-write",
+        { privateTmp: mine },
+      );
+      expect(exitCode(write)).toBe(0);
+      expect(await readFile(join(mine, note), "utf8")).toBe("secret\n");
+      expect(await exists(join("/tmp", note))).toBe(false);
+      // The workspace (itself under the host's /tmp) is still the real one, writable.
+      expect(await readFile(join(workspace, "in-workspace.txt"), "utf8")).toBe("ok\n");
+      const read = await run(["sh", "-c", `cat /tmp/${note}`], "workspace-write", {
+        privateTmp: theirs,
+      });
+      expect(exitCode(read)).not.toBe(0);
+    } finally {
+      await removeDir(mine);
+      await removeDir(theirs);
+    }
+  });
+
   it("workspace-write: writes inside the workspace, not outside; no network", async () => {
     expect(exitCode(await run(["sh", "-c", "echo ok > inside.txt"], "workspace-write"))).toBe(0);
     expect(await readFile(join(workspace, "inside.txt"), "utf8")).toBe("ok\n");

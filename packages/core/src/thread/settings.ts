@@ -98,6 +98,8 @@ export interface ThreadSettings {
   evalRouting: EvalRouting | undefined;
   /** The executor's tool set, unless an eval run picks another for a turn. */
   toolset: Toolset;
+  /** A host directory sandboxed commands see as `/tmp` (eval attempts); default the shared one. */
+  privateTmp?: string;
 }
 
 /**

@@ -106,6 +106,7 @@ export class Thread {
       keyVariables: guard.keyVariables,
       shellEnvironment: guard.shellEnvironment,
       denyRead: guard.denyRead,
+      ...(settings.privateTmp === undefined ? {} : { privateTmp: settings.privateTmp }),
     };
     this.toolOptions = toolOptions;
     const tools = this.toolsFor(settings.toolset);

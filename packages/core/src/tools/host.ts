@@ -105,6 +105,7 @@ export function createToolHost(options: ToolHostOptions): ToolHost {
         approve: options.approve,
         signal,
         ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+        ...(options.privateTmp ? { privateTmp: options.privateTmp } : {}),
         ...guard,
         onOutput: (chunk) => {
           if (started?.type !== "command_execution") return;

@@ -143,6 +143,7 @@ async function runShellCommand(
       // The session's directory too: hedge looks for its project config from there.
       protectFrom: [context.cwd],
       ...(context.bwrapPath === undefined ? {} : { bwrapPath: context.bwrapPath }),
+      ...(context.privateTmp === undefined ? {} : { privateTmp: context.privateTmp }),
     });
   } catch (error) {
     if (error instanceof SandboxUnavailableError) {

@@ -78,6 +78,8 @@ export interface ToolContext {
   onOutput?: (chunk: string) => void;
   /** Explicit bubblewrap executable instead of `bwrap` on PATH (tests, unusual installs). */
   bwrapPath?: string;
+  /** A host directory sandboxed commands see as `/tmp` (see `SandboxOptions.privateTmp`). */
+  privateTmp?: string;
   /**
    * The environment of every child process a tool starts (commands, ripgrep): built from
    * `[shell_environment_policy]`, never holding hedge's own keys.

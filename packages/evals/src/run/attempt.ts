@@ -36,6 +36,8 @@ export interface AttemptContext {
   repo: (taskId: string) => { dir: string; base: string };
   /** The attempt's worktree directory (pre-created, empty). */
   worktreeOf: (attemptId: string) => string;
+  /** The attempt's own directory its sandboxed commands see as `/tmp`. */
+  tmpOf: (attemptId: string) => string;
   /** Paths this attempt's tools must not see: hidden tests, other attempts, other repos. */
   hideFor: (attempt: PlannedAttempt) => string[];
   logsDir: string;
@@ -68,12 +70,15 @@ export async function runAttempt(
   const logFile = join(context.logsDir, `${plan.id}.jsonl`);
   try {
     await addWorktree(repo.dir, worktree, repo.base);
-    const settings = context.agent.settingsFor({
-      worktree,
-      roles: plan.roles,
-      toolset: plan.toolset,
-      hide: context.hideFor(plan),
-    });
+    const settings = {
+      ...context.agent.settingsFor({
+        worktree,
+        roles: plan.roles,
+        toolset: plan.toolset,
+        hide: context.hideFor(plan),
+      }),
+      privateTmp: context.tmpOf(plan.id),
+    };
     const tools = testTools(settings, context.agent.heldSecrets);
     const thread = new Thread(settings, {
       client: context.agent.client,
@@ -185,5 +190,6 @@ function testTools(settings: ThreadSettings, heldSecrets: readonly string[]): To
     keyVariables: guard.keyVariables,
     shellEnvironment: guard.shellEnvironment,
     denyRead: guard.denyRead,
+    ...(settings.privateTmp === undefined ? {} : { privateTmp: settings.privateTmp }),
   });
 }

@@ -101,16 +101,24 @@ export async function runEval(input: {
       repos.set(task.id, { dir, base: await makeFixtureRepo(task.workspaceDir, dir) });
     }
     const worktreeOf = (id: string): string => join(root, "wt", id);
-    for (const plan of todo) mkdirSync(worktreeOf(plan.id), { recursive: true, mode: 0o700 });
+    // Each attempt's own /tmp: parallel attempts cannot pass notes through the shared one.
+    const tmpOf = (id: string): string => join(root, "tmp", id);
+    for (const plan of todo) {
+      mkdirSync(worktreeOf(plan.id), { recursive: true, mode: 0o700 });
+      mkdirSync(tmpOf(plan.id), { recursive: true, mode: 0o700 });
+    }
     const context = {
       runId: manifest.run,
       agent: input.agent,
       repo: (taskId: string) => repos.get(taskId) ?? { dir: "", base: "" },
       worktreeOf,
+      tmpOf,
       hideFor: (plan: PlannedAttempt) => [
         input.tasksRoot,
         paths.dir,
-        ...todo.filter((other) => other.id !== plan.id).map((other) => worktreeOf(other.id)),
+        ...todo
+          .filter((other) => other.id !== plan.id)
+          .flatMap((other) => [worktreeOf(other.id), tmpOf(other.id)]),
         ...[...repos.entries()]
           .filter(([taskId]) => taskId !== plan.task.id)
           .map(([, repo]) => repo.dir),
