@@ -1,3 +1,4 @@
+import { loadEvalRouting } from "@hedge/evals";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import {
@@ -59,6 +60,8 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     addDirs: options.addDir,
   };
   const guard = toolGuardOptions(config, home, []);
+  // `[routing] evals`: the executor chosen on eval numbers, as in exec.
+  const evalRouting = loadEvalRouting(home, config.routing);
   // Bad flags or config show as one line before the screen takes over.
   const settings = resolveThreadSettings({
     home,
@@ -67,6 +70,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     flags,
     guard,
     interactive: true,
+    ...(evalRouting ? { evalRouting } : {}),
   });
   // A foreseeable failure before the screen takes over: no such session.
   const sessionPath = run.resume ? findSession(home, run.resume) : undefined;
@@ -171,6 +175,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         inputs,
         controller,
         ...(mcp ? { mcp } : {}),
+        ...(evalRouting ? { evalRouting } : {}),
       });
       const threads = host;
       const current = (): Thread => {

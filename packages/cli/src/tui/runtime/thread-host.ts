@@ -3,6 +3,7 @@ import {
   resolveThreadSettings,
   Thread,
   type ApprovalPolicy,
+  type EvalRouting,
   type InputStore,
   type McpServerManager,
   type ThreadConfig,
@@ -28,6 +29,8 @@ export interface ThreadHostOptions {
   controller: TuiController;
   /** The session's MCP servers (started once; every thread the host opens uses them). */
   mcp?: McpServerManager;
+  /** Routing on eval results (`[routing] evals`), as exec uses it. */
+  evalRouting?: EvalRouting;
 }
 
 /** Which session a new thread continues, and what it changes. */
@@ -84,6 +87,7 @@ export class ThreadHost {
       flags,
       guard: options.guard,
       interactive: true,
+      ...(options.evalRouting ? { evalRouting: options.evalRouting } : {}),
     });
     const path = choice.resume ? findSession(options.home, choice.resume) : undefined;
     if (this.current?.busy)
