@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { codecFor } from "@hedge/wire";
 import {
   gatewayStatusViewSchema,
@@ -44,19 +44,26 @@ export interface RemoteClientOptions {
  * only a hedge gateway serves.
  */
 export class RemoteModelClient implements ModelClient {
-  private readonly client: OpenAI;
+  /** The SDK, loaded on the first model call: a process that only reads views never parses it. */
+  private sdk: Promise<OpenAI> | undefined;
+  private readonly sdkOptions: {
+    baseURL: string;
+    apiKey: string;
+    maxRetries: number;
+    timeout: number;
+  };
   private readonly url: string;
   private readonly admin: AdminEndpoint;
 
   constructor(options: RemoteClientOptions) {
     const base = options.url.replace(/\/+$/, "");
     this.url = /\/v\d+$/.test(base) ? base : `${base}/v1`;
-    this.client = new OpenAI({
+    this.sdkOptions = {
       baseURL: this.url,
       apiKey: options.key ?? "hedge-no-key",
       maxRetries: 0,
       timeout: options.timeoutMs ?? 600_000,
-    });
+    };
     this.admin = {
       gateway: options.url,
       key: options.key,
@@ -129,7 +136,10 @@ export class RemoteModelClient implements ModelClient {
     const headers: Record<string, string> = {};
     if (request.metadata.role) headers["x-hedge-role"] = request.metadata.role;
     if (request.metadata.session_id) headers["x-hedge-session"] = request.metadata.session_id;
-    const { data, response } = await this.client.chat.completions
+    const client = await (this.sdk ??= import("openai").then(
+      ({ default: OpenAISdk }) => new OpenAISdk(this.sdkOptions),
+    ));
+    const { data, response } = await client.chat.completions
       .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, {
         headers,
         ...(options.signal ? { signal: options.signal } : {}),
