@@ -90,22 +90,47 @@ function bucketOf(ms: number): number {
   return index;
 }
 
-/** Adds one audit entry's call record to `sums` (a QA verdict counts only as a verdict). */
-export function addCall(sums: RollupSums, call: NonNullable<AuditEntry["call"]>): void {
+/** The counters a stats row and a rollup share. */
+export type CallCounts = Pick<
+  RollupSums,
+  | "calls"
+  | "cancelled"
+  | "errors"
+  | "input_tokens"
+  | "cached_input_tokens"
+  | "output_tokens"
+  | "tool_calls"
+  | "unpriced_calls"
+  | "cost_usd"
+  | "qa"
+>;
+
+/**
+ * Counts one call record into `counts`: a QA verdict only as a verdict (returns false: it is no
+ * model call), anything else as a call with its outcome, tokens and cost (returns true).
+ */
+export function countCall(counts: CallCounts, call: NonNullable<AuditEntry["call"]>): boolean {
   const verdict = call.qa_verdict;
   if (verdict) {
-    if (verdict === "pass" || verdict === "add_tasks" || verdict === "block") sums.qa[verdict] += 1;
-    return;
+    if (verdict === "pass" || verdict === "add_tasks" || verdict === "block")
+      counts.qa[verdict] += 1;
+    return false;
   }
-  sums.calls += 1;
-  if (call.outcome === "client_closed") sums.cancelled += 1;
-  else if (call.outcome !== "ok") sums.errors += 1;
-  sums.input_tokens += call.input_tokens;
-  sums.cached_input_tokens += call.cached_input_tokens;
-  sums.output_tokens += call.output_tokens;
-  sums.tool_calls += call.tool_calls;
-  if (call.cost_usd === undefined) sums.unpriced_calls += 1;
-  else sums.cost_usd += call.cost_usd;
+  counts.calls += 1;
+  if (call.outcome === "client_closed") counts.cancelled += 1;
+  else if (call.outcome !== "ok") counts.errors += 1;
+  counts.input_tokens += call.input_tokens;
+  counts.cached_input_tokens += call.cached_input_tokens;
+  counts.output_tokens += call.output_tokens;
+  counts.tool_calls += call.tool_calls;
+  if (call.cost_usd === undefined) counts.unpriced_calls += 1;
+  else counts.cost_usd += call.cost_usd;
+  return true;
+}
+
+/** Adds one audit entry's call record to `sums` (a QA verdict counts only as a verdict). */
+export function addCall(sums: RollupSums, call: NonNullable<AuditEntry["call"]>): void {
+  if (!countCall(sums, call)) return;
   const latency = bucketOf(call.latency_ms);
   sums.latency[latency] = (sums.latency[latency] ?? 0) + 1;
   if (call.ttft_ms !== undefined) {

@@ -12,6 +12,7 @@ import {
   rowOf,
   type Rollup,
   type RollupSums,
+  countCall,
 } from "../stats/rollup.js";
 import type { AuditEntry, Store } from "../store/store.js";
 
@@ -122,25 +123,7 @@ export function summarize(entries: readonly AuditEntry[], by: StatsGrouping): St
       group = { row: emptyRow(key), latencies: [], ttfts: [] };
       groups.set(key, group);
     }
-    const { row } = group;
-    if (call.qa_verdict) {
-      if (
-        call.qa_verdict === "pass" ||
-        call.qa_verdict === "add_tasks" ||
-        call.qa_verdict === "block"
-      )
-        row.qa[call.qa_verdict] += 1;
-      continue;
-    }
-    row.calls += 1;
-    if (call.outcome === "client_closed") row.cancelled += 1;
-    else if (call.outcome !== "ok") row.errors += 1;
-    row.input_tokens += call.input_tokens;
-    row.cached_input_tokens += call.cached_input_tokens;
-    row.output_tokens += call.output_tokens;
-    row.tool_calls += call.tool_calls;
-    if (call.cost_usd === undefined) row.unpriced_calls += 1;
-    else row.cost_usd += call.cost_usd;
+    if (!countCall(group.row, call)) continue;
     group.latencies.push(call.latency_ms);
     if (call.ttft_ms !== undefined) group.ttfts.push(call.ttft_ms);
   }
