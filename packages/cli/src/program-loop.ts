@@ -6,6 +6,11 @@ export function registerLoops(program: Command): void {
   const loop = program
     .command("loop")
     .description("recurring, unattended runs of an agent or a command (run by hedge daemon)");
+  // `-c daemon.store=…` picks the ledger for every loop command, as it does for the daemon.
+  loop.hook("preAction", async (_loop: Command, action: Command) => {
+    const { setLoopConfigOverrides } = await import("./commands/loop-ledger.js");
+    setLoopConfigOverrides(globals(action).configOverrides);
+  });
   loop
     .command("add")
     .description("add a loop: a schedule or trigger, an agent, guards, then -- PROMPT (or -- ARGV)")
@@ -50,7 +55,7 @@ export function registerLoops(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }) => {
       const { runLoopList } = await import("./commands/loop-view.js");
-      runLoopList({ json: options.json === true });
+      await runLoopList({ json: options.json === true });
     });
   loop
     .command("show")
@@ -59,7 +64,7 @@ export function registerLoops(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (name: string, options: { json?: boolean }) => {
       const { runLoopShow } = await import("./commands/loop-view.js");
-      runLoopShow(name, { json: options.json === true });
+      await runLoopShow(name, { json: options.json === true });
     });
   for (const [verb, description] of [
     ["pause", "stop scheduling a loop (a running run finishes)"],
@@ -92,7 +97,7 @@ export function registerLoops(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (name: string | undefined, options: { limit: string; json?: boolean }) => {
       const { runLoopRuns } = await import("./commands/loop-view.js");
-      runLoopRuns(name, { json: options.json === true, limit: options.limit });
+      await runLoopRuns(name, { json: options.json === true, limit: options.limit });
     });
   loop
     .command("logs")

@@ -7,6 +7,15 @@ export const daemonSchema = z
     max_concurrent_runs: z.number().int().min(1).max(256).default(4),
     /** Loopback port for `--webhook` loops; 0 picks a free one (shown by `hedge daemon status`). */
     webhook_port: z.number().int().min(0).max(65535).default(0),
+    /**
+     * Where loops and runs are kept: absent, SQLite in `$HEDGE_HOME`; `redis://…` (or
+     * `rediss://…`), a ledger shared by every daemon pointed at that server. Only the user's
+     * config can set it (a project would otherwise read or inject loops).
+     */
+    store: z
+      .string()
+      .regex(/^rediss?:\/\/[^\s]+$/, 'write it as "redis://[:password@]host:port[/db]"')
+      .optional(),
   })
   .prefault({});
 

@@ -3,7 +3,9 @@ import type { Server } from "node:net";
 import { hostname } from "node:os";
 import { UsageError } from "@hedge/model-spec";
 import { newDaemonId } from "./ledger/ids.js";
-import { SqliteLedger, ledgerPath } from "./ledger/sqlite-ledger.js";
+import type { Ledger } from "./ledger/ledger.js";
+import { openLedger } from "./ledger/open-ledger.js";
+import type { RedisLedger } from "./ledger/redis-ledger.js";
 import { infoPath, lockPath, socketPath } from "./ipc/paths.js";
 import {
   loopRunParams,
@@ -15,6 +17,7 @@ import { listenSocket } from "./ipc/socket-server.js";
 import { bootId } from "./run/proc-identity.js";
 import { RunExecutor } from "./run/run-executor.js";
 import { pruneWorktrees } from "./run/worktree.js";
+import { BullDispatch } from "./tick/bull-dispatch.js";
 import { reapOrphans, settleStaleQueue } from "./tick/reaper.js";
 import { Scheduler } from "./tick/scheduler.js";
 import { TriggerSet } from "./triggers/trigger-set.js";
@@ -31,6 +34,8 @@ export interface DaemonOptions {
   /** Loopback port for webhook triggers; 0 picks a free one, null disables them. */
   webhookPort: number | null;
   log: (line: string) => void;
+  /** `daemon.store`: a `redis://` URL shares the ledger with other daemons; absent, SQLite. */
+  store?: string | null;
   /** Test and benchmark knobs; defaults are the design's. */
   heartbeatMs?: number;
   leaseMs?: number;
@@ -74,7 +79,9 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   const boot = bootId();
   const startedAtMs = Date.now();
   const sock = socketPath(home, options.env);
-  const ledger = new SqliteLedger(ledgerPath(home));
+  const ledger: Ledger = await openLedger(home, options.store);
+  /** Runs claimed but not yet started (a shared ledger's claim and start are two steps). */
+  const claiming = new Set<string>();
 
   let wake: (() => void) | null = null;
   let running = true;
@@ -93,7 +100,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   });
   const scheduler = new Scheduler({
     ledger,
-    start: (run, loop) => executor.start(run, loop),
+    start: (run, loop) => void executor.start(run, loop),
     claim: (run) => ledger.claim(run.id, id, host, Date.now() + leaseMs, Date.now()),
     maxConcurrentRuns: options.maxConcurrentRuns,
     graceMs: 2 * TICK_CAP_MS,
@@ -105,25 +112,33 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     host,
     bootId: boot,
     killGraceMs,
-    isTracked: (runId: string) => executor.has(runId),
+    isTracked: (runId: string) => executor.has(runId) || claiming.has(runId),
     log,
   };
 
-  // What a previous daemon left: its runs, its queue, its worktrees.
-  await reapOrphans(reaperDeps, Date.now());
-  settleStaleQueue(ledger, startedAtMs, Date.now());
-  for (const cwd of new Set(
-    ledger
-      .listLoops()
-      .filter((loop) => loop.worktree)
-      .map((loop) => loop.cwd),
-  )) {
-    await pruneWorktrees(cwd);
+  // What a previous daemon left: its runs, its queue, its worktrees. A shared ledger's queue is
+  // the live daemons' too: it is settled only when no other daemon heartbeats.
+  try {
+    await reapOrphans(reaperDeps, Date.now());
+    if (!ledger.shared || (await ledger.liveDaemons(id, Date.now(), leaseMs)).length === 0) {
+      await settleStaleQueue(ledger, startedAtMs, Date.now());
+    }
+    for (const cwd of new Set(
+      (await ledger.listLoops()).filter((loop) => loop.worktree).map((loop) => loop.cwd),
+    )) {
+      await pruneWorktrees(cwd);
+    }
+  } catch (error) {
+    await ledger.close();
+    throw error;
   }
 
   const triggers = new TriggerSet({
     fire: (loopId, trigger, ref) => {
-      if (ledger.insertEventRun(loopId, trigger, ref, Date.now())) nudge();
+      void ledger
+        .insertEventRun(loopId, trigger, ref, Date.now())
+        .then((run) => run && nudge())
+        .catch((error: unknown) => log(`trigger failed: ${(error as Error).message}`));
     },
     log,
   });
@@ -133,19 +148,19 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
-  const status = (): DaemonStatus => ({
+  const status = async (): Promise<DaemonStatus> => ({
     daemonId: id,
     pid: process.pid,
     startedAtMs,
     version: options.version,
     runningRuns: executor.size,
-    activeLoops: ledger.activeLoops().length,
+    activeLoops: (await ledger.activeLoops()).length,
     socketPath: sock,
     webhookUrl: webhook ? webhook.url : null,
   });
 
-  const handle = (request: DaemonRequest): Promise<unknown> => Promise.resolve(answer(request));
-  const answer = (request: DaemonRequest): unknown => {
+  const handle = (request: DaemonRequest): Promise<unknown> => answer(request);
+  const answer = async (request: DaemonRequest): Promise<unknown> => {
     switch (request.method) {
       case "daemon.status":
         return status();
@@ -153,15 +168,15 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
         setImmediate(() => void stop("daemon stopped"));
         return { stopping: true };
       case "loops.changed":
-        triggers.sync(ledger.activeLoops());
+        triggers.sync(await ledger.activeLoops());
         loopsChanged = true;
         nudge();
         return { ok: true };
       case "loop.run": {
         const params = loopRunParams.safeParse(request.params);
         if (!params.success) throw new UsageError("loop.run needs a loop name");
-        const loop = ledger.requireLoop(params.data.name);
-        const run = ledger.insertEventRun(loop.id, "manual", null, Date.now());
+        const loop = await ledger.requireLoop(params.data.name);
+        const run = await ledger.insertEventRun(loop.id, "manual", null, Date.now());
         nudge();
         return { runId: run?.id ?? null };
       }
@@ -181,10 +196,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       () => "another daemon answers on its socket",
     );
   } catch (error) {
-    ledger.close();
+    await ledger.close();
     throw error;
   }
-  ledger.registerDaemon({
+  await ledger.registerDaemon({
     id,
     host,
     pid: process.pid,
@@ -198,8 +213,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     webhook = await startWebhookServer({
       port: options.webhookPort,
       findLoop: (name) => ledger.findLoop(name),
-      fire: (loopId, ref) =>
-        ledger.insertEventRun(loopId, "webhook", ref, Date.now()) !== undefined,
+      fire: async (loopId, ref) =>
+        (await ledger.insertEventRun(loopId, "webhook", ref, Date.now())) !== undefined,
       nudge,
     });
   }
@@ -208,7 +223,21 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     `${JSON.stringify({ pid: process.pid, daemonId: id, socket: sock, webhookUrl: webhook?.url ?? null, startedAtMs, version: options.version })}\n`,
     { mode: 0o600 },
   );
-  triggers.sync(ledger.activeLoops());
+  triggers.sync(await ledger.activeLoops());
+  // A shared ledger's slots are delivered through BullMQ (one job per slot, one worker gets it).
+  const bull = ledger.shared
+    ? await BullDispatch.start({
+        url: (ledger as RedisLedger).url,
+        ledger: ledger as RedisLedger,
+        daemonId: id,
+        host,
+        leaseMs,
+        concurrency: options.maxConcurrentRuns,
+        start: (run, loop) => executor.start(run, loop),
+        claiming,
+        log,
+      })
+    : null;
 
   // The loop: materialise slots when one is due (at most 1 s apart, or when loops changed), and
   // dispatch after every wake. Wakes (run ends, socket commands) are coalesced: one pass per
@@ -220,10 +249,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       try {
         if (loopsChanged || started >= nextTickAt) {
           loopsChanged = false;
-          const next = scheduler.tick(started);
+          const next = await scheduler.tick(started);
           nextTickAt = Math.min(started + TICK_CAP_MS, next ?? Infinity);
         }
-        scheduler.dispatch(Date.now());
+        await (bull ?? scheduler).dispatch(Date.now());
       } catch (error) {
         log(`tick failed: ${(error as Error).message}`);
       }
@@ -243,12 +272,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     }
   })();
   const heartbeat = setInterval(() => {
-    try {
-      ledger.heartbeat(id, Date.now(), leaseMs);
-      void reapOrphans(reaperDeps, Date.now()).catch(() => undefined);
-    } catch (error) {
-      log(`heartbeat failed: ${(error as Error).message}`);
-    }
+    void ledger
+      .heartbeat(id, Date.now(), leaseMs)
+      .then(() => reapOrphans(reaperDeps, Date.now()))
+      .catch((error: unknown) => log(`heartbeat failed: ${(error as Error).message}`));
   }, heartbeatMs);
 
   async function stop(reason = "daemon stopped"): Promise<void> {
@@ -258,13 +285,15 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       clearInterval(heartbeat);
       triggers.close();
       await mainLoop;
+      await bull?.pause();
       await executor.stopAll(reason);
+      await bull?.close();
       await webhook?.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       rmSync(sock, { force: true });
       rmSync(infoPath(home), { force: true });
-      ledger.stopDaemon(id, Date.now());
-      ledger.close();
+      await ledger.stopDaemon(id, Date.now()).catch(() => undefined);
+      await ledger.close();
       resolveStopped();
     })();
     return stopping;

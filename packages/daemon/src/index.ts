@@ -1,5 +1,9 @@
 export { startDaemon, type DaemonHandle, type DaemonOptions } from "./daemon.js";
 export { SqliteLedger, ledgerPath } from "./ledger/sqlite-ledger.js";
+export type { Ledger, ListRunsOptions } from "./ledger/ledger.js";
+export { LocalLedger } from "./ledger/local-ledger.js";
+export { RedisLedger } from "./ledger/redis-ledger.js";
+export { openLedger } from "./ledger/open-ledger.js";
 export { RUN_ID_PATTERN } from "./ledger/ids.js";
 export type {
   AdapterName,

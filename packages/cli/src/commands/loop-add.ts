@@ -68,7 +68,7 @@ export async function runLoopAdd(
     path: process.env["PATH"],
     ...(branch ? { currentBranch: branch } : {}),
   });
-  const loop = withLedger((ledger) => ledger.addLoop(spec, now));
+  const loop = await withLedger((ledger) => ledger.addLoop(spec, now));
   const running = await notifyDaemon();
   if (options["json"] === true) {
     process.stdout.write(
@@ -90,9 +90,9 @@ export async function runLoopAdd(
 
 /** `hedge loop pause|resume|rm NAME`. */
 export async function runLoopState(verb: "pause" | "resume" | "rm", name: string): Promise<void> {
-  const loop = withLedger((ledger) => {
-    const found = ledger.requireLoop(name);
-    ledger.setState(
+  const loop = await withLedger(async (ledger) => {
+    const found = await ledger.requireLoop(name);
+    await ledger.setState(
       found.id,
       verb === "pause" ? "paused" : verb === "resume" ? "active" : "removed",
       Date.now(),
@@ -111,7 +111,7 @@ export async function runLoopState(verb: "pause" | "resume" | "rm", name: string
 
 /** `hedge loop run NAME`: one manual run now, through the daemon. */
 export async function runLoopRunNow(name: string, options: { json: boolean }): Promise<void> {
-  withLedger((ledger) => ledger.requireLoop(name));
+  await withLedger((ledger) => ledger.requireLoop(name));
   const result = (await callDaemon(socketPath(hedgeHome()), "loop.run", { name })) as {
     runId: string | null;
   };

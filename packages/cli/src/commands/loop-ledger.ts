@@ -1,9 +1,23 @@
-import { SqliteLedger, callDaemon, ledgerPath, socketPath } from "@hedge/daemon";
+import { callDaemon, openLedger as openStore, socketPath, type Ledger } from "@hedge/daemon";
+import { loadConfig } from "../config/load.js";
 import { hedgeHome } from "../context.js";
 
-/** The loops ledger of this home; the CLI reads and edits it directly (daemon up or down). */
-export function openLedger(home = hedgeHome()): SqliteLedger {
-  return new SqliteLedger(ledgerPath(home));
+/** `-c` overrides of this command line (set before a loop command runs). */
+let overrides: readonly string[] = [];
+
+/** Records the command line's `-c` overrides for the ledger's `daemon.store`. */
+export function setLoopConfigOverrides(values: readonly string[]): void {
+  overrides = values;
+}
+
+/**
+ * The loops ledger of this home: `daemon.store` from the user's config (a project overlay has no
+ * say: cwd is the home), else SQLite in the home. The CLI reads and edits it directly (daemon up
+ * or down).
+ */
+export async function openLedger(home = hedgeHome()): Promise<Ledger> {
+  const { config } = loadConfig({ home, cwd: home, overrides });
+  return openStore(home, config.daemon.store);
 }
 
 /** Tells a running daemon that loops changed; a daemon that is down reads them at start. */
@@ -17,11 +31,11 @@ export async function notifyDaemon(home = hedgeHome()): Promise<boolean> {
 }
 
 /** Runs `work` with the ledger open, closing it afterwards. */
-export function withLedger<T>(work: (ledger: SqliteLedger) => T): T {
-  const ledger = openLedger();
+export async function withLedger<T>(work: (ledger: Ledger) => Promise<T>): Promise<T> {
+  const ledger = await openLedger();
   try {
-    return work(ledger);
+    return await work(ledger);
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }

@@ -17,9 +17,9 @@ export async function runLoopLogs(runId: string, options: { follow: boolean }): 
     });
   }
   const home = hedgeHome();
-  const ledger = openLedger(home);
+  const ledger = await openLedger(home);
   try {
-    const run = ledger.getRun(runId);
+    const run = await ledger.getRun(runId);
     if (!run) throw new UsageError(`no run ${runId}`, { hint: "hedge loop runs lists run ids" });
     if (!run.logPath) {
       process.stderr.write(
@@ -32,7 +32,7 @@ export async function runLoopLogs(runId: string, options: { follow: boolean }): 
     for (;;) {
       offset = printFrom(path, offset);
       if (!options.follow) return;
-      const now = ledger.getRun(runId);
+      const now = await ledger.getRun(runId);
       if (!now || (now.status !== "running" && now.status !== "queued")) {
         printFrom(path, offset);
         return;
@@ -40,7 +40,7 @@ export async function runLoopLogs(runId: string, options: { follow: boolean }): 
       await sleep(250);
     }
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 

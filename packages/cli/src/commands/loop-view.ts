@@ -10,13 +10,17 @@ function nextOf(loop: Loop, now: number): string {
 }
 
 /** `hedge loop list`. */
-export function runLoopList(options: { json: boolean }): void {
+export async function runLoopList(options: { json: boolean }): Promise<void> {
   const now = Date.now();
-  const rows = withLedger((ledger) =>
-    ledger
-      .listLoops()
-      .map((loop) => ({ loop, last: ledger.listRuns({ loopId: loop.id, limit: 1 })[0] })),
-  );
+  const rows = await withLedger(async (ledger) => {
+    const loops = await ledger.listLoops();
+    return Promise.all(
+      loops.map(async (loop) => ({
+        loop,
+        last: (await ledger.listRuns({ loopId: loop.id, limit: 1 }))[0],
+      })),
+    );
+  });
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify(rows.map(({ loop, last }) => ({ ...loop, nextSlot: nextOf(loop, now), lastRun: last ?? null })))}\n`,
@@ -37,10 +41,10 @@ export function runLoopList(options: { json: boolean }): void {
 }
 
 /** `hedge loop show NAME`. */
-export function runLoopShow(name: string, options: { json: boolean }): void {
-  const { loop, runs } = withLedger((ledger) => {
-    const found = ledger.requireLoop(name);
-    return { loop: found, runs: ledger.listRuns({ loopId: found.id, limit: 10 }) };
+export async function runLoopShow(name: string, options: { json: boolean }): Promise<void> {
+  const { loop, runs } = await withLedger(async (ledger) => {
+    const found = await ledger.requireLoop(name);
+    return { loop: found, runs: await ledger.listRuns({ loopId: found.id, limit: 10 }) };
   });
   if (options.json) {
     process.stdout.write(
@@ -63,22 +67,25 @@ export function runLoopShow(name: string, options: { json: boolean }): void {
 }
 
 /** `hedge loop runs [NAME]`. */
-export function runLoopRuns(
+export async function runLoopRuns(
   name: string | undefined,
   options: { json: boolean; limit: string },
-): void {
+): Promise<void> {
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit <= 0 || limit > 100_000) {
     throw new UsageError(`--limit ${JSON.stringify(options.limit)} must be a whole number from 1`, {
       hint: "--limit 50",
     });
   }
-  const { runs, names } = withLedger((ledger) => {
-    const loop = name ? ledger.requireLoop(name) : undefined;
+  const { runs, names } = await withLedger(async (ledger) => {
+    const loop = name ? await ledger.requireLoop(name) : undefined;
     const names = new Map(
-      ledger.listLoops({ includeRemoved: true }).map((l) => [l.id, l.name.split("#")[0] ?? l.name]),
+      (await ledger.listLoops({ includeRemoved: true })).map((l) => [
+        l.id,
+        l.name.split("#")[0] ?? l.name,
+      ]),
     );
-    return { runs: ledger.listRuns({ ...(loop ? { loopId: loop.id } : {}), limit }), names };
+    return { runs: await ledger.listRuns({ ...(loop ? { loopId: loop.id } : {}), limit }), names };
   });
   if (options.json) {
     process.stdout.write(

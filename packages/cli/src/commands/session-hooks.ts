@@ -11,7 +11,7 @@ export type SessionHookEvent = "turn_completed" | "turn_failed";
  */
 export async function fireSessionHooks(
   home: string,
-  config: Pick<HedgeConfig, "hooks">,
+  config: Pick<HedgeConfig, "hooks"> & { daemon?: Pick<HedgeConfig["daemon"], "store"> },
   event: SessionHookEvent,
   {
     warn = (text: string): void => void process.stderr.write(`hedge: ${text}\n`),
@@ -21,14 +21,15 @@ export async function fireSessionHooks(
   if (names.length === 0) return;
   try {
     // Loaded only when hooks are configured: exec without hooks never opens the ledger.
-    const { queueHookRuns } = await import("@hedge/daemon");
-    const { openLedger, notifyDaemon } = await import("./loop-ledger.js");
-    const ledger = openLedger(home);
+    const { queueHookRuns, openLedger } = await import("@hedge/daemon");
+    const { notifyDaemon } = await import("./loop-ledger.js");
+    // The session's config: `daemon.store` is the user's alone (a project layer cannot set it).
+    const ledger = await openLedger(home, config.daemon?.store);
     let unknown: string[];
     try {
-      unknown = queueHookRuns(ledger, names, Date.now()).unknown;
+      unknown = (await queueHookRuns(ledger, names, Date.now())).unknown;
     } finally {
-      ledger.close();
+      await ledger.close();
     }
     await notifyDaemon(home);
     if (unknown.length > 0) {

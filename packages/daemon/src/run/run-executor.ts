@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { adapterFor } from "../adapters/agents.js";
 import type { RunFacts } from "../adapters/adapter.js";
-import type { SqliteLedger } from "../ledger/sqlite-ledger.js";
+import type { Ledger } from "../ledger/ledger.js";
 import type { Loop, Run, RunEnd } from "../ledger/types.js";
 import { runEnvironment } from "./env-allowlist.js";
 import { killGroup, signalGroup } from "./process-group.js";
@@ -21,7 +21,7 @@ import { addWorktree, diffSince, headCommit, settleWorktree } from "./worktree.j
 
 /** What the executor needs from the daemon: narrow on purpose. */
 export interface ExecutorDeps {
-  ledger: SqliteLedger;
+  ledger: Ledger;
   home: string;
   daemonId: string;
   hedgeCommand: readonly string[];
@@ -66,16 +66,20 @@ export class RunExecutor {
     return this.active.has(runId);
   }
 
-  start(run: Run, loop: Loop): void {
+  /** Starts a claimed run; the promise settles once its row is final (it never rejects). */
+  start(run: Run, loop: Loop): Promise<void> {
     const entry: Active = { pgid: null, stop: null };
     this.active.set(run.id, entry);
-    this.execute(run, loop, entry)
-      .catch((error: unknown) => {
-        this.finish(run.id, {
+    return this.execute(run, loop, entry)
+      .catch(async (error: unknown) => {
+        await this.finish(run.id, {
           status: "failed",
           reason: `daemon error: ${(error as Error).message}`.slice(0, 200),
           endedAtMs: this.deps.now(),
         });
+      })
+      .catch((error: unknown) => {
+        this.deps.log(`run ${run.id}: cannot record its end: ${(error as Error).message}`);
       })
       .finally(() => {
         this.active.delete(run.id);
@@ -102,8 +106,8 @@ export class RunExecutor {
     }
   }
 
-  private finish(runId: string, end: RunEnd): void {
-    if (!this.deps.ledger.finalize(runId, this.deps.daemonId, end)) {
+  private async finish(runId: string, end: RunEnd): Promise<void> {
+    if (!(await this.deps.ledger.finalize(runId, this.deps.daemonId, end))) {
       this.deps.log(`run ${runId} ended (${end.status}) after the reaper had recorded it`);
     }
   }
@@ -116,7 +120,7 @@ export class RunExecutor {
     // Agents get a private directory for run-scoped files; a command needs none.
     if (loop.adapter !== "command") mkdirSync(runDir, { recursive: true, mode: 0o700 });
     const logFd = openSync(logPath, "a", 0o600);
-    deps.ledger.setLogPath(run.id, logPath);
+    await deps.ledger.setLogPath(run.id, logPath);
     const note = (text: string): void => {
       writeSync(logFd, `[hedge] ${text}\n`);
     };
@@ -129,7 +133,7 @@ export class RunExecutor {
           cwd = worktree;
         } catch (error) {
           note(`worktree: ${(error as Error).message}`);
-          this.finish(run.id, {
+          await this.finish(run.id, {
             status: "failed",
             reason: "worktree failed",
             endedAtMs: deps.now(),
@@ -164,7 +168,7 @@ export class RunExecutor {
       );
       if (main.kind === "spawn_error") {
         note(`cannot start ${plan.argv[0]}: ${main.code}`);
-        this.finish(run.id, {
+        await this.finish(run.id, {
           status: "failed",
           reason: `spawn ${main.code}`,
           endedAtMs: deps.now(),
@@ -172,7 +176,7 @@ export class RunExecutor {
         return;
       }
       if (main.kind === "stopped") {
-        this.finish(run.id, {
+        await this.finish(run.id, {
           status: main.status,
           reason: main.reason,
           endedAtMs: deps.now(),
@@ -204,7 +208,7 @@ export class RunExecutor {
           worktree,
         );
         if (verify.kind === "stopped") {
-          this.finish(run.id, {
+          await this.finish(run.id, {
             status: verify.status,
             reason: verify.reason,
             endedAtMs: deps.now(),
@@ -225,7 +229,7 @@ export class RunExecutor {
       }
       const diff = base ? await diffSince(cwd, base).catch(() => null) : null;
       const kept = worktree ? await settleWorktree(loop.cwd, worktree).catch(() => true) : null;
-      this.finish(run.id, {
+      await this.finish(run.id, {
         status,
         reason,
         endedAtMs: deps.now(),
@@ -270,16 +274,21 @@ export class RunExecutor {
       return { kind: "spawn_error", code: (error as NodeJS.ErrnoException).code ?? "error" };
     }
     entry.pgid = group.pgid;
-    deps.ledger.recordProcess(run.id, deps.daemonId, {
-      pid: group.pid,
-      pgid: group.pgid,
-      procStartTicks: group.procStartTicks,
-      bootId: bootId(),
-      host: hostname(),
-      logPath,
-      worktreePath: worktree,
-      startedAtMs: run.startedAtMs ?? deps.now(),
-    });
+    // A failed write must not orphan the group just started: it is timed and waited for below.
+    await deps.ledger
+      .recordProcess(run.id, deps.daemonId, {
+        pid: group.pid,
+        pgid: group.pgid,
+        procStartTicks: group.procStartTicks,
+        bootId: bootId(),
+        host: hostname(),
+        logPath,
+        worktreePath: worktree,
+        startedAtMs: run.startedAtMs ?? deps.now(),
+      })
+      .catch((error: unknown) =>
+        deps.log(`run ${run.id}: cannot record its process: ${(error as Error).message}`),
+      );
     // Set from the timer or a cancel, read after the exit: a holder, not narrowed locals.
     const ending: {
       stopped: { status: "timed_out" | "interrupted"; reason: string } | null;

@@ -1,10 +1,10 @@
-import type { SqliteLedger } from "../ledger/sqlite-ledger.js";
+import type { Ledger } from "../ledger/ledger.js";
 import type { MissedPolicy, Run } from "../ledger/types.js";
 import { killGroup } from "../run/process-group.js";
 import { pidAlive, processStartTicks } from "../run/proc-identity.js";
 
 export interface ReaperDeps {
-  ledger: SqliteLedger;
+  ledger: Ledger;
   daemonId: string;
   host: string;
   bootId: string | null;
@@ -22,12 +22,12 @@ export interface ReaperDeps {
  */
 export async function reapOrphans(deps: ReaperDeps, now: number): Promise<number> {
   let reaped = 0;
-  for (const run of deps.ledger.runningRuns()) {
+  for (const run of await deps.ledger.runningRuns()) {
     if (run.daemonId === deps.daemonId && deps.isTracked(run.id)) continue;
-    if (!ownerGone(deps, run, now)) continue;
+    if (!(await ownerGone(deps, run, now))) continue;
     await killIfOurs(deps, run);
     if (
-      deps.ledger.finalize(run.id, run.daemonId, {
+      await deps.ledger.finalize(run.id, run.daemonId, {
         status: "interrupted",
         reason: "daemon died",
         endedAtMs: now,
@@ -40,10 +40,10 @@ export async function reapOrphans(deps: ReaperDeps, now: number): Promise<number
   return reaped;
 }
 
-function ownerGone(deps: ReaperDeps, run: Run, now: number): boolean {
+async function ownerGone(deps: ReaperDeps, run: Run, now: number): Promise<boolean> {
   if (run.daemonId === deps.daemonId) return true; // ours but not tracked: lost
   if (run.leaseUntilMs !== null && run.leaseUntilMs < now) return true;
-  const owner = run.daemonId ? deps.ledger.getDaemon(run.daemonId) : undefined;
+  const owner = run.daemonId ? await deps.ledger.getDaemon(run.daemonId) : undefined;
   if (!owner) return run.leaseUntilMs === null;
   if (owner.stoppedAtMs !== null) return true;
   // Same host and boot: the owner's pid tells at once, no need to wait for the lease.
@@ -66,20 +66,24 @@ async function killIfOurs(deps: ReaperDeps, run: Run): Promise<void> {
  * Queued rows a previous daemon left behind: under `skip` none runs late; under `once` only
  * each loop's newest slot may; manual and event runs still run.
  */
-export function settleStaleQueue(ledger: SqliteLedger, startedAtMs: number, now: number): void {
-  const loops = new Map(ledger.listLoops({ includeRemoved: true }).map((loop) => [loop.id, loop]));
+export async function settleStaleQueue(
+  ledger: Ledger,
+  startedAtMs: number,
+  now: number,
+): Promise<void> {
+  const loops = new Map(
+    (await ledger.listLoops({ includeRemoved: true })).map((loop) => [loop.id, loop]),
+  );
   const newestKept = new Map<string, string>();
-  const stale = ledger
-    .queuedRuns()
-    .filter(
-      (run) =>
-        run.queuedAtMs < startedAtMs && (run.trigger === "schedule" || run.trigger === "catchup"),
-    );
+  const stale = (await ledger.queuedRuns()).filter(
+    (run) =>
+      run.queuedAtMs < startedAtMs && (run.trigger === "schedule" || run.trigger === "catchup"),
+  );
   for (const run of stale) newestKept.set(run.loopId, run.id); // ascending: the last wins
   for (const run of stale) {
     const policy: MissedPolicy = loops.get(run.loopId)?.missed ?? "skip";
     if (policy === "all") continue;
     if (policy === "once" && newestKept.get(run.loopId) === run.id) continue;
-    ledger.skipQueued(run.id, "missed", now);
+    await ledger.skipQueued(run.id, "missed", now);
   }
 }

@@ -1,4 +1,4 @@
-import type { SqliteLedger } from "../ledger/sqlite-ledger.js";
+import type { Ledger } from "../ledger/ledger.js";
 import type { Loop, Run } from "../ledger/types.js";
 import { nextSlotAfter, slotsAfter } from "../schedule/slots.js";
 import { decideSlots } from "./tick-policy.js";
@@ -7,10 +7,10 @@ import { decideSlots } from "./tick-policy.js";
 export const SLOT_BATCH = 1000;
 
 export interface SchedulerDeps {
-  ledger: SqliteLedger;
+  ledger: Ledger;
   /** Starts a claimed run. */
   start: (run: Run, loop: Loop) => void;
-  claim: (run: Run) => boolean;
+  claim: (run: Run) => Promise<boolean>;
   /** Runs this daemon (or, for a shared ledger, anyone) has running. */
   maxConcurrentRuns: number;
   graceMs: number;
@@ -28,17 +28,17 @@ export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {}
 
   /** Materialises every active loop's due slots; returns when the next slot falls. */
-  tick(now: number): number | null {
+  async tick(now: number): Promise<number | null> {
     let next: number | null = null;
-    const active = this.deps.ledger.activeLoops();
+    const active = await this.deps.ledger.activeLoops();
     this.loops = new Map(active.map((loop) => [loop.id, loop]));
     for (const loop of active) {
       if (loop.expiresAtMs !== null && loop.expiresAtMs <= now) {
-        this.deps.ledger.setState(loop.id, "paused", now);
+        await this.deps.ledger.setState(loop.id, "paused", now);
         this.deps.log(`loop ${loop.name} expired and is paused`);
         continue;
       }
-      this.materialise(loop, now);
+      await this.materialise(loop, now);
       const upcoming = nextSlotAfter(loop.schedule, now);
       if (upcoming !== null)
         next = next === null ? upcoming : Math.min(next, upcoming + loop.jitterMs);
@@ -46,7 +46,7 @@ export class Scheduler {
     return next;
   }
 
-  private materialise(loop: Loop, now: number): void {
+  private async materialise(loop: Loop, now: number): Promise<void> {
     let cursor = loop.cursorMs;
     // A long downtime is many batches; each is its own transaction and cursor step.
     for (let batch = 0; batch < 100; batch += 1) {
@@ -61,24 +61,24 @@ export class Scheduler {
         missedMaxAgeMs: loop.missedMaxAgeMs,
       });
       const to = window.slots[window.slots.length - 1]!;
-      if (!this.deps.ledger.materialise(loop.id, cursor, to, rows, now)) return;
+      if (!(await this.deps.ledger.materialise(loop.id, cursor, to, rows, now))) return;
       cursor = to;
       if (!window.truncated) return;
     }
   }
 
   /** Starts what may start now; skips what the overlap policy refuses. */
-  dispatch(now: number): void {
+  async dispatch(now: number): Promise<void> {
     const { ledger } = this.deps;
-    const runningNow = ledger.runningRuns();
+    const runningNow = await ledger.runningRuns();
     const busy = new Set(runningNow.map((run) => run.loopId));
     let running = runningNow.length;
     const waiting = new Set<string>();
-    for (const run of ledger.queuedRuns()) {
+    for (const run of await ledger.queuedRuns()) {
       // A paused loop's manual or hook run still runs; a removed loop's runs do not.
-      const loop = this.loops.get(run.loopId) ?? ledger.findLoop(run.loopId);
+      const loop = this.loops.get(run.loopId) ?? (await ledger.findLoop(run.loopId));
       if (!loop || loop.state === "removed") {
-        ledger.skipQueued(run.id, "removed", now);
+        await ledger.skipQueued(run.id, "removed", now);
         continue;
       }
       if (now < run.scheduledFor + loop.jitterMs) continue;
@@ -89,11 +89,11 @@ export class Scheduler {
           waiting.add(loop.id);
           continue;
         }
-        ledger.skipQueued(run.id, "overlap", now);
+        await ledger.skipQueued(run.id, "overlap", now);
         continue;
       }
       if (running >= this.deps.maxConcurrentRuns) continue;
-      if (!this.deps.claim(run)) continue;
+      if (!(await this.deps.claim(run))) continue;
       busy.add(loop.id);
       running += 1;
       this.deps.start({ ...run, status: "running", startedAtMs: now }, loop);

@@ -20,9 +20,9 @@ export interface WebhookServer {
 
 export interface WebhookDeps {
   port: number;
-  findLoop: (name: string) => Loop | undefined;
+  findLoop: (name: string) => Promise<Loop | undefined>;
   /** Queues a run; false when the delivery id was seen before. */
-  fire: (loopId: string, ref: string | null) => boolean;
+  fire: (loopId: string, ref: string | null) => Promise<boolean>;
   nudge: () => void;
 }
 
@@ -50,6 +50,28 @@ function authorised(request: IncomingMessage, loop: Loop | undefined): boolean {
  * wrong secret get the same 401, so the endpoint reveals no loop names.
  */
 export async function startWebhookServer(deps: WebhookDeps): Promise<WebhookServer> {
+  const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const match = /^\/hooks\/([^/?#]+)$/.exec(request.url ?? "");
+    if (request.method !== "POST" || !match) {
+      reply(response, 404, { error: "not found" });
+      return;
+    }
+    const loop = await deps.findLoop(decodeURIComponent(match[1] ?? ""));
+    const live = loop && loop.state === "active" ? loop : undefined;
+    if (!authorised(request, live) || !live) {
+      reply(response, 401, { error: "unauthorized" });
+      return;
+    }
+    const delivery = request.headers["x-hedge-delivery"];
+    const ref =
+      typeof delivery === "string" && DELIVERY_ID.test(delivery) ? `webhook:${delivery}` : null;
+    if (!(await deps.fire(live.id, ref))) {
+      reply(response, 409, { error: "delivery already received" });
+      return;
+    }
+    deps.nudge();
+    reply(response, 202, { queued: true });
+  };
   const server = createServer((request, response) => {
     // The body is not used: read (bounded) and discard it.
     let size = 0;
@@ -58,28 +80,10 @@ export async function startWebhookServer(deps: WebhookDeps): Promise<WebhookServ
       if (size > 64 * 1024) request.destroy();
     });
     request.on("end", () => {
-      const match = /^\/hooks\/([^/?#]+)$/.exec(request.url ?? "");
-      if (request.method !== "POST" || !match) {
-        reply(response, 404, { error: "not found" });
-        return;
-      }
-      const loop = deps.findLoop(decodeURIComponent(match[1] ?? ""));
-      const live = loop && loop.state === "active" ? loop : undefined;
-      if (!authorised(request, live) || !live) {
-        reply(response, 401, { error: "unauthorized" });
-        return;
-      }
-      const delivery = request.headers["x-hedge-delivery"];
-      const ref =
-        typeof delivery === "string" && DELIVERY_ID.test(delivery) ? `webhook:${delivery}` : null;
-      if (!deps.fire(live.id, ref)) {
-        reply(response, 409, { error: "delivery already received" });
-        return;
-      }
-      deps.nudge();
-      reply(response, 202, { queued: true });
+      void answer(request, response).catch(() => reply(response, 503, { error: "unavailable" }));
     });
   });
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(deps.port, "127.0.0.1", () => resolve());
