@@ -38,6 +38,7 @@ export async function runDaemonForeground(globals: GlobalOptions): Promise<void>
     env: process.env,
     maxConcurrentRuns: config.daemon.max_concurrent_runs,
     webhookPort: config.daemon.webhook_port,
+    store: config.daemon.store ?? null,
     log,
   });
   log(`hedge daemon ${daemon.id} running (pid ${process.pid}, socket ${daemon.socketPath})`);

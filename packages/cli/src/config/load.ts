@@ -161,9 +161,27 @@ function readProjectFile(
   const screened =
     trust === "trusted" ? { accepted: data, ignored: [] } : screenOverlay(data, user);
   return {
-    data: foldCodexAliases(screened.accepted),
+    data: foldCodexAliases(withoutUserOnlyKeys(screened.accepted)),
     project: { path: file, dir, trust, sha256, ignored: screened.ignored },
   };
+}
+
+/**
+ * Keys no project overlay sets, trusted or not: `daemon.store` decides where the loops ledger
+ * lives, and whoever can write that ledger names programs the daemon runs (and reads every loop's
+ * prompt). Only the user's file and `-c` choose it.
+ */
+const USER_ONLY_KEYS: readonly (readonly [string, string])[] = [["daemon", "store"]];
+
+function withoutUserOnlyKeys(data: Record<string, unknown>): Record<string, unknown> {
+  let result = data;
+  for (const [table, key] of USER_ONLY_KEYS) {
+    const section = result[table];
+    if (typeof section !== "object" || section === null || !(key in section)) continue;
+    const { [key]: _dropped, ...rest } = section as Record<string, unknown>;
+    result = { ...result, [table]: rest };
+  }
+  return result;
 }
 
 function validate(data: Record<string, unknown>, source: string): HedgeConfig {
