@@ -3,14 +3,17 @@
 //    duplicates, missed slots, start lag p50/p99, runs/s, daemon RSS.
 // 2. The same with the daemon killed (kill -9) five times at random moments, restarted after
 //    0–3 s: every slot accounted for by the policy, no duplicate.
-// 3. Redis (three daemons) is not built yet: reported as such.
+// 3. Three daemons sharing one redis-server (`daemon.store`): every slot runs once across them
+//    (scripts/bench/daemon-redis.ts).
+// BENCH_SCENARIOS=steady,kills,redis picks scenarios (default: all three).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { SqliteLedger, buildLoopSpec, ledgerPath, type Run } from "@hedge/daemon";
+import { SqliteLedger, buildLoopSpec, ledgerPath, type Loop, type Run } from "@hedge/daemon";
+import { redisScenario } from "./daemon-redis.js";
 import { machine, printTable, quantile } from "./table.js";
 
 const bin = fileURLToPath(new URL("../../packages/cli/dist/hedge.js", import.meta.url));
@@ -20,11 +23,28 @@ if (!existsSync(bin)) {
 }
 const LOOPS = Number(process.env["BENCH_LOOPS"] ?? 200);
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 120);
+const SCENARIOS = new Set(
+  (process.env["BENCH_SCENARIOS"] ?? "steady,kills,redis").split(",").map((name) => name.trim()),
+);
 
-interface Setup {
+export interface Setup {
   home: string;
   mark: string;
   createdAt: number;
+}
+
+/** The bench's loop: appends its loop id and slot to `mark`, so a duplicate run is a duplicate line. */
+export function markingLoop(index: number, mark: string, now: number, cwd: string) {
+  return buildLoopSpec(
+    {
+      name: `bench-${index}`,
+      every: "5s",
+      agent: "command",
+      env: [],
+      rest: ["/bin/sh", "-c", `echo "$HEDGE_LOOP_ID $HEDGE_SCHEDULED_FOR" >> ${mark}`],
+    },
+    { now, cwd, path: process.env["PATH"] },
+  ).spec;
 }
 
 function setup(): Setup {
@@ -35,17 +55,7 @@ function setup(): Setup {
   const ledger = new SqliteLedger(ledgerPath(home));
   const createdAt = Date.now();
   for (let index = 0; index < LOOPS; index += 1) {
-    const { spec } = buildLoopSpec(
-      {
-        name: `bench-${index}`,
-        every: "5s",
-        agent: "command",
-        env: [],
-        rest: ["/bin/sh", "-c", `echo "$HEDGE_LOOP_ID $HEDGE_SCHEDULED_FOR" >> ${mark}`],
-      },
-      { now: createdAt, cwd: home, path: process.env["PATH"] },
-    );
-    ledger.addLoop(spec, createdAt);
+    ledger.addLoop(markingLoop(index, mark, createdAt, home), createdAt);
   }
   ledger.close();
   return { home, mark, createdAt };
@@ -75,7 +85,7 @@ async function stopDaemon(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-interface Outcome {
+export interface Outcome {
   expected: number;
   missing: number;
   duplicates: number;
@@ -100,6 +110,18 @@ function evaluate(
   const runs = ledger.listRuns({ limit: 10_000_000 });
   const loops = ledger.listLoops();
   ledger.close();
+  return evaluateRuns(state, { runs, loops }, endAt, rss, durationMs, accounted);
+}
+
+/** The numbers of one scenario from its ledger's rows and the marker file. */
+export function evaluateRuns(
+  state: Setup,
+  { runs, loops }: { runs: Run[]; loops: Loop[] },
+  endAt: number,
+  rss: number[],
+  durationMs: number,
+  accounted: (runs: Run[], slot: number) => boolean,
+): Outcome {
   const byLoop = new Map<string, Run[]>();
   for (const run of runs) byLoop.set(run.loopId, [...(byLoop.get(run.loopId) ?? []), run]);
   // Expected slots, computed from each loop's anchor independently of the daemon's code:
@@ -221,8 +243,11 @@ console.log(`machine: ${machine()}`);
 console.log(
   `${LOOPS} loops every 5s, command adapter (/bin/sh -c 'echo … >> marker'), ${SECONDS}s per scenario, max_concurrent_runs 32, jitter 0`,
 );
-const first = await steady();
-const second = await withKills();
+const first = SCENARIOS.has("steady") ? await steady() : undefined;
+const second = SCENARIOS.has("kills") ? await withKills() : undefined;
+const third = SCENARIOS.has("redis")
+  ? await redisScenario({ bin, loops: LOOPS, seconds: SECONDS, markingLoop, evaluateRuns })
+  : undefined;
 const statusText = (statuses: Record<string, number>): string =>
   Object.entries(statuses)
     .map(([status, count]) => `${status} ${count}`)
@@ -239,22 +264,34 @@ printTable(
     "RSS p50 MiB",
     "RSS max MiB",
   ],
-  [first, second].map((outcome, index) => [
-    index === 0 ? "steady" : `kill -9 x${second.kills}`,
-    String(outcome.expected),
-    String(outcome.missing),
-    String(outcome.duplicates),
-    outcome.lagP50.toFixed(0),
-    outcome.lagP99.toFixed(0),
-    outcome.runsPerSecond.toFixed(1),
-    outcome.rssP50.toFixed(0),
-    outcome.rssMax.toFixed(0),
-  ]),
+  (
+    [
+      ["steady", first],
+      [`kill -9 x${second?.kills ?? 0}`, second],
+      ["3 daemons on Redis", third],
+    ] as [string, Outcome | undefined][]
+  )
+    .filter((row): row is [string, Outcome] => row[1] !== undefined)
+    .map(([name, outcome]) => [
+      name,
+      String(outcome.expected),
+      String(outcome.missing),
+      String(outcome.duplicates),
+      outcome.lagP50.toFixed(0),
+      outcome.lagP99.toFixed(0),
+      outcome.runsPerSecond.toFixed(1),
+      outcome.rssP50.toFixed(0),
+      outcome.rssMax.toFixed(0),
+    ]),
 );
-console.log(
-  `steady rows: ${statusText(first.statuses)}; catch-ups ${first.catchups}; unfinished ${first.unfinished}`,
-);
-console.log(
-  `kill -9 rows: ${statusText(second.statuses)}; catch-ups ${second.catchups}; unfinished ${second.unfinished}`,
-);
-console.log("redis (3 daemons): not measured — the Redis store is not implemented yet");
+for (const [name, outcome] of [
+  ["steady", first],
+  ["kill -9", second],
+  ["redis", third],
+] as const) {
+  if (!outcome) continue;
+  console.log(
+    `${name} rows: ${statusText(outcome.statuses)}; catch-ups ${outcome.catchups}; unfinished ${outcome.unfinished}`,
+  );
+}
+if (third) console.log(`redis: runs per daemon ${third.perDaemon.join(" / ")}`);
