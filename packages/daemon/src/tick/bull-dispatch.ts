@@ -80,32 +80,41 @@ export class BullDispatch {
     return self;
   }
 
-  /** Offers every queued row as its slot's job, due at its slot plus the loop's jitter. */
+  /**
+   * Offers every queued row as its slot's job, due at its slot plus the loop's jitter: one
+   * round trip for the batch (a tick of 200 loops is 200 jobs).
+   */
   async dispatch(now: number): Promise<void> {
     const { ledger } = this.deps;
     const queued = await ledger.queuedRuns();
     const still = new Set(queued.map((run) => run.id));
     for (const id of this.offered) if (!still.has(id)) this.offered.delete(id);
-    for (const run of queued) {
-      if (this.offered.has(run.id)) continue;
-      const loop = await ledger.findLoop(run.loopId);
-      if (!loop || loop.state === "removed") {
+    const fresh = queued.filter((run) => !this.offered.has(run.id));
+    if (fresh.length === 0) return;
+    const loops = new Map((await ledger.listLoops()).map((loop) => [loop.id, loop]));
+    const jobs = [];
+    for (const run of fresh) {
+      // A removed loop's name was freed, so it is not listed: its runs are skipped.
+      const loop = loops.get(run.loopId);
+      if (!loop) {
         await ledger.skipQueued(run.id, "removed", now);
         continue;
       }
-      await this.queue.add(
-        "run",
-        { runId: run.id },
-        {
+      jobs.push({
+        name: "run",
+        data: { runId: run.id },
+        opts: {
           jobId: jobIdOf(run),
           delay: Math.max(0, run.scheduledFor + loop.jitterMs - now),
           attempts: 1,
           removeOnComplete: { age: KEEP_JOBS_S },
           removeOnFail: { age: KEEP_JOBS_S },
         },
-      );
-      this.offered.add(run.id);
+      });
     }
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs);
+    for (const run of fresh) this.offered.add(run.id);
   }
 
   /** One delivered slot: claim it in the ledger (or skip it by the overlap rule), then run it. */
