@@ -157,6 +157,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     activeLoops: (await ledger.activeLoops()).length,
     socketPath: sock,
     webhookUrl: webhook ? webhook.url : null,
+    ledger: ledger.shared ? `${ledger.where} (shared)` : ledger.where,
   });
 
   const handle = (request: DaemonRequest): Promise<unknown> => answer(request);

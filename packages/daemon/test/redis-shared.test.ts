@@ -75,6 +75,8 @@ describe("several daemons on one Redis (daemon.store)", () => {
       },
       40_000,
     );
+    const status = await b.hedge(["daemon", "status"]);
+    expect(status.stdout).toContain(`  ledger  ${redis.url} (shared)\n`);
     for (const daemon of daemons) daemon.child.kill("SIGTERM");
     await Promise.all(daemons.map((daemon) => daemon.exited));
 

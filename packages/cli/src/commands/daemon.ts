@@ -141,6 +141,7 @@ export async function runDaemonStatus(options: { json: boolean }): Promise<void>
   process.stdout.write(
     `hedge daemon running: pid ${status.pid}, up ${uptime}s, ${status.runningRuns} run(s) running, ${status.activeLoops} active loop(s)\n` +
       `  socket  ${status.socketPath}\n` +
+      (status.ledger ? `  ledger  ${status.ledger}\n` : "") +
       (status.webhookUrl ? `  webhook ${status.webhookUrl}/hooks/<loop>\n` : ""),
   );
 }

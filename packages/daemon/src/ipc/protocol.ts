@@ -47,5 +47,7 @@ export const statusSchema = z.object({
   activeLoops: z.number(),
   socketPath: z.string(),
   webhookUrl: z.string().nullable(),
+  /** Where the ledger lives: the SQLite file, or the shared Redis URL (password redacted). */
+  ledger: z.string().optional(),
 });
 export type DaemonStatus = z.infer<typeof statusSchema>;
