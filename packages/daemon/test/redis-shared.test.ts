@@ -157,6 +157,67 @@ describe("several daemons on one Redis (daemon.store)", () => {
     expect((await runsFrom(c)).filter((run) => run.loop === "wedge")).toHaveLength(1);
   }, 90_000);
 
+  it("after every daemon was killed, a restart of all three is no storm: one catch-up, the rest one skipped row, no duplicate", async () => {
+    redis = await startRedisServer();
+    const [a, b, c] = await threeHomes(redis.url);
+    let daemons = [await a.startDaemon(), await b.startDaemon(), await c.startDaemon()];
+    const added = await a.hedge([
+      "loop",
+      "add",
+      "tick",
+      "--every",
+      "1s",
+      "--agent",
+      "command",
+      "--",
+      "true",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    await waitFor(
+      "two runs",
+      async () => (await runsFrom(a)).filter((run) => run.status === "succeeded").length >= 2,
+    );
+    for (const daemon of daemons) daemon.child.kill("SIGKILL");
+    await Promise.all(daemons.map((daemon) => daemon.exited));
+    const downAt = Date.now();
+    await waitFor("six slots to pass", () => Date.now() - downAt >= 6000 || undefined, 10_000);
+    // No daemon runs before this; slots within the on-time grace (2 s) of it may still run on time.
+    const restartAt = Date.now();
+    daemons = await Promise.all([a.startDaemon(), b.startDaemon(), c.startDaemon()]);
+    const upAt = Date.now();
+    await waitFor(
+      "two runs after the restart",
+      async () =>
+        (await runsFrom(b)).filter((run) => run.startedAtMs !== null && run.startedAtMs >= upAt)
+          .length >= 2,
+    );
+    for (const daemon of daemons) daemon.child.kill("SIGTERM");
+    await Promise.all(daemons.map((daemon) => daemon.exited));
+
+    const runs = await runsFrom(c);
+    const slots = runs.map((run) => run.scheduledFor);
+    expect(new Set(slots).size).toBe(slots.length);
+    // The downtime's slots: at most one ran late (the latest, as a catch-up); the others are
+    // skipped rows, never a burst of runs.
+    const down = runs.filter(
+      (run) => run.scheduledFor > downAt && run.scheduledFor < restartAt - 2000,
+    );
+    const ranLate = down.filter((run) => run.status !== "skipped");
+    expect(ranLate.length).toBeLessThanOrEqual(1);
+    expect(ranLate.every((run) => run.trigger === "catchup")).toBe(true);
+    const covered = (slot: number): boolean =>
+      runs.some(
+        (run) =>
+          run.scheduledFor === slot ||
+          (run.collapsedUntilMs !== null &&
+            run.scheduledFor <= slot &&
+            slot <= run.collapsedUntilMs),
+      );
+    const first = slots.filter((slot) => slot > downAt).sort((x, y) => x - y)[0]!;
+    for (let slot = first; slot < restartAt - 2000; slot += 1000) expect(covered(slot)).toBe(true);
+    expect(runs.filter((run) => run.trigger === "catchup").length).toBeLessThanOrEqual(1);
+  }, 90_000);
+
   it("a daemon whose Redis is unreachable stops at start with one line naming the store and a hint, never the password", async () => {
     const port = await freePort();
     const [home] = [await makeHome(`[daemon]\nstore = "redis://:hunter2pass@127.0.0.1:${port}"\n`)];
