@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { freePort, startRedisServer, type RedisServer } from "@hedge/testkit";
+import { RedisLedger } from "../src/ledger/redis-ledger.js";
 import type { Run } from "../src/ledger/types.js";
 import { groupMembers, makeHome, waitFor, type DaemonProcess, type Home } from "./harness.js";
 
@@ -217,6 +218,43 @@ describe("several daemons on one Redis (daemon.store)", () => {
     for (let slot = first; slot < restartAt - 2000; slot += 1000) expect(covered(slot)).toBe(true);
     expect(runs.filter((run) => run.trigger === "catchup").length).toBeLessThanOrEqual(1);
   }, 90_000);
+
+  it("hedge loop runs says on which host a run of another machine ran", async () => {
+    redis = await startRedisServer();
+    const [a] = await threeHomes(redis.url);
+    const added = await a.hedge([
+      "loop",
+      "add",
+      "far",
+      "--every",
+      "1h",
+      "--agent",
+      "command",
+      "--",
+      "true",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    // Another machine's daemon, as the shared ledger records it.
+    const ledger = await RedisLedger.connect(redis.url);
+    try {
+      const loop = await ledger.requireLoop("far");
+      const run = (await ledger.insertEventRun(loop.id, "manual", null, Date.now()))!;
+      expect(
+        await ledger.claim(run.id, "dm_far", "far-host", Date.now() + 60_000, Date.now()),
+      ).toBe(true);
+      await ledger.finalize(run.id, "dm_far", {
+        status: "succeeded",
+        reason: null,
+        endedAtMs: Date.now(),
+        exitCode: 0,
+      });
+    } finally {
+      await ledger.close();
+    }
+    const listed = await a.hedge(["loop", "runs"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/far .* manual +succeeded .* on far-host\n$/);
+  });
 
   it("a daemon whose Redis is unreachable stops at start with one line naming the store and a hint, never the password", async () => {
     const port = await freePort();

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Loop, Run } from "@hedge/daemon";
 
 /** `every 15m`, `cron "0 9 * * 1-5" Europe/Berlin`, `at 2026-…`, `on commit to main`. */
@@ -53,6 +54,8 @@ export function runLine(run: Run, loopName: string): string {
     run.inputTokens !== null ? `${run.inputTokens}/${run.outputTokens ?? 0} tok` : "",
     run.costUsd !== null ? `$${run.costUsd.toFixed(4)}` : "",
     run.worktreeKept ? `worktree kept: ${run.worktreePath ?? ""}` : "",
+    // A shared (Redis) ledger holds other machines' runs: say where they ran.
+    run.host && run.host !== hostname() ? `on ${run.host}` : "",
   ].filter(Boolean);
   return [
     run.id,
