@@ -219,6 +219,41 @@ describe("several daemons on one Redis (daemon.store)", () => {
     expect(runs.filter((run) => run.trigger === "catchup").length).toBeLessThanOrEqual(1);
   }, 90_000);
 
+  it("--overlap skip holds across daemons: a slot while another daemon runs the loop is a skipped row", async () => {
+    redis = await startRedisServer();
+    const [a, b, c] = await threeHomes(redis.url);
+    const daemons = [await a.startDaemon(), await b.startDaemon(), await c.startDaemon()];
+    const added = await a.hedge([
+      "loop",
+      "add",
+      "long",
+      "--every",
+      "1s",
+      "--agent",
+      "command",
+      "--",
+      "sleep",
+      "2.5",
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    await waitFor(
+      "three runs to end",
+      async () => (await runsFrom(b)).filter((run) => run.status === "succeeded").length >= 3,
+      40_000,
+    );
+    for (const daemon of daemons) daemon.child.kill("SIGTERM");
+    await Promise.all(daemons.map((daemon) => daemon.exited));
+    const ran = (await runsFrom(c))
+      .filter((run) => run.status === "succeeded")
+      .sort((x, y) => x.startedAtMs! - y.startedAtMs!);
+    // Never two at once, whichever daemons ran them.
+    for (let index = 1; index < ran.length; index += 1) {
+      expect(ran[index]!.startedAtMs!).toBeGreaterThanOrEqual(ran[index - 1]!.endedAtMs!);
+    }
+    const skipped = (await runsFrom(c)).filter((run) => run.reason === "overlap");
+    expect(skipped.length).toBeGreaterThan(0);
+  }, 90_000);
+
   it("hedge loop runs says on which host a run of another machine ran", async () => {
     redis = await startRedisServer();
     const [a] = await threeHomes(redis.url);
