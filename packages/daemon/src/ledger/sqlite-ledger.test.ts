@@ -22,6 +22,7 @@ const spec: LoopSpec = {
   budgetUsd: null,
   maxTurns: null,
   profile: null,
+  viaGateway: false,
   verifyArgv: null,
   envNames: [],
   jitterMs: 0,
