@@ -7,6 +7,11 @@ export const daemonSchema = z
     max_concurrent_runs: z.number().int().min(1).max(256).default(4),
     /** Loopback port for `--webhook` loops; 0 picks a free one (shown by `hedge daemon status`). */
     webhook_port: z.number().int().min(0).max(65535).default(0),
+    /**
+     * The gateway `--via-gateway` runs call; default: the one `hedge gateway serve` runs for this
+     * home. Keys are made in this home, so it must be this home's gateway (or its fleet's).
+     */
+    gateway_url: z.url({ protocol: /^https?$/ }).optional(),
   })
   .prefault({});
 

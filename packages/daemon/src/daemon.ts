@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
 import { hostname } from "node:os";
 import { UsageError } from "@hedge/model-spec";
+import type { AgentAccess } from "./adapters/agent-access.js";
 import { newDaemonId } from "./ledger/ids.js";
 import { SqliteLedger, ledgerPath } from "./ledger/sqlite-ledger.js";
 import { infoPath, lockPath, socketPath } from "./ipc/paths.js";
@@ -31,6 +32,8 @@ export interface DaemonOptions {
   /** Loopback port for webhook triggers; 0 picks a free one, null disables them. */
   webhookPort: number | null;
   log: (line: string) => void;
+  /** hedge's usage view and gateway run keys (the CLI's composition root provides them). */
+  access?: AgentAccess;
   /** Test and benchmark knobs; defaults are the design's. */
   heartbeatMs?: number;
   leaseMs?: number;
@@ -85,6 +88,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     home,
     daemonId: id,
     hedgeCommand: options.hedgeCommand,
+    ...(options.access ? { access: options.access } : {}),
     env: options.env,
     killGraceMs,
     now: Date.now,

@@ -52,6 +52,7 @@ export function runLine(run: Run, loopName: string): string {
       : "",
     run.inputTokens !== null ? `${run.inputTokens}/${run.outputTokens ?? 0} tok` : "",
     run.costUsd !== null ? `$${run.costUsd.toFixed(4)}` : "",
+    run.profileReason !== null ? `profile ${run.profile ?? "-"} (${run.profileReason})` : "",
     run.worktreeKept ? `worktree kept: ${run.worktreePath ?? ""}` : "",
   ].filter(Boolean);
   return [
