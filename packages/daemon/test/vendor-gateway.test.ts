@@ -328,3 +328,90 @@ describe("--agent codex without --profile: the profile with the most headroom", 
     },
   );
 });
+
+describe("--agent claude --via-gateway: the real claude -p through hedge's gateway", () => {
+  it(
+    "records every call's tokens and the gateway's $ on the run, not claude's own estimate",
+    { timeout: LIMIT_MS + 60_000 },
+    async () => {
+      upstream = await startScriptedUpstream();
+      home = await makeHome(
+        [
+          'credentials_store = "file"',
+          "[providers.anth]",
+          'type = "anthropic"',
+          `base_url = "${upstream.url}/v1"`,
+          'prices = { "model-x" = { input = 3, output = 15 }, "haiku-x" = { input = 1, output = 5 } }',
+          "",
+        ].join("\n"),
+      );
+      const repo = repoIn(home.work);
+      const mine = await home.hedge(["gateway", "key", "create", "--name", "me"]);
+      expect(mine.code, mine.stderr).toBe(0);
+      await startGateway({ ...home.env, NO_COLOR: "1" });
+      upstream.push(
+        {
+          match: { model: "haiku-x" },
+          text: "title",
+          usage: { inputTokens: 7, outputTokens: 2 },
+          repeat: true,
+        },
+        {
+          match: { model: "model-x" },
+          text: "Done, all good.",
+          usage: { inputTokens: 30, outputTokens: 4 },
+        },
+      );
+      const env = {
+        PATH: daemonPath(),
+        ANTHROPIC_MODEL: "anth/model-x",
+        ANTHROPIC_SMALL_FAST_MODEL: "anth/haiku-x",
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: "anth/haiku-x",
+        CLAUDE_CONFIG_DIR: join(home.work, ".claude"),
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+        DISABLE_TELEMETRY: "1",
+        DISABLE_AUTOUPDATER: "1",
+      };
+      const names = Object.keys(env)
+        .filter((name) => name !== "PATH")
+        .flatMap((name) => ["--env", name]);
+      const added = await home.hedge(
+        [
+          "loop",
+          "add",
+          "cl",
+          "--agent",
+          "claude",
+          "--via-gateway",
+          "--cwd",
+          repo,
+          ...names,
+          "--",
+          "say done",
+        ],
+        { env },
+      );
+      expect(added.code, added.stderr).toBe(0);
+      // A gateway runs: loop add has nothing to warn about.
+      expect(added.stderr).not.toContain("gateway");
+      await home.startDaemon({ env });
+      await home.hedge(["loop", "run", "cl"]);
+      const run = await waitFor(
+        "the claude run",
+        () => home.runs("cl").find((r) => r.endedAtMs !== null),
+        LIMIT_MS,
+      );
+      const log = readFileSync(run.logPath!, "utf8");
+      expect(run, log).toEqual(expect.objectContaining({ status: "succeeded", exitCode: 0 }));
+      const small = upstream.requests.filter(
+        (request) => (request.body as { model?: string }).model === "haiku-x",
+      ).length;
+      const main = upstream.requests.length - small;
+      expect(main).toBe(1);
+      // Every call claude made through the gateway with its run key, priced by the gateway.
+      expect(run.inputTokens).toBe(30 + 7 * small);
+      expect(run.outputTokens).toBe(4 + 2 * small);
+      expect(run.costUsd).toBeCloseTo((30 * 3 + 4 * 15 + small * (7 * 1 + 2 * 5)) / 1e6, 9);
+    },
+  );
+});
