@@ -203,6 +203,9 @@ const gemini: AgentAdapter = {
     if (event?.["type"] === "result") addUsage(event["stats"], facts);
   },
   explainExit(code) {
+    // 55: gemini runs headless only in a folder the user trusted (its own trust, kept as is).
+    if (code === 55)
+      return "gemini does not trust the folder: trust it in gemini, or --env GEMINI_CLI_TRUST_WORKSPACE";
     return code === 53 ? "turn limit" : code === 42 ? "input error" : undefined;
   },
 };
