@@ -115,6 +115,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
 
   // What a previous daemon left: its runs, its queue, its worktrees.
   await reapOrphans(reaperDeps, Date.now());
+  // A previous daemon that died mid-run left its runs' gateway keys: none of them is in use now.
+  await options.access?.sweepRunKeys().catch((error: unknown) => log(`run keys: ${String(error)}`));
   settleStaleQueue(ledger, startedAtMs, Date.now());
   for (const cwd of new Set(
     ledger

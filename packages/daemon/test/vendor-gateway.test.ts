@@ -162,6 +162,9 @@ describe("--agent codex --via-gateway: the real codex through hedge's gateway wi
         usage: { inputTokens: 1000, outputTokens: 200 },
         latencyMs: 6000,
       });
+      // A key a daemon that died mid-run left behind: the next daemon revokes it at start.
+      const stale = await home.hedge(["gateway", "key", "create", "--name", "loop-run-run_gone"]);
+      expect(stale.code, stale.stderr).toBe(0);
       await home.startDaemon({ env });
       await home.hedge(["loop", "run", "cx"]);
 

@@ -6,6 +6,9 @@ import { connectClient } from "./connect.js";
 import { announcedGateway } from "./gateway-announce.js";
 import { withStore } from "./with-store.js";
 
+/** Run keys are named after their run: `loop-run-<run id>`. */
+const RUN_KEY_PREFIX = "loop-run-";
+
 /** How long a new key may take to be accepted (the server re-reads its key file each second). */
 const KEY_READY_MS = 5000;
 /** The gateway writes its audit in batches (every 200 ms by default): time for the last one. */
@@ -66,7 +69,7 @@ export function daemonAccess(context: CommandContext): AgentAccess {
       const found = await gatewayProblem(context);
       if ("missing" in found) return found;
       const keys = gatewayKeys(context.home);
-      const { key, record } = keys.create(`loop-run-${runId}`, ["models"]);
+      const { key, record } = keys.create(`${RUN_KEY_PREFIX}${runId}`, ["models"]);
       await publishGatewayKey(context, record);
       const since = Date.now();
       const revoke = async (): Promise<void> => {
@@ -94,6 +97,13 @@ export function daemonAccess(context: CommandContext): AgentAccess {
         },
       };
       return gateway;
+    },
+    async sweepRunKeys() {
+      const keys = gatewayKeys(context.home);
+      for (const record of keys.list().filter((key) => key.name.startsWith(RUN_KEY_PREFIX))) {
+        keys.revoke(record.id);
+        await unpublishGatewayKey(context, record.id);
+      }
     },
   };
 }

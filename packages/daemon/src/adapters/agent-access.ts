@@ -36,4 +36,6 @@ export interface AgentAccess {
   usage(): Promise<UsageReportView>;
   /** A gateway and a fresh key for run `runId`, or why there is none. */
   openGateway(runId: string): Promise<RunGateway | GatewayMissing>;
+  /** Revokes every run key left by a daemon that died mid-run (called at start, none in use). */
+  sweepRunKeys(): Promise<void>;
 }
