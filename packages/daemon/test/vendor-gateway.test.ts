@@ -418,3 +418,59 @@ describe("--agent claude --via-gateway: the real claude -p through hedge's gatew
     },
   );
 });
+
+describe("--via-gateway without a gateway to call", () => {
+  it("loop add refuses the agents and flags it does not suit, in one line with a hint", async () => {
+    home = await makeHome();
+    const repo = repoIn(home.work);
+    for (const [args, line] of [
+      [["--agent", "hedge"], "--via-gateway applies to --agent codex or claude"],
+      [["--agent", "gemini"], "the gateway does not speak Gemini's API"],
+      [["--agent", "codex", "--profile", "a"], "--via-gateway and --profile do not combine"],
+    ] as const) {
+      const added = await home.hedge(
+        ["loop", "add", "x", ...args, "--via-gateway", "--cwd", repo, "--", "do it"],
+        { env: { PATH: daemonPath() } },
+      );
+      expect(added.code).toBe(2);
+      expect(added.stderr).toContain(line);
+      expect(added.stderr).not.toContain("    at ");
+    }
+  });
+
+  it(
+    "a run fails with the reason and no agent starts: no gateway running, or a gateway without keys",
+    { timeout: 60_000 },
+    async () => {
+      upstream = await startScriptedUpstream();
+      home = await makeHome();
+      const repo = repoIn(home.work);
+      const env = { PATH: daemonPath() };
+      const added = await home.hedge(
+        ["loop", "add", "cx", "--agent", "codex", "--via-gateway", "--cwd", repo, "--", "do it"],
+        { env },
+      );
+      expect(added.code, added.stderr).toBe(0);
+      await home.startDaemon({ env });
+      await home.hedge(["loop", "run", "cx"]);
+      const first = await waitFor("the run", () => home.runs("cx").find((r) => r.endedAtMs));
+      expect(first).toMatchObject({
+        status: "failed",
+        reason: "no hedge gateway is running for this home",
+        pid: null,
+      });
+      expect(readFileSync(first.logPath!, "utf8")).toContain("start one: hedge gateway serve");
+
+      // A keyless gateway: a run's key would lock out the user's keyless clients.
+      await startGateway({ ...home.env, NO_COLOR: "1" });
+      await home.hedge(["loop", "run", "cx"]);
+      const second = await waitFor("the second run", () =>
+        home.runs("cx").find((r) => r.endedAtMs && r.id !== first.id),
+      );
+      expect(second.status).toBe("failed");
+      expect(second.reason).toContain("has no keys");
+      const listed = await home.hedge(["gateway", "key", "list", "--json"]);
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+    },
+  );
+});
