@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -460,6 +460,12 @@ describe("--via-gateway without a gateway to call", () => {
         pid: null,
       });
       expect(readFileSync(first.logPath!, "utf8")).toContain("start one: hedge gateway serve");
+      // Whatever a run printed, `loop logs` never shows a gateway key (a live follower included).
+      const printed = `hk-${"Ab0_-".repeat(6)}zz`;
+      appendFileSync(first.logPath!, `HEDGE_GATEWAY_KEY=${printed}\n`);
+      const logs = await home.hedge(["loop", "logs", first.id]);
+      expect(logs.stdout).toContain("HEDGE_GATEWAY_KEY=[redacted]");
+      expect(logs.stdout).not.toContain(printed);
 
       // A keyless gateway: a run's key would lock out the user's keyless clients.
       await startGateway({ ...home.env, NO_COLOR: "1" });
