@@ -59,7 +59,12 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
   if (session.pager)
     return (
       <>
-        <Transcript key={snapshot.epoch} committed={snapshot.committed} width={width} />
+        <Transcript
+          key={snapshot.epoch}
+          committed={snapshot.committed}
+          committedBefore={snapshot.committedBefore}
+          width={width}
+        />
         <PagerView controller={controller} snapshot={snapshot} width={width} rows={rows} />
       </>
     );
@@ -159,7 +164,12 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
     overlayRows;
   return (
     <>
-      <Transcript key={snapshot.epoch} committed={snapshot.committed} width={width} />
+      <Transcript
+        key={snapshot.epoch}
+        committed={snapshot.committed}
+        committedBefore={snapshot.committedBefore}
+        width={width}
+      />
       <Box flexDirection="column">
         <LiveTail
           cells={snapshot.live}

@@ -20,11 +20,11 @@ import { connectClient, type ClientConnection } from "../composition/connect.js"
 import { startMcpServers } from "../mcp-servers.js";
 import { toolGuardOptions } from "../tool-guard.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
-import { readSessionReplay } from "./runtime/session-replay.js";
+import { replaySession } from "./runtime/session-replay.js";
 import { createShellRunner } from "./runtime/shell-command.js";
 import { recentSessions } from "./runtime/session-list.js";
 import { createSlashHandler, type SlashHandler } from "./runtime/slash-handlers.js";
-import { ThreadHost } from "./runtime/thread-host.js";
+import { terminalSize, ThreadHost } from "./runtime/thread-host.js";
 import { createTrace } from "./runtime/trace.js";
 import { TuiController } from "./runtime/tui-controller.js";
 import { fromJson } from "./state/composer-buffer.js";
@@ -112,12 +112,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         },
       ),
   });
-  if (sessionPath) {
-    const replay = readSessionReplay(sessionPath);
-    controller.transcript.noteInputs(replay.inputs);
-    for (const event of replay.events) controller.applyThreadEvent(event);
-    controller.transcript.settle(Date.now());
-  }
+  if (sessionPath) replaySession(controller, sessionPath, terminalSize(process.stdout));
 
   let inputs: SqliteInputStore | undefined;
   let host: ThreadHost | undefined;
