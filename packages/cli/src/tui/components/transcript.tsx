@@ -1,6 +1,6 @@
 import { Box, Static } from "ink";
 import { useLayoutEffect, useMemo, useRef, type ReactNode } from "react";
-import { layoutLiveTail } from "../layout/live-tail-layout.js";
+import { cachedLiveTail } from "../layout/live-tail-layout.js";
 import type { Cell } from "../state/cells.js";
 import { CellView } from "./cell-view.js";
 import { StyledLines } from "./styled-lines.js";
@@ -75,7 +75,7 @@ export function LiveTail({
   maxHeight,
 }: LiveTailProps): ReactNode {
   const lines = useMemo(
-    () => layoutLiveTail(cells, { width, now, maxHeight, lastCommitted }),
+    () => cachedLiveTail(cells, { width, now, maxHeight, lastCommitted }),
     [cells, width, now, maxHeight, lastCommitted],
   );
   if (lines.length === 0) return null;
