@@ -30,6 +30,7 @@ import {
 import { fireSessionHooks } from "../src/commands/session-hooks.js";
 import { startMcpServers } from "../src/mcp-servers.js";
 import { App } from "../src/tui/app.js";
+import { loadHighlighting } from "../src/tui/layout/highlight.js";
 import { replaySession } from "../src/tui/runtime/session-replay.js";
 import { recentSessions } from "../src/tui/runtime/session-list.js";
 import { createSlashHandler } from "../src/tui/runtime/slash-handlers.js";
@@ -41,6 +42,8 @@ import { createTheme } from "../src/tui/theme.js";
 import { toModelText } from "../src/tui/state/composer-buffer.js";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+// As run-tui after its first frame: code is highlighted.
+await loadHighlighting();
 
 /** Options of {@link AppRig.start}. */
 export interface AppRigOptions {

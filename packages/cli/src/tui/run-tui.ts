@@ -19,6 +19,7 @@ import { fireSessionHooks } from "../commands/session-hooks.js";
 import { connectClient, type ClientConnection } from "../composition/connect.js";
 import { startMcpServers } from "../mcp-servers.js";
 import { toolGuardOptions } from "../tool-guard.js";
+import { loadHighlighting } from "./layout/highlight.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
 import { replaySession } from "./runtime/session-replay.js";
 import { createShellRunner } from "./runtime/shell-command.js";
@@ -112,7 +113,11 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         },
       ),
   });
-  if (sessionPath) replaySession(controller, sessionPath, terminalSize(process.stdout));
+  if (sessionPath) {
+    // The transcript is printed once: its code highlighted from the start.
+    await loadHighlighting();
+    replaySession(controller, sessionPath, terminalSize(process.stdout));
+  }
 
   let inputs: SqliteInputStore | undefined;
   let host: ThreadHost | undefined;
@@ -147,6 +152,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   try {
     // The first frame is on screen; now the slower part.
     await new Promise((resolve) => setImmediate(resolve));
+    void loadHighlighting();
     try {
       inputs = await SqliteInputStore.open(join(home, "inputs.db"));
       controller.dispatch({
