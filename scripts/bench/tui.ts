@@ -4,12 +4,19 @@
 //      start → first frame (HEDGE_TUI_TRACE), then a typed key echoed;
 //   2. key → frame while an answer streams (~200 chunks/s): the trace's key arrival to the first
 //      frame rendered after it, keys 20–60 ms apart;
-//   3. the same with a 2,000-cell transcript (a resumed session), plus its resume time, frame
-//      render times, bytes per frame and full-screen clears (ink's full-redraw path: must be 0);
-//   4. RSS before and after a run of scripted turns.
+//   3. the same with a 2,000-cell transcript (a resumed session), plus its resume time (spawn →
+//      composer, and CPU ms to the first frame), the time to append a turn after it, frame render
+//      times, bytes per frame and full-screen clears (ink's full-redraw path: must be 0);
+//   4. RSS over a simulated hour of turns, time-compressed: BENCH_TURNS (default 120, one turn
+//      every 30 s for an hour) scripted turns back to back, RSS sampled after a warm-up of 5
+//      turns and every 20 turns after.
+// Codex CLI (the pinned @openai/codex) runs the same startup measure in the same pane size
+// against the same scripted upstream: spawn → its composer visible, and a typed key echoed.
 // The in-process trace attributes latency; it does not include the terminal's own drawing.
+// CPU ms come from the trace (process.cpuUsage at the first frame): a loaded machine stretches
+// wall times, much less CPU time. BENCH_SHORT=1: a few runs of each, to check the bench works.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,9 +29,13 @@ if (!existsSync(bin)) {
   console.error("bench:tui: packages/cli/dist/hedge.js is missing; run `npm run build` first");
   process.exit(1);
 }
-const STARTUP_RUNS = Number(process.env["BENCH_RUNS"] ?? 10);
+const codexBin = fileURLToPath(
+  new URL("../../packages/cli/node_modules/.bin/codex", import.meta.url),
+);
+const SHORT = process.env["BENCH_SHORT"] === "1";
+const STARTUP_RUNS = Number(process.env["BENCH_RUNS"] ?? (SHORT ? 2 : 10));
 const CELLS = 2000;
-const RSS_TURNS = Number(process.env["BENCH_TURNS"] ?? 40);
+const RSS_TURNS = Number(process.env["BENCH_TURNS"] ?? (SHORT ? 10 : 120));
 
 const upstream = await startScriptedUpstream();
 const home = await makeTempHome();
@@ -41,6 +52,34 @@ writeFileSync(
   ].join("\n"),
 );
 execFileSync("git", ["init", "-q"], { cwd: repo.path });
+const codexHome = join(home.path, "codex-home");
+mkdirSync(codexHome);
+writeFileSync(
+  join(codexHome, "config.toml"),
+  [
+    'model_provider = "bench"',
+    'model = "gpt-5"',
+    "check_for_update_on_startup = false",
+    "[analytics]",
+    "enabled = false",
+    "[features]",
+    "plugins = false",
+    "apps = false",
+    "[model_providers.bench]",
+    'name = "scripted upstream"',
+    `base_url = "${upstream.url}/v1"`,
+    'wire_api = "responses"',
+    'env_key = "BENCH_KEY"',
+    "request_max_retries = 0",
+    "stream_max_retries = 0",
+    "supports_websockets = false",
+    // The repository is trusted, as hedge's is: no trust prompt before the composer.
+    `[projects.${JSON.stringify(realpathSync(repo.path))}]`,
+    'trust_level = "trusted"',
+    "",
+  ].join("\n"),
+);
+const hasCodex = existsSync(codexBin);
 const traces = join(home.path, "traces");
 mkdirSync(traces);
 let traceCount = 0;
@@ -65,6 +104,7 @@ function open(args: string[] = []): { terminal: TmuxTerminal; trace: string; out
 
 interface TraceEntry {
   t: string;
+  cpu?: number;
   received?: number;
   handled?: number;
   at?: number;
@@ -110,10 +150,13 @@ function rssMb(pid: number): number {
 
 const loadBefore = os.loadavg()[0] ?? 0;
 
-// 1. Startup.
+// 1. Startup, hedge and Codex interleaved.
 const startupOutside: number[] = [];
 const startupFirstFrame: number[] = [];
+const startupCpu: number[] = [];
 const startupInteractive: number[] = [];
+const codexOutside: number[] = [];
+const codexInteractive: number[] = [];
 for (let run = -1; run < STARTUP_RUNS; run += 1) {
   const started = performance.now();
   const { terminal, trace } = open();
@@ -124,15 +167,42 @@ for (let run = -1; run < STARTUP_RUNS; run += 1) {
   const interactive = performance.now() - started;
   terminal.kill();
   await sleep(100);
+  if (hasCodex) {
+    const codexStarted = performance.now();
+    const codex = TmuxTerminal.start({
+      command: `exec ${JSON.stringify(codexBin)}`,
+      cwd: repo.path,
+      env: {
+        PATH: process.env["PATH"],
+        LANG: "C.UTF-8",
+        TERM: "xterm-256color",
+        HOME: codexHome,
+        CODEX_HOME: codexHome,
+        BENCH_KEY: "sk-bench",
+      },
+    });
+    await codex.waitFor(/Ask Codex to do anything/, 30_000);
+    const codexVisible = performance.now() - codexStarted;
+    codex.type("x");
+    await codex.waitFor(/^› x/m, 20_000);
+    const codexTyped = performance.now() - codexStarted;
+    codex.kill();
+    await sleep(100);
+    if (run >= 0) {
+      codexOutside.push(codexVisible);
+      codexInteractive.push(codexTyped);
+    }
+  }
   if (run < 0) continue; // warm-up
   startupOutside.push(visible);
   startupInteractive.push(interactive);
   const firstFrame = readTrace(trace).find((entry) => entry.t === "frame");
   if (firstFrame?.at !== undefined) startupFirstFrame.push(firstFrame.at);
+  if (firstFrame?.cpu !== undefined) startupCpu.push(firstFrame.cpu);
 }
 
 // 2 and 3: key to frame while an answer streams, in a fresh session and with 2,000 cells.
-const WORDS = Number(process.env["BENCH_WORDS"] ?? 2000);
+const WORDS = Number(process.env["BENCH_WORDS"] ?? (SHORT ? 300 : 2000));
 const streamed = Array.from({ length: WORDS }, (_, index) =>
   index % 40 === 39 ? `word${index}.\n\n` : `word${index}`,
 ).join(" ");
@@ -210,24 +280,39 @@ const resumeStarted = performance.now();
 const big = open(["resume", "--last"]);
 await big.terminal.waitFor(/Ask hedge to do something/, 60_000);
 const resumeMs = performance.now() - resumeStarted;
+await sleep(300);
+const resumeFrame = readTrace(big.trace).find((entry) => entry.t === "frame");
+// Appending after the resume: Enter → the scripted answer on screen.
+upstream.push({ text: "appended-after-resume" });
+const appendStarted = performance.now();
+big.terminal.type("append one");
+big.terminal.press("Enter");
+await big.terminal.waitFor(/appended-after-resume/, 30_000);
+const appendMs = performance.now() - appendStarted;
 const bigRun = await streamWithKeys(big.terminal, big.trace, big.output);
 big.terminal.kill();
 
-// 4. RSS over scripted turns.
+// 4. RSS over a simulated hour of turns (time-compressed: the turns run back to back).
 const rss = open();
 await rss.terminal.waitFor(/Ask hedge to do something/, 20_000);
 const pid = rss.terminal.pid();
 await sleep(500);
-const rssBefore = rssMb(pid);
+const rssStart = rssMb(pid);
+const rssSamples: [number, number][] = [];
 const answer = Array.from({ length: 300 }, (_, index) => `w${index}`).join(" ");
+const WARM_UP = Math.min(5, RSS_TURNS);
 for (let turn = 0; turn < RSS_TURNS; turn += 1) {
   upstream.push({ text: `${answer} done-${turn}` });
   rss.terminal.type(`turn ${turn}`);
   rss.terminal.press("Enter");
   await rss.terminal.waitFor(new RegExp(`done-${turn}\\b`), 30_000);
+  const done = turn + 1;
+  if (done === WARM_UP || (done > WARM_UP && (done - WARM_UP) % 20 === 0) || done === RSS_TURNS)
+    rssSamples.push([done, rssMb(pid)]);
 }
 await sleep(500);
 const rssAfter = rssMb(pid);
+const rssWarm = rssSamples[0]?.[1] ?? rssStart;
 rss.terminal.kill();
 
 const loadAfter = os.loadavg()[0] ?? 0;
@@ -247,8 +332,16 @@ printTable(
     ["spawn → composer visible (tmux, outside)", ...stats(startupOutside)],
     ["process start → first frame (trace)", ...stats(startupFirstFrame)],
     ["spawn → typed key echoed", ...stats(startupInteractive)],
+    ["CPU ms at the first frame (trace)", ...stats(startupCpu)],
+    ...(hasCodex
+      ? [
+          ["Codex CLI: spawn → composer visible (tmux, outside)", ...stats(codexOutside)],
+          ["Codex CLI: spawn → typed key echoed", ...stats(codexInteractive)],
+        ]
+      : []),
   ],
 );
+if (hasCodex) console.log(execFileSync(codexBin, ["--version"], { encoding: "utf8" }).trim());
 console.log("\nkey → frame while streaming ~200 chunks/s (ms, in-process trace)");
 printTable(
   ["transcript", "keys", "p50", "p99", "max"],
@@ -276,8 +369,14 @@ printTable(
   ]),
 );
 console.log(
-  `\nhedge resume of a ${CELLS}-cell session → composer visible: ${resumeMs.toFixed(0)} ms`,
+  `\nhedge resume of a ${CELLS}-cell session → composer visible: ${resumeMs.toFixed(0)} ms` +
+    ` (CPU ${resumeFrame?.cpu?.toFixed(0) ?? "?"} ms at the first frame); a turn appended after it: ${appendMs.toFixed(0)} ms`,
 );
 console.log(
-  `RSS: ${rssBefore.toFixed(1)} MB after startup, ${rssAfter.toFixed(1)} MB after ${RSS_TURNS} turns (${(((rssAfter - rssBefore) / RSS_TURNS) * 100).toFixed(2)} MB per 100 turns)`,
+  `RSS over ${RSS_TURNS} turns back to back (an hour of one turn every 30 s, time-compressed): ` +
+    `${rssStart.toFixed(1)} MB at start, ${rssWarm.toFixed(1)} MB after ${WARM_UP} warm-up turns, ` +
+    `${rssAfter.toFixed(1)} MB at the end (${(((rssAfter - rssWarm) / Math.max(1, RSS_TURNS - WARM_UP)) * 100).toFixed(2)} MB per 100 turns after warm-up)`,
+);
+console.log(
+  `  samples (turns: MB): ${rssSamples.map(([turn, mb]) => `${turn}: ${mb.toFixed(1)}`).join(", ")}`,
 );

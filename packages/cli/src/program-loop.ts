@@ -33,6 +33,10 @@ export function registerLoops(program: Command): void {
     .option("--timeout <duration>", "wall-clock limit; the whole process group is killed", "30m")
     .option("--budget-usd <usd>", "spending cap passed to the agent")
     .option("--max-turns <n>", "turn cap passed to the agent")
+    .option(
+      "--via-gateway",
+      "codex/claude call hedge's gateway with a per-run key, so their tokens and $ are recorded",
+    )
     .option("--verify <command>", "a command that must also exit 0 for the run to succeed")
     .option(
       "--env <name>",
@@ -46,7 +50,12 @@ export function registerLoops(program: Command): void {
       async (name: string, rest: string[], options: Record<string, unknown>, command: Command) => {
         const { runLoopAdd } = await import("./commands/loop-add.js");
         const profile = command.optsWithGlobals<{ profile?: string }>().profile;
-        await runLoopAdd(name, rest, { ...options, ...(profile ? { profile } : {}) });
+        await runLoopAdd(
+          name,
+          rest,
+          { ...options, ...(profile ? { profile } : {}) },
+          globals(command),
+        );
       },
     );
   loop

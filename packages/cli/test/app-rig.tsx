@@ -7,6 +7,7 @@ import { z } from "zod";
 import { createModelClient } from "@hedge/gateway-client";
 import {
   coreConfigShape,
+  findSession,
   resolveThreadSettings,
   shellEnvironmentPolicySchema,
   SqliteInputStore,
@@ -29,6 +30,8 @@ import {
 import { fireSessionHooks } from "../src/commands/session-hooks.js";
 import { startMcpServers } from "../src/mcp-servers.js";
 import { App } from "../src/tui/app.js";
+import { loadHighlighting } from "../src/tui/layout/highlight.js";
+import { replaySession } from "../src/tui/runtime/session-replay.js";
 import { recentSessions } from "../src/tui/runtime/session-list.js";
 import { createSlashHandler } from "../src/tui/runtime/slash-handlers.js";
 import { ThreadHost } from "../src/tui/runtime/thread-host.js";
@@ -39,6 +42,8 @@ import { createTheme } from "../src/tui/theme.js";
 import { toModelText } from "../src/tui/state/composer-buffer.js";
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+// As run-tui after its first frame: code is highlighted.
+await loadHighlighting();
 
 /** Options of {@link AppRig.start}. */
 export interface AppRigOptions {
@@ -197,6 +202,12 @@ export class AppRig {
       rig.threadEvents.push(event);
       original(event);
     };
+    // As run-tui: the resumed transcript shows before the thread opens.
+    if (options.resume)
+      replaySession(controller, findSession(home.path, { last: true }), {
+        columns: width,
+        rows: output.rows,
+      });
     await host.open(options.resume ? { resume: { last: true } } : {});
     return rig;
   }

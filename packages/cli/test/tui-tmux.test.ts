@@ -1,12 +1,13 @@
 // The interactive session in a real terminal: the built binary runs in a tmux pane against the
 // scripted upstream; keys go in with send-keys, the screen comes out with capture-pane. A turn
 // is held mid-tool by a shell command that waits for a file the test creates (no sleeps).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { TmuxTerminal, type ScriptReply } from "@hedge/testkit";
 import { execFixture, type ExecFixture } from "./exec-helpers.js";
+import { writeLongSession } from "./long-session.js";
 import { HEDGE_BIN, runHedge } from "./run-hedge.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -178,6 +179,18 @@ describe("hedge in a real terminal (tmux)", () => {
         .flat()
         .some((text) => text.includes("after the crash")),
     ).toBe(false);
+  });
+
+  it("hedge resume of a 2,000-cell session shows its last cells and one line for the earlier ones", async () => {
+    const made = await fixture();
+    writeLongSession(made.home.path, realpathSync(made.repo.path), 400);
+    const terminal = openHedge(made, ["resume", "--last"]);
+    const screen = await terminal.waitFor(
+      /earlier cells not shown[\s\S]*Ask hedge to do something/,
+    );
+    expect(screen).toMatch(/… 1,99\d earlier cells not shown/);
+    expect(screen).toMatch(/Step 1 of turn 399: changed src\/a\.ts/);
+    expect(screen).not.toMatch(/turn 0: fix it/);
   });
 
   it("without a terminal says in one line to use hedge exec", async () => {

@@ -16,6 +16,11 @@ export const daemonSchema = z
       .string()
       .regex(/^rediss?:\/\/[^\s]+$/, 'write it as "redis://[:password@]host:port[/db]"')
       .optional(),
+    /**
+     * The gateway `--via-gateway` runs call; default: the one `hedge gateway serve` runs for this
+     * home. Keys are made in this home, so it must be this home's gateway (or its fleet's).
+     */
+    gateway_url: z.url({ protocol: /^https?$/ }).optional(),
   })
   .prefault({});
 

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Server } from "node:net";
 import { hostname } from "node:os";
 import { UsageError } from "@hedge/model-spec";
+import type { AgentAccess } from "./adapters/agent-access.js";
 import { newDaemonId } from "./ledger/ids.js";
 import type { Ledger } from "./ledger/ledger.js";
 import { openLedger } from "./ledger/open-ledger.js";
@@ -36,6 +37,8 @@ export interface DaemonOptions {
   log: (line: string) => void;
   /** `daemon.store`: a `redis://` URL shares the ledger with other daemons; absent, SQLite. */
   store?: string | null;
+  /** hedge's usage view and gateway run keys (the CLI's composition root provides them). */
+  access?: AgentAccess;
   /** Test and benchmark knobs; defaults are the design's. */
   heartbeatMs?: number;
   leaseMs?: number;
@@ -92,6 +95,7 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     home,
     daemonId: id,
     hedgeCommand: options.hedgeCommand,
+    ...(options.access ? { access: options.access } : {}),
     env: options.env,
     killGraceMs,
     now: Date.now,
@@ -116,12 +120,17 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
     log,
   };
 
-  // What a previous daemon left: its runs, its queue, its worktrees. A shared ledger's queue is
-  // the live daemons' too: it is settled only when no other daemon heartbeats.
+  // What a previous daemon left: its runs, its queue, its run keys, its worktrees. A shared
+  // ledger's queue and run keys are the live daemons' too: they are settled only when no other
+  // daemon heartbeats.
   try {
     await reapOrphans(reaperDeps, Date.now());
     if (!ledger.shared || (await ledger.liveDaemons(id, Date.now(), leaseMs)).length === 0) {
       await settleStaleQueue(ledger, startedAtMs, Date.now());
+      // A daemon that died mid-run left its runs' gateway keys: none of them is in use now.
+      await options.access
+        ?.sweepRunKeys()
+        .catch((error: unknown) => log(`run keys: ${String(error)}`));
     }
     for (const cwd of new Set(
       (await ledger.listLoops()).filter((loop) => loop.worktree).map((loop) => loop.cwd),

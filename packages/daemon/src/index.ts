@@ -14,6 +14,12 @@ export type {
   RunStatus,
   RunTrigger,
 } from "./ledger/types.js";
+export type {
+  AgentAccess,
+  GatewayMissing,
+  GatewayUsage,
+  RunGateway,
+} from "./adapters/agent-access.js";
 export { buildLoopSpec, type LoopAddInput } from "./loop-spec.js";
 export { callDaemon, DaemonClient, DaemonDownError } from "./ipc/daemon-client.js";
 export { socketPath, infoPath, lockPath } from "./ipc/paths.js";

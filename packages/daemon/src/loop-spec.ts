@@ -34,6 +34,8 @@ export interface LoopAddInput {
   budgetUsd?: string;
   maxTurns?: string;
   profile?: string;
+  /** `--via-gateway`: codex/claude call hedge's gateway, so their tokens and $ are recorded. */
+  viaGateway?: boolean;
   verify?: string;
   env: string[];
   expires?: string;
@@ -161,6 +163,30 @@ function triggerOf(
   return { trigger: null, webhookSecret: null };
 }
 
+/** `--via-gateway` suits the vendor CLIs whose wire the gateway speaks, without `--profile`. */
+function viaGatewayOf(input: LoopAddInput, adapter: AdapterName): boolean {
+  if (input.viaGateway !== true) return false;
+  if (adapter !== "codex" && adapter !== "claude") {
+    const why: Record<string, string> = {
+      hedge: "hedge's own runs are recorded in hedge stats already",
+      gemini: "the gateway does not speak Gemini's API",
+      command: "a command gets what it needs with --env",
+    };
+    throw new UsageError(
+      `--via-gateway applies to --agent codex or claude: ${why[adapter] ?? ""}`,
+      {
+        hint: "drop --via-gateway",
+      },
+    );
+  }
+  if (input.profile !== undefined) {
+    throw new UsageError("--via-gateway and --profile do not combine", {
+      hint: "through the gateway each request goes to the profile with headroom; drop --profile",
+    });
+  }
+  return true;
+}
+
 /**
  * Validates `hedge loop add`'s flags into a loop, with one clear line per mistake. A webhook
  * loop's secret is returned once, to print; only its hash is stored.
@@ -214,6 +240,7 @@ export function buildLoopSpec(
     budgetUsd: positive("--budget-usd", input.budgetUsd, false),
     maxTurns: positive("--max-turns", input.maxTurns, true),
     profile: input.profile ?? null,
+    viaGateway: viaGatewayOf(input, adapter),
     verifyArgv: input.verify === undefined ? null : splitWords(input.verify, "--verify"),
     envNames: input.env,
     jitterMs: 0,

@@ -24,6 +24,7 @@ const spec: LoopSpec = {
   budgetUsd: null,
   maxTurns: null,
   profile: null,
+  viaGateway: false,
   verifyArgv: null,
   envNames: [],
   jitterMs: 0,
@@ -96,6 +97,25 @@ describe("the Redis ledger shared by three daemons", () => {
       );
     }
     expect(await c.runningRuns()).toEqual([]);
+  });
+
+  it("keeps a loop's --via-gateway and the profile a run ran under, and why, as SQLite does", async () => {
+    const [a, b] = ledgers as [RedisLedger, RedisLedger];
+    const loop = await a.addLoop({ ...spec, adapter: "codex", viaGateway: true }, 10_000);
+    expect((await b.findLoop(loop.id))?.viaGateway).toBe(true);
+    const run = (await a.insertEventRun(loop.id, "manual", null, 20_000))!;
+    expect(await a.claim(run.id, "dm_0", "h", 99_000_000, 20_001)).toBe(true);
+    const end = {
+      status: "succeeded" as const,
+      reason: null,
+      endedAtMs: 20_002,
+      profile: "work",
+      profileReason: "most headroom: 90% left",
+    };
+    expect(await a.finalize(run.id, "dm_0", end)).toBe(true);
+    expect(await b.getRun(run.id)).toEqual(
+      expect.objectContaining({ profile: "work", profileReason: "most headroom: 90% left" }),
+    );
   });
 
   it("keeps the same webhook delivery to one run, and two events in one millisecond apart", async () => {

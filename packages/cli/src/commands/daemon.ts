@@ -27,7 +27,8 @@ function hedgeCommand(): string[] {
 export async function runDaemonForeground(globals: GlobalOptions): Promise<void> {
   const home = hedgeHome();
   // The user's config only: a project overlay in whatever directory started the daemon has no say.
-  const { config } = loadConfig({ home, cwd: home, overrides: globals.configOverrides });
+  const loaded = loadConfig({ home, cwd: home, overrides: globals.configOverrides });
+  const { config } = loaded;
   const log = (line: string): void => {
     process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
@@ -39,6 +40,8 @@ export async function runDaemonForeground(globals: GlobalOptions): Promise<void>
     maxConcurrentRuns: config.daemon.max_concurrent_runs,
     webhookPort: config.daemon.webhook_port,
     store: config.daemon.store ?? null,
+    // Loaded on start: the usage view and run keys need the gateway's code, a loop command not.
+    access: (await import("../composition/daemon-access.js")).daemonAccess({ home, loaded }),
     log,
   });
   log(`hedge daemon ${daemon.id} running (pid ${process.pid}, socket ${daemon.socketPath})`);

@@ -4,6 +4,7 @@ import { HedgeError, UsageError } from "@hedge/model-spec";
 import { commandContext } from "../command-context.js";
 import type { GlobalOptions } from "../context.js";
 import { gatewayKeys } from "../composition/admin.js";
+import { announceGateway, localUrl } from "../composition/gateway-announce.js";
 import { gatewayServer } from "../composition/gateway-server.js";
 import {
   announceListening,
@@ -54,10 +55,12 @@ export async function runGatewayServe(
       `  providers: ${started.providers.join(", ") || "none configured"}; ${access()}; ${workers} workers\n`,
     );
     announceDashboard(shownHost, started.port);
+    const unannounce = announceGateway(home, localUrl(host, started.port));
     await new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());
     });
+    unannounce();
     await started.stop();
     return;
   }
@@ -94,6 +97,8 @@ export async function runGatewayServe(
     );
     announceDashboard(shownHost, boundPort);
   }
+  // The primary announces for its workers; a lone server for itself.
+  const unannounce = worker ? () => undefined : announceGateway(home, localUrl(host, boundPort));
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       server.close(() => resolve());
@@ -102,6 +107,7 @@ export async function runGatewayServe(
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  unannounce();
   await close();
   // A worker's channel to the primary would keep it alive.
   if (worker) process.disconnect?.();

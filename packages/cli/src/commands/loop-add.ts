@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { buildLoopSpec, callDaemon, socketPath, type LoopAddInput } from "@hedge/daemon";
-import { hedgeHome } from "../context.js";
+import { hedgeHome, type GlobalOptions } from "../context.js";
 import { describeSchedule } from "./loop-format.js";
 import { notifyDaemon, withLedger } from "./loop-ledger.js";
 
@@ -26,6 +26,7 @@ export async function runLoopAdd(
   name: string,
   rest: string[],
   options: Record<string, unknown>,
+  globals: GlobalOptions = { configOverrides: [] },
 ): Promise<void> {
   const onCommit = options["onCommit"];
   const input: LoopAddInput = {
@@ -34,6 +35,7 @@ export async function runLoopAdd(
     env: Array.isArray(options["env"]) ? (options["env"] as string[]) : [],
     ...(options["worktree"] === true ? { worktree: true } : {}),
     ...(options["webhook"] === true ? { webhook: true } : {}),
+    ...(options["viaGateway"] === true ? { viaGateway: true } : {}),
     ...(onCommit === true || typeof onCommit === "string" ? { onCommit } : {}),
   };
   const keys = [
@@ -70,6 +72,7 @@ export async function runLoopAdd(
   });
   const loop = await withLedger((ledger) => ledger.addLoop(spec, now));
   const running = await notifyDaemon();
+  if (loop.viaGateway) await warnWithoutGateway(globals);
   if (options["json"] === true) {
     process.stdout.write(
       `${JSON.stringify({ loop, daemonRunning: running, ...(webhookSecret ? { webhookSecret } : {}) })}\n`,
@@ -86,6 +89,16 @@ export async function runLoopAdd(
   }
   if (!running)
     process.stderr.write("hedge daemon is not running: start it with hedge daemon start\n");
+}
+
+/** `--via-gateway` with no gateway to call yet: the loop stands, its runs would fail; say so now. */
+async function warnWithoutGateway(globals: GlobalOptions): Promise<void> {
+  const [{ commandContext }, { gatewayProblem }] = await Promise.all([
+    import("../command-context.js"),
+    import("../composition/daemon-access.js"),
+  ]);
+  const found = await gatewayProblem(commandContext(globals));
+  if ("missing" in found) process.stderr.write(`${found.missing}: ${found.hint}\n`);
 }
 
 /** `hedge loop pause|resume|rm NAME`. */

@@ -53,6 +53,7 @@ export function runLine(run: Run, loopName: string): string {
       : "",
     run.inputTokens !== null ? `${run.inputTokens}/${run.outputTokens ?? 0} tok` : "",
     run.costUsd !== null ? `$${run.costUsd.toFixed(4)}` : "",
+    run.profileReason !== null ? `profile ${run.profile ?? "-"} (${run.profileReason})` : "",
     run.worktreeKept ? `worktree kept: ${run.worktreePath ?? ""}` : "",
     // A shared (Redis) ledger holds other machines' runs: say where they ran.
     run.host && run.host !== hostname() ? `on ${run.host}` : "",

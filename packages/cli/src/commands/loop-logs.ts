@@ -72,11 +72,24 @@ function printFrom(path: string, offset: number): number {
     while (offset < size) {
       const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - offset), offset);
       if (read === 0) break;
-      process.stdout.write(buffer.subarray(0, read));
+      process.stdout.write(redactGatewayKeys(buffer.subarray(0, read)));
       offset += read;
     }
     return offset;
   } finally {
     closeSync(fd);
   }
+}
+
+/** hedge gateway keys (`hk-` and 32 base64url characters): a run's key, printed by its agent. */
+const GATEWAY_KEY = /hk-[A-Za-z0-9_-]{32}/g;
+
+/** The chunk with any gateway key masked, same length (a follower's offsets stay right). */
+function redactGatewayKeys(chunk: Buffer): Buffer {
+  const text = chunk.toString("latin1");
+  if (!text.includes("hk-")) return chunk;
+  return Buffer.from(
+    text.replace(GATEWAY_KEY, (key) => "[redacted]".padEnd(key.length, "*")),
+    "latin1",
+  );
 }

@@ -55,7 +55,7 @@ export async function runLoopShow(name: string, options: { json: boolean }): Pro
   const lines = [
     `${loop.name} (${loop.id}) ${loop.state}`,
     `  schedule  ${describeSchedule(loop)}   next ${nextOf(loop, Date.now())}`,
-    `  agent     ${loop.adapter}${loop.profile ? ` (profile ${loop.profile})` : ""}`,
+    `  agent     ${loop.adapter}${loop.profile ? ` (profile ${loop.profile})` : ""}${loop.viaGateway ? " via hedge's gateway (a models-only key per run)" : ""}`,
     `  cwd       ${loop.cwd}${loop.worktree ? " (fresh worktree per run)" : ""}`,
     `  ${loop.adapter === "command" ? "argv      " + JSON.stringify(loop.argv) : "prompt    " + (loop.prompt ?? "")}`,
     `  guards    missed ${loop.missed}, overlap ${loop.overlap}, timeout ${Math.round(loop.timeoutMs / 1000)}s${loop.maxTurns ? `, max turns ${loop.maxTurns}` : ""}${loop.budgetUsd ? `, budget $${loop.budgetUsd}` : ""}`,

@@ -15,7 +15,7 @@ import { useTuiSnapshot } from "./hooks/use-controller.js";
 import { useTerminalSize, type SizedOutput } from "./hooks/use-terminal-size.js";
 import { layoutApproval } from "./layout/approval-layout.js";
 import { composerRows } from "./layout/composer-layout.js";
-import { layoutLiveTail } from "./layout/live-tail-layout.js";
+import { cachedLiveTail } from "./layout/live-tail-layout.js";
 import { layoutPending } from "./layout/pending-layout.js";
 import { expandCell } from "./layout/pager-layout.js";
 import { layoutListPicker, layoutMentionPopup, layoutSlashPopup } from "./layout/list-layout.js";
@@ -59,7 +59,12 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
   if (session.pager)
     return (
       <>
-        <Transcript key={snapshot.epoch} committed={snapshot.committed} width={width} />
+        <Transcript
+          key={snapshot.epoch}
+          committed={snapshot.committed}
+          committedBefore={snapshot.committedBefore}
+          width={width}
+        />
         <PagerView controller={controller} snapshot={snapshot} width={width} rows={rows} />
       </>
     );
@@ -105,7 +110,7 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
     overlay: overlayDemand,
     preview: layoutPending(pending, width, 100).length,
     roles: rolePanelDemand(roles, expanded),
-    tail: layoutLiveTail(snapshot.live, { width, now: snapshot.now, maxHeight: rows }).length,
+    tail: cachedLiveTail(snapshot.live, { width, now: snapshot.now, maxHeight: rows }).length,
   });
   const lastCommitted = snapshot.committed[snapshot.committed.length - 1];
   // Where the composer starts in the live area: the real cursor goes there (input methods).
@@ -142,7 +147,7 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
             ).length
           : 0;
   const rowsAbove =
-    layoutLiveTail(snapshot.live, {
+    cachedLiveTail(snapshot.live, {
       width,
       now: snapshot.now,
       maxHeight: budget.tail,
@@ -159,7 +164,12 @@ function Screen({ controller, output }: Omit<AppProps, "theme">): ReactNode {
     overlayRows;
   return (
     <>
-      <Transcript key={snapshot.epoch} committed={snapshot.committed} width={width} />
+      <Transcript
+        key={snapshot.epoch}
+        committed={snapshot.committed}
+        committedBefore={snapshot.committedBefore}
+        width={width}
+      />
       <Box flexDirection="column">
         <LiveTail
           cells={snapshot.live}

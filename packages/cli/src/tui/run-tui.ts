@@ -19,12 +19,13 @@ import { fireSessionHooks } from "../commands/session-hooks.js";
 import { connectClient, type ClientConnection } from "../composition/connect.js";
 import { startMcpServers } from "../mcp-servers.js";
 import { toolGuardOptions } from "../tool-guard.js";
+import { loadHighlighting } from "./layout/highlight.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
-import { readSessionReplay } from "./runtime/session-replay.js";
+import { replaySession } from "./runtime/session-replay.js";
 import { createShellRunner } from "./runtime/shell-command.js";
 import { recentSessions } from "./runtime/session-list.js";
 import { createSlashHandler, type SlashHandler } from "./runtime/slash-handlers.js";
-import { ThreadHost } from "./runtime/thread-host.js";
+import { terminalSize, ThreadHost } from "./runtime/thread-host.js";
 import { createTrace } from "./runtime/trace.js";
 import { TuiController } from "./runtime/tui-controller.js";
 import { fromJson } from "./state/composer-buffer.js";
@@ -113,10 +114,9 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
       ),
   });
   if (sessionPath) {
-    const replay = readSessionReplay(sessionPath);
-    controller.transcript.noteInputs(replay.inputs);
-    for (const event of replay.events) controller.applyThreadEvent(event);
-    controller.transcript.settle(Date.now());
+    // The transcript is printed once: its code highlighted from the start.
+    await loadHighlighting();
+    replaySession(controller, sessionPath, terminalSize(process.stdout));
   }
 
   let inputs: SqliteInputStore | undefined;
@@ -152,6 +152,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   try {
     // The first frame is on screen; now the slower part.
     await new Promise((resolve) => setImmediate(resolve));
+    void loadHighlighting();
     try {
       inputs = await SqliteInputStore.open(join(home, "inputs.db"));
       controller.dispatch({

@@ -15,6 +15,10 @@ export interface AdapterInput {
   home: string;
   /** How to start hedge itself: `[node, hedge.js]`. */
   hedgeCommand: readonly string[];
+  /** The profile a vendor CLI runs under (`hedge auth exec`), chosen at run start; null: none. */
+  profile: string | null;
+  /** `--via-gateway`: the gateway's URL and this run's key. */
+  gateway: { url: string; key: string } | null;
 }
 
 /** A file the adapter needs written before the run (e.g. a run-scoped settings file). */

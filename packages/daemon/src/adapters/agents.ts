@@ -11,16 +11,37 @@ import {
 } from "./adapter.js";
 
 /**
- * With `--profile`, a vendor CLI runs exactly as `hedge auth exec PROFILE -- …` runs it: that
- * profile's identity only, resolved by hedge at run time (secrets never pass through the daemon).
+ * Under a profile (`--profile`, or the one with the most headroom), a vendor CLI runs exactly as
+ * `hedge auth exec PROFILE -- …` runs it: that profile's identity only, resolved by hedge at run
+ * time (secrets never pass through the daemon).
  */
 function underProfile(
   input: AdapterInput,
   argv: readonly string[],
 ): readonly [string, ...string[]] {
   const [first, ...rest] = input.hedgeCommand;
-  if (!input.loop.profile || first === undefined) return argv as [string, ...string[]];
-  return [first, ...rest, "auth", "exec", input.loop.profile, "--", ...argv];
+  if (!input.profile || first === undefined) return argv as [string, ...string[]];
+  return [first, ...rest, "auth", "exec", input.profile, "--", ...argv];
+}
+
+/** The variable codex reads the gateway key from (its provider's `env_key`). */
+const CODEX_GATEWAY_KEY_ENV = "HEDGE_GATEWAY_KEY";
+
+/** `-c` overrides making hedge's gateway codex's model provider for this run only. */
+function codexGatewayArgs(gateway: AdapterInput["gateway"]): string[] {
+  if (!gateway) return [];
+  const provider = [
+    'name = "hedge gateway"',
+    `base_url = ${JSON.stringify(`${gateway.url}/v1`)}`,
+    'wire_api = "responses"',
+    `env_key = "${CODEX_GATEWAY_KEY_ENV}"`,
+  ].join(", ");
+  return [
+    "-c",
+    'model_provider="hedge_gateway"',
+    "-c",
+    `model_providers.hedge_gateway={ ${provider} }`,
+  ];
 }
 
 /** hedge runs the child hedge with the daemon's home (its config, profiles, state). */
@@ -89,6 +110,7 @@ const codex: AgentAdapter = {
     const argv = [
       "codex",
       "exec",
+      ...codexGatewayArgs(input.gateway),
       "--json",
       "--sandbox",
       "workspace-write",
@@ -101,7 +123,8 @@ const codex: AgentAdapter = {
       "--",
       prompt(input.loop),
     ];
-    return { argv: underProfile(input, argv), env: hedgeEnv(input) };
+    const gateway = input.gateway ? { [CODEX_GATEWAY_KEY_ENV]: input.gateway.key } : {};
+    return { argv: underProfile(input, argv), env: { ...hedgeEnv(input), ...gateway } };
   },
   observe(line, facts) {
     const event = jsonLine(line);
@@ -132,7 +155,11 @@ const claude: AgentAdapter = {
       "--",
       prompt(loop),
     ];
-    return { argv: underProfile(input, argv), env: hedgeEnv(input) };
+    // Claude Code's documented gateway variables: base URL and a bearer token (this run's key).
+    const gateway = input.gateway
+      ? { ANTHROPIC_BASE_URL: input.gateway.url, ANTHROPIC_AUTH_TOKEN: input.gateway.key }
+      : {};
+    return { argv: underProfile(input, argv), env: { ...hedgeEnv(input), ...gateway } };
   },
   observe(line, facts) {
     const event = jsonLine(line);
@@ -176,6 +203,9 @@ const gemini: AgentAdapter = {
     if (event?.["type"] === "result") addUsage(event["stats"], facts);
   },
   explainExit(code) {
+    // 55: gemini runs headless only in a folder the user trusted (its own trust, kept as is).
+    if (code === 55)
+      return "gemini does not trust the folder: trust it in gemini, or --env GEMINI_CLI_TRUST_WORKSPACE";
     return code === 53 ? "turn limit" : code === 42 ? "input error" : undefined;
   },
 };

@@ -59,6 +59,8 @@ const RUN_KEYS: (keyof Run)[] = [
   "bootId",
   "leaseUntilMs",
   "heartbeatAtMs",
+  "profile",
+  "profileReason",
 ];
 
 /** A run from its hash; absent fields are null. */
@@ -114,6 +116,8 @@ export function loopFromHash(hash: Hash): Loop {
   const spec = JSON.parse(hash["spec"] ?? "{}") as LoopSpec;
   return {
     ...spec,
+    // A loop written before `--via-gateway` existed has no such field.
+    viaGateway: spec.viaGateway === true,
     id: hash["id"] ?? "",
     name: hash["name"] ?? spec.name,
     state: (hash["state"] ?? "paused") as Loop["state"],

@@ -24,6 +24,7 @@ export interface LoopRecord {
   budget_usd: number | null;
   max_turns: number | null;
   profile: string | null;
+  via_gateway: number;
   verify_argv_json: string | null;
   env_names_json: string | null;
   jitter_ms: number;
@@ -65,6 +66,7 @@ export function loopFromRecord(row: LoopRecord): Loop {
     budgetUsd: row.budget_usd,
     maxTurns: row.max_turns,
     profile: row.profile,
+    viaGateway: row.via_gateway === 1,
     verifyArgv: row.verify_argv_json ? (JSON.parse(row.verify_argv_json) as string[]) : null,
     envNames: row.env_names_json ? (JSON.parse(row.env_names_json) as string[]) : [],
     jitterMs: row.jitter_ms,
@@ -101,6 +103,7 @@ export function loopToRecord(loop: Loop): LoopRecord {
     budget_usd: loop.budgetUsd,
     max_turns: loop.maxTurns,
     profile: loop.profile,
+    via_gateway: loop.viaGateway ? 1 : 0,
     verify_argv_json: loop.verifyArgv ? JSON.stringify(loop.verifyArgv) : null,
     env_names_json: JSON.stringify(loop.envNames),
     jitter_ms: loop.jitterMs,
@@ -139,6 +142,8 @@ export function runFromRecord(row: RunRecord): Run {
     inputTokens: num(row["input_tokens"]),
     outputTokens: num(row["output_tokens"]),
     costUsd: num(row["cost_usd"]),
+    profile: str(row["profile"]),
+    profileReason: str(row["profile_reason"]),
     diffFiles: num(row["diff_files"]),
     diffInsertions: num(row["diff_insertions"]),
     diffDeletions: num(row["diff_deletions"]),

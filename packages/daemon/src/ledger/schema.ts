@@ -1,5 +1,5 @@
-/** loops.db, version 1. Separate from state.db so heartbeats never contend with the gateway. */
-export const LEDGER_VERSION = 1;
+/** loops.db, version 2. Separate from state.db so heartbeats never contend with the gateway. */
+export const LEDGER_VERSION = 2;
 
 export const LEDGER_DDL = `
 CREATE TABLE IF NOT EXISTS loops (
@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS loops (
   overlap TEXT NOT NULL DEFAULT 'skip' CHECK (overlap IN ('skip','queue')),
   timeout_ms INTEGER NOT NULL DEFAULT 1800000,
   budget_usd REAL, max_turns INTEGER, profile TEXT,
+  via_gateway INTEGER NOT NULL DEFAULT 0,
   verify_argv_json TEXT, env_names_json TEXT,
   jitter_ms INTEGER NOT NULL DEFAULT 0,
   expires_at_ms INTEGER,
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS runs (
   queued_at_ms INTEGER NOT NULL, started_at_ms INTEGER, ended_at_ms INTEGER,
   exit_code INTEGER, signal TEXT, verify_exit_code INTEGER,
   input_tokens INTEGER, output_tokens INTEGER, cost_usd REAL,
+  profile TEXT, profile_reason TEXT,
   diff_files INTEGER, diff_insertions INTEGER, diff_deletions INTEGER,
   worktree_path TEXT, worktree_kept INTEGER, log_path TEXT,
   daemon_id TEXT, host TEXT, pid INTEGER, pgid INTEGER, proc_start_ticks INTEGER, boot_id TEXT,
@@ -52,3 +54,14 @@ CREATE TABLE IF NOT EXISTS daemons (
   started_at_ms INTEGER NOT NULL, heartbeat_at_ms INTEGER NOT NULL, stopped_at_ms INTEGER
 );
 `;
+
+/** Columns added after version 1, for ledgers created before them (CREATE IF NOT EXISTS skips). */
+export const LEDGER_ADDED_COLUMNS: readonly (readonly [
+  table: string,
+  column: string,
+  decl: string,
+])[] = [
+  ["loops", "via_gateway", "INTEGER NOT NULL DEFAULT 0"],
+  ["runs", "profile", "TEXT"],
+  ["runs", "profile_reason", "TEXT"],
+];

@@ -22,6 +22,7 @@ const spec: LoopSpec = {
   budgetUsd: null,
   maxTurns: null,
   profile: null,
+  viaGateway: false,
   verifyArgv: null,
   envNames: [],
   jitterMs: 0,
@@ -125,5 +126,37 @@ describe("the SQLite ledger", () => {
     expect(ledger.addLoop(spec, 20).name).toBe("nightly");
     expect(ledger.listRuns({ loopId: loop.id })).toHaveLength(1);
     expect(() => ledger.addLoop(spec, 30)).toThrow(/already exists/);
+  });
+
+  it("a version 1 ledger gets the profile and --via-gateway columns, its rows kept", () => {
+    const kept = ledger.addLoop(spec, 0);
+    const run = ledger.insertEventRun(kept.id, "manual", null, 5);
+    ledger.close();
+    const db = new Database(join(dir, "loops.db"));
+    for (const [table, column] of [
+      ["loops", "via_gateway"],
+      ["runs", "profile"],
+      ["runs", "profile_reason"],
+    ])
+      db.exec(`ALTER TABLE ${table} DROP COLUMN ${column}`);
+    db.pragma("user_version = 1");
+    db.close();
+    ledger = new SqliteLedger(join(dir, "loops.db"));
+    expect(ledger.findLoop("nightly")?.viaGateway).toBe(false);
+    const added = ledger.addLoop({ ...spec, name: "through", viaGateway: true }, 0);
+    expect(ledger.findLoop("through")?.viaGateway).toBe(true);
+    ledger.claim(run!.id, "d1", "h", 1_000_000, 10);
+    ledger.finalize(run!.id, "d1", {
+      status: "succeeded",
+      reason: null,
+      endedAtMs: 20,
+      profile: "b",
+      profileReason: "most headroom: 90% left (a 5%)",
+    });
+    expect(ledger.getRun(run!.id)).toMatchObject({
+      profile: "b",
+      profileReason: "most headroom: 90% left (a 5%)",
+    });
+    expect(added.id).toBeTruthy();
   });
 });

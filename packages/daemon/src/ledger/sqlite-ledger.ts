@@ -10,7 +10,7 @@ import {
   type LoopRecord,
   type RunRecord,
 } from "./rows.js";
-import { LEDGER_DDL, LEDGER_VERSION } from "./schema.js";
+import { LEDGER_ADDED_COLUMNS, LEDGER_DDL, LEDGER_VERSION } from "./schema.js";
 import type {
   DaemonRow,
   Loop,
@@ -55,6 +55,11 @@ export class SqliteLedger {
         );
       }
       this.db.exec(LEDGER_DDL);
+      for (const [table, column, decl] of LEDGER_ADDED_COLUMNS) {
+        const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+        if (!columns.some((existing) => existing.name === column))
+          this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+      }
       this.db.pragma(`user_version = ${LEDGER_VERSION}`);
     } catch (error) {
       if (error instanceof HedgeError) throw error;
@@ -330,6 +335,8 @@ export class SqliteLedger {
       input_tokens: end.inputTokens,
       output_tokens: end.outputTokens,
       cost_usd: end.costUsd,
+      profile: end.profile,
+      profile_reason: end.profileReason,
       diff_files: end.diffFiles,
       diff_insertions: end.diffInsertions,
       diff_deletions: end.diffDeletions,

@@ -46,6 +46,8 @@ export interface LoopSpec {
   budgetUsd: number | null;
   maxTurns: number | null;
   profile: string | null;
+  /** `--via-gateway`: the vendor CLI calls hedge's gateway with a per-run, models-only key. */
+  viaGateway: boolean;
   verifyArgv: string[] | null;
   /** Extra environment variable names let through to the run. */
   envNames: string[];
@@ -94,6 +96,10 @@ export interface Run {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** The profile the agent ran under (explicit or chosen by headroom); null: the CLI's own login. */
+  profile: string | null;
+  /** Why: `--profile`, the headroom choice, no profile for the vendor, or the gateway's routing. */
+  profileReason: string | null;
   diffFiles: number | null;
   diffInsertions: number | null;
   diffDeletions: number | null;
@@ -122,6 +128,8 @@ export interface RunEnd {
   inputTokens?: number | null;
   outputTokens?: number | null;
   costUsd?: number | null;
+  profile?: string | null;
+  profileReason?: string | null;
   diffFiles?: number | null;
   diffInsertions?: number | null;
   diffDeletions?: number | null;

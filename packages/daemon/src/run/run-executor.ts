@@ -10,11 +10,13 @@ import {
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { adapterFor } from "../adapters/agents.js";
+import type { AgentAccess, RunGateway } from "../adapters/agent-access.js";
 import type { RunFacts } from "../adapters/adapter.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { Loop, Run, RunEnd } from "../ledger/types.js";
 import { runEnvironment } from "./env-allowlist.js";
 import { killGroup, signalGroup } from "./process-group.js";
+import { closeRunGateway, prepareAgent, redactFile } from "./agent-setup.js";
 import { bootId } from "./proc-identity.js";
 import { spawnGroup } from "./spawn-run.js";
 import { addWorktree, diffSince, headCommit, settleWorktree } from "./worktree.js";
@@ -30,6 +32,8 @@ export interface ExecutorDeps {
   /** SIGTERM → SIGKILL grace for a group. */
   killGraceMs: number;
   now: () => number;
+  /** The usage view and run keys (`--via-gateway`); without it vendor CLIs use their own login. */
+  access?: AgentAccess;
   /** Called when a run has ended (the dispatcher may start the next). */
   onEnded: (runId: string) => void;
   log: (line: string) => void;
@@ -37,6 +41,8 @@ export interface ExecutorDeps {
 
 /** A run in progress, as the daemon tracks it. */
 interface Active {
+  /** The profile the run started under and why: recorded with whatever ends the run. */
+  profile?: { profile: string | null; profileReason: string | null };
   pgid: number | null;
   stop: ((status: "timed_out" | "interrupted", reason: string) => void) | null;
 }
@@ -107,7 +113,8 @@ export class RunExecutor {
   }
 
   private async finish(runId: string, end: RunEnd): Promise<void> {
-    if (!(await this.deps.ledger.finalize(runId, this.deps.daemonId, end))) {
+    const profile = this.active.get(runId)?.profile;
+    if (!(await this.deps.ledger.finalize(runId, this.deps.daemonId, { ...profile, ...end }))) {
       this.deps.log(`run ${runId} ended (${end.status}) after the reaper had recorded it`);
     }
   }
@@ -124,6 +131,8 @@ export class RunExecutor {
     const note = (text: string): void => {
       writeSync(logFd, `[hedge] ${text}\n`);
     };
+    let gateway: RunGateway | null = null;
+    let agentKey: string | null = null;
     try {
       let cwd = loop.cwd;
       let worktree: string | null = null;
@@ -143,6 +152,22 @@ export class RunExecutor {
       }
       const base = await headCommit(cwd);
       const adapter = adapterFor(loop.adapter);
+      const agent = await prepareAgent(loop, run.id, deps.access, deps.now());
+      entry.profile = { profile: agent.profile, profileReason: agent.profileReason };
+      if (agent.profileReason) note(`profile: ${agent.profile ?? "none"} (${agent.profileReason})`);
+      if (agent.failure) {
+        note(agent.failure.line);
+        await this.finish(run.id, {
+          status: "failed",
+          reason: agent.failure.reason,
+          endedAtMs: deps.now(),
+        });
+        return;
+      }
+      gateway = agent.gateway;
+      agentKey = gateway?.key ?? null;
+      if (gateway)
+        note(`via the gateway at ${gateway.url} with run key ${gateway.keyId} (models only)`);
       const plan = adapter.plan({
         loop,
         runId: run.id,
@@ -151,6 +176,8 @@ export class RunExecutor {
         runDir,
         home: deps.home,
         hedgeCommand: deps.hedgeCommand,
+        profile: agent.profile,
+        gateway,
       });
       for (const file of plan.files ?? []) writeFileSync(file.path, file.content, { mode: 0o600 });
       const env = runEnvironment(deps.env, loop.envNames, plan.env);
@@ -184,7 +211,21 @@ export class RunExecutor {
         });
         return;
       }
-      const facts = this.observe(adapter.observe?.bind(adapter), logPath);
+      let facts = this.observe(adapter.observe?.bind(adapter), logPath);
+      if (gateway) {
+        // The agent is done with its key: revoked before verify runs; tokens and $ from the gateway.
+        const observed = facts;
+        facts = await closeRunGateway(gateway, observed).then(
+          (read) => {
+            gateway = null;
+            return read;
+          },
+          (error: unknown) => {
+            note(`gateway usage unreadable: ${(error as Error).message}`);
+            return observed;
+          },
+        );
+      }
       let verifyExit: number | null = null;
       let reason: string | null = null;
       let status: RunEnd["status"] = "succeeded";
@@ -244,7 +285,11 @@ export class RunExecutor {
         ...facts,
       });
     } finally {
+      // A run that ended early still loses its key.
+      if (gateway) await gateway.close().catch(() => undefined);
       closeSync(logFd);
+      // An agent may print its environment: the key never stays in the log.
+      if (agentKey) redactFile(logPath, agentKey, "[redacted]".padEnd(agentKey.length, "*"));
       // Run-scoped files (settings, last message) are for the run only.
       if (loop.adapter !== "command") rmSync(runDir, { recursive: true, force: true });
     }

@@ -32,6 +32,8 @@ export interface RequestRecord {
   toolCalls?: number;
   /** Profile of the credential used, when it was a login profile. */
   profile?: string;
+  /** The id (never the key) of the gateway key the HTTP caller presented. */
+  gatewayKey?: string;
   /** The request's estimated tokens, when the usage heartbeat reserved them. */
   estimatedTokens?: number;
 }

@@ -157,6 +157,7 @@ export function callStats(
   if (record.provider) stats.provider = record.provider;
   if (record.upstreamModel) stats.upstream_model = record.upstreamModel;
   if (record.profile) stats.profile = record.profile;
+  if (record.gatewayKey) stats.gateway_key = record.gatewayKey;
   if (record.ttfbMs !== undefined) stats.ttft_ms = Math.round(record.ttfbMs);
   if (price && usage) stats.cost_usd = costUsd(price, usage);
   return stats;

@@ -233,6 +233,7 @@ async function handle(
   // The conductor starts now: the time budget and latency count from the request's arrival, and
   // a request that fails before routing (its body) is recorded too.
   const exchange = options.engine.begin({ requestId, inboundWire: wire, signal: cancellation });
+  if (key) exchange.record.gatewayKey = key.id;
   res.on("close", () => {
     if (!res.writableFinished) cancellation.abort();
   });

@@ -83,6 +83,8 @@ export interface CallStats {
   provider?: string;
   upstream_model?: string;
   profile?: string;
+  /** The id of the gateway key that made the call (a loop run's key: its tokens and $). */
+  gateway_key?: string;
   input_tokens: number;
   cached_input_tokens: number;
   output_tokens: number;

@@ -105,6 +105,44 @@ describe("<Transcript>", () => {
     expect(text.indexOf("› make parse()")).toBeLessThan(text.indexOf("✗ Ran pnpm test"));
   });
 
+  it("cells dropped from memory after they were printed leave the screen as it was; new ones still print once", () => {
+    const notice = (index: number): Cell => ({
+      kind: "notice",
+      id: `n${index}`,
+      tone: "info",
+      text: `notice number ${index}`,
+    });
+    const all = Array.from({ length: 12 }, (_, index) => notice(index));
+    const windowed = (cells: Cell[], before: number) => (
+      <Box flexDirection="column">
+        <Transcript committed={cells} committedBefore={before} width={80} />
+      </Box>
+    );
+    const view = renderAt(80, windowed(all.slice(0, 8), 0));
+    // The model dropped the first 6 (printed already) and two new cells came.
+    view.rerender(windowed(all.slice(6, 10), 6));
+    view.rerender(windowed(all.slice(6, 12), 6));
+    const text = view.text();
+    for (let index = 0; index < 12; index += 1)
+      expect(text.match(new RegExp(`notice number ${index}$`, "gm")), `cell ${index}`).toHaveLength(
+        1,
+      );
+    expect(text).not.toMatch(/earlier cells? not shown/);
+  });
+
+  it("cells dropped before they were ever printed show as one line with their count", () => {
+    const view = renderAt(
+      80,
+      <Box flexDirection="column">
+        <Transcript committed={[user, ran]} committedBefore={1_998} width={80} />
+      </Box>,
+    );
+    const text = view.text();
+    expect(text).toMatch(/^• … 1,998 earlier cells not shown/m);
+    expect(text.indexOf("earlier cells")).toBeLessThan(text.indexOf("› make parse()"));
+    expect(text).toContain("✗ Ran pnpm test");
+  });
+
   it("lays new cells out at the new width after a resize, without reprinting the old ones", () => {
     const view = renderAt(80, transcript([user], 80));
     view.rerender(transcript([user, answer], 40));

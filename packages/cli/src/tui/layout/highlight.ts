@@ -1,51 +1,46 @@
-import bash from "highlight.js/lib/languages/bash";
-import c from "highlight.js/lib/languages/c";
-import cpp from "highlight.js/lib/languages/cpp";
-import css from "highlight.js/lib/languages/css";
-import diff from "highlight.js/lib/languages/diff";
-import go from "highlight.js/lib/languages/go";
-import ini from "highlight.js/lib/languages/ini";
-import java from "highlight.js/lib/languages/java";
-import javascript from "highlight.js/lib/languages/javascript";
-import json from "highlight.js/lib/languages/json";
-import markdown from "highlight.js/lib/languages/markdown";
-import python from "highlight.js/lib/languages/python";
-import rust from "highlight.js/lib/languages/rust";
-import shell from "highlight.js/lib/languages/shell";
-import sql from "highlight.js/lib/languages/sql";
-import typescript from "highlight.js/lib/languages/typescript";
-import xml from "highlight.js/lib/languages/xml";
-import yaml from "highlight.js/lib/languages/yaml";
-import type { LanguageFn } from "highlight.js";
-import { createLowlight } from "lowlight";
 import type { StyleRole } from "../theme.js";
+import type * as HighlightGrammars from "./highlight-grammars.js";
 import { segment, type StyledLine } from "./styled-text.js";
 
+type Grammars = typeof HighlightGrammars;
+
 /**
- * Grammars by the names and aliases a fence uses. Each is registered with lowlight the first
- * time a block asks for it (registering compiles nothing up front; a session that shows no
- * Rust never builds the Rust grammar).
+ * The grammars (highlight.js and lowlight, a third of the TUI's code) load after the first frame:
+ * `hedge` shows its composer without them, and code shown before they are loaded (only in the
+ * first moments) is plain. `hedge resume` waits for them before it replays the transcript.
  */
-const GRAMMARS: Record<string, LanguageFn> = {
-  bash,
-  c,
-  cpp,
-  css,
-  diff,
-  go,
-  ini,
-  java,
-  javascript,
-  json,
-  markdown,
-  python,
-  rust,
-  shell,
-  sql,
-  typescript,
-  xml,
-  yaml,
-};
+let grammars: Grammars | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the grammars (once); code laid out afterwards is highlighted. */
+export function loadHighlighting(): Promise<void> {
+  loading ??= import("./highlight-grammars.js").then((loaded) => {
+    grammars = loaded;
+  });
+  return loading;
+}
+
+/** Names of the grammars highlight-grammars.ts carries. */
+const NAMES: ReadonlySet<string> = new Set([
+  "bash",
+  "c",
+  "cpp",
+  "css",
+  "diff",
+  "go",
+  "ini",
+  "java",
+  "javascript",
+  "json",
+  "markdown",
+  "python",
+  "rust",
+  "shell",
+  "sql",
+  "typescript",
+  "xml",
+  "yaml",
+]);
 const ALIASES: Record<string, string> = {
   sh: "bash",
   zsh: "bash",
@@ -72,25 +67,27 @@ const ALIASES: Record<string, string> = {
   jsonc: "json",
 };
 
-const lowlight = createLowlight();
-
-/** The grammar name for a fence's info string, registered on first use; undefined if unknown. */
+/** The grammar name for a fence's info string; undefined if unknown. */
 export function languageFor(info: string | undefined): string | undefined {
   const word = info?.trim().split(/\s+/)[0]?.toLowerCase();
   if (!word) return undefined;
   const name = ALIASES[word] ?? word;
-  const grammar = GRAMMARS[name];
-  if (!grammar) return undefined;
-  if (!lowlight.registered(name)) lowlight.register(name, grammar);
-  return name;
+  return NAMES.has(name) ? name : undefined;
 }
 
-type HastNode = ReturnType<typeof lowlight.highlight>["children"][number];
+type HastNode = ReturnType<Grammars["lowlight"]["highlight"]>["children"][number];
 
 /** Code as styled lines (one per source line, not wrapped), highlighted when the language is known. */
 export function highlightCode(code: string, info: string | undefined): StyledLine[] {
   const language = languageFor(info);
-  if (!language) return code.split("\n").map((line) => (line ? [segment(line, "code")] : []));
+  const loaded = grammars;
+  if (!language || !loaded)
+    return code.split("\n").map((line) => (line ? [segment(line, "code")] : []));
+  const { lowlight, GRAMMARS } = loaded;
+  const grammar = GRAMMARS[language];
+  if (!grammar) return code.split("\n").map((line) => (line ? [segment(line, "code")] : []));
+  // Registered on first use: a session that shows no Rust never builds the Rust grammar.
+  if (!lowlight.registered(language)) lowlight.register(language, grammar);
   const lines: StyledLine[] = [[]];
   const walk = (node: HastNode, role: StyleRole | undefined): void => {
     if (node.type === "text") {

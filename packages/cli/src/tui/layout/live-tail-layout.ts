@@ -10,6 +10,54 @@ interface LiveTailContext {
   lastCommitted?: Cell | undefined;
 }
 
+/** Live-tail layouts computed (cache misses): a key press while a turn streams should add none. */
+export const liveTailStats = { layouts: 0 };
+
+interface CachedTail {
+  cells: readonly Cell[];
+  width: number;
+  maxHeight: number;
+  lastCommitted: Cell | undefined;
+  clock: string;
+  rows: StyledLine[];
+}
+/** The last few layouts (a frame asks for the tail at two heights: its demand and its share). */
+const cache: CachedTail[] = [];
+const CACHE_SIZE = 4;
+
+/**
+ * What `now` changes in these cells' rows: the whole seconds each running command has run
+ * (nothing else shows the clock). A frame for a key press has a new `now` but the same rows.
+ */
+function clockKey(cells: readonly Cell[], now: number): string {
+  let key = "";
+  for (const cell of cells)
+    if (cell.kind === "command" && cell.status === "running")
+      key += `${Math.floor((now - (cell.startedAt ?? now)) / 1000)},`;
+  return key;
+}
+
+/**
+ * {@link layoutLiveTail}, remembered: the live cells are a new array only when they changed, so
+ * a frame that only the composer changed (a key press while an answer streams) lays nothing out.
+ */
+export function cachedLiveTail(cells: readonly Cell[], context: LiveTailContext): StyledLine[] {
+  const clock = clockKey(cells, context.now);
+  const hit = cache.find(
+    (entry) =>
+      entry.cells === cells &&
+      entry.width === context.width &&
+      entry.maxHeight === context.maxHeight &&
+      entry.lastCommitted === context.lastCommitted &&
+      entry.clock === clock,
+  );
+  if (hit) return hit.rows;
+  const rows = layoutLiveTail(cells, context);
+  cache.unshift({ cells, ...context, lastCommitted: context.lastCommitted, clock, rows });
+  cache.length = Math.min(cache.length, CACHE_SIZE);
+  return rows;
+}
+
 /**
  * The live cells' rows, the newest `maxHeight` of them (a "… N rows above" marker takes the
  * first row when some are cut). A long streaming markdown text is laid out from its last lines
@@ -18,6 +66,7 @@ interface LiveTailContext {
 export function layoutLiveTail(cells: readonly Cell[], context: LiveTailContext): StyledLine[] {
   const { width, now, maxHeight } = context;
   if (maxHeight <= 0 || cells.length === 0) return [];
+  liveTailStats.layouts += 1;
   const rows: StyledLine[] = [];
   let previous = context.lastCommitted;
   for (const cell of cells) {

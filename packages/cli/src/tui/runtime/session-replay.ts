@@ -1,5 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { AgentEvent } from "@hedge/core";
+import { gapBefore, layoutCell } from "../layout/cell-layout.js";
+import type { Cell } from "../state/cells.js";
+import { COMPOSER_CHROME } from "../state/height-budget.js";
+import type { TranscriptModel } from "../state/transcript-model.js";
 
 /** What a resumed session showed: its recorded events, and the texts its inputs carried. */
 export interface SessionReplay {
@@ -65,4 +69,48 @@ function messageText(content: unknown): string {
     )
     .filter(Boolean)
     .join("\n");
+}
+
+/** The transcript part of the controller a replay needs. */
+export interface ReplayTarget {
+  transcript: TranscriptModel;
+  applyThreadEvent(event: AgentEvent): void;
+}
+
+/**
+ * Replays a session file into the transcript, keeping only the last cells that fill the screen
+ * above the composer; the earlier ones are never laid out or printed, so
+ * resuming a long session costs a parse of the file, not a render of its history (ink lays a
+ * cell out in about a millisecond: 2,000 cells were seconds).
+ */
+export function replaySession(
+  target: ReplayTarget,
+  path: string,
+  size: { columns: number; rows: number },
+): void {
+  const replay = readSessionReplay(path);
+  target.transcript.noteInputs(replay.inputs);
+  for (const event of replay.events) target.applyThreadEvent(event);
+  target.transcript.settle(Date.now());
+  // Above the composer, its chrome and the status line, with the "earlier cells" line in view.
+  const rows = Math.max(1, size.rows - (COMPOSER_CHROME + 2) - 2);
+  target.transcript.keepLast(cellsFitting(target.transcript.committed, { ...size, rows }));
+}
+
+/** How many of the last cells fit in `rows` rows (at least one). */
+export function cellsFitting(
+  cells: readonly Cell[],
+  { columns, rows }: { columns: number; rows: number },
+): number {
+  const width = Math.max(20, columns);
+  let used = 0;
+  let count = 0;
+  for (let index = cells.length - 1; index >= 0; index -= 1) {
+    const cell = cells[index];
+    if (!cell) break;
+    used += layoutCell(cell, { width, now: 0 }).length + gapBefore(cells[index - 1], cell);
+    if (used > rows && count > 0) break;
+    count += 1;
+  }
+  return Math.max(1, count);
 }

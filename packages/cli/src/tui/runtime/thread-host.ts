@@ -13,7 +13,7 @@ import {
 } from "@hedge/core";
 import type { ModelClient } from "@hedge/gateway-client";
 import { pendingView } from "./effect-runner.js";
-import { readSessionReplay } from "./session-replay.js";
+import { replaySession } from "./session-replay.js";
 import type { TuiController } from "./tui-controller.js";
 
 /** What the host needs to make threads: the resolved inputs of `resolveThreadSettings`. */
@@ -106,12 +106,7 @@ export class ThreadHost {
     this.flags = flags;
     this.settingsNow = settings;
     const { controller } = options;
-    if (path && choice.replay) {
-      const replay = readSessionReplay(path);
-      controller.transcript.noteInputs(replay.inputs);
-      for (const event of replay.events) controller.applyThreadEvent(event);
-      controller.transcript.settle(Date.now());
-    }
+    if (path && choice.replay) replaySession(controller, path, terminalSize(process.stdout));
     controller.attach(thread);
     if (choice.resume) {
       const opened = thread.openInputs();
@@ -140,4 +135,12 @@ export class ThreadHost {
     await this.current?.close();
     this.current = undefined;
   }
+}
+
+/** The terminal's size (a default one when stdout is not a terminal: tests, the rig). */
+export function terminalSize(output: { columns?: number; rows?: number }): {
+  columns: number;
+  rows: number;
+} {
+  return { columns: output.columns || 80, rows: output.rows || 24 };
 }

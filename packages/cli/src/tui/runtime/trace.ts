@@ -13,7 +13,8 @@ export interface Trace {
 const noTrace: Trace = { key() {}, frame() {}, flush() {} };
 
 /**
- * A JSONL trace: `{"t":"key","received":…,"handled":…}` and `{"t":"frame","at":…,"render":…}`,
+ * A JSONL trace: `{"t":"key","received":…,"handled":…}` and
+ * `{"t":"frame","at":…,"render":…,"cpu":…}` (`cpu`: the process's CPU ms so far),
  * times in ms on `performance.now()`'s clock, plus `timeOrigin` once, so an outside observer can
  * line them up. Buffered and written every 250 ms and at exit (a write per frame would itself
  * cost frames). Off (no cost) when `path` is unset.
@@ -38,7 +39,10 @@ export function createTrace(path: string | undefined): Trace {
       buffer += `${JSON.stringify({ t: "key", received: receivedAt, handled: performance.now() })}\n`;
     },
     frame(renderTime) {
-      buffer += `${JSON.stringify({ t: "frame", at: performance.now(), render: renderTime })}\n`;
+      // CPU ms of the whole process so far (user + system): start cost that load cannot inflate.
+      const { user, system } = process.cpuUsage();
+      const cpu = (user + system) / 1000;
+      buffer += `${JSON.stringify({ t: "frame", at: performance.now(), render: renderTime, cpu })}\n`;
     },
     flush,
   };

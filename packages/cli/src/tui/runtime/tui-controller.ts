@@ -18,6 +18,8 @@ import { createSessionStore, type SessionStore } from "./session-store.js";
 export interface TuiSnapshot {
   session: SessionState;
   committed: readonly Cell[];
+  /** Final cells before `committed[0]`, no longer held (printed, or left out on resume). */
+  committedBefore: number;
   live: readonly Cell[];
   roles: RolesState;
   /** The thread's usage and routes (undefined until the thread exists). */
@@ -223,6 +225,7 @@ export class TuiController {
     if (
       next.session === previous.session &&
       next.committed === previous.committed &&
+      next.committedBefore === previous.committedBefore &&
       next.live === previous.live &&
       next.roles === previous.roles &&
       next.epoch === previous.epoch &&
@@ -247,6 +250,7 @@ export class TuiController {
     return {
       session: this.store.getState(),
       committed: this.transcript.committed,
+      committedBefore: this.transcript.committedBefore,
       live: this.transcript.live(),
       roles: this.roles,
       thread: this.threadState,

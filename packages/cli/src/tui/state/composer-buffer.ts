@@ -163,6 +163,30 @@ export function moveLine(buffer: ComposerBuffer, direction: -1 | 1): ComposerBuf
   return moveTo(buffer, Math.min(end + 1 + column, lineEnd(text, end + 1)));
 }
 
+/**
+ * What `buffer` holds after `prefix` (text typed after a submitted text, before that submit was
+ * stored), or undefined when `buffer` does not start with `prefix` (atoms included).
+ */
+export function withoutPrefix(
+  buffer: ComposerBuffer,
+  prefix: ComposerBuffer,
+): ComposerBuffer | undefined {
+  const length = prefix.text.length;
+  if (!buffer.text.startsWith(prefix.text)) return undefined;
+  const inside = buffer.atoms.filter((atom) => atom.start < length);
+  if (inside.length !== prefix.atoms.length) return undefined;
+  for (const [index, atom] of inside.entries())
+    if (JSON.stringify(atom) !== JSON.stringify(prefix.atoms[index]) || atom.end > length)
+      return undefined;
+  return {
+    text: buffer.text.slice(length),
+    cursor: Math.max(0, buffer.cursor - length),
+    atoms: buffer.atoms
+      .filter((atom) => atom.start >= length)
+      .map((atom) => ({ ...atom, start: atom.start - length, end: atom.end - length })),
+  };
+}
+
 /** Buffers one after another, a blank line between them (empty ones skipped), cursor at the end. */
 export function concatBuffers(buffers: readonly ComposerBuffer[]): ComposerBuffer {
   let result = emptyBuffer;

@@ -10,6 +10,7 @@ import {
   removeBeforeCursor,
   toJson,
   toModelText,
+  withoutPrefix,
 } from "./composer-buffer.js";
 import { historyFrom, remember } from "./input-history.js";
 import type { Intent } from "./keymap.js";
@@ -53,28 +54,41 @@ export function reduce(state: SessionState, event: SessionEvent): Reduction {
       return onIntent(state, event.intent, event.now);
     case "inputPersisted": {
       const input = event.input;
-      const submitted = state.persisting !== null && toJson(state.composer) === state.persisting;
+      const stored = state.persisting;
+      const submitted = stored !== null && toJson(state.composer) === stored;
+      // Text typed after the stored one (it was still in the composer): only that stays.
+      const storedBuffer = stored === null ? undefined : fromJson(stored, "");
+      const typedAfter =
+        !submitted && storedBuffer ? withoutPrefix(state.composer, storedBuffer) : undefined;
       const next: SessionState = {
         ...state,
         persisting: null,
+        submitAfterPersist: null,
         pending: isOpen(input)
           ? [...state.pending.filter(({ id }) => id !== input.id), input]
           : state.pending,
-        ...(submitted
+        ...(submitted || typedAfter
           ? {
-              composer: emptyBuffer,
+              composer: typedAfter ?? emptyBuffer,
               restoredIds: [],
-              history: remember(state.history, state.composer),
+              history: remember(state.history, storedBuffer ?? state.composer),
               overlay: { type: "none" },
               dismissedAt: null,
             }
           : {}),
       };
+      // An Enter pressed meanwhile on the text typed after it: submitted now, not dropped.
+      if (state.submitAfterPersist && typedAfter) return submit(next, state.submitAfterPersist);
       return { state: next, effects: [] };
     }
     case "inputPersistFailed":
       return {
-        state: { ...state, persisting: null, notice: { text: event.message, tone: "error" } },
+        state: {
+          ...state,
+          persisting: null,
+          submitAfterPersist: null,
+          notice: { text: event.message, tone: "error" },
+        },
         effects: [],
       };
     case "runStarted":
@@ -287,7 +301,11 @@ function popupIntent(state: SessionState, intent: Intent): Reduction | undefined
 
 /** Enter (steer when busy) or Tab (queue when busy); both start a turn when idle. */
 function submit(state: SessionState, how: "submit" | "queue"): Reduction {
-  if (state.persisting !== null) return { state, effects: [] };
+  if (state.persisting !== null)
+    // The same text again: it is being sent already. New text: sent once that one is stored.
+    return toJson(state.composer) === state.persisting
+      ? { state, effects: [] }
+      : { state: { ...state, submitAfterPersist: how }, effects: [] };
   const text = toModelText(state.composer);
   if (text.trim() === "") return { state, effects: [] };
   const busy = isBusy(state);

@@ -117,6 +117,12 @@ export interface SessionState {
   quitArmedUntil: number | null;
   /** The composer (saved form) of a submit being stored: cleared only once it is stored. */
   persisting: string | null;
+  /**
+   * Enter (or Tab) pressed on new text while the last submit was still being stored (type-ahead
+   * arriving in the same read, or before the thread was ready): it is submitted once that one
+   * is stored, instead of being dropped.
+   */
+  submitAfterPersist: "submit" | "queue" | null;
   notice: Notice | null;
   /**
    * The pager (Ctrl+O): the first row shown, and how far it can go (set once the app laid the
@@ -203,6 +209,7 @@ export function initialSessionState(history: readonly ComposerBuffer[] = []): Se
     history: historyFrom(history),
     quitArmedUntil: null,
     persisting: null,
+    submitAfterPersist: null,
     notice: null,
     pager: null,
     picker: null,

@@ -15,7 +15,7 @@ import {
   updated,
 } from "../test-utils/events.js";
 import type { Cell } from "./cells.js";
-import { TranscriptModel } from "./transcript-model.js";
+import { RETAINED_CELLS, TranscriptModel } from "./transcript-model.js";
 
 /** Cells as the terminal shows them at `width` columns, with the blank rows between them. */
 function shown(cells: readonly Cell[], width = 80, now = 0): string {
@@ -381,5 +381,21 @@ describe("TranscriptModel", () => {
     expect(text).not.toContain("\x1b");
     expect(text).toContain("hi there");
     expect(text).toContain("│ red");
+  });
+
+  it("a long session holds a bounded number of cells; the count before them grows instead", () => {
+    const model = new TranscriptModel();
+    const turns = 1_000;
+    for (let turn = 0; turn < turns; turn += 1) {
+      model.noteInputs([{ id: `i${turn}`, text: `prompt ${turn}` }]);
+      feed(model, [
+        delivered([`i${turn}`]),
+        completed(message(`m${turn}`, `answer ${turn}`)),
+        turnCompleted(),
+      ]);
+      expect(model.committed.length).toBeLessThanOrEqual(RETAINED_CELLS * 2);
+    }
+    expect(model.committedBefore + model.committed.length).toBe(turns * 2);
+    expect(model.committed.at(-1)).toMatchObject({ kind: "assistant", markdown: "answer 999" });
   });
 });

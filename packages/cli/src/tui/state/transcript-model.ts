@@ -29,6 +29,13 @@ type LiveEntry =
 const CLOSED_MEMORY = 16;
 
 /**
+ * Committed cells kept in memory (the pager, Ctrl+L's reprint); older ones were printed and live
+ * on in the terminal's scrollback and the session file. Trimmed in halves, so a commit stays O(1)
+ * amortised and a long session's memory stays flat.
+ */
+export const RETAINED_CELLS = 400;
+
+/**
  * The transcript as the TUI shows it, made from the thread's events: `committed` cells are final
  * and only ever appended (ink's `<Static>` prints each once), `live()` cells still change (the
  * streaming answer's unfinished part, running commands and tools, a side question being
@@ -37,8 +44,10 @@ const CLOSED_MEMORY = 16;
  * synchronous and free of I/O; `now` comes from the caller.
  */
 export class TranscriptModel {
-  private readonly cells: Cell[] = [];
+  private cells: Cell[] = [];
   private snapshot: readonly Cell[] = [];
+  /** Committed cells dropped from memory, all before `cells[0]`. */
+  private dropped = 0;
   private readonly liveEntries = new Map<string, LiveEntry>();
   private liveSnapshot: readonly Cell[] | undefined = [];
   private readonly closed = new Map<string, string>();
@@ -49,10 +58,31 @@ export class TranscriptModel {
   /** Bumped on every change: a cheap "did anything change" for the store. */
   version = 0;
 
-  /** Final cells in order; a new array whenever one was added (ink's `<Static>` needs that). */
+  /**
+   * The last final cells in order (at most {@link RETAINED_CELLS} × 2); a new array whenever one
+   * was added. `committedBefore` more came before them.
+   */
   get committed(): readonly Cell[] {
-    if (this.snapshot.length !== this.cells.length) this.snapshot = this.cells.slice();
+    if (this.snapshot.length !== this.cells.length || this.snapshot[0] !== this.cells[0])
+      this.snapshot = this.cells.slice();
     return this.snapshot;
+  }
+
+  /** How many committed cells came before `committed[0]` (dropped from memory). */
+  get committedBefore(): number {
+    return this.dropped;
+  }
+
+  /**
+   * Keeps only the last `count` committed cells (a resumed session shows what fits the screen,
+   * not its whole history); the screen says how many earlier cells it did not print.
+   */
+  keepLast(count: number): void {
+    const drop = Math.max(0, this.cells.length - Math.max(0, count));
+    if (drop === 0) return;
+    this.cells = this.cells.slice(drop);
+    this.dropped += drop;
+    this.version += 1;
   }
 
   /** Cells still changing, in the order they started (the same array until something changes). */
@@ -357,6 +387,7 @@ export class TranscriptModel {
 
   private commit(cell: Cell): void {
     this.cells.push(cell);
+    if (this.cells.length > RETAINED_CELLS * 2) this.keepLast(RETAINED_CELLS);
     this.version += 1;
   }
 

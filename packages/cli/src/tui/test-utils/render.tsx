@@ -2,8 +2,12 @@ import { stripVTControlCharacters } from "node:util";
 import chalk from "chalk";
 import { render as inkRender } from "ink-testing-library";
 import { act, type ReactElement } from "react";
+import { loadHighlighting } from "../layout/highlight.js";
 import { createTheme } from "../theme.js";
 import { ThemeProvider } from "../components/theme-context.js";
+
+// Code is highlighted as in a session after its first frame.
+await loadHighlighting();
 
 // React warns about updates outside act() unless it knows it runs in a test.
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
