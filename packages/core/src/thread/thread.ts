@@ -6,20 +6,15 @@ import type { RouteDecisionItem } from "../agent/items.js";
 import type { ToolHost } from "../agent/tool-host.js";
 import { loadProjectInstructions } from "../instructions/agents-md.js";
 import { composeInstructions } from "../instructions/base-instructions.js";
-import { roleInstructions, runRoleTurn } from "../roles/pipeline.js";
+import { roleInstructions } from "../roles/pipeline.js";
 import type { RoleName } from "../roles/role-models.js";
 import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
-import {
-  createPlanningToolRegistry,
-  createToolsetRegistry,
-  type Toolset,
-} from "../tools/default-tools.js";
-import { createToolHost, type ToolHostOptions } from "../tools/host.js";
 import type { McpStatus, McpStatusOptions } from "../mcp/status.js";
-import { ThreadMcp } from "../mcp/thread-mcp.js";
+import type { ThreadMcp } from "../mcp/thread-mcp.js";
 import { ApprovalBroker } from "./approval-broker.js";
-import { answerAside } from "./aside.js";
+import { createThreadTools } from "./thread-tools.js";
+import { asideRecord, forkAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
 import type { InputKind, InputStore, OpenedInputs, PendingInput } from "./input-store.js";
 import { MemoryInputStore } from "./memory-input-store.js";
@@ -33,8 +28,7 @@ import type {
   ThreadDeps,
   ThreadState,
 } from "./thread-types.js";
-import { roleTurnContext } from "./turn-context.js";
-import { planTurn } from "./turn-plan.js";
+import { runTurns, type TurnLoopHost } from "./turn-loop.js";
 import { UsageTracker } from "./usage-tracker.js";
 
 interface ActiveRun {
@@ -60,8 +54,6 @@ export class Thread {
   private readonly usage: UsageTracker;
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
-  private readonly toolOptions: ToolHostOptions;
-  private readonly toolsets = new Map<Toolset, ToolHost>();
   private readonly instructions: string;
   /** MCP tools for the roles, when servers are configured. */
   private readonly mcp: ThreadMcp | undefined;
@@ -91,41 +83,10 @@ export class Thread {
       deps.approvals ?? (settings.interactive ? "ask" : "deny"),
       (event) => this.emitOutOfBand(event),
     );
-    const guard = settings.guard;
-    const toolOptions = {
-      workspace: settings.workspace,
-      cwd: settings.cwd,
-      writableRoots: settings.writableRoots,
-      sandboxMode: settings.sandboxMode,
-      network: settings.network,
-      approvalPolicy: settings.approvalPolicy,
-      approve: (request: Parameters<ApprovalBroker["request"]>[0]) =>
-        this.approvals.request(request),
-      // hedge's keys stay out of tools' children and output; secret stores stay hidden.
-      secrets: [...(deps.heldSecrets ?? []), ...guard.secrets],
-      keyVariables: guard.keyVariables,
-      shellEnvironment: guard.shellEnvironment,
-      denyRead: guard.denyRead,
-      ...(settings.privateTmp === undefined ? {} : { privateTmp: settings.privateTmp }),
-    };
-    this.toolOptions = toolOptions;
-    const tools = this.toolsFor(settings.toolset);
-    const orchestratorTools = createToolHost({
-      ...toolOptions,
-      registry: createPlanningToolRegistry(),
-    });
-    this.mcp =
-      deps.mcp &&
-      new ThreadMcp({
-        manager: deps.mcp,
-        approvalPolicy: settings.approvalPolicy,
-        approve: toolOptions.approve,
-        secrets: toolOptions.secrets,
-        contextWindow: settings.contextWindow,
-        model: settings.roles.executor.model,
-      });
-    this.tools = this.mcp?.wrap("executor", tools) ?? tools;
-    this.orchestratorTools = this.mcp?.wrap("orchestrator", orchestratorTools) ?? orchestratorTools;
+    const built = createThreadTools(settings, deps, (request) => this.approvals.request(request));
+    this.tools = built.tools;
+    this.orchestratorTools = built.orchestratorTools;
+    this.mcp = built.mcp;
     this.instructions = composeInstructions({
       projectInstructions: loadProjectInstructions(settings.home, settings.cwd).text,
       cwd: settings.cwd,
@@ -187,7 +148,7 @@ export class Thread {
     const settle = (): void => {
       if (this.active === active) this.active = undefined;
     };
-    active.done = this.runTurns(active).then(
+    active.done = runTurns(this.loopHost(), abort.signal).then(
       () => {
         settle();
         channel.end();
@@ -289,47 +250,26 @@ export class Thread {
   ask(question: string, options: { signal?: AbortSignal } = {}): AsyncIterable<AgentEvent> {
     const text = requireText(question);
     const role = this.contextRole;
-    const roleModel = this.settings.roles[role];
-    const served = this.routes.get(role);
-    const profiles = served?.profile ? [served.profile] : roleModel.profiles;
-    const history = this.session?.history() ?? [];
-    // Unique across runs of the session: asides are recorded in it.
-    const id = `aside_${Date.now().toString(36)}_${(this.asideCounter += 1)}`;
-    const abort = new AbortController();
-    options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-    const channel = new EventChannel<AgentEvent>(() => abort.abort());
-    const answered = answerAside(
-      this.client,
+    return forkAside(
       {
-        id,
-        question: text,
-        history,
+        client: this.client,
+        sessionId: this.id,
+        role,
+        roleModel: this.settings.roles[role],
+        served: this.routes.get(role),
+        history: this.session?.history() ?? [],
         system: roleInstructions(this.instructions, role),
         tools: (role === "orchestrator" ? this.orchestratorTools : this.tools).specs(),
-        role,
-        model: roleModel.model,
-        profiles,
-        sessionId: this.id,
+        // Unique across runs of the session: asides are recorded in it.
+        id: `aside_${Date.now().toString(36)}_${(this.asideCounter += 1)}`,
+        record: (item, usage) => {
+          if (usage) this.usage.aside(usage);
+          this.ensureSession().appendAside(asideRecord(item));
+        },
       },
-      (event) => channel.push(event),
-      abort.signal,
+      text,
+      options.signal,
     );
-    void answered
-      .then(({ item, usage }) => {
-        if (usage) this.usage.aside(usage);
-        this.ensureSession().appendAside({
-          id: item.id,
-          question: item.question,
-          answer: item.text,
-          model: item.model,
-          ...(item.provider === undefined ? {} : { provider: item.provider }),
-          ...(item.profile === undefined ? {} : { profile: item.profile }),
-          ...(item.error === undefined ? {} : { error: item.error }),
-        });
-        channel.end();
-      })
-      .catch((error: unknown) => channel.fail(error));
-    return channel;
   }
 
   /** Usage, context, routes and waiting inputs, for a status line. */
@@ -381,119 +321,38 @@ export class Thread {
     this.session?.close();
   }
 
-  /** The executor's tools of a tool set, made once. */
-  private toolsFor(toolset: Toolset): ToolHost {
-    let host = this.toolsets.get(toolset);
-    if (!host) {
-      host = createToolHost({ ...this.toolOptions, registry: createToolsetRegistry(toolset) });
-      this.toolsets.set(toolset, host);
-    }
-    return host;
-  }
-
-  /** Turns until no input waits: each is planned, delivered, run; leftover steers go on. */
-  private async runTurns(active: ActiveRun): Promise<void> {
-    const { signal } = active.abort;
-    for (;;) {
-      const waiting = this.inputs.open(this.id);
-      if (waiting.length === 0 || signal.aborted) return;
-      const plan = await planTurn(this.client, this.settings, joinTexts(waiting));
-      if (signal.aborted) return;
-      const session = this.ensureSession();
-      if (!this.announced) {
+  /** What the turn loop uses of this thread. */
+  private loopHost(): TurnLoopHost {
+    return {
+      threadId: this.id,
+      client: this.client,
+      settings: this.settings,
+      inputs: this.inputs,
+      instructions: this.instructions,
+      tools: this.tools,
+      orchestratorTools: this.orchestratorTools,
+      mcp: this.mcp,
+      images: this.images,
+      routes: this.routes,
+      ensureSession: () => this.ensureSession(),
+      announce: () => {
+        if (this.announced) return;
         this.announced = true;
         this.emitRecorded({ type: "thread.started", thread_id: this.id });
         if (this.settings.webSearchRequested)
           this.emitNotice("web_search is not available in hedge; continuing without it");
-      }
-      if (plan.skipped) this.emitNotice(plan.skipped);
-      for (const notice of (await this.mcp?.beforeTurn(session.history())) ?? [])
-        this.emitNotice(notice);
-      if (plan.evalsNote) this.emitNotice(plan.evalsNote);
-      this.turnCounter += 1;
-      const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
-      const context = await roleTurnContext(
-        { ...this.settings, roles: plan.roles },
-        {
-          client: this.client,
-          instructions: this.instructions,
-          tools: this.tools,
-          orchestratorTools: this.orchestratorTools,
-          session,
-          signal,
-          decision: plan.decision,
-          turnId,
-          nextItemId: () => `item_${this.itemCounter++}`,
-          deliverSteers: () => this.deliverSteers(turnId),
-          onModelUsage: (role, usage) => {
-            const inContext = role === "executor" || role === "orchestrator";
-            if (inContext) this.contextRole = role;
-            this.forward(this.usage.call(role, usage, inContext));
-          },
-          qaActivity: (phase, action) => this.qaActivity(phase, action),
-        },
-      );
-      if (signal.aborted) return;
-      // Delivery: the inputs' state and the session's user message, in one synchronous block.
-      const claimed = this.inputs.claim(this.id, ["queued", "pending_steer"], {
-        turn: turnId,
-        via: "turn_start",
-      });
-      if (claimed.length === 0) return;
-      const prompt = joinTexts(claimed);
-      const images = claimed.flatMap(({ id }) => this.images.get(id) ?? []);
-      for (const { id } of claimed) this.images.delete(id);
-      session.appendMessage(
-        { role: "user", content: [{ type: "text", text: prompt }, ...images] },
-        claimed.map(({ id }) => id),
-      );
-      const delivered: AgentEvent = {
-        type: "input.delivered",
-        ids: claimed.map(({ id }) => id),
-        via: "turn_start",
-      };
-      let outcome: "completed" | "failed" = "failed";
-      const turn = runRoleTurn({ prompt, images: [...images], delivered: true }, context);
-      for await (const event of turn) {
-        this.forward(event);
-        if (event.type === "turn.started") this.emitRecorded(delivered);
-        if (event.type === "turn.completed") outcome = "completed";
-      }
-      if (signal.aborted) return;
-      const deferred = this.inputs.defer(this.id);
-      if (deferred.length > 0)
-        this.emitRecorded({ type: "input.deferred", ids: deferred.map(({ id }) => id) });
-      if (outcome !== "completed") return;
-    }
-  }
-
-  /** At a step boundary: waiting steers become one user message of the running turn. */
-  private deliverSteers(turnId: string): AgentEvent[] {
-    const claimed = this.inputs.claim(this.id, ["pending_steer"], {
-      turn: turnId,
-      via: "tool_boundary",
-    });
-    if (claimed.length === 0) return [];
-    const ids = claimed.map(({ id }) => id);
-    this.session?.appendMessage(
-      { role: "user", content: [{ type: "text", text: joinTexts(claimed) }] },
-      ids,
-    );
-    // Recorded by the turn, which yields it.
-    return [{ type: "input.delivered", ids, via: "tool_boundary" }];
-  }
-
-  /** The QA role's activity (its checks run outside the agent loop's steps). */
-  private qaActivity(phase: "checking" | "idle", action?: string): void {
-    this.forward({
-      type: "role.activity",
-      role: "qa",
-      phase,
-      model: this.settings.roles.qa.model,
-      profile: this.routes.get("qa")?.profile ?? null,
-      started_at: Date.now(),
-      ...(action === undefined ? {} : { action }),
-    });
+      },
+      emitNotice: (message) => this.emitNotice(message),
+      emitRecorded: (event) => this.emitRecorded(event),
+      forward: (event) => this.forward(event),
+      nextItemId: () => `item_${this.itemCounter++}`,
+      nextTurnId: () => `turn_${Date.now().toString(36)}_${(this.turnCounter += 1)}`,
+      modelUsage: (role, usage) => {
+        const inContext = role === "executor" || role === "orchestrator";
+        if (inContext) this.contextRole = role;
+        this.forward(this.usage.call(role, usage, inContext));
+      },
+    };
   }
 
   private ensureSession(): SessionFile {
@@ -532,11 +391,6 @@ export class Thread {
       item: { id: `item_${this.itemCounter++}`, type: "notice", message },
     });
   }
-}
-
-/** Several inputs delivered together become one message, a blank line between them. */
-function joinTexts(inputs: readonly PendingInput[]): string {
-  return inputs.map(({ text }) => text).join("\n\n");
 }
 
 function requireText(text: string): string {
