@@ -134,7 +134,8 @@ export function forkAside(
       system: fork.system,
       tools: fork.tools,
       role: fork.role,
-      model: roleModel.model,
+      // The route's model as the conversation asked for it (the same route, the same cache).
+      model: served?.model ?? roleModel.model,
       profiles,
       sessionId: fork.sessionId,
     },

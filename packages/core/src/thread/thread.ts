@@ -7,12 +7,14 @@ import type { ToolHost } from "../agent/tool-host.js";
 import { loadProjectInstructions } from "../instructions/agents-md.js";
 import { composeInstructions } from "../instructions/base-instructions.js";
 import { roleInstructions } from "../roles/pipeline.js";
-import type { RoleName } from "../roles/role-models.js";
 import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
 import type { McpStatus, McpStatusOptions } from "../mcp/status.js";
 import type { ThreadMcp } from "../mcp/thread-mcp.js";
 import { ApprovalBroker } from "./approval-broker.js";
+import { compactNow, type CompactResult } from "./compact-now.js";
+import { SessionPin } from "./profile-pin.js";
+import { threadState } from "./thread-state.js";
 import { createThreadTools } from "./thread-tools.js";
 import { asideRecord, forkAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
@@ -22,7 +24,6 @@ import { checkPromptFits } from "./prompt-fit.js";
 import type { ThreadSettings } from "./settings.js";
 import type {
   InputOptions,
-  RoleState,
   RunInput,
   StartedRun,
   ThreadDeps,
@@ -59,6 +60,8 @@ export class Thread {
   private readonly mcp: ThreadMcp | undefined;
   private readonly images = new Map<string, readonly ContentPart[]>();
   private readonly routes = new Map<string, RouteDecisionItem>();
+  /** The session's pinned profile (`settings.profile` is checked at the first turn). */
+  private readonly pin: SessionPin;
   private contextRole: "orchestrator" | "executor" = "executor";
   private itemCounter: number;
   private turnCounter = 0;
@@ -71,8 +74,18 @@ export class Thread {
     deps: ThreadDeps,
   ) {
     this.client = deps.client;
+    this.pin = new SessionPin(deps.client, settings.profile);
     this.inputs = deps.inputs ?? new MemoryInputStore();
-    if (deps.resume) this.session = SessionFile.open(findSession(settings.home, deps.resume));
+    if (deps.resume) {
+      const path = findSession(settings.home, deps.resume);
+      this.session = deps.readOnly ? SessionFile.openReadOnly(path) : SessionFile.open(path);
+      // A resumed thread continues on the routes its session last used (asides keep the cache).
+      for (const route of this.session.routes()) {
+        this.routes.set(route.role, route);
+        if (route.role === "executor" || route.role === "orchestrator")
+          this.contextRole = route.role;
+      }
+    }
     this.id = this.session?.id ?? randomUUID();
     this.itemCounter = this.session?.itemCount() ?? 0;
     this.usage = new UsageTracker(
@@ -272,31 +285,57 @@ export class Thread {
     );
   }
 
+  /**
+   * Pins a profile for the session (`/profile`): from the next model request on, the roles whose
+   * model runs on its provider use it alone; the others keep their routes. Checked first (it must
+   * be one of the user's profiles, and policy must allow it): a problem throws one line. Returns
+   * the notice to show, also recorded in the session.
+   */
+  async pinProfile(name: string): Promise<AgentEvent> {
+    const message = await this.pin.set(this.settings.roles, name);
+    const item = { id: `item_${this.itemCounter++}`, type: "notice" as const, message };
+    const event: AgentEvent = { type: "item.completed", item };
+    if (this.session && !this.session.readOnly) this.session.appendEvent(event);
+    return event;
+  }
+
+  /**
+   * Compacts the conversation now (`/compact`, between turns): summarised by the model and
+   * profile that hold the context. Returns the item to show (tokens before and after).
+   */
+  async compact(options: { signal?: AbortSignal } = {}): Promise<CompactResult> {
+    this.refuseBusy();
+    if (!this.session) throw new UsageError("nothing to compact: the session has no turn yet");
+    const role = this.contextRole;
+    const served = this.routes.get(role);
+    const roleModel = (await this.pin.apply(this.settings.roles))[role];
+    const result = await compactNow({
+      ...this.settings,
+      client: this.client,
+      session: this.session,
+      model: served?.model ?? roleModel.model,
+      role,
+      profiles: served?.profile ? [served.profile] : roleModel.profiles,
+      nextItemId: () => `item_${this.itemCounter++}`,
+      signal: options.signal ?? new AbortController().signal,
+    });
+    this.usage.compacted(result.usage, result.tokensAfter);
+    this.session.appendEvent({ type: "item.completed", item: result.item });
+    return result;
+  }
+
   /** Usage, context, routes and waiting inputs, for a status line. */
   state(): ThreadState {
-    const role = (name: RoleName): RoleState => {
-      const route = this.routes.get(name);
-      return {
-        ...this.settings.roles[name],
-        route: route && {
-          provider: route.provider,
-          upstream_model: route.upstream_model,
-          profile: route.profile,
-          reason: route.reason,
-        },
-      };
-    };
-    return {
+    return threadState({
       sessionId: this.id,
       running: this.active !== undefined,
-      usage: this.usage.total(),
-      costUsd: null,
-      contextUsedPct: this.usage.contextUsedPct(),
-      contextWindow: this.settings.contextWindow,
-      roles: { orchestrator: role("orchestrator"), executor: role("executor"), qa: role("qa") },
+      usage: this.usage,
+      settings: this.settings,
+      routes: this.routes,
       contextRole: this.contextRole,
+      pinnedProfile: this.pin.profile,
       pending: this.inputs.open(this.id),
-    };
+    });
   }
 
   /**
@@ -347,6 +386,7 @@ export class Thread {
       forward: (event) => this.forward(event),
       nextItemId: () => `item_${this.itemCounter++}`,
       nextTurnId: () => `turn_${Date.now().toString(36)}_${(this.turnCounter += 1)}`,
+      turnRoles: (roles) => this.pin.apply(roles),
       modelUsage: (role, usage) => {
         const inContext = role === "executor" || role === "orchestrator";
         if (inContext) this.contextRole = role;

@@ -4,7 +4,7 @@ import type { AgentEvent } from "../agent/events.js";
 import type { RouteDecisionItem } from "../agent/items.js";
 import type { ToolHost } from "../agent/tool-host.js";
 import type { ThreadMcp } from "../mcp/thread-mcp.js";
-import { runRoleTurn } from "../roles/pipeline.js";
+import { runRoleTurn, type Roles } from "../roles/pipeline.js";
 import type { SessionFile } from "../session/session-file.js";
 import type { InputStore, PendingInput } from "./input-store.js";
 import type { ThreadSettings } from "./settings.js";
@@ -36,6 +36,8 @@ export interface TurnLoopHost {
   nextItemId(): string;
   nextTurnId(): string;
   modelUsage(role: string, usage: CanonicalUsage): void;
+  /** The roles as this turn runs them (the session's pinned profile applied). */
+  turnRoles(roles: Roles): Promise<Roles>;
 }
 
 /** Turns until no input waits: each is planned, delivered, run; leftover steers go on. */
@@ -44,7 +46,9 @@ export async function runTurns(host: TurnLoopHost, signal: AbortSignal): Promise
   for (;;) {
     const waiting = inputs.open(threadId);
     if (waiting.length === 0 || signal.aborted) return;
-    const plan = await planTurn(host.client, host.settings, joinTexts(waiting));
+    // The pin applies from here: the next model request, never a call already streaming.
+    const roles = await host.turnRoles(host.settings.roles);
+    const plan = await planTurn(host.client, { ...host.settings, roles }, joinTexts(waiting));
     if (signal.aborted) return;
     const session = host.ensureSession();
     host.announce();
