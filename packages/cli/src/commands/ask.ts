@@ -54,7 +54,8 @@ export async function runAsk(
     guard,
     interactive: false,
   });
-  const connection = await connectClient(config, home, options.gateway);
+  // Every profile loaded: the aside asks for the one the session last used, whatever is pinned.
+  const connection = await connectClient(config, home, options.gateway, { pinPools: false });
   const abort = new AbortController();
   const stop = (): void => abort.abort();
   process.once("SIGINT", stop);
