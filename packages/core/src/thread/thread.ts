@@ -309,13 +309,15 @@ export class Thread {
     const role = this.contextRole;
     const served = this.routes.get(role);
     const roleModel = (await this.pin.apply(this.settings.roles))[role];
+    // A pin set since the last turn applies to this request; else the route that holds it.
+    const pinned = this.pin.profile !== undefined && roleModel.profiles?.[0] === this.pin.profile;
     const result = await compactNow({
       ...this.settings,
       client: this.client,
       session: this.session,
       model: served?.model ?? roleModel.model,
       role,
-      profiles: served?.profile ? [served.profile] : roleModel.profiles,
+      profiles: !pinned && served?.profile ? [served.profile] : roleModel.profiles,
       nextItemId: () => `item_${this.itemCounter++}`,
       signal: options.signal ?? new AbortController().signal,
     });
