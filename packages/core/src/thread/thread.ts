@@ -1,17 +1,15 @@
-import { randomUUID } from "node:crypto";
 import { HedgeError, UsageError, type ContentPart } from "@hedge/model-spec";
 import type { ModelClient } from "@hedge/gateway-client";
-import { emptyTurnUsage, isTransientEvent, type AgentEvent } from "../agent/events.js";
-import type { RouteDecisionItem } from "../agent/items.js";
+import type { AgentEvent } from "../agent/events.js";
 import type { ToolHost } from "../agent/tool-host.js";
 import { loadProjectInstructions } from "../instructions/agents-md.js";
 import { composeInstructions } from "../instructions/base-instructions.js";
 import { roleInstructions } from "../roles/pipeline.js";
-import { findSession, SessionFile } from "../session/session-file.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
 import type { McpStatus, McpStatusOptions } from "../mcp/status.js";
 import type { ThreadMcp } from "../mcp/thread-mcp.js";
 import { ApprovalBroker } from "./approval-broker.js";
+import { ThreadRecorder } from "./thread-recorder.js";
 import { compactNow, type CompactResult } from "./compact-now.js";
 import { SessionPin } from "./profile-pin.js";
 import { threadState } from "./thread-state.js";
@@ -30,7 +28,6 @@ import type {
   ThreadState,
 } from "./thread-types.js";
 import { runTurns, type TurnLoopHost } from "./turn-loop.js";
-import { UsageTracker } from "./usage-tracker.js";
 
 interface ActiveRun {
   abort: AbortController;
@@ -48,22 +45,20 @@ interface ActiveRun {
 export class Thread {
   /** The session id (Codex's `thread_id`). */
   readonly id: string;
-  private session: SessionFile | undefined;
+  /** The session file, the events' consumer, routes, usage and item ids. */
+  private readonly recorder: ThreadRecorder;
   private readonly client: ModelClient;
   private readonly inputs: InputStore;
   private readonly approvals: ApprovalBroker;
-  private readonly usage: UsageTracker;
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
   private readonly instructions: string;
   /** MCP tools for the roles, when servers are configured. */
   private readonly mcp: ThreadMcp | undefined;
   private readonly images = new Map<string, readonly ContentPart[]>();
-  private readonly routes = new Map<string, RouteDecisionItem>();
   /** The session's pinned profile (`settings.profile` is checked at the first turn). */
   private readonly pin: SessionPin;
   private contextRole: "orchestrator" | "executor" = "executor";
-  private itemCounter: number;
   private turnCounter = 0;
   private asideCounter = 0;
   private announced = false;
@@ -76,25 +71,14 @@ export class Thread {
     this.client = deps.client;
     this.pin = new SessionPin(deps.client, settings.profile);
     this.inputs = deps.inputs ?? new MemoryInputStore();
-    if (deps.resume) {
-      const path = findSession(settings.home, deps.resume);
-      this.session = deps.readOnly ? SessionFile.openReadOnly(path) : SessionFile.open(path);
-      // A resumed thread continues on the routes its session last used (asides keep the cache).
-      for (const route of this.session.routes()) {
-        this.routes.set(route.role, route);
-        if (route.role === "executor" || route.role === "orchestrator")
-          this.contextRole = route.role;
-      }
-    }
-    this.id = this.session?.id ?? randomUUID();
-    this.itemCounter = this.session?.itemCount() ?? 0;
-    this.usage = new UsageTracker(
-      this.session?.usage() ?? emptyTurnUsage(),
-      settings.contextWindow,
-    );
+    this.recorder = new ThreadRecorder(settings, deps, (event) => this.active?.channel.push(event));
+    this.id = this.recorder.id;
+    // A resumed session's context is held by the role that served it last.
+    for (const role of this.recorder.routes.keys())
+      if (role === "executor" || role === "orchestrator") this.contextRole = role;
     this.approvals = new ApprovalBroker(
       deps.approvals ?? (settings.interactive ? "ask" : "deny"),
-      (event) => this.emitOutOfBand(event),
+      (event) => this.recorder.outOfBand(event),
     );
     const built = createThreadTools(settings, deps, (request) => this.approvals.request(request));
     this.tools = built.tools;
@@ -197,7 +181,7 @@ export class Thread {
    * start of this session; undefined forgets it. Nothing is kept before the session has a file.
    */
   saveDraft(draft: { composer: string; restoredIds: readonly string[] } | undefined): void {
-    if (!this.session) return;
+    if (!this.recorder.session) return;
     this.inputs.saveDraft(
       this.id,
       draft && { composer: draft.composer, restoredIds: [...draft.restoredIds] },
@@ -211,13 +195,14 @@ export class Thread {
    */
   openInputs(): OpenedInputs {
     this.refuseBusy();
-    if (!this.session) return { restored: [], draft: undefined };
-    return this.inputs.reconcile(this.id, this.session.deliveredInputIds());
+    const session = this.recorder.session;
+    if (!session) return { restored: [], draft: undefined };
+    return this.inputs.reconcile(this.id, session.deliveredInputIds());
   }
 
   /** Stores an input; with a durable store the session file exists first (resume finds it). */
   private addInput(kind: InputKind, text: string, options: InputOptions): PendingInput {
-    if (this.inputs.durable) this.ensureSession();
+    if (this.inputs.durable) this.recorder.ensureSession();
     return this.inputs.add(this.id, {
       kind,
       text,
@@ -243,7 +228,10 @@ export class Thread {
     const active = this.active;
     if (!active) return restored;
     if (!active.abort.signal.aborted)
-      this.emitOutOfBand({ type: "turn.interrupted", restored_ids: restored.map(({ id }) => id) });
+      this.recorder.outOfBand({
+        type: "turn.interrupted",
+        restored_ids: restored.map(({ id }) => id),
+      });
     active.abort.abort();
     this.approvals.cancelAll();
     await active.done.catch(() => undefined);
@@ -269,15 +257,15 @@ export class Thread {
         sessionId: this.id,
         role,
         roleModel: this.settings.roles[role],
-        served: this.routes.get(role),
-        history: this.session?.history() ?? [],
+        served: this.recorder.routes.get(role),
+        history: this.recorder.session?.history() ?? [],
         system: roleInstructions(this.instructions, role),
         tools: (role === "orchestrator" ? this.orchestratorTools : this.tools).specs(),
         // Unique across runs of the session: asides are recorded in it.
         id: `aside_${Date.now().toString(36)}_${(this.asideCounter += 1)}`,
         record: (item, usage) => {
-          if (usage) this.usage.aside(usage);
-          this.ensureSession().appendAside(asideRecord(item));
+          if (usage) this.recorder.usage.aside(usage);
+          this.recorder.ensureSession().appendAside(asideRecord(item));
         },
       },
       text,
@@ -293,10 +281,7 @@ export class Thread {
    */
   async pinProfile(name: string): Promise<AgentEvent> {
     const message = await this.pin.set(this.settings.roles, name);
-    const item = { id: `item_${this.itemCounter++}`, type: "notice" as const, message };
-    const event: AgentEvent = { type: "item.completed", item };
-    if (this.session && !this.session.readOnly) this.session.appendEvent(event);
-    return event;
+    return this.recorder.notice(message, { forward: false });
   }
 
   /**
@@ -305,24 +290,25 @@ export class Thread {
    */
   async compact(options: { signal?: AbortSignal } = {}): Promise<CompactResult> {
     this.refuseBusy();
-    if (!this.session) throw new UsageError("nothing to compact: the session has no turn yet");
+    const session = this.recorder.session;
+    if (!session) throw new UsageError("nothing to compact: the session has no turn yet");
     const role = this.contextRole;
-    const served = this.routes.get(role);
+    const served = this.recorder.routes.get(role);
     const roleModel = (await this.pin.apply(this.settings.roles))[role];
     // A pin set since the last turn applies to this request; else the route that holds it.
     const pinned = this.pin.profile !== undefined && roleModel.profiles?.[0] === this.pin.profile;
     const result = await compactNow({
       ...this.settings,
       client: this.client,
-      session: this.session,
+      session,
       model: served?.model ?? roleModel.model,
       role,
       profiles: !pinned && served?.profile ? [served.profile] : roleModel.profiles,
-      nextItemId: () => `item_${this.itemCounter++}`,
+      nextItemId: () => this.recorder.nextItemId(),
       signal: options.signal ?? new AbortController().signal,
     });
-    this.usage.compacted(result.usage, result.tokensAfter);
-    this.session.appendEvent({ type: "item.completed", item: result.item });
+    this.recorder.usage.compacted(result.usage, result.tokensAfter);
+    session.appendEvent({ type: "item.completed", item: result.item });
     return result;
   }
 
@@ -331,9 +317,9 @@ export class Thread {
     return threadState({
       sessionId: this.id,
       running: this.active !== undefined,
-      usage: this.usage,
+      usage: this.recorder.usage,
       settings: this.settings,
-      routes: this.routes,
+      routes: this.recorder.routes,
       contextRole: this.contextRole,
       pinnedProfile: this.pin.profile,
       pending: this.inputs.open(this.id),
@@ -359,11 +345,12 @@ export class Thread {
   /** Interrupts a running turn and lets another process continue the session. */
   async close(): Promise<void> {
     if (this.active) await this.interrupt();
-    this.session?.close();
+    this.recorder.session?.close();
   }
 
   /** What the turn loop uses of this thread. */
   private loopHost(): TurnLoopHost {
+    const recorder = this.recorder;
     return {
       threadId: this.id,
       client: this.client,
@@ -374,64 +361,27 @@ export class Thread {
       orchestratorTools: this.orchestratorTools,
       mcp: this.mcp,
       images: this.images,
-      routes: this.routes,
-      ensureSession: () => this.ensureSession(),
+      routes: recorder.routes,
+      ensureSession: () => recorder.ensureSession(),
       announce: () => {
         if (this.announced) return;
         this.announced = true;
-        this.emitRecorded({ type: "thread.started", thread_id: this.id });
+        recorder.record({ type: "thread.started", thread_id: this.id });
         if (this.settings.webSearchRequested)
-          this.emitNotice("web_search is not available in hedge; continuing without it");
+          recorder.notice("web_search is not available in hedge; continuing without it");
       },
-      emitNotice: (message) => this.emitNotice(message),
-      emitRecorded: (event) => this.emitRecorded(event),
-      forward: (event) => this.forward(event),
-      nextItemId: () => `item_${this.itemCounter++}`,
+      emitNotice: (message) => void recorder.notice(message),
+      emitRecorded: (event) => recorder.record(event),
+      forward: (event) => recorder.forward(event),
+      nextItemId: () => recorder.nextItemId(),
       nextTurnId: () => `turn_${Date.now().toString(36)}_${(this.turnCounter += 1)}`,
       turnRoles: (roles) => this.pin.apply(roles),
       modelUsage: (role, usage) => {
         const inContext = role === "executor" || role === "orchestrator";
         if (inContext) this.contextRole = role;
-        this.forward(this.usage.call(role, usage, inContext));
+        recorder.forward(recorder.usage.call(role, usage, inContext));
       },
     };
-  }
-
-  private ensureSession(): SessionFile {
-    this.session ??= SessionFile.create(this.settings.home, {
-      cwd: this.settings.cwd,
-      model: this.settings.roles.executor.model,
-      id: this.id,
-    });
-    return this.session;
-  }
-
-  /** Passes an event to the running turn's consumer, noting routes and usage on the way. */
-  private forward(event: AgentEvent): void {
-    if (event.type === "item.completed" && event.item.type === "route_decision")
-      this.routes.set(event.item.role, event.item);
-    if (event.type === "turn.completed") this.usage.turnCompleted(event.usage);
-    if (event.type === "turn.failed") this.usage.turnFailed();
-    this.active?.channel.push(event);
-  }
-
-  /** An event the thread itself reports: written to the session, then passed on. */
-  private emitRecorded(event: AgentEvent): void {
-    this.session?.appendEvent(event);
-    this.forward(event);
-  }
-
-  /** An event from outside the turn's loop (approvals, an interrupt). */
-  private emitOutOfBand(event: AgentEvent): void {
-    if (!isTransientEvent(event)) this.session?.appendEvent(event);
-    this.forward(event);
-  }
-
-  private emitNotice(message: string): void {
-    this.emitRecorded({
-      type: "item.completed",
-      item: { id: `item_${this.itemCounter++}`, type: "notice", message },
-    });
   }
 }
 
