@@ -65,6 +65,10 @@ describe("the app on hedge's gateway: profiles, models, compaction", () => {
     rig.keys("second\r");
     await rig.waitForText(/second done/);
     expect(lastKey(rig)).toBe(PERSONAL_KEY);
+    // The switch says why: the pin, not the gateway's headroom reasons.
+    expect(rig.text()).toMatch(
+      /profile lab: work → personal · the only profile allowed \(the session's pinned/,
+    );
     expect(rig.thread.state().pinnedProfile).toBe("personal");
 
     rig.keys("/profile nope\r");
