@@ -27,7 +27,11 @@ import {
   type TempDir,
   type TempHome,
 } from "@hedge/testkit";
+import { fileStore, saveProfile } from "@hedge/auth";
+import type { RouteQuery } from "@hedge/model-spec";
 import { fireSessionHooks } from "../src/commands/session-hooks.js";
+import { connectClient, type ClientConnection } from "../src/composition/connect.js";
+import { loadConfig } from "../src/config/load.js";
 import { startMcpServers } from "../src/mcp-servers.js";
 import { App } from "../src/tui/app.js";
 import { loadHighlighting } from "../src/tui/layout/highlight.js";
@@ -57,6 +61,13 @@ export interface AppRigOptions {
   hooks?: { turn_completed?: string[]; turn_failed?: string[] };
   /** Resume the rig's last session (a second rig on the same home). */
   resume?: { home: TempHome; workspace: TempDir; upstream: ScriptedUpstream };
+  /**
+   * Route through hedge's own gateway in-process (as `hedge` does) instead of straight to the
+   * upstream: `$HEDGE_HOME/config.toml` routes `lab/*` to the upstream, plus these lines; each
+   * profile is an api-key login of provider `lab` (file store). Routing state (policy, profiles,
+   * headroom) is real then.
+   */
+  gateway?: { config?: string[]; profiles?: [name: string, key: string][]; pin?: string };
 }
 
 /**
@@ -94,7 +105,12 @@ export class AppRig {
     const home = options.resume?.home ?? (await makeTempHome());
     const workspace = options.resume?.workspace ?? (await makeTempDir("hedge-rig-"));
     const store = await SqliteInputStore.open(join(home.path, "inputs.db"));
-    const client = createModelClient({ mode: "remote", url: upstream.url, key: undefined });
+    const connection = options.gateway
+      ? await gatewayConnection(home.path, workspace.path, upstream.url, options.gateway)
+      : undefined;
+    const client =
+      connection?.client ??
+      createModelClient({ mode: "remote", url: upstream.url, key: undefined });
     const config = z.object(coreConfigShape).parse({
       model: "lab/coder",
       qa: { enabled: false },
@@ -132,10 +148,10 @@ export class AppRig {
       home: home.path,
       cwd,
       config,
-      flags: {},
+      flags: options.gateway?.pin ? { profile: options.gateway.pin } : {},
       guard,
       client,
-      heldSecrets: [],
+      heldSecrets: connection ? await connection.secrets() : [],
       inputs: store,
       controller,
       ...(mcp ? { mcp } : {}),
@@ -156,7 +172,24 @@ export class AppRig {
       recentSessions: () => recentSessions(home.path),
       mcpStatus: () => current().mcpStatus(),
       pick: (picker) => controller.dispatch({ type: "openPicker", picker }),
-      models: () => [{ model: "lab/other" }, { model: "fast", description: "alias of lab/quick" }],
+      models: () => [
+        { model: "lab/other" },
+        { model: "fast", description: "alias of lab/quick" },
+        ...(options.gateway ? [{ model: "far/big" }] : []),
+      ],
+      ...(connection
+        ? {
+            usage: () => client.usage(),
+            explain: (query: RouteQuery) => client.explain(query),
+          }
+        : {}),
+      pinProfile: async (name) => {
+        controller.applyThreadEvent(await host.pinProfile(name));
+      },
+      compact: async () => {
+        const result = await current().compact();
+        controller.applyThreadEvent({ type: "item.completed", item: result.item });
+      },
     });
     const width = options.width ?? 100;
     const output = {
@@ -186,6 +219,7 @@ export class AppRig {
         controller.dispose();
         rendered.unmount();
         await host.close();
+        await connection?.client.close();
         await mcp?.close();
         store.close();
         if (!options.resume) {
@@ -296,6 +330,39 @@ export class AppRig {
       await this.workspace.cleanup();
     }
   }
+}
+
+/**
+ * The embedded gateway `hedge` uses, on a home whose config routes provider `lab` (Chat wire, on
+ * loopback) to the upstream and whose profiles are `lab` api-key logins in the file store.
+ */
+async function gatewayConnection(
+  home: string,
+  cwd: string,
+  url: string,
+  gateway: NonNullable<AppRigOptions["gateway"]>,
+): Promise<ClientConnection> {
+  writeFileSync(
+    join(home, "config.toml"),
+    [
+      'model = "lab/coder"',
+      'credentials_store = "file"',
+      ...(gateway.config ?? []),
+      "[qa]",
+      "enabled = false",
+      "[providers.lab]",
+      `base_url = "${url}/v1"`,
+      'wire = "chat"',
+    ].join("\n"),
+  );
+  for (const [name, key] of gateway.profiles ?? [])
+    await saveProfile(
+      home,
+      { name, provider: "lab", kind: "api-key" },
+      { secret: key, store: fileStore(home) },
+    );
+  const { config } = loadConfig({ home, cwd, overrides: [] });
+  return connectClient(config, home, undefined, { pinPools: false });
 }
 
 /** A shell call that waits until `name` exists in the workspace, then prints "released". */

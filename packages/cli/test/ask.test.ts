@@ -27,7 +27,7 @@ function records(current: ExecFixture, type: string): unknown[] {
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) walk(join(dir, entry.name));
-      else if (entry.name.endsWith(".jsonl")) files.push(join(dir, entry.name));
+      else if (/\.(jsonl|asides)$/.test(entry.name)) files.push(join(dir, entry.name));
     }
   };
   walk(join(current.home.path, "sessions"));

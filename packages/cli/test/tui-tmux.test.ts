@@ -236,4 +236,51 @@ describe("hedge in a real terminal (tmux)", () => {
     terminal.press("Escape");
     await terminal.waitFor(/^(?![\s\S]*Executor model)/);
   });
+
+  it("hedge --profile pins the session's login; hedge ask --last answers beside the open TUI on that login", async () => {
+    // A memory store: only the session file tells another process which login holds the context.
+    const made = await fixture(['credentials_store = "file"', 'store = "memory"']);
+    for (const [profile, key] of [
+      ["work", "sk-tmux-work-4b1c9e2d7a3f"],
+      ["personal", "sk-tmux-personal-8e2f1a6c3d9b"],
+    ] as const) {
+      const login = await runHedge(["auth", "login", "--provider", "lab", "--profile", profile], {
+        env: made.env,
+        input: `${key}\n`,
+      });
+      expect(login.code, login.stderr).toBe(0);
+    }
+    const keyOfLast = () =>
+      made.upstream.requests.at(-1)?.headers["authorization"]?.replace(/^Bearer /, "");
+    made.upstream.push(
+      { text: "Noted: PELICAN." },
+      { text: "The code word is PELICAN.", usage: { inputTokens: 600, cachedTokens: 550 } },
+      { text: "Still here." },
+    );
+    const terminal = openHedge(made, ["--profile", "personal"]);
+    await terminal.waitFor(COMPOSER);
+    terminal.type("remember the code word PELICAN");
+    terminal.press("Enter");
+    await terminal.waitFor(/Noted: PELICAN\./);
+    expect(keyOfLast()).toBe("sk-tmux-personal-8e2f1a6c3d9b");
+    await terminal.waitFor(/personal[^\n]*pinned/);
+
+    // From another shell, while the TUI holds the session.
+    const asked = await runHedge(["ask", "--last", "what is the code word?"], {
+      env: made.env,
+      cwd: made.repo.path,
+    });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stdout).toBe("The code word is PELICAN.\n");
+    expect(asked.stderr).toMatch(/profile personal · 550 cached tokens/);
+    expect(keyOfLast()).toBe("sk-tmux-personal-8e2f1a6c3d9b");
+
+    // The TUI goes on: its session was not taken from it, its history has no aside.
+    terminal.type("are you there?");
+    terminal.press("Enter");
+    await terminal.waitFor(/Still here\./);
+    const last = JSON.stringify(made.upstream.requests.at(-1)?.body);
+    expect(last).toContain("remember the code word PELICAN");
+    expect(last).not.toContain("what is the code word?");
+  });
 });

@@ -41,6 +41,7 @@ export async function threadRig(
     config?: Record<string, unknown>;
     flags?: ThreadFlags;
     deps?: Partial<ThreadDeps>;
+    routing?: Partial<Pick<ModelClient, "explain" | "usage">>;
   } = {},
 ): Promise<ThreadRig> {
   const seen: ScriptedRequest[] = [];
@@ -88,6 +89,8 @@ export function threadOn(options: {
   config?: Record<string, unknown>;
   flags?: ThreadFlags;
   deps?: Partial<ThreadDeps>;
+  /** Routing state a hedge gateway would answer (the scripted upstream has no admin API). */
+  routing?: Partial<Pick<ModelClient, "explain" | "usage">>;
 }): Thread {
   const remote = createModelClient({ mode: "remote", url: options.url, key: undefined });
   const sent = options.sent ?? [];
@@ -99,10 +102,10 @@ export function threadOn(options: {
     },
     // The scripted upstream is not a hedge gateway: it has no admin API, as any
     // OpenAI-compatible gateway would (route checks are skipped, verdicts not recorded).
-    explain: (query) => remote.explain(query),
+    explain: (query) => (options.routing?.explain ?? remote.explain.bind(remote))(query),
     countTokens: (request) => remote.countTokens(request),
     recordVerdict: (verdict) => remote.recordVerdict(verdict),
-    usage: () => remote.usage(),
+    usage: () => (options.routing?.usage ?? remote.usage.bind(remote))(),
     status: (query) => remote.status(query),
     stats: (query) => remote.stats(query),
     close: () => remote.close(),

@@ -54,24 +54,37 @@ export async function runAsk(
     guard,
     interactive: false,
   });
-  const connection = await connectClient(config, home, options.gateway);
+  // Every profile loaded: the aside asks for the one the session last used, whatever is pinned.
+  const connection = await connectClient(config, home, options.gateway, { pinPools: false });
   const abort = new AbortController();
   const stop = (): void => abort.abort();
   process.once("SIGINT", stop);
   let thread: Thread | undefined;
-  let answer: { text: string; error?: string } | undefined;
+  let answer:
+    | {
+        text: string;
+        error?: string;
+        route: string;
+        cached: number | undefined;
+      }
+    | undefined;
   try {
     thread = new Thread(settings, {
       client: connection.client,
       heldSecrets: await connection.secrets(),
       approvals: "deny",
       resume: reference,
+      // The session may be open in a running TUI or exec: read it without its lock, write
+      // nothing to its history; the aside is recorded in the file beside it.
+      readOnly: true,
     });
     for await (const event of thread.ask(question, { signal: abort.signal })) {
       if (event.type === "item.completed" && event.item.type === "aside")
         answer = {
           text: event.item.text,
           ...(event.item.error === undefined ? {} : { error: event.item.error }),
+          route: `${event.item.provider ? `${event.item.provider} · ` : ""}${event.item.model}${event.item.profile ? ` · profile ${event.item.profile}` : ""}`,
+          cached: event.item.cached_input_tokens,
         };
     }
   } finally {
@@ -85,6 +98,9 @@ export async function runAsk(
     return;
   }
   process.stdout.write(`${answer.text.trimEnd()}\n`);
+  // Where it ran and what the provider's prompt cache served: on stderr, so pipes get the answer.
+  const cached = answer.cached ? ` · ${answer.cached.toLocaleString("en-US")} cached tokens` : "";
+  process.stderr.write(`hedge: answered by ${answer.route}${cached}\n`);
 }
 
 /** The id of the newest session that ran in `cwd` (or a directory that resolves to it). */

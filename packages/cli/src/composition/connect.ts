@@ -24,7 +24,11 @@ export async function connectClient(
   config: HedgeConfig,
   home: string,
   gatewayFlag: string | undefined,
-  options: { waitForReset?: boolean } = {},
+  options: {
+    waitForReset?: boolean;
+    /** false: an embedded engine loads every profile (the session pins one in the thread). */
+    pinPools?: boolean;
+  } = {},
 ): Promise<ClientConnection> {
   const url = gatewayUrl(config, gatewayFlag);
   if (url) {

@@ -19,17 +19,20 @@ export interface LocalGateway extends EmbeddedGateway {
 export function localGateway(
   config: HedgeConfig,
   home: string,
-  options: { waitForReset?: boolean } = {},
+  options: {
+    waitForReset?: boolean;
+    /** false: the engine loads every profile (the session pins one in the thread instead). */
+    pinPools?: boolean;
+  } = {},
 ): LocalGateway {
   let setup: Promise<EngineSetup> | undefined;
   let store: Promise<Store> | undefined;
   const engineSetup = (): Promise<EngineSetup> =>
     // --wait-for-reset: when every profile is exhausted, wait (with a countdown) instead of failing.
-    (setup ??= buildEngine(
-      config,
-      home,
-      options.waitForReset ? { waitForReset: waitUntilReset } : {},
-    ));
+    (setup ??= buildEngine(config, home, {
+      ...(options.waitForReset ? { waitForReset: waitUntilReset } : {}),
+      ...(options.pinPools === false ? { profile: null } : {}),
+    }));
   const profiles = (): ReturnType<typeof reportProfiles> => reportProfiles(config, home);
   return {
     engine: async () => (await engineSetup()).engine,

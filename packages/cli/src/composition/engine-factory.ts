@@ -32,14 +32,20 @@ export async function buildEngine(
   options: {
     observer?: GatewayObserver;
     log?: (line: string) => void;
-    /** The pinned profile; default `HEDGE_PROFILE` (the global --profile sets it). */
-    profile?: string;
+    /**
+     * The pinned profile; default `HEDGE_PROFILE` (the global --profile sets it). null: none,
+     * every profile in its pool (the TUI pins per session, in the thread, and may switch).
+     */
+    profile?: string | null;
     /** `--wait-for-reset`: wait for the earliest reset when every profile is at its limit. */
     waitForReset?: GatewayInputs["waitForReset"];
   } = {},
 ): Promise<EngineSetup> {
   const profiles = listProfiles(home);
-  const pinned = options.profile ?? (process.env["HEDGE_PROFILE"] || undefined);
+  const pinned =
+    options.profile === null
+      ? undefined
+      : (options.profile ?? (process.env["HEDGE_PROFILE"] || undefined));
   const pools =
     profiles.length > 0 || pinned
       ? await loadProfilePools(home, {

@@ -59,6 +59,9 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
     ...(options.approvalPolicy ? { approvalPolicy: options.approvalPolicy } : {}),
     addDirs: options.addDir,
+    // `hedge --profile NAME` (the global flag travels as HEDGE_PROFILE): the session's pin, which
+    // `/profile` may change; the engine below loads every profile so it can.
+    ...(process.env["HEDGE_PROFILE"] ? { profile: process.env["HEDGE_PROFILE"] } : {}),
   };
   const guard = toolGuardOptions(config, home, []);
   // `[routing] evals`: the executor chosen on eval numbers, as in exec.
@@ -161,7 +164,7 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
       });
       // As exec: a required server that fails stops the session before any model request.
       mcp = await startMcpServers(config, home, mcpStart.signal);
-      connection = await connectClient(config, home, options.gateway);
+      connection = await connectClient(config, home, options.gateway, { pinPools: false });
       const heldSecrets = await connection.secrets();
       const client = connection.client;
       readUsage = () => client.usage();
@@ -196,6 +199,14 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
         recentSessions: () => recentSessions(home),
         pick: (picker) => controller.dispatch({ type: "openPicker", picker }),
         models: () => configuredModels(config),
+        explain: (query) => client.explain(query),
+        pinProfile: async (name) => {
+          controller.applyThreadEvent(await threads.pinProfile(name));
+        },
+        compact: async () => {
+          const result = await current().compact();
+          controller.applyThreadEvent({ type: "item.completed", item: result.item });
+        },
         mcpStatus: async () => {
           const thread = current();
           // Counted as the executor's wire encodes a tool (canonical JSON if it has no codec).

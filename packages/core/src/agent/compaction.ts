@@ -24,6 +24,8 @@ interface CompactionContext {
   compaction: CompactionSettings;
   nextItemId: () => string;
   role?: string;
+  /** The login profiles that may serve the summary (the conversation's, so its cache serves). */
+  profiles?: readonly string[];
 }
 
 /**
@@ -61,6 +63,19 @@ export async function compactIfNeeded(
   const history = context.session.history();
   const budget = context.compaction.contextWindow * context.compaction.threshold;
   if (estimateTokens(history) <= budget) return undefined;
+  return compactHistory(context, usage);
+}
+
+/**
+ * Summarises the older turns now, whatever the conversation's size (`/compact`): the most recent
+ * user turn and what follows stay verbatim. Undefined when there is nothing older to summarise.
+ */
+export async function compactHistory(
+  context: CompactionContext,
+  usage: TurnUsage,
+): Promise<ThreadItem | undefined> {
+  const history = context.session.history();
+  const budget = context.compaction.contextWindow * context.compaction.threshold;
   const range = compactableRange(history);
   if (!range) return undefined;
   // The summary request must fit the window itself: the largest older messages are clipped for
@@ -89,7 +104,11 @@ export async function compactIfNeeded(
         },
       ],
       stream: true,
-      metadata: { role: context.role ?? "executor", session_id: context.session.id },
+      metadata: {
+        role: context.role ?? "executor",
+        session_id: context.session.id,
+        ...(context.profiles ? { profiles: [...context.profiles] } : {}),
+      },
       dropped: [],
     },
     context.signal,

@@ -15,6 +15,8 @@ export interface Announcement {
   reason: string;
   /** Why, when the role already had another route in the turn (default: `reason`). */
   movedReason?: string;
+  /** The login profiles the request allowed (a pinned profile, a role's pool), when limited. */
+  pool?: readonly string[] | undefined;
 }
 
 /**
@@ -37,7 +39,7 @@ export class RouteAnnouncer {
   /** The items to emit for this route, in order: a profile switch, then a route decision. */
   announce(announcement: Announcement): (ProfileSwitchItem | RouteDecisionItem)[] {
     const items: (ProfileSwitchItem | RouteDecisionItem)[] = [];
-    const switched = this.profileSwitch(announcement.route);
+    const switched = this.profileSwitch(announcement.route, announcement.pool);
     if (switched) items.push(switched);
     const { role, route } = announcement;
     const key = `${route.provider}/${route.upstreamModel}/${route.profile ?? ""}`;
@@ -58,7 +60,10 @@ export class RouteAnnouncer {
     return items;
   }
 
-  private profileSwitch(route: AnnouncedRoute): ProfileSwitchItem | undefined {
+  private profileSwitch(
+    route: AnnouncedRoute,
+    pool: readonly string[] | undefined,
+  ): ProfileSwitchItem | undefined {
     if (route.profile === undefined) return undefined;
     const previous = this.profiles.get(route.provider);
     this.profiles.set(route.provider, route.profile);
@@ -70,7 +75,12 @@ export class RouteAnnouncer {
       provider: route.provider,
       from,
       to: route.profile,
-      reason: route.switchReason ?? "the gateway moved this call to another profile",
+      // A request only one profile may serve went there because it was asked to (a pin), not
+      // for the gateway's reasons about the profile it would have kept.
+      reason:
+        pool?.length === 1 && pool[0] === route.profile
+          ? "the only profile allowed (the session's pinned profile or the role's pool)"
+          : (route.switchReason ?? "the gateway moved this call to another profile"),
     };
   }
 }

@@ -123,6 +123,7 @@ export async function* runSteps(
               route,
               reason: phase.decisionReason,
               movedReason: "the gateway moved this role to another route",
+              pool: phase.profiles,
             });
             for (const item of items) report({ type: "item.completed", item });
             const routed = activity.routed(route.profile ?? null);

@@ -108,4 +108,72 @@ describe("session locks", () => {
       await new Promise((resolve) => other.on("close", resolve));
     }
   });
+
+  it("a lock whose holder is a zombie (exited, not reaped) is taken over", async () => {
+    const root = home();
+    const session = SessionFile.create(root, { cwd: "/repo", model: "lab/m" });
+    session.close();
+    // sh starts a child that exits at once, then becomes `sleep`, which never reaps it.
+    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"]);
+    try {
+      const pid = await new Promise<number>((resolve) =>
+        parent.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+      );
+      let state = "";
+      for (let tries = 0; tries < 200 && state !== "Z"; tries++) {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] ?? "";
+        if (state !== "Z") await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(state).toBe("Z");
+      writeFileSync(`${session.path}.lock`, JSON.stringify({ pid, host: hostname() }));
+      const reopened = SessionFile.open(session.path);
+      expect(readFileSync(`${session.path}.lock`, "utf8")).toContain(`"pid":${process.pid}`);
+      reopened.close();
+    } finally {
+      parent.kill("SIGKILL");
+      await new Promise((resolve) => parent.on("close", resolve));
+    }
+  });
+});
+
+describe("read-only sessions", () => {
+  const route = (role: string, profile: string) => ({
+    type: "item.completed" as const,
+    item: {
+      id: `item_${role}_${profile}`,
+      type: "route_decision" as const,
+      role,
+      model: "lab/m",
+      provider: "lab",
+      upstream_model: "m",
+      profile,
+      reason: "test",
+    },
+  });
+
+  it("opens a session another process holds, writes nothing to it, and keeps asides beside it", () => {
+    const root = home();
+    const holder = SessionFile.create(root, { cwd: "/repo", model: "lab/m" });
+    holder.appendMessage({ role: "user", content: [{ type: "text", text: "hello" }] });
+    holder.appendEvent(route("executor", "work"));
+    holder.appendEvent(route("executor", "spare"));
+    // The holder is mid-write of its next line.
+    appendFileSync(holder.path, '{"type":"message","at":"2026');
+    const before = readFileSync(holder.path, "utf8");
+    const reader = SessionFile.openReadOnly(holder.path);
+    expect(reader.history()).toHaveLength(1);
+    expect(reader.routes()).toMatchObject([{ role: "executor", profile: "spare" }]);
+    reader.appendAside({ id: "aside_1", question: "q?", answer: "a.", model: "lab/m" });
+    expect(() =>
+      reader.appendMessage({ role: "user", content: [{ type: "text", text: "x" }] }),
+    ).toThrow(/read-only/);
+    reader.close();
+    // The session file is untouched and still held; the aside is in the file beside it.
+    expect(readFileSync(holder.path, "utf8")).toBe(before);
+    expect(() => SessionFile.open(holder.path)).toThrow(/in use by another hedge process/);
+    expect(holder.asides()).toMatchObject([{ id: "aside_1", answer: "a." }]);
+    expect(findSession(root, { last: true })).toBe(holder.path);
+    holder.close();
+  });
 });

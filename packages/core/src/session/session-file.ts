@@ -10,6 +10,7 @@ import {
 import { basename, join } from "node:path";
 import { HedgeError, type CanonicalMessage } from "@hedge/model-spec";
 import { addTurnUsage, emptyTurnUsage, type AgentEvent, type TurnUsage } from "../agent/events.js";
+import type { RouteDecisionItem } from "../agent/items.js";
 import { SessionLock } from "./session-lock.js";
 
 /** The first line of a session file. */
@@ -61,17 +62,20 @@ export class SessionFile {
   private readonly messages: CanonicalMessage[];
   private readonly itemsSoFar: number;
   private readonly usageSoFar: TurnUsage;
-  private readonly lock: SessionLock;
+  /** Absent for a read-only view (`openReadOnly`): it takes no lock and writes no history. */
+  private readonly lock: SessionLock | undefined;
   private readonly deliveredIds: Set<string>;
+  private readonly lastRoutes: RouteDecisionItem[];
 
   private constructor(
     path: string,
     meta: SessionMeta,
-    lock: SessionLock,
+    lock: SessionLock | undefined,
     messages: CanonicalMessage[],
     items = 0,
     usage = emptyTurnUsage(),
     delivered = new Set<string>(),
+    routes: RouteDecisionItem[] = [],
   ) {
     this.path = path;
     this.meta = meta;
@@ -81,6 +85,21 @@ export class SessionFile {
     this.itemsSoFar = items;
     this.usageSoFar = usage;
     this.deliveredIds = delivered;
+    this.lastRoutes = routes;
+  }
+
+  /** Whether this is a read-only view: its asides go to the asides file beside the session. */
+  get readOnly(): boolean {
+    return this.lock === undefined;
+  }
+
+  /**
+   * The route that served each role last in this session (its `route_decision` events), in the
+   * order they were decided: a resumed thread continues on them (asides stay on the same
+   * provider and profile, so the provider's prompt cache is reused).
+   */
+  routes(): RouteDecisionItem[] {
+    return [...this.lastRoutes];
   }
 
   /**
@@ -144,17 +163,30 @@ export class SessionFile {
     }
   }
 
-  private static read(path: string, lock: SessionLock): SessionFile {
+  /**
+   * Opens a session to read it while another process may hold it (`hedge ask` beside a running
+   * TUI): no lock is taken, nothing is written to its history or events, and a half-written last
+   * line is skipped rather than repaired. Only asides can be recorded (`appendAside`): each is
+   * one line appended in one write to `<session>.asides`, a file beside the session that the
+   * holder never writes, so the two processes never interleave within a record.
+   */
+  static openReadOnly(path: string): SessionFile {
+    return SessionFile.read(path, undefined);
+  }
+
+  private static read(path: string, lock: SessionLock | undefined): SessionFile {
     const text = readFileSync(path, "utf8");
     // A crash mid-append leaves a last line without its newline: end it here, so the next
     // record starts a line of its own instead of being glued onto (and lost with) the cut one.
-    if (text.length > 0 && !text.endsWith("\n")) appendFileSync(path, "\n");
+    // A reader without the lock leaves that to the holder (the line may be being written).
+    if (lock && text.length > 0 && !text.endsWith("\n")) appendFileSync(path, "\n");
     const lines = text.split("\n");
     let meta: SessionMeta | undefined;
     let messages: CanonicalMessage[] = [];
     let items = 0;
     const usage = emptyTurnUsage();
     const delivered = new Set<string>();
+    const routes = new Map<string, RouteDecisionItem>();
     for (const line of lines) {
       if (!line.trim()) continue;
       let record: SessionRecord;
@@ -169,6 +201,11 @@ export class SessionFile {
         if (Array.isArray(record.input_ids))
           for (const id of record.input_ids) if (typeof id === "string") delivered.add(id);
       } else if (record.type === "event" && "item" in record.event) {
+        const item = record.event.item;
+        if (record.event.type === "item.completed" && item.type === "route_decision") {
+          routes.delete(item.role); // the latest last, so the order is the order of decision
+          routes.set(item.role, item);
+        }
         const number = Number(/^item_(\d+)$/.exec(record.event.item.id)?.[1] ?? -1);
         items = Math.max(items, number + 1);
       } else if (record.type === "event" && record.event.type === "turn.completed") {
@@ -182,12 +219,14 @@ export class SessionFile {
         hint: "pass a session id from ~/.hedge/sessions or use --last",
       });
     }
-    return new SessionFile(path, meta, lock, repairHistory(messages), items, usage, delivered);
+    return new SessionFile(path, meta, lock, repairHistory(messages), items, usage, delivered, [
+      ...routes.values(),
+    ]);
   }
 
   /** Lets another process continue this session. */
   close(): void {
-    this.lock.release();
+    this.lock?.release();
   }
 
   /** The conversation so far (a copy). */
@@ -209,7 +248,33 @@ export class SessionFile {
 
   /** Records a side question and its answer; the conversation is unchanged. */
   appendAside(aside: Omit<AsideRecord, "type" | "at">): void {
-    this.write({ type: "aside", at: new Date().toISOString(), ...aside });
+    const record: AsideRecord = { type: "aside", at: new Date().toISOString(), ...aside };
+    if (this.lock) this.write(record);
+    // One appending write of one whole line (O_APPEND): concurrent askers never interleave.
+    else appendFileSync(asidesPath(this.path), `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  }
+
+  /** Every aside of this session: those recorded in it and those read-only askers added beside. */
+  asides(): AsideRecord[] {
+    const found: AsideRecord[] = [];
+    for (const file of [this.path, asidesPath(this.path)]) {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      for (const line of text.split("\n")) {
+        if (!line.includes('"aside"')) continue;
+        try {
+          const record = JSON.parse(line) as SessionRecord;
+          if (record.type === "aside") found.push(record);
+        } catch {
+          // a line cut off mid-write
+        }
+      }
+    }
+    return found.sort((a, b) => a.at.localeCompare(b.at));
   }
 
   appendEvent(event: AgentEvent): void {
@@ -223,8 +288,17 @@ export class SessionFile {
   }
 
   private write(record: SessionRecord): void {
+    if (!this.lock)
+      throw new HedgeError("session_read_only", `session ${this.id} is open read-only here`, {
+        hint: "resume it (hedge resume ID) once no other hedge process has it open",
+      });
     appendFileSync(this.path, `${JSON.stringify(record)}\n`);
   }
+}
+
+/** Where read-only askers record asides: beside the session, not a session itself (no `.jsonl`). */
+export function asidesPath(sessionPath: string): string {
+  return `${sessionPath}.asides`;
 }
 
 /** The id in a session file's name (`session-<stamp>-<uuid>.jsonl`), or the name itself. */

@@ -114,13 +114,22 @@ function runs(holder: Holder): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  const stat = procStat(holder.pid);
+  // A zombie (exited, not yet reaped by its parent) still answers kill(pid, 0), but it holds
+  // nothing: its lock is as dead as its process.
+  if (stat?.[0] === "Z" || stat?.[0] === "X") return false;
   // The pid runs; it is the holder only if it started when the holder did (where known).
-  const started = startTime(holder.pid);
+  const started = stat?.[19];
   return holder.started === undefined || started === undefined || started === holder.started;
 }
 
 /** A process's start time in clock ticks since boot (`/proc/PID/stat` field 22), on Linux. */
 function startTime(pid: number): string | undefined {
+  return procStat(pid)?.[19];
+}
+
+/** `/proc/PID/stat`'s fields from the state on (field 3), on Linux; undefined elsewhere. */
+function procStat(pid: number): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -128,6 +137,5 @@ function startTime(pid: number): string | undefined {
     return undefined;
   }
   // Fields after the command name, which is in parentheses and may itself hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return fields[19];
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }

@@ -6,9 +6,11 @@ import type {
 } from "@hedge/model-spec";
 import type { ModelClient } from "@hedge/gateway-client";
 import type { AgentEvent } from "../agent/events.js";
-import type { AsideItem } from "../agent/items.js";
+import type { AsideItem, RouteDecisionItem } from "../agent/items.js";
 import { streamModel } from "../agent/model-step.js";
-import { repairHistory } from "../session/session-file.js";
+import type { RoleModel } from "../roles/pipeline.js";
+import { repairHistory, type AsideRecord } from "../session/session-file.js";
+import { EventChannel } from "./event-channel.js";
 
 /** What a side question needs: the conversation to fork and the route that holds it. */
 export interface AsideRequest {
@@ -91,4 +93,73 @@ export async function answerAside(
   };
   emit({ type: "item.completed", item: done });
   return { item: done, usage: step.usage };
+}
+
+/** What a thread gives a side question: the conversation, its role, and where to record it. */
+export interface AsideFork {
+  client: ModelClient;
+  id: string;
+  sessionId: string;
+  role: string;
+  roleModel: RoleModel;
+  /** The route that served the role last (its profile is kept), when known. */
+  served: RouteDecisionItem | undefined;
+  history: readonly CanonicalMessage[];
+  system: string;
+  tools: readonly CanonicalTool[];
+  /** Records the finished aside (and its usage). */
+  record(item: AsideItem, usage: CanonicalUsage | undefined): void;
+}
+
+/**
+ * Starts a side question on a fork (`Thread.ask`): its events stream as they come; `signal` (or
+ * breaking out of the iteration) stops it. The finished aside is recorded before the stream ends.
+ */
+export function forkAside(
+  fork: AsideFork,
+  question: string,
+  signal: AbortSignal | undefined,
+): AsyncIterable<AgentEvent> {
+  const { served, roleModel } = fork;
+  const profiles = served?.profile ? [served.profile] : roleModel.profiles;
+  const abort = new AbortController();
+  signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const channel = new EventChannel<AgentEvent>(() => abort.abort());
+  const answered = answerAside(
+    fork.client,
+    {
+      id: fork.id,
+      question,
+      history: fork.history,
+      system: fork.system,
+      tools: fork.tools,
+      role: fork.role,
+      // The route's model as the conversation asked for it (the same route, the same cache).
+      model: served?.model ?? roleModel.model,
+      profiles,
+      sessionId: fork.sessionId,
+    },
+    (event) => channel.push(event),
+    abort.signal,
+  );
+  void answered
+    .then(({ item, usage }) => {
+      fork.record(item, usage);
+      channel.end();
+    })
+    .catch((error: unknown) => channel.fail(error));
+  return channel;
+}
+
+/** The session record of a finished aside. */
+export function asideRecord(item: AsideItem): Omit<AsideRecord, "type" | "at"> {
+  return {
+    id: item.id,
+    question: item.question,
+    answer: item.text,
+    model: item.model,
+    ...(item.provider === undefined ? {} : { provider: item.provider }),
+    ...(item.profile === undefined ? {} : { profile: item.profile }),
+    ...(item.error === undefined ? {} : { error: item.error }),
+  };
 }

@@ -50,6 +50,11 @@ export interface ThreadFlags {
   waitForReset?: boolean;
   /** The executor's tool set (`js`: a Node script tool in place of `shell`). */
   toolset?: Toolset;
+  /**
+   * `--profile` / `HEDGE_PROFILE` / `/profile`: the session's pinned profile. Only the user's own
+   * choice sets it (no config key: a repository's `.hedge/config.toml` cannot pin a profile).
+   */
+  profile?: string;
 }
 
 /**
@@ -98,6 +103,8 @@ export interface ThreadSettings {
   evalRouting: EvalRouting | undefined;
   /** The executor's tool set, unless an eval run picks another for a turn. */
   toolset: Toolset;
+  /** The pinned profile the run starts with (`ThreadFlags.profile`), checked at the first turn. */
+  profile: string | undefined;
   /** A host directory sandboxed commands see as `/tmp` (eval attempts); default the shared one. */
   privateTmp?: string;
 }
@@ -167,6 +174,7 @@ export function resolveThreadSettings(input: {
     interactive: input.interactive,
     guard: input.guard,
     toolset: flags.toolset ?? "default",
+    profile: flags.profile,
     // A model named for this run wins over measured numbers.
     evalRouting:
       flags.model ||

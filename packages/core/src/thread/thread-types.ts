@@ -15,6 +15,11 @@ export interface ThreadDeps {
   heldSecrets?: readonly string[];
   /** Continue this session (an id or the most recent); absent: a new one, made at its first turn. */
   resume?: { id?: string; last?: boolean };
+  /**
+   * Open the resumed session read-only (`hedge ask` beside a running session): no lock, nothing
+   * written to its history; asides go to the file beside it. Only `ask` works on such a thread.
+   */
+  readOnly?: boolean;
   /** Where undelivered inputs wait (default: in memory). */
   inputs?: InputStore;
   /** Who answers approvals (default: `ask` when interactive, else `deny`). */
@@ -65,6 +70,8 @@ export interface ThreadState {
   roles: Record<RoleName, RoleState>;
   /** The role whose model holds the conversation (it answers `ask`). */
   contextRole: "orchestrator" | "executor";
+  /** The session's pinned profile (`--profile`, `/profile`), when one is. */
+  pinnedProfile: string | undefined;
   /** Inputs not delivered yet, in order. */
   pending: PendingInput[];
 }

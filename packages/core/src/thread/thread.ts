@@ -1,25 +1,20 @@
-import { randomUUID } from "node:crypto";
 import { HedgeError, UsageError, type ContentPart } from "@hedge/model-spec";
 import type { ModelClient } from "@hedge/gateway-client";
-import { emptyTurnUsage, isTransientEvent, type AgentEvent } from "../agent/events.js";
-import type { RouteDecisionItem } from "../agent/items.js";
+import type { AgentEvent } from "../agent/events.js";
 import type { ToolHost } from "../agent/tool-host.js";
 import { loadProjectInstructions } from "../instructions/agents-md.js";
 import { composeInstructions } from "../instructions/base-instructions.js";
-import { roleInstructions, runRoleTurn } from "../roles/pipeline.js";
-import type { RoleName } from "../roles/role-models.js";
-import { findSession, SessionFile } from "../session/session-file.js";
+import { roleInstructions } from "../roles/pipeline.js";
 import type { ApprovalAnswer } from "../tools/approval-schema.js";
-import {
-  createPlanningToolRegistry,
-  createToolsetRegistry,
-  type Toolset,
-} from "../tools/default-tools.js";
-import { createToolHost, type ToolHostOptions } from "../tools/host.js";
 import type { McpStatus, McpStatusOptions } from "../mcp/status.js";
-import { ThreadMcp } from "../mcp/thread-mcp.js";
+import type { ThreadMcp } from "../mcp/thread-mcp.js";
 import { ApprovalBroker } from "./approval-broker.js";
-import { answerAside } from "./aside.js";
+import { ThreadRecorder } from "./thread-recorder.js";
+import { compactNow, type CompactResult } from "./compact-now.js";
+import { SessionPin } from "./profile-pin.js";
+import { threadState } from "./thread-state.js";
+import { createThreadTools } from "./thread-tools.js";
+import { asideRecord, forkAside } from "./aside.js";
 import { EventChannel } from "./event-channel.js";
 import type { InputKind, InputStore, OpenedInputs, PendingInput } from "./input-store.js";
 import { MemoryInputStore } from "./memory-input-store.js";
@@ -27,15 +22,12 @@ import { checkPromptFits } from "./prompt-fit.js";
 import type { ThreadSettings } from "./settings.js";
 import type {
   InputOptions,
-  RoleState,
   RunInput,
   StartedRun,
   ThreadDeps,
   ThreadState,
 } from "./thread-types.js";
-import { roleTurnContext } from "./turn-context.js";
-import { planTurn } from "./turn-plan.js";
-import { UsageTracker } from "./usage-tracker.js";
+import { runTurns, type TurnLoopHost } from "./turn-loop.js";
 
 interface ActiveRun {
   abort: AbortController;
@@ -53,22 +45,20 @@ interface ActiveRun {
 export class Thread {
   /** The session id (Codex's `thread_id`). */
   readonly id: string;
-  private session: SessionFile | undefined;
+  /** The session file, the events' consumer, routes, usage and item ids. */
+  private readonly recorder: ThreadRecorder;
   private readonly client: ModelClient;
   private readonly inputs: InputStore;
   private readonly approvals: ApprovalBroker;
-  private readonly usage: UsageTracker;
   private readonly tools: ToolHost;
   private readonly orchestratorTools: ToolHost;
-  private readonly toolOptions: ToolHostOptions;
-  private readonly toolsets = new Map<Toolset, ToolHost>();
   private readonly instructions: string;
   /** MCP tools for the roles, when servers are configured. */
   private readonly mcp: ThreadMcp | undefined;
   private readonly images = new Map<string, readonly ContentPart[]>();
-  private readonly routes = new Map<string, RouteDecisionItem>();
+  /** The session's pinned profile (`settings.profile` is checked at the first turn). */
+  private readonly pin: SessionPin;
   private contextRole: "orchestrator" | "executor" = "executor";
-  private itemCounter: number;
   private turnCounter = 0;
   private asideCounter = 0;
   private announced = false;
@@ -79,53 +69,21 @@ export class Thread {
     deps: ThreadDeps,
   ) {
     this.client = deps.client;
+    this.pin = new SessionPin(deps.client, settings.profile);
     this.inputs = deps.inputs ?? new MemoryInputStore();
-    if (deps.resume) this.session = SessionFile.open(findSession(settings.home, deps.resume));
-    this.id = this.session?.id ?? randomUUID();
-    this.itemCounter = this.session?.itemCount() ?? 0;
-    this.usage = new UsageTracker(
-      this.session?.usage() ?? emptyTurnUsage(),
-      settings.contextWindow,
-    );
+    this.recorder = new ThreadRecorder(settings, deps, (event) => this.active?.channel.push(event));
+    this.id = this.recorder.id;
+    // A resumed session's context is held by the role that served it last.
+    for (const role of this.recorder.routes.keys())
+      if (role === "executor" || role === "orchestrator") this.contextRole = role;
     this.approvals = new ApprovalBroker(
       deps.approvals ?? (settings.interactive ? "ask" : "deny"),
-      (event) => this.emitOutOfBand(event),
+      (event) => this.recorder.outOfBand(event),
     );
-    const guard = settings.guard;
-    const toolOptions = {
-      workspace: settings.workspace,
-      cwd: settings.cwd,
-      writableRoots: settings.writableRoots,
-      sandboxMode: settings.sandboxMode,
-      network: settings.network,
-      approvalPolicy: settings.approvalPolicy,
-      approve: (request: Parameters<ApprovalBroker["request"]>[0]) =>
-        this.approvals.request(request),
-      // hedge's keys stay out of tools' children and output; secret stores stay hidden.
-      secrets: [...(deps.heldSecrets ?? []), ...guard.secrets],
-      keyVariables: guard.keyVariables,
-      shellEnvironment: guard.shellEnvironment,
-      denyRead: guard.denyRead,
-      ...(settings.privateTmp === undefined ? {} : { privateTmp: settings.privateTmp }),
-    };
-    this.toolOptions = toolOptions;
-    const tools = this.toolsFor(settings.toolset);
-    const orchestratorTools = createToolHost({
-      ...toolOptions,
-      registry: createPlanningToolRegistry(),
-    });
-    this.mcp =
-      deps.mcp &&
-      new ThreadMcp({
-        manager: deps.mcp,
-        approvalPolicy: settings.approvalPolicy,
-        approve: toolOptions.approve,
-        secrets: toolOptions.secrets,
-        contextWindow: settings.contextWindow,
-        model: settings.roles.executor.model,
-      });
-    this.tools = this.mcp?.wrap("executor", tools) ?? tools;
-    this.orchestratorTools = this.mcp?.wrap("orchestrator", orchestratorTools) ?? orchestratorTools;
+    const built = createThreadTools(settings, deps, (request) => this.approvals.request(request));
+    this.tools = built.tools;
+    this.orchestratorTools = built.orchestratorTools;
+    this.mcp = built.mcp;
     this.instructions = composeInstructions({
       projectInstructions: loadProjectInstructions(settings.home, settings.cwd).text,
       cwd: settings.cwd,
@@ -187,7 +145,7 @@ export class Thread {
     const settle = (): void => {
       if (this.active === active) this.active = undefined;
     };
-    active.done = this.runTurns(active).then(
+    active.done = runTurns(this.loopHost(), abort.signal).then(
       () => {
         settle();
         channel.end();
@@ -223,7 +181,7 @@ export class Thread {
    * start of this session; undefined forgets it. Nothing is kept before the session has a file.
    */
   saveDraft(draft: { composer: string; restoredIds: readonly string[] } | undefined): void {
-    if (!this.session) return;
+    if (!this.recorder.session) return;
     this.inputs.saveDraft(
       this.id,
       draft && { composer: draft.composer, restoredIds: [...draft.restoredIds] },
@@ -237,13 +195,14 @@ export class Thread {
    */
   openInputs(): OpenedInputs {
     this.refuseBusy();
-    if (!this.session) return { restored: [], draft: undefined };
-    return this.inputs.reconcile(this.id, this.session.deliveredInputIds());
+    const session = this.recorder.session;
+    if (!session) return { restored: [], draft: undefined };
+    return this.inputs.reconcile(this.id, session.deliveredInputIds());
   }
 
   /** Stores an input; with a durable store the session file exists first (resume finds it). */
   private addInput(kind: InputKind, text: string, options: InputOptions): PendingInput {
-    if (this.inputs.durable) this.ensureSession();
+    if (this.inputs.durable) this.recorder.ensureSession();
     return this.inputs.add(this.id, {
       kind,
       text,
@@ -269,7 +228,10 @@ export class Thread {
     const active = this.active;
     if (!active) return restored;
     if (!active.abort.signal.aborted)
-      this.emitOutOfBand({ type: "turn.interrupted", restored_ids: restored.map(({ id }) => id) });
+      this.recorder.outOfBand({
+        type: "turn.interrupted",
+        restored_ids: restored.map(({ id }) => id),
+      });
     active.abort.abort();
     this.approvals.cancelAll();
     await active.done.catch(() => undefined);
@@ -289,74 +251,79 @@ export class Thread {
   ask(question: string, options: { signal?: AbortSignal } = {}): AsyncIterable<AgentEvent> {
     const text = requireText(question);
     const role = this.contextRole;
-    const roleModel = this.settings.roles[role];
-    const served = this.routes.get(role);
-    const profiles = served?.profile ? [served.profile] : roleModel.profiles;
-    const history = this.session?.history() ?? [];
-    // Unique across runs of the session: asides are recorded in it.
-    const id = `aside_${Date.now().toString(36)}_${(this.asideCounter += 1)}`;
-    const abort = new AbortController();
-    options.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-    const channel = new EventChannel<AgentEvent>(() => abort.abort());
-    const answered = answerAside(
-      this.client,
+    return forkAside(
       {
-        id,
-        question: text,
-        history,
+        client: this.client,
+        sessionId: this.id,
+        role,
+        roleModel: this.settings.roles[role],
+        served: this.recorder.routes.get(role),
+        history: this.recorder.session?.history() ?? [],
         system: roleInstructions(this.instructions, role),
         tools: (role === "orchestrator" ? this.orchestratorTools : this.tools).specs(),
-        role,
-        model: roleModel.model,
-        profiles,
-        sessionId: this.id,
+        // Unique across runs of the session: asides are recorded in it.
+        id: `aside_${Date.now().toString(36)}_${(this.asideCounter += 1)}`,
+        record: (item, usage) => {
+          if (usage) this.recorder.usage.aside(usage);
+          this.recorder.ensureSession().appendAside(asideRecord(item));
+        },
       },
-      (event) => channel.push(event),
-      abort.signal,
+      text,
+      options.signal,
     );
-    void answered
-      .then(({ item, usage }) => {
-        if (usage) this.usage.aside(usage);
-        this.ensureSession().appendAside({
-          id: item.id,
-          question: item.question,
-          answer: item.text,
-          model: item.model,
-          ...(item.provider === undefined ? {} : { provider: item.provider }),
-          ...(item.profile === undefined ? {} : { profile: item.profile }),
-          ...(item.error === undefined ? {} : { error: item.error }),
-        });
-        channel.end();
-      })
-      .catch((error: unknown) => channel.fail(error));
-    return channel;
+  }
+
+  /**
+   * Pins a profile for the session (`/profile`): from the next model request on, the roles whose
+   * model runs on its provider use it alone; the others keep their routes. Checked first (it must
+   * be one of the user's profiles, and policy must allow it): a problem throws one line. Returns
+   * the notice to show, also recorded in the session.
+   */
+  async pinProfile(name: string): Promise<AgentEvent> {
+    const message = await this.pin.set(this.settings.roles, name);
+    return this.recorder.notice(message, { forward: false });
+  }
+
+  /**
+   * Compacts the conversation now (`/compact`, between turns): summarised by the model and
+   * profile that hold the context. Returns the item to show (tokens before and after).
+   */
+  async compact(options: { signal?: AbortSignal } = {}): Promise<CompactResult> {
+    this.refuseBusy();
+    const session = this.recorder.session;
+    if (!session) throw new UsageError("nothing to compact: the session has no turn yet");
+    const role = this.contextRole;
+    const served = this.recorder.routes.get(role);
+    const roleModel = (await this.pin.apply(this.settings.roles))[role];
+    // A pin set since the last turn applies to this request; else the route that holds it.
+    const pinned = this.pin.profile !== undefined && roleModel.profiles?.[0] === this.pin.profile;
+    const result = await compactNow({
+      ...this.settings,
+      client: this.client,
+      session,
+      model: served?.model ?? roleModel.model,
+      role,
+      profiles: !pinned && served?.profile ? [served.profile] : roleModel.profiles,
+      nextItemId: () => this.recorder.nextItemId(),
+      signal: options.signal ?? new AbortController().signal,
+    });
+    this.recorder.usage.compacted(result.usage, result.tokensAfter);
+    session.appendEvent({ type: "item.completed", item: result.item });
+    return result;
   }
 
   /** Usage, context, routes and waiting inputs, for a status line. */
   state(): ThreadState {
-    const role = (name: RoleName): RoleState => {
-      const route = this.routes.get(name);
-      return {
-        ...this.settings.roles[name],
-        route: route && {
-          provider: route.provider,
-          upstream_model: route.upstream_model,
-          profile: route.profile,
-          reason: route.reason,
-        },
-      };
-    };
-    return {
+    return threadState({
       sessionId: this.id,
       running: this.active !== undefined,
-      usage: this.usage.total(),
-      costUsd: null,
-      contextUsedPct: this.usage.contextUsedPct(),
-      contextWindow: this.settings.contextWindow,
-      roles: { orchestrator: role("orchestrator"), executor: role("executor"), qa: role("qa") },
+      usage: this.recorder.usage,
+      settings: this.settings,
+      routes: this.recorder.routes,
       contextRole: this.contextRole,
+      pinnedProfile: this.pin.profile,
       pending: this.inputs.open(this.id),
-    };
+    });
   }
 
   /**
@@ -378,165 +345,44 @@ export class Thread {
   /** Interrupts a running turn and lets another process continue the session. */
   async close(): Promise<void> {
     if (this.active) await this.interrupt();
-    this.session?.close();
+    this.recorder.session?.close();
   }
 
-  /** The executor's tools of a tool set, made once. */
-  private toolsFor(toolset: Toolset): ToolHost {
-    let host = this.toolsets.get(toolset);
-    if (!host) {
-      host = createToolHost({ ...this.toolOptions, registry: createToolsetRegistry(toolset) });
-      this.toolsets.set(toolset, host);
-    }
-    return host;
-  }
-
-  /** Turns until no input waits: each is planned, delivered, run; leftover steers go on. */
-  private async runTurns(active: ActiveRun): Promise<void> {
-    const { signal } = active.abort;
-    for (;;) {
-      const waiting = this.inputs.open(this.id);
-      if (waiting.length === 0 || signal.aborted) return;
-      const plan = await planTurn(this.client, this.settings, joinTexts(waiting));
-      if (signal.aborted) return;
-      const session = this.ensureSession();
-      if (!this.announced) {
+  /** What the turn loop uses of this thread. */
+  private loopHost(): TurnLoopHost {
+    const recorder = this.recorder;
+    return {
+      threadId: this.id,
+      client: this.client,
+      settings: this.settings,
+      inputs: this.inputs,
+      instructions: this.instructions,
+      tools: this.tools,
+      orchestratorTools: this.orchestratorTools,
+      mcp: this.mcp,
+      images: this.images,
+      routes: recorder.routes,
+      ensureSession: () => recorder.ensureSession(),
+      announce: () => {
+        if (this.announced) return;
         this.announced = true;
-        this.emitRecorded({ type: "thread.started", thread_id: this.id });
+        recorder.record({ type: "thread.started", thread_id: this.id });
         if (this.settings.webSearchRequested)
-          this.emitNotice("web_search is not available in hedge; continuing without it");
-      }
-      if (plan.skipped) this.emitNotice(plan.skipped);
-      for (const notice of (await this.mcp?.beforeTurn(session.history())) ?? [])
-        this.emitNotice(notice);
-      if (plan.evalsNote) this.emitNotice(plan.evalsNote);
-      this.turnCounter += 1;
-      const turnId = `turn_${Date.now().toString(36)}_${this.turnCounter}`;
-      const context = await roleTurnContext(
-        { ...this.settings, roles: plan.roles },
-        {
-          client: this.client,
-          instructions: this.instructions,
-          tools: this.tools,
-          orchestratorTools: this.orchestratorTools,
-          session,
-          signal,
-          decision: plan.decision,
-          turnId,
-          nextItemId: () => `item_${this.itemCounter++}`,
-          deliverSteers: () => this.deliverSteers(turnId),
-          onModelUsage: (role, usage) => {
-            const inContext = role === "executor" || role === "orchestrator";
-            if (inContext) this.contextRole = role;
-            this.forward(this.usage.call(role, usage, inContext));
-          },
-          qaActivity: (phase, action) => this.qaActivity(phase, action),
-        },
-      );
-      if (signal.aborted) return;
-      // Delivery: the inputs' state and the session's user message, in one synchronous block.
-      const claimed = this.inputs.claim(this.id, ["queued", "pending_steer"], {
-        turn: turnId,
-        via: "turn_start",
-      });
-      if (claimed.length === 0) return;
-      const prompt = joinTexts(claimed);
-      const images = claimed.flatMap(({ id }) => this.images.get(id) ?? []);
-      for (const { id } of claimed) this.images.delete(id);
-      session.appendMessage(
-        { role: "user", content: [{ type: "text", text: prompt }, ...images] },
-        claimed.map(({ id }) => id),
-      );
-      const delivered: AgentEvent = {
-        type: "input.delivered",
-        ids: claimed.map(({ id }) => id),
-        via: "turn_start",
-      };
-      let outcome: "completed" | "failed" = "failed";
-      const turn = runRoleTurn({ prompt, images: [...images], delivered: true }, context);
-      for await (const event of turn) {
-        this.forward(event);
-        if (event.type === "turn.started") this.emitRecorded(delivered);
-        if (event.type === "turn.completed") outcome = "completed";
-      }
-      if (signal.aborted) return;
-      const deferred = this.inputs.defer(this.id);
-      if (deferred.length > 0)
-        this.emitRecorded({ type: "input.deferred", ids: deferred.map(({ id }) => id) });
-      if (outcome !== "completed") return;
-    }
+          recorder.notice("web_search is not available in hedge; continuing without it");
+      },
+      emitNotice: (message) => void recorder.notice(message),
+      emitRecorded: (event) => recorder.record(event),
+      forward: (event) => recorder.forward(event),
+      nextItemId: () => recorder.nextItemId(),
+      nextTurnId: () => `turn_${Date.now().toString(36)}_${(this.turnCounter += 1)}`,
+      turnRoles: (roles) => this.pin.apply(roles),
+      modelUsage: (role, usage) => {
+        const inContext = role === "executor" || role === "orchestrator";
+        if (inContext) this.contextRole = role;
+        recorder.forward(recorder.usage.call(role, usage, inContext));
+      },
+    };
   }
-
-  /** At a step boundary: waiting steers become one user message of the running turn. */
-  private deliverSteers(turnId: string): AgentEvent[] {
-    const claimed = this.inputs.claim(this.id, ["pending_steer"], {
-      turn: turnId,
-      via: "tool_boundary",
-    });
-    if (claimed.length === 0) return [];
-    const ids = claimed.map(({ id }) => id);
-    this.session?.appendMessage(
-      { role: "user", content: [{ type: "text", text: joinTexts(claimed) }] },
-      ids,
-    );
-    // Recorded by the turn, which yields it.
-    return [{ type: "input.delivered", ids, via: "tool_boundary" }];
-  }
-
-  /** The QA role's activity (its checks run outside the agent loop's steps). */
-  private qaActivity(phase: "checking" | "idle", action?: string): void {
-    this.forward({
-      type: "role.activity",
-      role: "qa",
-      phase,
-      model: this.settings.roles.qa.model,
-      profile: this.routes.get("qa")?.profile ?? null,
-      started_at: Date.now(),
-      ...(action === undefined ? {} : { action }),
-    });
-  }
-
-  private ensureSession(): SessionFile {
-    this.session ??= SessionFile.create(this.settings.home, {
-      cwd: this.settings.cwd,
-      model: this.settings.roles.executor.model,
-      id: this.id,
-    });
-    return this.session;
-  }
-
-  /** Passes an event to the running turn's consumer, noting routes and usage on the way. */
-  private forward(event: AgentEvent): void {
-    if (event.type === "item.completed" && event.item.type === "route_decision")
-      this.routes.set(event.item.role, event.item);
-    if (event.type === "turn.completed") this.usage.turnCompleted(event.usage);
-    if (event.type === "turn.failed") this.usage.turnFailed();
-    this.active?.channel.push(event);
-  }
-
-  /** An event the thread itself reports: written to the session, then passed on. */
-  private emitRecorded(event: AgentEvent): void {
-    this.session?.appendEvent(event);
-    this.forward(event);
-  }
-
-  /** An event from outside the turn's loop (approvals, an interrupt). */
-  private emitOutOfBand(event: AgentEvent): void {
-    if (!isTransientEvent(event)) this.session?.appendEvent(event);
-    this.forward(event);
-  }
-
-  private emitNotice(message: string): void {
-    this.emitRecorded({
-      type: "item.completed",
-      item: { id: `item_${this.itemCounter++}`, type: "notice", message },
-    });
-  }
-}
-
-/** Several inputs delivered together become one message, a blank line between them. */
-function joinTexts(inputs: readonly PendingInput[]): string {
-  return inputs.map(({ text }) => text).join("\n\n");
 }
 
 function requireText(text: string): string {

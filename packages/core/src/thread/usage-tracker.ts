@@ -49,6 +49,12 @@ export class UsageTracker {
     addUsage(this.settled, usage);
   }
 
+  /** A compaction outside a turn (`/compact`): its call counts; the context is now `contextTokens`. */
+  compacted(usage: TurnUsage, contextTokens: number): void {
+    addTurnUsage(this.settled, usage);
+    this.contextUsed = contextTokens;
+  }
+
   /** The turn ended: its reported total replaces its calls (it has them all, compaction too). */
   turnCompleted(usage: TurnUsage): void {
     addTurnUsage(this.settled, usage);

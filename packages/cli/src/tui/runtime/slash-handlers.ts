@@ -5,8 +5,15 @@ import {
   type McpStatus,
   type ThreadState,
 } from "@hedge/core";
-import { formatWait, UsageError, type UsageReportView } from "@hedge/model-spec";
+import {
+  formatWait,
+  UsageError,
+  type RouteExplanationView,
+  type RouteQuery,
+  type UsageReportView,
+} from "@hedge/model-spec";
 import { mcpLines, mcpTotalLine } from "./mcp-lines.js";
+import { modelPicker, profilePicker } from "./slash-pickers.js";
 import type { PickerState } from "../state/session-state.js";
 import type { SessionSummary } from "./session-list.js";
 import type { ThreadChoice } from "./thread-host.js";
@@ -34,6 +41,12 @@ export interface SlashContext {
   models?(): { model: string; description?: string }[];
   /** The MCP servers' states and costs (undefined: none configured). */
   mcpStatus?(): Promise<McpStatus | undefined>;
+  /** A routing dry run (`ModelClient.explain`): the `/model` picker shows each model's state. */
+  explain?(query: RouteQuery): Promise<RouteExplanationView>;
+  /** Pins a profile for the session and shows the notice (throws one line when refused). */
+  pinProfile?(name: string): Promise<void>;
+  /** Compacts the conversation now and shows the result (tokens before and after). */
+  compact?(): Promise<void>;
 }
 
 /** Runs `/name args` (every command of the registry except `/quit` and `/ask`). */
@@ -63,7 +76,9 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
     switch (name) {
       case "model":
         if (!args && context.pick) {
-          context.pick(modelPicker(context));
+          const models = context.models?.() ?? [];
+          const explain = context.explain && ((query: RouteQuery) => context.explain!(query));
+          context.pick(await modelPicker(context.state(), models, explain, Date.now()));
           return;
         }
         if (!args) {
@@ -75,6 +90,22 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
         }
         await context.switchTo({ model: args, keep: true });
         say([`executor model: ${context.state().roles.executor.model} (from the next turn)`]);
+        return;
+      case "profile": {
+        if (args) {
+          await context.pinProfile?.(args);
+          return;
+        }
+        const report = context.usage ? await context.usage() : undefined;
+        if (!report) say(["profiles: not available on this connection"]);
+        else if (report.profiles.length === 0)
+          say(["no profiles; log in with 'hedge auth login --provider PROVIDER'"]);
+        else if (context.pick) context.pick(profilePicker(context.state(), report, Date.now()));
+        else say([...usageLines(report, Date.now()), "/profile NAME pins one"]);
+        return;
+      }
+      case "compact":
+        await context.compact?.();
         return;
       case "approvals": {
         if (!args) {
@@ -146,31 +177,6 @@ export function createSlashHandler(context: SlashContext): SlashHandler {
       default:
         say([`/${name} is not available in this version`]);
     }
-  };
-}
-
-/** `/model`: the models in use and those the config names; the executor's is marked. */
-function modelPicker(context: SlashContext): Omit<PickerState, "selected" | "filter"> {
-  const state = context.state();
-  const inUse = new Map<string, string[]>();
-  for (const role of ["orchestrator", "executor", "qa"] as const) {
-    const model = state.roles[role].model;
-    inUse.set(model, [...(inUse.get(model) ?? []), role]);
-  }
-  const items = new Map<string, { description?: string }>();
-  for (const [model, roles] of inUse)
-    items.set(model, { description: `in use: ${roles.join(", ")}` });
-  for (const { model, description } of context.models?.() ?? [])
-    if (!items.has(model)) items.set(model, description ? { description } : {});
-  return {
-    command: "model",
-    title: "Executor model",
-    items: [...items].map(([model, extra]) => ({
-      label: model,
-      value: model,
-      ...extra,
-      current: model === state.roles.executor.model,
-    })),
   };
 }
 

@@ -1,5 +1,6 @@
 import {
   findSession,
+  type AgentEvent,
   resolveThreadSettings,
   Thread,
   type ApprovalPolicy,
@@ -120,6 +121,18 @@ export class ThreadHost {
       });
     }
     return thread;
+  }
+
+  /**
+   * Pins a profile for the session (`/profile NAME`): the thread checks it (one line when it is
+   * refused) and applies it from its next model request; threads this host opens later keep it.
+   * Returns the notice to show.
+   */
+  async pinProfile(name: string): Promise<AgentEvent> {
+    if (!this.current) throw new Error("the session is closed");
+    const notice = await this.current.pinProfile(name);
+    this.flags = { ...this.flags, profile: name };
+    return notice;
   }
 
   private hasSession(id: string): boolean {

@@ -7,6 +7,8 @@
 /** What runs a command: the app's handler for it. */
 export type SlashHandlerId =
   | "model"
+  | "profile"
+  | "compact"
   | "approvals"
   | "status"
   | "ask"
@@ -59,6 +61,9 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   command("model", "the roles' models; /model MODEL switches the executor's", false, {
     argsHint: "MODEL",
   }),
+  command("profile", "pin a login profile for this session's roles on its provider", false, {
+    argsHint: "NAME",
+  }),
   command("approvals", "when hedge asks before running; /approvals POLICY changes it", false, {
     argsHint: "POLICY",
   }),
@@ -68,6 +73,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     argsRequired: true,
   }),
   command("diff", "the working tree's changes against HEAD", true),
+  command("compact", "summarise the conversation now to free the context window", false),
   command("new", "start a new session (this one stays saved for /resume)", false),
   command("resume", "the recent sessions; /resume ID continues one", false, { argsHint: "ID" }),
   command("init", "ask the agent to write an AGENTS.md draft for this repository", false),

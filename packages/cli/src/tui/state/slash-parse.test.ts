@@ -14,10 +14,12 @@ describe("slash commands", () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual([
       "model",
+      "profile",
       "approvals",
       "status",
       "ask",
       "diff",
+      "compact",
       "new",
       "resume",
       "init",
@@ -27,6 +29,11 @@ describe("slash commands", () => {
       "quit",
       "exit",
     ]);
+  });
+
+  it("/profile and /compact wait for the turn to end", () => {
+    for (const name of ["profile", "compact"])
+      expect(resolveSlash({ name, args: "" }, true)).toMatchObject({ type: "busy" });
   });
 
   it("parses a command line; a path is a message", () => {

@@ -7,7 +7,8 @@ import { textWidth, truncateLine } from "./text-layout.js";
 /** What the status line is made from. */
 export interface StatusInput {
   /** `Thread.state()`: routes per role, usage, cost, context. */
-  thread: Pick<ThreadState, "roles" | "usage" | "costUsd" | "contextUsedPct">;
+  thread: Pick<ThreadState, "roles" | "usage" | "costUsd" | "contextUsedPct"> &
+    Partial<Pick<ThreadState, "pinnedProfile">>;
   /** `ModelClient.usage()`: headroom per profile (absent until first read, or when unreadable). */
   usage?: UsageReportView;
   /** Roles at work now (the role panel's rows). */
@@ -149,13 +150,25 @@ function modelField(input: StatusInput): FieldForms {
   };
 }
 
-/** The active profile's headroom: the executor's route profile, else its first configured one. */
+/**
+ * The active profile's headroom: the session's pinned profile (marked), else the executor's route
+ * profile, else its first configured one.
+ */
 function limitsField(input: StatusInput): FieldForms | undefined {
   const executor = input.thread.roles.executor;
-  const name = executor.route?.profile ?? executor.profiles?.[0];
+  const pinned = input.thread.pinnedProfile;
+  const name = pinned ?? executor.route?.profile ?? executor.profiles?.[0];
   const profile = name ? input.usage?.profiles.find((entry) => entry.profile === name) : undefined;
-  if (!profile) return undefined;
-  const label = cleanLine(profile.profile);
+  if (!profile) {
+    if (!pinned) return undefined;
+    const label = cleanLine(pinned);
+    return {
+      key: "limits",
+      tone: "normal",
+      forms: [`profile ${label} pinned`, `${label} pinned`, ""],
+    };
+  }
+  const label = `${cleanLine(profile.profile)}${pinned ? " (pinned)" : ""}`;
   const cooldownMs = profile.cooldown ? Date.parse(profile.cooldown.until) - input.now : NaN;
   if (cooldownMs > 0) {
     const wait = formatWait(cooldownMs);

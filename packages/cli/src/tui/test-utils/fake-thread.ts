@@ -147,6 +147,7 @@ export class FakeThread implements ThreadPort {
     return {
       sessionId: this.id,
       running: this.busy,
+      pinnedProfile: undefined,
       usage: zeroUsage,
       costUsd: null,
       contextUsedPct: null,
