@@ -18,7 +18,7 @@ import { forward, headerValue } from "./forward.js";
 import { keyAllows, type GatewayKeyRecord, type GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { readJsonBody, type BodyLimits } from "./read-body.js";
+import { readJsonBody, readRequestBody, type BodyLimits } from "./read-body.js";
 import { isJsonContentType, keylessRefusal, normalizeOrigin, notJson } from "./request-guard.js";
 import { shapeError } from "./request-shape.js";
 import type { StoreHealth } from "../store/resilient-store.js";
@@ -237,7 +237,7 @@ async function handle(
     if (!res.writableFinished) cancellation.abort();
   });
   try {
-    const { body, raw } = await readJsonBody(req, state.body);
+    const body = await readRequestBody(req, state.body);
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);
@@ -246,7 +246,6 @@ async function handle(
       {
         wire,
         body,
-        raw,
         headers: req.headers,
         signal: cancellation,
         ...(caller ? { caller } : {}),
