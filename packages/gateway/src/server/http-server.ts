@@ -237,7 +237,9 @@ async function handle(
     if (!res.writableFinished) cancellation.abort();
   });
   try {
-    const body = await readRequestBody(req, state.body);
+    // Translated whatever the route, when no provider speaks the client's wire.
+    const translated = !options.engine.providers.some((provider) => provider.wire === wire);
+    const body = await readRequestBody(req, state.body, translated);
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);

@@ -38,11 +38,17 @@ export async function readJsonBody(
 /**
  * A model request's body: checked as JSON in one pass over its bytes, refused as `readJsonBody`
  * refuses it, but not built (see `RequestBody`): routing reads a few top-level members only.
+ * With `translated` (no provider speaks the body's wire) it is parsed at once instead.
  */
 export async function readRequestBody(
   req: IncomingMessage,
   limits: BodyLimits,
+  translated: boolean,
 ): Promise<RequestBody> {
+  if (translated) {
+    const { body, raw } = await readJsonBody(req, limits);
+    return new RequestBody(raw, undefined, body);
+  }
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limits.bytes) {
     req.resume();

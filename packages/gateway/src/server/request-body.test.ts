@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { JsonObject } from "@hedge/wire";
 import { scanJson } from "./json-scan.js";
 import { RequestBody } from "./request-body.js";
 
@@ -49,5 +50,23 @@ describe("RequestBody", () => {
     expect(read.kind("messages")).toBe("object");
     expect(read.kind("absent")).toBeUndefined();
     expect(read.object).toEqual(JSON.parse(read.raw.toString()));
+  });
+
+  it("reads a body that came parsed (translated only) as it reads a scanned one", () => {
+    const text =
+      '{"model":"a/b","stream":true,"max_tokens":5,"input":null,"messages":[],"m":{},"model":"c"}';
+    const scanned = body(text);
+    const parsed = new RequestBody(
+      Buffer.from(text),
+      undefined,
+      JSON.parse(text) as Record<string, never>,
+    );
+    for (const key of ["model", "stream", "max_tokens", "input", "messages", "m", "absent"]) {
+      expect(parsed.kind(key)).toBe(scanned.kind(key));
+      expect(parsed.value(key)).toEqual(scanned.value(key));
+    }
+    expect(JSON.parse(sent(parsed.withModel("d")))).toEqual(
+      JSON.parse(sent(scanned.withModel("d"))),
+    );
   });
 });

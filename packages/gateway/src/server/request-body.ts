@@ -14,19 +14,28 @@ const ROUTING_KEYS = ["model", "stream", "max_tokens", "max_output_tokens", "mes
 /**
  * A request body as received, checked as JSON (`scanJson`) but not built: routing reads single
  * top-level members, pass-through forwards the bytes with only the model's value replaced, and
- * the whole object is parsed only when something needs it (a translation).
+ * the whole object is parsed only when something needs it (a translation). A body that can only
+ * be translated (no provider speaks its wire) is parsed at once instead (`parsed`): scanning it
+ * first would check it twice.
  */
 export class RequestBody {
   private parsed: JsonObject | undefined;
+  private readonly members: ReadonlyMap<string, MemberSpan>;
 
   constructor(
     /** The bytes as received (valid JSON, an object). */
     readonly raw: Buffer,
-    private readonly members: ReadonlyMap<string, MemberSpan>,
-  ) {}
+    /** Where each top-level member's value lies; undefined when the body comes parsed. */
+    members: ReadonlyMap<string, MemberSpan> | undefined,
+    parsed?: JsonObject,
+  ) {
+    this.members = members ?? new Map();
+    this.parsed = parsed;
+  }
 
   /** A top-level member's kind, from its first byte, without reading it; undefined when absent. */
   kind(key: string): JsonKind | undefined {
+    if (this.parsed !== undefined) return kindOf(this.parsed[key]);
     const span = this.members.get(key);
     if (span === undefined) return undefined;
     switch (this.raw[span.start]) {
@@ -48,9 +57,9 @@ export class RequestBody {
 
   /** A top-level member's value, as JSON.parse of the whole body would give it (the last one). */
   value(key: string): unknown {
+    if (this.parsed !== undefined) return this.parsed[key];
     const span = this.members.get(key);
     if (span === undefined) return undefined;
-    if (this.parsed !== undefined) return this.parsed[key];
     return JSON.parse(this.raw.toString("utf8", span.start, span.end)) as unknown;
   }
 
@@ -81,6 +90,14 @@ export class RequestBody {
       this.raw.subarray(span.end),
     ]);
   }
+}
+
+function kindOf(value: unknown): JsonKind | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  const type = typeof value;
+  return type === "string" || type === "number" || type === "boolean" ? type : "object";
 }
 
 /** A model name as a JSON string in bytes, made once per name. */
