@@ -56,11 +56,7 @@ describe("RequestBody", () => {
     const text =
       '{"model":"a/b","stream":true,"max_tokens":5,"input":null,"messages":[],"m":{},"model":"c"}';
     const scanned = body(text);
-    const parsed = new RequestBody(
-      Buffer.from(text),
-      undefined,
-      JSON.parse(text) as Record<string, never>,
-    );
+    const parsed = new RequestBody(Buffer.from(text), undefined, JSON.parse(text) as JsonObject);
     for (const key of ["model", "stream", "max_tokens", "input", "messages", "m", "absent"]) {
       expect(parsed.kind(key)).toBe(scanned.kind(key));
       expect(parsed.value(key)).toEqual(scanned.value(key));
