@@ -45,7 +45,7 @@ export async function failoverBench(options: {
   );
   const failover = await startProcess(
     process.execPath,
-    [options.hedgeBin, "gateway", "serve", "--port", "0"],
+    [options.hedgeBin, "gateway", "serve", "--port", "0", "--workers", "1"],
     { HEDGE_HOME: failoverHome },
     /listening on (http:\/\/\S+)/,
   );

@@ -58,7 +58,7 @@ export async function gatewaySuite(options: SuiteOptions): Promise<SuiteResult> 
     });
     const server = await startProcess(
       process.execPath,
-      [options.hedgeBin, "gateway", "serve", "--port", "0"],
+      [options.hedgeBin, "gateway", "serve", "--port", "0", "--workers", "1"],
       { HEDGE_HOME: prepared.home },
       /listening on (http:\/\/\S+)/,
     );

@@ -47,7 +47,7 @@ export async function replicasBench(options: {
   for (let index = 0; index < 3; index += 1) {
     const server = await startProcess(
       process.execPath,
-      [options.hedgeBin, "gateway", "serve", "--port", "0"],
+      [options.hedgeBin, "gateway", "serve", "--port", "0", "--workers", "1"],
       { HEDGE_HOME: prepared.home },
       /listening on http:\/\/127\.0\.0\.1:(\d+)/,
     );

@@ -55,7 +55,7 @@ export async function usageHeartbeatBench(context: {
     }
     const gateway = await startProcess(
       process.execPath,
-      [hedgeBin, "gateway", "serve", "--port", "0"],
+      [hedgeBin, "gateway", "serve", "--port", "0", "--workers", "1"],
       { HEDGE_HOME: usageHome },
       /listening on (http:\/\/\S+)/,
     );

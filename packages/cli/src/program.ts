@@ -74,7 +74,7 @@ export function buildProgram(): Command {
     .option("--port <port>", "port to bind (default from [gateway], 4141; 0 picks a free one)")
     .option(
       "--workers <n>",
-      'processes serving the port, sharing state through the store ("auto": one per core; default from [gateway], 1)',
+      'processes serving the port, sharing state through the store ("auto": one per core; default from [gateway], auto; 1: one process)',
     )
     .action(
       async (options: { host?: string; port?: string; workers?: string }, command: Command) => {

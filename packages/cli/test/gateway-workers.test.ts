@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "node:http";
+import { availableParallelism } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeTempHome, startScriptedUpstream } from "@hedge/testkit";
 import { startGateway } from "./gateway-process.js";
@@ -51,5 +52,43 @@ describe("hedge gateway serve --workers", () => {
     );
     await gateway.stop();
     expect(gateway.child.exitCode ?? gateway.child.signalCode).not.toBeNull();
+  });
+
+  it("serves from one process per core when --workers is not given", async () => {
+    const upstream = await startScriptedUpstream();
+    const home = await makeTempHome();
+    stops.push(
+      () => upstream.close(),
+      () => home.cleanup(),
+    );
+    writeFileSync(
+      join(home.path, "config.toml"),
+      ["[providers.lab]", `base_url = "${upstream.url}/v1"`, 'wire = "chat"'].join("\n"),
+    );
+    upstream.push({ text: "ok", repeat: true });
+    const gateway = await startGateway(home.env);
+    stops.push(() => gateway.stop());
+    expect(await ask(gateway.url)).toBe(200);
+    const cores = availableParallelism();
+    if (cores > 1) expect(gateway.stderr()).toContain(`; ${cores} workers`);
+    else expect(gateway.stderr()).not.toContain("workers");
+  });
+
+  it("--workers 1 serves from the one process", async () => {
+    const upstream = await startScriptedUpstream();
+    const home = await makeTempHome();
+    stops.push(
+      () => upstream.close(),
+      () => home.cleanup(),
+    );
+    writeFileSync(
+      join(home.path, "config.toml"),
+      ["[providers.lab]", `base_url = "${upstream.url}/v1"`, 'wire = "chat"'].join("\n"),
+    );
+    upstream.push({ text: "ok", repeat: true });
+    const gateway = await startGateway(home.env, ["--workers", "1"]);
+    stops.push(() => gateway.stop());
+    expect(await ask(gateway.url)).toBe(200);
+    expect(gateway.stderr()).not.toContain("workers");
   });
 });

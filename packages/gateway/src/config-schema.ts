@@ -154,9 +154,10 @@ export const gatewayServerSchema = z
     port: z.number().int().min(0).max(65535).default(4141),
     /**
      * Processes `gateway serve` runs on the one port (node:cluster), sharing state through the
-     * Store: a count, or "auto" for one per core. A `memory` store is never shared: 1 there.
+     * Store: a count, or "auto" (the default) for one per core. A `memory` store is never
+     * shared: 1 there.
      */
-    workers: z.union([z.number().int().min(1).max(256), z.literal("auto")]).default(1),
+    workers: z.union([z.number().int().min(1).max(256), z.literal("auto")]).default("auto"),
     body_limit_mb: z.number().positive().default(32),
     /**
      * How long a request's body may take to arrive after its headers (and its headers to

@@ -5,7 +5,7 @@ import {
   GatewayError,
   type WireFormat,
 } from "@hedge/model-spec";
-import { codecFor, type JsonObject, SseParser } from "@hedge/wire";
+import { codecFor, SseParser } from "@hedge/wire";
 import type { CancelSignal } from "../engine/cancellation.js";
 import type { Exchange, ModelCall } from "../engine/exchange.js";
 import type { Attempt, Caller } from "../engine/route.js";
@@ -14,12 +14,12 @@ import { UsageTap } from "../engine/usage-tap.js";
 import { isRateLimitHeader } from "../routing/header-values.js";
 import { streamThrough, waitForDrain } from "./sse-pass-through.js";
 import { estimateBodyTokens } from "../usage/estimate.js";
+import type { RequestBody } from "./request-body.js";
 
 export interface InboundRequest {
   wire: WireFormat;
-  body: JsonObject;
-  /** The body as received: passed through with only the model rewritten, when possible. */
-  raw?: Buffer;
+  /** The body as received, checked as JSON but parsed only where needed (see `RequestBody`). */
+  body: RequestBody;
   headers: IncomingHttpHeaders;
   signal: CancelSignal;
   caller?: Caller;
@@ -45,7 +45,8 @@ export async function forward(
   res: ServerResponse,
 ): Promise<void> {
   const inboundCodec = codecFor(inbound.wire);
-  const model = typeof inbound.body["model"] === "string" ? inbound.body["model"] : "";
+  const body = inbound.body;
+  const model = body.string("model") ?? "";
   if (!model)
     throw new GatewayError("invalid_request", "the request has no model", { status: 400 });
   const requestId = exchange.record.requestId;
@@ -53,21 +54,17 @@ export async function forward(
   // Built field by field (no spreads): this runs for every request.
   const call: ModelCall = {
     model,
-    stream: inbound.body["stream"] === true,
+    stream: body.kind("stream") === "boolean" && body.value("stream") === true,
     estimateTokens: () =>
       estimateBodyTokens(
         Number(inbound.headers["content-length"] ?? 0),
-        inbound.body["max_tokens"] ?? inbound.body["max_output_tokens"],
+        body.value("max_tokens") ?? body.value("max_output_tokens"),
       ),
     bodyFor: (attempt) => {
-      if (attempt.provider.wire === inbound.wire) {
-        return (
-          (inbound.raw && rewriteModel(inbound.raw, model, attempt.upstreamModel)) ??
-          JSON.stringify({ ...inbound.body, model: attempt.upstreamModel })
-        );
-      }
+      // Pass-through: the bytes as received, only the model's value replaced.
+      if (attempt.provider.wire === inbound.wire) return body.withModel(attempt.upstreamModel);
       if (canonical === undefined) {
-        canonical = inboundCodec.decodeRequest(inbound.body);
+        canonical = inboundCodec.decodeRequest(body.object);
         if (canonical.dropped.length > 0)
           inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
       }
@@ -282,39 +279,3 @@ export function headerValue(
   if (Array.isArray(value) && typeof value[0] === "string") return value[0];
   return undefined;
 }
-
-/**
- * The raw body with its `"model"` value replaced, without parsing and re-serialising what may be
- * hundreds of kilobytes of conversation: only when `"model"` appears exactly once (a nested key,
- * in metadata say, would make it ambiguous) in the common `"model":"…"` or `"model": "…"`
- * spelling; otherwise undefined (the caller re-serialises). Two scans of the body at most.
- */
-export function rewriteModel(raw: Buffer, from: string, to: string): Buffer | undefined {
-  if (from === to) return raw;
-  const at = raw.indexOf(MODEL_KEY);
-  if (at < 0 || raw.indexOf(MODEL_KEY, at + 1) >= 0) return undefined;
-  let value = at + MODEL_KEY.length;
-  if (raw[value] !== COLON) return undefined;
-  value += raw[value + 1] === SPACE ? 2 : 1;
-  const fromValue = jsonString(from);
-  const end = value + fromValue.length;
-  if (end > raw.length || fromValue.compare(raw, value, end) !== 0) return undefined;
-  return Buffer.concat([raw.subarray(0, value), jsonString(to), raw.subarray(end)]);
-}
-
-const MODEL_KEY = Buffer.from('"model"');
-const COLON = 0x3a;
-const SPACE = 0x20;
-
-/** A model name as a JSON string in bytes, made once per name. */
-function jsonString(model: string): Buffer {
-  let bytes = jsonStrings.get(model);
-  if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify(model));
-    if (jsonStrings.size >= 10_000) jsonStrings.clear();
-    jsonStrings.set(model, bytes);
-  }
-  return bytes;
-}
-
-const jsonStrings = new Map<string, Buffer>();

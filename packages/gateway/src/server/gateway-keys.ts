@@ -110,10 +110,10 @@ export class GatewayKeyStore {
   /** The matching key record, or undefined. Every stored hash is compared: constant time. */
   verify(presented: string | undefined): GatewayKeyRecord | undefined {
     if (!presented) return undefined;
-    const digest = Buffer.from(sha256(presented), "hex");
+    const digest = createHash("sha256").update(presented).digest();
     let match: GatewayKeyRecord | undefined;
     for (const key of this.list()) {
-      if (timingSafeEqual(digest, Buffer.from(key.hash, "hex"))) match = key;
+      if (timingSafeEqual(digest, hashBytes(key))) match = key;
     }
     return match;
   }
@@ -162,6 +162,21 @@ export function keyAllows(key: GatewayKeyRecord, scope: KeyScope): boolean {
     (scope === "dashboard:read" && key.scopes.includes("dashboard:admin"))
   );
 }
+
+/**
+ * A record's stored hash as bytes, decoded once per record rather than once per key per request
+ * (records are replaced on reload, never changed in place).
+ */
+function hashBytes(key: GatewayKeyRecord): Buffer {
+  let bytes = decodedHashes.get(key);
+  if (bytes === undefined) {
+    bytes = Buffer.from(key.hash, "hex");
+    decodedHashes.set(key, bytes);
+  }
+  return bytes;
+}
+
+const decodedHashes = new WeakMap<GatewayKeyRecord, Buffer>();
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");

@@ -18,7 +18,7 @@ import { forward, headerValue } from "./forward.js";
 import { keyAllows, type GatewayKeyRecord, type GatewayKeyStore } from "./gateway-keys.js";
 import { listModelsBody } from "./models.js";
 import type { GatewayMetrics } from "./metrics.js";
-import { readJsonBody, type BodyLimits } from "./read-body.js";
+import { readJsonBody, readRequestBody, type BodyLimits } from "./read-body.js";
 import { isJsonContentType, keylessRefusal, normalizeOrigin, notJson } from "./request-guard.js";
 import { shapeError } from "./request-shape.js";
 import type { StoreHealth } from "../store/resilient-store.js";
@@ -238,7 +238,9 @@ async function handle(
     if (!res.writableFinished) cancellation.abort();
   });
   try {
-    const { body, raw } = await readJsonBody(req, state.body);
+    // Translated whatever the route, when no provider speaks the client's wire.
+    const translated = !options.engine.providers.some((provider) => provider.wire === wire);
+    const body = await readRequestBody(req, state.body, translated);
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);
@@ -247,7 +249,6 @@ async function handle(
       {
         wire,
         body,
-        raw,
         headers: req.headers,
         signal: cancellation,
         ...(caller ? { caller } : {}),

@@ -2,6 +2,8 @@ import type { IncomingMessage } from "node:http";
 import { GatewayError } from "@hedge/model-spec";
 import { isJsonObject } from "@hedge/wire";
 import type { Deadlines } from "./deadlines.js";
+import { scanJson } from "./json-scan.js";
+import { RequestBody } from "./request-body.js";
 
 /** How much of a request body is read, and for how long. */
 export interface BodyLimits {
@@ -27,13 +29,46 @@ export async function readJsonBody(
   try {
     parsed = JSON.parse(raw.toString("utf8"));
   } catch {
-    throw new GatewayError("invalid_json", "the request body is not valid JSON", { status: 400 });
+    throw notJson();
   }
-  if (!isJsonObject(parsed))
-    throw new GatewayError("invalid_json", "the request body must be a JSON object", {
-      status: 400,
-    });
+  if (!isJsonObject(parsed)) throw notObject();
   return { body: parsed, raw };
+}
+
+/**
+ * A model request's body: checked as JSON in one pass over its bytes, refused as `readJsonBody`
+ * refuses it, but not built (see `RequestBody`): routing reads a few top-level members only.
+ * With `translated` (no provider speaks the body's wire) it is parsed at once instead.
+ */
+export async function readRequestBody(
+  req: IncomingMessage,
+  limits: BodyLimits,
+  translated: boolean,
+): Promise<RequestBody> {
+  if (translated) {
+    const { body, raw } = await readJsonBody(req, limits);
+    return new RequestBody(raw, undefined, body);
+  }
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limits.bytes) {
+    req.resume();
+    throw tooLarge(limits.bytes);
+  }
+  const raw = await readBody(req, limits);
+  const scan = scanJson(raw);
+  if (scan.kind === "invalid") throw notJson();
+  if (scan.kind === "not_object") throw notObject();
+  return new RequestBody(raw, scan.members);
+}
+
+function notJson(): GatewayError {
+  return new GatewayError("invalid_json", "the request body is not valid JSON", { status: 400 });
+}
+
+function notObject(): GatewayError {
+  return new GatewayError("invalid_json", "the request body must be a JSON object", {
+    status: 400,
+  });
 }
 
 /**

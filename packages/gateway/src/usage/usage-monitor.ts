@@ -7,9 +7,7 @@ import {
   counterKey,
   localLimits,
   localWindow,
-  takeLocalLimits,
   type LocalLimit,
-  type ProfileLimits,
 } from "./local-limits.js";
 import { orderPools, type PoolStanding } from "./pool-order.js";
 import { parseUsageHeaders, REQUEST_FAMILY } from "./parse-headers.js";
@@ -26,46 +24,14 @@ import {
 } from "./snapshot.js";
 import { refusalOf } from "./refusal.js";
 import { SnapshotWriter } from "./snapshot-writer.js";
-import { appendSwitch, type ProfileSwitch } from "./switch-log.js";
+import type { ProfileSwitch } from "./switch-log.js";
+import { movePointer, pointerKey } from "./pool-pointer.js";
+import { reserveCounted, type ReservationDeps } from "./reservation.js";
+import { validUntil, type Slot } from "./standing-slot.js";
+import type { UsageRefusal, UsageRoute, UsageSettings } from "./usage-settings.js";
 
-/** `[usage]` and `[profiles.NAME]` as the monitor needs them. */
-export interface UsageSettings {
-  /** Leave a profile when the share left in any window falls under this (`usage.switch_below`). */
-  switchBelow: number;
-  /** A snapshot older than this decides nothing (`usage.snapshot_ttl_s`). */
-  snapshotTtlMs: number;
-  profiles?: Readonly<
-    Record<string, { limits?: ProfileLimits | undefined; priority?: number | undefined }>
-  >;
-  /** How long a read of shared usage is reused by this process (own writes apply at once). */
-  cacheMs?: number;
-  /**
-   * Snapshot updates far from the switch threshold are written to the Store at most this often
-   * per snapshot (`usage.flush_ms`); near or across it, at once. 0 (the default here) writes
-   * every update at once.
-   */
-  flushMs?: number;
-  /** Told of a coalesced write that failed (it stays queued for the next one). */
-  onError?: (error: unknown) => void;
-}
-
-/** The parts of a route (an engine `Attempt`) the monitor looks at. */
-export interface UsageRoute {
-  id: string;
-  provider: { id: string };
-  upstreamModel: string;
-  credential: { profile?: string | undefined };
-}
-
-/** Why a route may not take a request now, and until when. */
-export interface UsageRefusal {
-  reason: string;
-  until?: number;
-}
-
-const POINTER_KEEP_MS = 86_400_000;
-export const pointerKey = (provider: string, family: string): string =>
-  `usage:current:${provider}|${family}`;
+export { pointerKey } from "./pool-pointer.js";
+export type { UsageRefusal, UsageRoute, UsageSettings } from "./usage-settings.js";
 
 /**
  * The usage heartbeat on the request path. As a health input it keeps a route out of rotation
@@ -83,6 +49,7 @@ export class UsageMonitor implements HealthInput {
   private readonly cacheMs: number;
   private readonly limits = new Map<string, LocalLimit[]>();
   private readonly writer: SnapshotWriter;
+  private readonly reservations: ReservationDeps;
   /**
    * Under this share left a snapshot is near the switch threshold: its updates and the requests
    * spent from it go to the Store at once, so no process decides on numbers another one has not
@@ -104,6 +71,13 @@ export class UsageMonitor implements HealthInput {
       stored: (key, value) => this.remember(key, value),
       onError: settings.onError ?? (() => undefined),
     });
+    this.reservations = {
+      store,
+      limits: this.limits,
+      writer: this.writer,
+      now,
+      remember: this.remembers,
+    };
     for (const [profile, profileSettings] of Object.entries(settings.profiles ?? {})) {
       const declared = localLimits(profileSettings.limits);
       if (declared.length) this.limits.set(profile, declared);
@@ -345,50 +319,7 @@ export class UsageMonitor implements HealthInput {
         return writing?.then(() => undefined);
       }
     }
-    return this.reserveCounted(route, estimatedTokens, counted ? key : undefined);
-  }
-
-  private async reserveCounted(
-    route: UsageRoute,
-    estimatedTokens: number,
-    snapshotToSpend: string | undefined,
-  ): Promise<UsageRefusal | undefined> {
-    const now = this.now();
-    const profile = route.credential.profile;
-    const declared = profile === undefined ? undefined : this.limits.get(profile);
-    const reached =
-      profile !== undefined && declared !== undefined
-        ? await takeLocalLimits(this.store, profile, declared, estimatedTokens, now, this.remembers)
-        : undefined;
-    if (reached) {
-      const window = localWindow(reached, reached.limit, now);
-      return {
-        reason: `usage: ${profile ?? route.id} reached its declared ${reached.name} limit (${reached.limit})`,
-        ...(window.resetAt === undefined ? {} : { until: window.resetAt }),
-      };
-    }
-    if (snapshotToSpend !== undefined) {
-      // Whatever this process had queued for the snapshot goes first, then the spend.
-      await this.writer.flushNow(snapshotToSpend);
-      // Near the threshold the Store's numbers decide, atomically: another process may have
-      // taken the last request of a window since this one read it, and then this route is
-      // refused here instead of by the provider's 429.
-      const outcome: { refusal?: UsageRefusal } = {};
-      const stored = await this.store.update<UsageSnapshot>(snapshotToSpend, (current) => {
-        delete outcome.refusal;
-        if (!current) return current;
-        const spent = spentWindow(current, estimatedTokens, now);
-        if (!spent) return spend(current, estimatedTokens, now);
-        outcome.refusal = {
-          reason: `usage: ${route.credential.profile ?? route.id} has no ${spent.name} left in its window (shared state)`,
-          ...(spent.resetAt === undefined ? {} : { until: spent.resetAt }),
-        };
-        return current;
-      });
-      this.remember(snapshotToSpend, stored);
-      return outcome.refusal;
-    }
-    return undefined;
+    return reserveCounted(this.reservations, route, estimatedTokens, counted ? key : undefined);
   }
 
   /**
@@ -459,42 +390,7 @@ export class UsageMonitor implements HealthInput {
         : pointer;
     // Still on the pool's current member: nothing to store or report.
     if (pointer === route.id && (previous === undefined || previous === route.id)) return undefined;
-    return this.moved(route, context, family, key, pointer, previous);
-  }
-
-  private async moved(
-    route: UsageRoute,
-    context: {
-      excluded: readonly { route: string; reason: string }[];
-      tried: readonly { route: string; outcome: string; reason?: string }[];
-    },
-    family: string,
-    key: string,
-    pointer: string | undefined,
-    previous: string | undefined,
-  ): Promise<ProfileSwitch | undefined> {
-    if (pointer !== route.id) {
-      await this.store.set(key, route.id, POINTER_KEEP_MS);
-      this.remember(key, route.id);
-    }
-    if (previous === undefined || previous === route.id) return undefined;
-    const reason =
-      context.excluded.find((entry) => entry.route === previous)?.reason ??
-      context.tried.find((entry) => entry.route === previous && entry.outcome !== "ok")?.reason ??
-      "another profile has more headroom";
-    const fromProfile = profileOfRoute(previous);
-    const change: ProfileSwitch = {
-      at: this.now(),
-      provider: route.provider.id,
-      family,
-      from: previous,
-      to: route.id,
-      ...(fromProfile === undefined ? {} : { fromProfile }),
-      ...(route.credential.profile === undefined ? {} : { toProfile: route.credential.profile }),
-      reason,
-    };
-    await appendSwitch(this.store, change);
-    return change;
+    return movePointer(this.reservations, route, context, family, key, pointer, previous);
   }
 
   /** Corrects a profile's local token counters with what a request really used. */
@@ -517,58 +413,4 @@ export class UsageMonitor implements HealthInput {
       this.remembers,
     );
   }
-}
-
-/**
- * What `check` last concluded of a route for one model family, for `order` (keyed by family too,
- * so requests for two families on one profile, routed at the same time, each order their pool by
- * their own family's headroom), and the values it came from.
- */
-interface Slot {
-  /** The route's own snapshot, the account's, and its pool's pointer. */
-  keys: readonly string[];
-  profile: string | undefined;
-  /** Whether the profile has declared limits (counted locally: never reused). */
-  counted: boolean;
-  standing?: PoolStanding;
-  own?: UsageSnapshot | undefined;
-  account?: UsageSnapshot | undefined;
-  /** The standing holds until then (a window's reset, a snapshot going stale). */
-  validUntil: number;
-}
-
-/** A window of the snapshot with nothing left for one more request of `tokens`, if any. */
-function spentWindow(
-  snapshot: UsageSnapshot,
-  tokens: number,
-  now: number,
-): UsageWindow | undefined {
-  for (const name in snapshot.windows) {
-    const window = snapshot.windows[name];
-    if (!window || window.remaining === undefined) continue;
-    if (window.resetAt !== undefined && window.resetAt <= now) continue;
-    if (window.unit === "requests" && window.remaining <= 0) return window;
-    if (window.unit === "tokens" && (window.remaining <= 0 || tokens > window.remaining))
-      return window;
-  }
-  return undefined;
-}
-
-/** When the headroom of these snapshots next changes by itself: a reset, or going stale. */
-function validUntil(
-  snapshots: readonly (UsageSnapshot | undefined)[],
-  now: number,
-  ttlMs: number,
-): number {
-  let until = Number.POSITIVE_INFINITY;
-  for (const snapshot of snapshots) {
-    if (!snapshot) continue;
-    const stale = snapshot.updatedAt + ttlMs + 1;
-    if (stale > now && stale < until) until = stale;
-    for (const name in snapshot.windows) {
-      const resetAt = snapshot.windows[name]?.resetAt;
-      if (resetAt !== undefined && resetAt > now && resetAt < until) until = resetAt;
-    }
-  }
-  return until;
 }
