@@ -67,7 +67,7 @@ for (let index = 1; index <= PROFILES; index++) {
 const key = /^hk-\S+/m.exec(hedge(["gateway", "key", "create", "--name", "bench"]))?.[0] ?? "";
 const gateway = await startProcess(
   process.execPath,
-  [HEDGE, "gateway", "serve", "--port", "0"],
+  [HEDGE, "gateway", "serve", "--port", "0", "--workers", "1"],
   { PATH: process.env["PATH"], ...env },
   /listening on (http:\/\/\S+)/,
 );

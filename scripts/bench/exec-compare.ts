@@ -158,7 +158,7 @@ export async function compareExec(options: {
   ).key;
   const gateway: Started & { match: RegExpExecArray } = await startProcess(
     process.execPath,
-    [hedgeBin, "gateway", "serve", "--port", "0"],
+    [hedgeBin, "gateway", "serve", "--port", "0", "--workers", "1"],
     serverEnv,
     /listening on (http:\/\/\S+)/,
   );
