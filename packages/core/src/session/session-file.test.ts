@@ -113,14 +113,15 @@ describe("session locks", () => {
     const root = home();
     const session = SessionFile.create(root, { cwd: "/repo", model: "lab/m" });
     session.close();
-    // sh starts a child that exits at once, then becomes `sleep`, which never reaps it.
-    const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"]);
+    // sh starts a child that exits a moment later, after sh has become `sleep`, which never
+    // reaps it (a child that exits while sh still runs may be reaped by sh).
+    const parent = spawn("sh", ["-c", "sleep 1 & echo $!; exec sleep 30"]);
     try {
       const pid = await new Promise<number>((resolve) =>
         parent.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
       );
       let state = "";
-      for (let tries = 0; tries < 200 && state !== "Z"; tries++) {
+      for (let tries = 0; tries < 1000 && state !== "Z"; tries++) {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] ?? "";
         if (state !== "Z") await new Promise((resolve) => setTimeout(resolve, 10));
