@@ -264,7 +264,9 @@ function sendPrompt(controller: TuiController, prompt: string): void {
  * ink and the app, imported only now. ink decides at import whether it runs under CI (`CI` set:
  * it prints only the final frame), which would hide a real terminal's session from someone who
  * exported CI in their shell or a test harness: both ends are terminals here, so CI is masked
- * while ink loads.
+ * while ink loads. `fetch` is hidden too: Yoga's loader (a web build) fetches its own inlined
+ * `data:` URL when `fetch` exists, and Node's first `fetch` call loads undici (~30 ms of CPU
+ * before the first frame); without it Yoga decodes the same bytes in place.
  */
 async function loadInk() {
   const saved = {
@@ -273,10 +275,19 @@ async function loadInk() {
   };
   delete process.env["CI"];
   delete process.env["CONTINUOUS_INTEGRATION"];
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  if (fetch?.configurable)
+    Object.defineProperty(globalThis, "fetch", {
+      value: undefined,
+      writable: true,
+      configurable: true,
+      enumerable: fetch.enumerable ?? false,
+    });
   try {
     const [{ render }, { appElement }] = await Promise.all([import("ink"), import("./app.js")]);
     return { render, appElement };
   } finally {
+    if (fetch?.configurable) Object.defineProperty(globalThis, "fetch", fetch);
     for (const [name, value] of Object.entries(saved))
       if (value !== undefined) process.env[name] = value;
   }
