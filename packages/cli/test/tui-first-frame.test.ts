@@ -27,13 +27,16 @@ async function fixture(extraConfig: string[] = []): Promise<ExecFixture> {
 }
 
 /** hedge in a 100×30 pane with the timed loader hook and a trace; the shell waits after it. */
-function openHedge(made: ExecFixture): { terminal: TmuxTerminal; trace: string; log: string } {
+function openHedge(
+  made: ExecFixture,
+  args: string[] = [],
+): { terminal: TmuxTerminal; trace: string; log: string } {
   const trace = join(made.home.path, "trace.jsonl");
   const log = join(made.home.path, "loaded.txt");
   writeFileSync(log, "");
   const node = JSON.stringify(process.execPath);
   const terminal = TmuxTerminal.start({
-    command: `${node} --import ${JSON.stringify(REGISTER)} ${JSON.stringify(HEDGE_BIN)}; echo "exit $?"; sleep 600`,
+    command: `${node} --import ${JSON.stringify(REGISTER)} ${JSON.stringify(HEDGE_BIN)} ${args.join(" ")}; echo "exit $?"; sleep 600`,
     cwd: made.repo.path,
     env: {
       PATH: process.env["PATH"],
@@ -110,6 +113,17 @@ describe("hedge's first frame", () => {
       `hedge: ${join(made.home.path, "config.toml")}: roles.executor: too small: expected string to have >=1 characters, got ""`,
       "  hint: fix the value, then check with 'hedge config show' (docs: README, Configuration)",
       "exit 3",
+    ]);
+  });
+
+  it("a bad --sandbox is refused in one line before any screen (core loads for the check)", async () => {
+    const made = await fixture();
+    const { terminal } = openHedge(made, ["--sandbox", "bogus"]);
+    await terminal.waitFor(/exit \d+/, 20_000);
+    expect(terminal.screen().trim().split("\n")).toEqual([
+      "hedge: --sandbox bogus: unknown mode",
+      "  hint: use one of read-only, workspace-write, danger-full-access",
+      "exit 2",
     ]);
   });
 });
