@@ -2,7 +2,7 @@
 // every package's config schema), the model connection and MCP come after the first frame. Checked on the built binary
 // in a tmux pane: a loader hook stamps each module as it loads, the TUI's trace stamps each frame,
 // and each bundle chunk loaded is read for the source files esbuild put in it.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
@@ -30,6 +30,7 @@ async function fixture(extraConfig: string[] = []): Promise<ExecFixture> {
 function openHedge(
   made: ExecFixture,
   args: string[] = [],
+  columns = 100,
 ): { terminal: TmuxTerminal; trace: string; log: string } {
   const trace = join(made.home.path, "trace.jsonl");
   const log = join(made.home.path, "loaded.txt");
@@ -38,6 +39,7 @@ function openHedge(
   const terminal = TmuxTerminal.start({
     command: `${node} --import ${JSON.stringify(REGISTER)} ${JSON.stringify(HEDGE_BIN)} ${args.join(" ")}; echo "exit $?"; sleep 600`,
     cwd: made.repo.path,
+    columns,
     env: {
       PATH: process.env["PATH"],
       LANG: "C.UTF-8",
@@ -124,6 +126,21 @@ describe("hedge's first frame", () => {
       "hedge: --sandbox bogus: unknown mode",
       "  hint: use one of read-only, workspace-write, danger-full-access",
       "exit 2",
+    ]);
+  });
+
+  it("an untrusted project overlay's ignored keys show as a notice in the session, not as stray stderr over the screen", async () => {
+    const made = await fixture();
+    mkdirSync(join(made.repo.path, ".hedge"));
+    const overlay = join(made.repo.path, ".hedge", "config.toml");
+    writeFileSync(overlay, '[providers.lab]\nbase_url = "http://127.0.0.1:9/v1"\n');
+    const { terminal } = openHedge(made, [], 240);
+    await terminal.waitFor(/lab\/coder/, 20_000);
+    const screen = terminal.screen();
+    expect(screen).toMatch(COMPOSER);
+    const line = `hedge: ${overlay} is not trusted: ignored providers.lab.base_url; run 'hedge trust' to apply them (see 'hedge config show')`;
+    expect(screen.split("\n").filter((row) => row.includes("is not trusted"))).toEqual([
+      expect.stringContaining(line),
     ]);
   });
 });
