@@ -13,6 +13,9 @@ import { HEDGE_BIN } from "./run-hedge.js";
 const REGISTER = fileURLToPath(
   new URL("./fixtures/loaded-modules/register-timed.mjs", import.meta.url),
 );
+const RECORD_FETCH = fileURLToPath(
+  new URL("./fixtures/loaded-modules/record-fetch.mjs", import.meta.url),
+);
 const COMPOSER = /Ask hedge to do something/;
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -31,13 +34,15 @@ function openHedge(
   made: ExecFixture,
   args: string[] = [],
   columns = 100,
-): { terminal: TmuxTerminal; trace: string; log: string } {
+): { terminal: TmuxTerminal; trace: string; log: string; fetches: string } {
   const trace = join(made.home.path, "trace.jsonl");
   const log = join(made.home.path, "loaded.txt");
+  const fetches = join(made.home.path, "fetches.txt");
   writeFileSync(log, "");
+  writeFileSync(fetches, "");
   const node = JSON.stringify(process.execPath);
   const terminal = TmuxTerminal.start({
-    command: `${node} --import ${JSON.stringify(REGISTER)} ${JSON.stringify(HEDGE_BIN)} ${args.join(" ")}; echo "exit $?"; sleep 600`,
+    command: `${node} --import ${JSON.stringify(REGISTER)} --import ${JSON.stringify(RECORD_FETCH)} ${JSON.stringify(HEDGE_BIN)} ${args.join(" ")}; echo "exit $?"; sleep 600`,
     cwd: made.repo.path,
     columns,
     env: {
@@ -46,10 +51,11 @@ function openHedge(
       ...made.env,
       HEDGE_TUI_TRACE: trace,
       LOADED_LOG: log,
+      FETCH_LOG: fetches,
     },
   });
   cleanups.push(() => terminal.kill());
-  return { terminal, trace, log };
+  return { terminal, trace, log, fetches };
 }
 
 /** The wall-clock ms of the first frame the trace recorded. */
@@ -85,11 +91,15 @@ const matching = (sources: string[], pattern: RegExp) =>
 describe("hedge's first frame", () => {
   it("the composer is drawn before core, the config and the model connection load; they load after it", async () => {
     const made = await fixture();
-    const { terminal, trace, log } = openHedge(made);
+    const { terminal, trace, log, fetches } = openHedge(made);
     await terminal.waitFor(COMPOSER, 20_000);
     // The session connected (the status line names the executor's model): all of it loaded.
     await terminal.waitFor(/lab\/coder/, 20_000);
-    const { before, after } = sourcesLoaded(log, firstFrameAt(trace));
+    const frameAt = firstFrameAt(trace);
+    const { before, after } = sourcesLoaded(log, frameAt);
+    // Nothing calls `fetch` before it (Yoga's loader would, for its inlined wasm: undici loads).
+    const fetched = readFileSync(fetches, "utf8").split("\n").filter(Boolean);
+    expect(fetched.filter((line) => Number(line.split(" ")[0]) < frameAt)).toEqual([]);
     expect(matching(before, /\/ink\/build\/render\.js$/)).not.toEqual([]);
     expect(matching(before, /cli\/src\/tui\/app\.tsx$/)).not.toEqual([]);
     for (const heavy of [
