@@ -1,12 +1,34 @@
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 import type { buildDashboard as BuildDashboard } from "../gateway/dashboard/build.mjs";
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 const manifest = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as {
   version: string;
+};
+
+/**
+ * zod's `locales` namespace with English only. zod's messages come from `locales/en.js`, which
+ * zod imports itself; the index only serves `z.locales.xx()`, which hedge never calls, and its 45
+ * other languages were half of zod's code in the bundle (357 KB parsed at every start).
+ */
+const zodEnglishOnly: NonNullable<Options["esbuildPlugins"]>[number] = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), "../locales/en.js"), namespace: "zod-locales" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
 };
 
 export default defineConfig({
@@ -38,6 +60,7 @@ export default defineConfig({
     // React's production build (the development one is larger and slower, and checks props).
     "process.env.NODE_ENV": JSON.stringify("production"),
   },
+  esbuildPlugins: [zodEnglishOnly],
   esbuildOptions(options) {
     // ink imports react-devtools-core only when DEV=true; it is not installed (and bundling it
     // fails), so that import resolves to an empty stand-in.

@@ -12,13 +12,21 @@ export interface CommandContext {
   loaded: LoadedConfig;
 }
 
-export function commandContext(globals: GlobalOptions, cwd = process.cwd()): CommandContext {
+/**
+ * `notice`: where the one line about an untrusted project overlay goes (stderr unless a screen
+ * owns the terminal: the interactive session shows it as a notice).
+ */
+export function commandContext(
+  globals: GlobalOptions,
+  cwd = process.cwd(),
+  notice: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): CommandContext {
   // A command parses each schema a few times at most: zod's compiled fast path would cost more
   // to build (half of loading the config) than it saves. `gateway serve` turns it back on.
   z.config({ jitless: true });
   const home = hedgeHome();
   const loaded = loadConfig({ home, cwd, overrides: globals.configOverrides });
-  noticeIgnoredKeys(loaded, home);
+  noticeIgnoredKeys(loaded, home, notice);
   return { home, loaded };
 }
 
@@ -26,15 +34,19 @@ export function commandContext(globals: GlobalOptions, cwd = process.cwd()): Com
 const noticed = new Set<string>();
 
 /**
- * Names on stderr, once, what an untrusted project overlay could not set. Always stderr: stdout
- * may carry `--json` data.
+ * Names on stderr (or `notice`), once, what an untrusted project overlay could not set. Never
+ * stdout: it may carry `--json` data.
  */
-function noticeIgnoredKeys(loaded: LoadedConfig, home: string): void {
+function noticeIgnoredKeys(
+  loaded: LoadedConfig,
+  home: string,
+  notice: (line: string) => void,
+): void {
   const project = loaded.project;
   if (!project || noticed.has(project.path)) return;
   const fromCwd = configFiles(home, process.cwd()).some((file) => file.path === project.path);
   const line = overlayNotice(project, fromCwd);
   if (!line) return;
   noticed.add(project.path);
-  process.stderr.write(`${line}\n`);
+  notice(line);
 }

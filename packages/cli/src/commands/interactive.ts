@@ -1,12 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { UsageError } from "@hedge/model-spec";
-import {
-  approvalPolicySchema,
-  sandboxModeSchema,
-  type ApprovalPolicy,
-  type SandboxMode,
-} from "@hedge/core";
+import { UsageError } from "@hedge/model-spec/errors";
+import type { ApprovalPolicy, SandboxMode } from "@hedge/core";
 import type { GlobalOptions } from "../context.js";
 
 /** The interactive session's flags (those of `exec` that apply). */
@@ -55,7 +50,7 @@ export async function runInteractive(
   if (resume && !resume.last && resume.id === undefined) {
     throw new UsageError("resume needs a session id or --last", { hint: "hedge resume --last" });
   }
-  const checked = checkOptions(options);
+  const checked = await checkOptions(options);
   const { runTui } = await import("../tui/run-tui.js");
   process.exitCode = await runTui({
     globals,
@@ -65,19 +60,22 @@ export async function runInteractive(
   });
 }
 
-function checkOptions(options: InteractiveOptions): CheckedInteractiveOptions {
+async function checkOptions(options: InteractiveOptions): Promise<CheckedInteractiveOptions> {
   const cwd = resolve(options.cd ?? process.cwd());
   if (!existsSync(cwd) || !statSync(cwd).isDirectory())
     throw new UsageError(`--cd ${options.cd ?? ""}: not a directory`);
-  const sandbox = options.sandbox && sandboxModeSchema.safeParse(options.sandbox);
+  // core (and zod) load before the screen only to check these flags when they are given.
+  const { approvalPolicySchema, sandboxModeSchema } =
+    options.sandbox || options.approvalPolicy ? await import("@hedge/core") : {};
+  const sandbox = options.sandbox && sandboxModeSchema?.safeParse(options.sandbox);
   if (sandbox && !sandbox.success)
     throw new UsageError(`--sandbox ${options.sandbox ?? ""}: unknown mode`, {
-      hint: `use one of ${sandboxModeSchema.options.join(", ")}`,
+      hint: `use one of ${sandboxModeSchema?.options.join(", ") ?? ""}`,
     });
-  const policy = options.approvalPolicy && approvalPolicySchema.safeParse(options.approvalPolicy);
+  const policy = options.approvalPolicy && approvalPolicySchema?.safeParse(options.approvalPolicy);
   if (policy && !policy.success)
     throw new UsageError(`--ask-for-approval ${options.approvalPolicy ?? ""}: unknown policy`, {
-      hint: `use one of ${approvalPolicySchema.options.join(", ")}`,
+      hint: `use one of ${approvalPolicySchema?.options.join(", ") ?? ""}`,
     });
   const { sandbox: _sandbox, approvalPolicy: _policy, ...rest } = options;
   return {

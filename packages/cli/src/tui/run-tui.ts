@@ -1,31 +1,23 @@
-import { loadEvalRouting } from "@hedge/evals";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import {
-  findSession,
-  resolveThreadSettings,
-  type McpServerManager,
+import type {
+  McpServerManager,
   SqliteInputStore,
-  type Thread,
-  type ThreadFlags,
+  Thread,
+  ThreadFlags,
+  ThreadSettings,
 } from "@hedge/core";
 import type { UsageReportView } from "@hedge/model-spec";
-import { commandContext } from "../command-context.js";
 import type { CheckedInteractiveOptions, ResumeChoice } from "../commands/interactive.js";
 import type { HedgeConfig } from "../config/schema.js";
 import type { GlobalOptions } from "../context.js";
-import { wireSerializer } from "../commands/mcp-wire.js";
-import { fireSessionHooks } from "../commands/session-hooks.js";
-import { connectClient, type ClientConnection } from "../composition/connect.js";
-import { startMcpServers } from "../mcp-servers.js";
-import { toolGuardOptions } from "../tool-guard.js";
+import type { ClientConnection } from "../composition/connect.js";
+import type { ToolGuardOptions } from "../tool-guard.js";
 import { loadHighlighting } from "./layout/highlight.js";
 import { createMentionIndex } from "./runtime/mention-index.js";
-import { replaySession } from "./runtime/session-replay.js";
-import { createShellRunner } from "./runtime/shell-command.js";
-import { recentSessions } from "./runtime/session-list.js";
-import { createSlashHandler, type SlashHandler } from "./runtime/slash-handlers.js";
-import { terminalSize, ThreadHost } from "./runtime/thread-host.js";
+import type { SlashHandler } from "./runtime/slash-handlers.js";
+import type * as SessionDepsModule from "./session-deps.js";
+import type { ThreadHost } from "./runtime/thread-host.js";
 import { createTrace } from "./runtime/trace.js";
 import { TuiController } from "./runtime/tui-controller.js";
 import { fromJson } from "./state/composer-buffer.js";
@@ -44,40 +36,16 @@ export interface TuiRunOptions {
 }
 
 /**
- * The interactive session: the composer shows first, then the model connection and the thread
- * load behind it (keys typed meanwhile wait for them). Ends when the user quits; the terminal is
+ * The interactive session: the composer shows first, then the config, the model connection and
+ * the thread load behind it (keys typed meanwhile wait for them; a bad config takes the screen
+ * down again and is one line, as before it). Ends when the user quits; the terminal is
  * restored whatever ends it. Returns the exit code.
  */
 export async function runTui(run: TuiRunOptions): Promise<number> {
   const { options } = run;
-  const { home, loaded } = commandContext(run.globals, options.cwd);
-  const config = loaded.config;
-  const flags: ThreadFlags = {
-    ...(options.model ? { model: options.model } : {}),
-    roles: options.role,
-    qa: options.qa,
-    ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
-    ...(options.approvalPolicy ? { approvalPolicy: options.approvalPolicy } : {}),
-    addDirs: options.addDir,
-    // `hedge --profile NAME` (the global flag travels as HEDGE_PROFILE): the session's pin, which
-    // `/profile` may change; the engine below loads every profile so it can.
-    ...(process.env["HEDGE_PROFILE"] ? { profile: process.env["HEDGE_PROFILE"] } : {}),
-  };
-  const guard = toolGuardOptions(config, home, []);
-  // `[routing] evals`: the executor chosen on eval numbers, as in exec.
-  const evalRouting = loadEvalRouting(home, config.routing);
-  // Bad flags or config show as one line before the screen takes over.
-  const settings = resolveThreadSettings({
-    home,
-    cwd: options.cwd,
-    config,
-    flags,
-    guard,
-    interactive: true,
-    ...(evalRouting ? { evalRouting } : {}),
-  });
-  // A foreseeable failure before the screen takes over: no such session.
-  const sessionPath = run.resume ? findSession(home, run.resume) : undefined;
+  // A resumed session prints its transcript above the composer, so it starts as it always did:
+  // config, settings and the session file first (a bad one is one line, no screen).
+  const early = run.resume ? await prepareSession(run) : undefined;
 
   const ink = await loadInk();
   const theme = createTheme(colorEnabled(process.env));
@@ -89,8 +57,9 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   const mcpStart = new AbortController();
   let slash: SlashHandler | undefined;
   let readUsage: (() => Promise<UsageReportView>) | undefined;
-  let shell: ReturnType<typeof createShellRunner> | undefined;
+  let shell: ReturnType<SessionDeps["createShellRunner"]> | undefined;
   const mentions = createMentionIndex(options.cwd);
+  let prepared: PreparedSession | undefined = early;
   const controller = new TuiController({
     initial: initialSessionState(),
     runner: {
@@ -106,20 +75,26 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
     onKeys: (receivedAt) => trace.key(receivedAt),
     readUsage: () => readUsage?.() ?? Promise.reject(new Error("not connected")),
     // As exec: the loops `[hooks]` names queue in the daemon (a problem is one notice).
-    onTurnEnd: (outcome) =>
-      void fireSessionHooks(
-        home,
-        config,
+    onTurnEnd: (outcome) => {
+      if (!prepared) return;
+      void prepared.deps.fireSessionHooks(
+        prepared.home,
+        prepared.config,
         outcome === "completed" ? "turn_completed" : "turn_failed",
         {
           warn: (text) => controller.dispatch({ type: "notice", notice: { text, tone: "error" } }),
         },
-      ),
+      );
+    },
   });
-  if (sessionPath) {
+  if (early?.sessionPath) {
     // The transcript is printed once: its code highlighted from the start.
     await loadHighlighting();
-    replaySession(controller, sessionPath, terminalSize(process.stdout));
+    early.deps.replaySession(
+      controller,
+      early.sessionPath,
+      early.deps.terminalSize(process.stdout),
+    );
   }
 
   let inputs: SqliteInputStore | undefined;
@@ -153,8 +128,29 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   ticker.unref();
 
   try {
-    // The first frame is on screen; now the slower part.
+    // The first frame is on screen; now the slower part. Keys typed meanwhile wait for the thread.
     await new Promise((resolve) => setImmediate(resolve));
+    let session: PreparedSession;
+    try {
+      session = early ?? (await prepareSession(run, (text) => notice(controller, text)));
+    } catch (error) {
+      // Bad flags or config: the composer is erased and the reason is the one line it would
+      // have been before the screen took over (nothing was acted on).
+      instance.clear();
+      throw error;
+    }
+    prepared = session;
+    const { deps, home, config, flags, guard, evalRouting, settings } = session;
+    const {
+      SqliteInputStore,
+      startMcpServers,
+      connectClient,
+      ThreadHost,
+      createSlashHandler,
+      wireSerializer,
+      createShellRunner,
+      recentSessions,
+    } = deps;
     void loadHighlighting();
     try {
       inputs = await SqliteInputStore.open(join(home, "inputs.db"));
@@ -249,6 +245,74 @@ export async function runTui(run: TuiRunOptions): Promise<number> {
   return 0;
 }
 
+type SessionDeps = typeof SessionDepsModule;
+
+/** What the session starts from: the config, the flags as thread settings, the session to resume. */
+interface PreparedSession {
+  deps: SessionDeps;
+  home: string;
+  config: HedgeConfig;
+  flags: ThreadFlags;
+  guard: ToolGuardOptions;
+  evalRouting?: ReturnType<SessionDeps["loadEvalRouting"]>;
+  settings: ThreadSettings;
+  sessionPath?: string;
+}
+
+/**
+ * Loads the config and checks the flags against it (throws a `HedgeError` on bad ones). Its
+ * modules load only now: for a new session that is after the first frame.
+ */
+async function prepareSession(
+  run: TuiRunOptions,
+  notice?: (line: string) => void,
+): Promise<PreparedSession> {
+  const deps = await import("./session-deps.js");
+  const { options } = run;
+  const { home, loaded } = deps.commandContext(run.globals, options.cwd, notice);
+  const config = loaded.config;
+  const flags: ThreadFlags = {
+    ...(options.model ? { model: options.model } : {}),
+    roles: options.role,
+    qa: options.qa,
+    ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
+    ...(options.approvalPolicy ? { approvalPolicy: options.approvalPolicy } : {}),
+    addDirs: options.addDir,
+    // `hedge --profile NAME` (the global flag travels as HEDGE_PROFILE): the session's pin, which
+    // `/profile` may change; the engine loads every profile so it can.
+    ...(process.env["HEDGE_PROFILE"] ? { profile: process.env["HEDGE_PROFILE"] } : {}),
+  };
+  const guard = deps.toolGuardOptions(config, home, []);
+  // `[routing] evals`: the executor chosen on eval numbers, as in exec.
+  const evalRouting = deps.loadEvalRouting(home, config.routing);
+  const settings = deps.resolveThreadSettings({
+    home,
+    cwd: options.cwd,
+    config,
+    flags,
+    guard,
+    interactive: true,
+    ...(evalRouting ? { evalRouting } : {}),
+  });
+  // A foreseeable failure: no such session.
+  const sessionPath = run.resume ? deps.findSession(home, run.resume) : undefined;
+  return {
+    deps,
+    home,
+    config,
+    flags,
+    guard,
+    ...(evalRouting ? { evalRouting } : {}),
+    settings,
+    ...(sessionPath ? { sessionPath } : {}),
+  };
+}
+
+/** A line about the config (an untrusted overlay's ignored keys) shown as a notice. */
+function notice(controller: TuiController, text: string): void {
+  controller.dispatch({ type: "notice", notice: { text, tone: "warning" } });
+}
+
 /** The models the config names: each provider's model list, and the aliases. */
 function configuredModels(
   config: Pick<HedgeConfig, "providers" | "aliases">,
@@ -275,7 +339,9 @@ function sendPrompt(controller: TuiController, prompt: string): void {
  * ink and the app, imported only now. ink decides at import whether it runs under CI (`CI` set:
  * it prints only the final frame), which would hide a real terminal's session from someone who
  * exported CI in their shell or a test harness: both ends are terminals here, so CI is masked
- * while ink loads.
+ * while ink loads. `fetch` is hidden too: Yoga's loader (a web build) fetches its own inlined
+ * `data:` URL when `fetch` exists, and Node's first `fetch` call loads undici (~30 ms of CPU
+ * before the first frame); without it Yoga decodes the same bytes in place.
  */
 async function loadInk() {
   const saved = {
@@ -284,10 +350,19 @@ async function loadInk() {
   };
   delete process.env["CI"];
   delete process.env["CONTINUOUS_INTEGRATION"];
+  const fetch = Object.getOwnPropertyDescriptor(globalThis, "fetch");
+  if (fetch?.configurable)
+    Object.defineProperty(globalThis, "fetch", {
+      value: undefined,
+      writable: true,
+      configurable: true,
+      enumerable: fetch.enumerable ?? false,
+    });
   try {
     const [{ render }, { appElement }] = await Promise.all([import("ink"), import("./app.js")]);
     return { render, appElement };
   } finally {
+    if (fetch?.configurable) Object.defineProperty(globalThis, "fetch", fetch);
     for (const [name, value] of Object.entries(saved))
       if (value !== undefined) process.env[name] = value;
   }

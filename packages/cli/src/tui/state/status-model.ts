@@ -1,5 +1,7 @@
 import type { ThreadState } from "@hedge/core";
-import { formatWait, type ProfileUsageView, type UsageReportView } from "@hedge/model-spec";
+import type { ProfileUsageView, UsageReportView } from "@hedge/model-spec";
+// Not the package index: its zod schemas would load before the first frame.
+import { formatWait } from "@hedge/model-spec/format-wait";
 import { formatCost, formatTokens, shortModel } from "./format.js";
 import { cleanLine } from "./sanitize.js";
 import { textWidth, truncateLine } from "./text-layout.js";
