@@ -239,7 +239,9 @@ async function handle(
   });
   try {
     // Translated whatever the route, when no provider speaks the client's wire.
-    const translated = !options.engine.providers.some((provider) => provider.wire === wire);
+    // Messages bodies are scanned even then: the Messages → Chat translation copies their bytes.
+    const translated =
+      wire !== "messages" && !options.engine.providers.some((provider) => provider.wire === wire);
     const body = await readRequestBody(req, state.body, translated);
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;

@@ -50,18 +50,35 @@ let wordsOf: Uint8Array | undefined;
 
 /** Scans `raw` (see the module comment). Never throws; allocates only the top-level map. */
 export function scanJson(raw: Uint8Array): JsonScan {
-  const length = raw.length;
+  return withJsonBytes(raw, () => scanObject(raw, raw.length));
+}
+
+/**
+ * Runs `read` with the scanner set up for `raw` (its 32-bit word view): the `valueEnd` and
+ * `stringEnd` calls `read` makes on `raw` skip string runs four bytes at a time.
+ */
+export function withJsonBytes<T>(raw: Uint8Array, read: () => T): T {
   wordsOf = raw;
   wordView =
     (raw.byteOffset & 3) === 0
-      ? new Uint32Array(raw.buffer, raw.byteOffset, length >>> 2)
+      ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length >>> 2)
       : undefined;
   try {
-    return scanObject(raw, length);
+    return read();
   } finally {
     wordsOf = undefined;
     wordView = undefined;
   }
+}
+
+/** The offset after the JSON value starting at `at` (no leading space), or -1 when invalid. */
+export function valueEnd(raw: Uint8Array, at: number): number {
+  return scanValue(raw, at);
+}
+
+/** The offset after the JSON string starting at `at` (a `"`), or -1 when invalid. */
+export function stringEnd(raw: Uint8Array, at: number): number {
+  return scanString(raw, at);
 }
 
 function scanObject(raw: Uint8Array, length: number): JsonScan {
@@ -101,12 +118,13 @@ function scanObject(raw: Uint8Array, length: number): JsonScan {
 const INVALID: JsonScan = { kind: "invalid" };
 
 /** A key as JSON.parse would give it: decoded only when it holds an escape. */
-function keyOf(raw: Uint8Array, start: number, end: number): string {
+export function keyOf(raw: Uint8Array, start: number, end: number): string {
   const text = Buffer.from(raw.buffer, raw.byteOffset + start, end - start).toString("utf8");
   return text.includes("\\") ? (JSON.parse(text) as string) : text.slice(1, -1);
 }
 
-function skipSpace(raw: Uint8Array, at: number): number {
+/** The first offset from `at` that is not JSON whitespace. */
+export function skipSpace(raw: Uint8Array, at: number): number {
   while (isSpace(raw[at])) at += 1;
   return at;
 }

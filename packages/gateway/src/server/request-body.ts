@@ -21,6 +21,7 @@ const ROUTING_KEYS = ["model", "stream", "max_tokens", "max_output_tokens", "mes
 export class RequestBody {
   private parsed: JsonObject | undefined;
   private readonly members: ReadonlyMap<string, MemberSpan>;
+  private readonly scanned: boolean;
 
   constructor(
     /** The bytes as received (valid JSON, an object). */
@@ -30,7 +31,13 @@ export class RequestBody {
     parsed?: JsonObject,
   ) {
     this.members = members ?? new Map();
+    this.scanned = members !== undefined;
     this.parsed = parsed;
+  }
+
+  /** Where each top-level member lies in `raw`; undefined when the body came parsed, not scanned. */
+  get spans(): ReadonlyMap<string, MemberSpan> | undefined {
+    return this.scanned ? this.members : undefined;
   }
 
   /** A top-level member's kind, from its first byte, without reading it; undefined when absent. */
