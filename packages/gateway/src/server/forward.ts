@@ -66,14 +66,16 @@ export async function forward(
       // Pass-through: the bytes as received, only the model's value replaced.
       if (attempt.provider.wire === inbound.wire) return body.withModel(attempt.upstreamModel);
       // Messages in, Chat out: written from the inbound bytes when the fast path maps it all.
-      const spans = body.spans;
+      const members = body.spans;
+      const tape = body.tape;
       if (
         canonical === undefined &&
-        spans !== undefined &&
+        members !== undefined &&
+        tape !== undefined &&
         inbound.wire === "messages" &&
         attempt.provider.wire === "chat"
       ) {
-        const fast = messagesToChat(body.raw, spans, attempt.upstreamModel);
+        const fast = messagesToChat(body.raw, { members, tape }, attempt.upstreamModel);
         if (fast !== undefined) {
           if (fast.dropped.length > 0 && !droppedNoted)
             inbound.onDropped?.(fast.dropped, attempt.provider.wire);

@@ -242,7 +242,7 @@ async function handle(
     // Messages bodies are scanned even then: the Messages → Chat translation copies their bytes.
     const translated =
       wire !== "messages" && !options.engine.providers.some((provider) => provider.wire === wire);
-    const body = await readRequestBody(req, state.body, translated);
+    const body = await readRequestBody(req, state.body, translated, wire === "messages");
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);

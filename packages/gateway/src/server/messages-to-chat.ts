@@ -1,16 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { withJsonBytes } from "./json-scan.js";
-import {
-  checkCopyable,
-  itemsAt,
-  kindAt,
-  membersAt,
-  NotRaw,
-  notRaw,
-  valueOf,
-  type Span,
-} from "./json-raw.js";
-import type { MemberSpan } from "./json-scan.js";
+import { kindAt, NotRaw, notRaw, RawJson, type Span } from "./json-raw.js";
+import type { JsonTape, MemberSpan } from "./json-scan.js";
 
 /**
  * Anthropic Messages in, Chat Completions out, written in one pass from the inbound bytes: tool
@@ -23,13 +14,14 @@ import type { MemberSpan } from "./json-scan.js";
  */
 export function messagesToChat(
   raw: Buffer,
-  top: ReadonlyMap<string, MemberSpan>,
+  scanned: { members: ReadonlyMap<string, MemberSpan>; tape: JsonTape },
   upstreamModel: string,
 ): { body: Buffer; dropped: string[] } | undefined {
   // A string copied as bytes must be what JSON.parse would read: U+FFFD stands for bad bytes.
   if (!isUtf8(raw)) return undefined;
+  const json = new RawJson(raw, scanned.tape);
   try {
-    return withJsonBytes(raw, () => translate(raw, top, upstreamModel));
+    return withJsonBytes(raw, () => translate(json, scanned.members, upstreamModel));
   } catch (error) {
     // Too deep for the recursive checks is JSON.parse's to judge, as is anything unmapped.
     if (error instanceof NotRaw || error instanceof RangeError) return undefined;
@@ -61,16 +53,18 @@ const BILLING_HEADER_PREFIX = "x-anthropic-billing-header:";
 type Piece = Span | null;
 
 interface Context {
+  json: RawJson;
   raw: Buffer;
   out: Output;
   sawCacheControl: boolean;
 }
 
 function translate(
-  raw: Buffer,
+  json: RawJson,
   top: ReadonlyMap<string, MemberSpan>,
   upstreamModel: string,
 ): { body: Buffer; dropped: string[] } {
+  const raw = json.raw;
   const dropped: string[] = [];
   for (const [key, span] of top) {
     if (span.count > 1 || key === "__proto__" || key === "tool_choice") notRaw();
@@ -79,24 +73,24 @@ function translate(
     dropped.push(key);
   }
   const model = top.get("model");
-  const modelValue = model === undefined ? undefined : valueOf(raw, model);
+  const modelValue = model === undefined ? undefined : json.valueOf(model);
   if (typeof modelValue !== "string" || modelValue.length === 0) notRaw();
-  const messages = itemsOf(raw, top.get("messages")) ?? notRaw();
-  const stream = optional(raw, top.get("stream"), (value) => typeof value === "boolean");
-  const maxTokens = optional(raw, top.get("max_tokens"), isPositiveInteger);
-  const temperature = optional(raw, top.get("temperature"), Number.isFinite);
-  const topP = optional(raw, top.get("top_p"), Number.isFinite);
+  const messages = itemsOf(json, top.get("messages")) ?? notRaw();
+  const stream = optional(json, top.get("stream"), (value) => typeof value === "boolean");
+  const maxTokens = optional(json, top.get("max_tokens"), isPositiveInteger);
+  const temperature = optional(json, top.get("temperature"), Number.isFinite);
+  const topP = optional(json, top.get("top_p"), Number.isFinite);
   const stop = optional(
-    raw,
+    json,
     top.get("stop_sequences"),
     (value) => Array.isArray(value) && value.every((item) => typeof item === "string"),
   ) as string[] | undefined;
-  optional(raw, top.get("thinking"), isThinking);
-  optional(raw, top.get("metadata"), isMetadata);
-  const tools = toolsOf(raw, top.get("tools"));
+  optional(json, top.get("thinking"), isThinking);
+  optional(json, top.get("metadata"), isMetadata);
+  const tools = toolsPart(json, top.get("tools"));
 
-  const out = new Output(raw.length + 1024);
-  const context: Context = { raw, out, sawCacheControl: false };
+  const out = new Output(raw.length + (raw.length >>> 2) + 4096);
+  const context: Context = { json, raw, out, sawCacheControl: false };
   out.text(`{"model":${JSON.stringify(upstreamModel)},"messages":[`);
   let first = true;
   const system = top.get("system");
@@ -110,11 +104,11 @@ function translate(
     }
   }
   for (const message of messages) {
-    const members = membersAt(raw, message.start) ?? notRaw();
+    const members = json.membersAt(message.start) ?? notRaw();
     const role = members.get("role");
-    const roleValue = role === undefined ? undefined : valueOf(raw, role);
+    const roleValue = role === undefined ? undefined : json.valueOf(role);
     const content = members.get("content") ?? notRaw();
-    const blocks = blocksOf(raw, content);
+    const blocks = blocksOf(json, content);
     if (roleValue === "user") first = writeUser(context, content, blocks, first);
     else if (roleValue === "assistant") first = writeAssistant(context, content, blocks, first);
     else if (roleValue === "system") first = writeSystemMessage(context, content, blocks, first);
@@ -122,22 +116,8 @@ function translate(
   }
   out.text(`],"stream":${stream === true}`);
   if (stream === true) out.text(',"stream_options":{"include_usage":true}');
-  if (tools.length > 0) {
-    out.text(',"tools":[');
-    tools.forEach((tool, index) => {
-      if (tool.cacheControl) context.sawCacheControl = true;
-      out.text(`${index > 0 ? "," : ""}{"type":"function","function":{"name":`);
-      out.copy(raw, tool.name);
-      out.text(',"parameters":');
-      out.copy(raw, tool.parameters);
-      if (tool.description !== undefined) {
-        out.text(',"description":');
-        out.copy(raw, tool.description);
-      }
-      out.text("}}");
-    });
-    out.text("]");
-  }
+  if (tools.cacheControl) context.sawCacheControl = true;
+  out.copy(tools.bytes, { start: 0, end: tools.bytes.length });
   if (maxTokens !== undefined) out.text(`,"max_tokens":${JSON.stringify(maxTokens)}`);
   if (temperature !== undefined) out.text(`,"temperature":${JSON.stringify(temperature)}`);
   if (topP !== undefined) out.text(`,"top_p":${JSON.stringify(topP)}`);
@@ -149,12 +129,12 @@ function translate(
 
 /** A small optional member's value, checked as the decoder's schema checks it (else `NotRaw`). */
 function optional(
-  raw: Buffer,
+  json: RawJson,
   span: Span | undefined,
   valid: (value: unknown) => boolean,
 ): unknown {
   if (span === undefined) return undefined;
-  const value = valueOf(raw, span);
+  const value = json.valueOf(span);
   if (!valid(value)) notRaw();
   return value;
 }
@@ -181,8 +161,8 @@ function isMetadata(value: unknown): boolean {
   return user === undefined || user === null || typeof user === "string";
 }
 
-function itemsOf(raw: Buffer, span: Span | undefined): Span[] | undefined {
-  return span === undefined ? undefined : itemsAt(raw, span.start);
+function itemsOf(json: RawJson, span: Span | undefined): Span[] | undefined {
+  return span === undefined ? undefined : json.itemsAt(span.start);
 }
 
 interface Block {
@@ -191,17 +171,18 @@ interface Block {
 }
 
 /** Content blocks (undefined for string content); each must be an object with a string `type`. */
-function blocksOf(raw: Buffer, content: Span): Block[] | undefined {
-  if (raw[content.start] === 0x22) return undefined;
-  const items = itemsAt(raw, content.start) ?? notRaw();
-  return items.map((item) => blockOf(raw, item) ?? notRaw());
+function blocksOf(json: RawJson, content: Span): Block[] | undefined {
+  if (json.raw[content.start] === 0x22) return undefined;
+  const items = json.itemsAt(content.start) ?? notRaw();
+  return items.map((item) => blockOf(json, item) ?? notRaw());
 }
 
-function blockOf(raw: Buffer, item: Span): Block | undefined {
-  const members = membersAt(raw, item.start);
+function blockOf(json: RawJson, item: Span): Block | undefined {
+  const members = json.membersAt(item.start);
   const type = members?.get("type");
-  if (members === undefined || type === undefined || raw[type.start] !== 0x22) return undefined;
-  return { type: valueOf(raw, type) as string, members };
+  if (members === undefined || type === undefined || json.raw[type.start] !== 0x22)
+    return undefined;
+  return { type: json.stringOf(type), members };
 }
 
 /** A block's `text` as a piece (noting `cache_control`, as the decoder does). */
@@ -220,13 +201,13 @@ function noteCacheControl(context: Context, block: Block): void {
 
 /** Top-level system texts, Claude Code's billing-header block dropped as the decoder drops it. */
 function systemPieces(context: Context, system: Span, dropped: string[]): Piece[] {
-  const raw = context.raw;
+  const { json, raw } = context;
   // A string is one text block to the decoder (with no cache_control to note).
   const texts =
     raw[system.start] === 0x22
       ? [system]
-      : (itemsAt(raw, system.start) ?? notRaw()).map((item) =>
-          textPiece(context, blockOf(raw, item) ?? notRaw()),
+      : (json.itemsAt(system.start) ?? notRaw()).map((item) =>
+          textPiece(context, blockOf(json, item) ?? notRaw()),
         );
   const pieces: Piece[] = [];
   texts.forEach((piece, index) => {
@@ -235,7 +216,7 @@ function systemPieces(context: Context, system: Span, dropped: string[]): Piece[
     if (
       piece !== null &&
       (lead === 0x78 || lead === 0x5c) &&
-      (valueOf(raw, piece) as string).startsWith(BILLING_HEADER_PREFIX)
+      json.stringOf(piece).startsWith(BILLING_HEADER_PREFIX)
     )
       dropped.push(`system[${index}] (x-anthropic-billing-header)`);
     else pieces.push(piece);
@@ -280,16 +261,16 @@ function writeUser(
 
 /** A tool result's texts: its string content, or the text blocks of its block content. */
 function toolResultPieces(context: Context, block: Block): Piece[] {
-  const raw = context.raw;
+  const { json, raw } = context;
   const content = block.members.get("content");
   if (content === undefined) return [];
   if (raw[content.start] === 0x22) return [content];
-  const items = itemsAt(raw, content.start);
+  const items = json.itemsAt(content.start);
   if (items === undefined) return [];
   const pieces: Piece[] = [];
   for (const item of items) {
     // The decoder skips items that are not blocks; a block it cannot map (an image) is not ours.
-    const inner = blockOf(raw, item);
+    const inner = blockOf(json, item);
     if (inner === undefined) continue;
     if (inner.type !== "text") notRaw();
     pieces.push(textPiece(context, inner));
@@ -303,7 +284,7 @@ function writeAssistant(
   blocks: Block[] | undefined,
   first: boolean,
 ): boolean {
-  const { raw, out } = context;
+  const { json, raw, out } = context;
   const texts: Piece[] = [];
   const calls: Block[] = [];
   if (blocks === undefined) texts.push(content);
@@ -330,7 +311,7 @@ function writeAssistant(
       // Arguments are text: the input as JSON.stringify writes it (its bytes may differ).
       const args =
         input !== undefined && kindAt(raw, input.start) === "object"
-          ? JSON.stringify(valueOf(raw, input))
+          ? JSON.stringify(json.valueOf(input))
           : "{}";
       out.text(`,"arguments":${JSON.stringify(args)}}}`);
     });
@@ -373,11 +354,63 @@ function writeString(context: Context, piece: Piece): void {
 function writeJoined(context: Context, pieces: Piece[], separator: string): void {
   if (pieces.length === 1) writeString(context, pieces[0] ?? null);
   else {
-    const texts = pieces.map((piece) =>
-      piece === null ? "" : (valueOf(context.raw, piece) as string),
-    );
+    const texts = pieces.map((piece) => (piece === null ? "" : context.json.stringOf(piece)));
     context.out.text(JSON.stringify(texts.join(separator)));
   }
+}
+
+/** The `,"tools":[…]` part of the outbound body (empty without tools), and whether any tool had `cache_control`. */
+interface ToolsPart {
+  bytes: Buffer;
+  cacheControl: boolean;
+}
+
+const NO_TOOLS: ToolsPart = { bytes: Buffer.alloc(0), cacheControl: false };
+
+/**
+ * Agents send the same tools on every request of a session (Claude Code's are most of its
+ * body): the part written for a tools array is kept for its exact bytes, so an identical array
+ * costs one byte comparison. The part is a function of those bytes alone.
+ */
+const toolsCache: { key: Buffer; part: ToolsPart }[] = [];
+const TOOLS_CACHE_ENTRIES = 16;
+/** Larger arrays are not kept (and copied) whole. */
+const TOOLS_CACHE_MAX_BYTES = 256 * 1024;
+
+function toolsPart(json: RawJson, span: Span | undefined): ToolsPart {
+  if (span === undefined) return NO_TOOLS;
+  const raw = json.raw;
+  const length = span.end - span.start;
+  for (const entry of toolsCache)
+    if (
+      entry.key.length === length &&
+      raw.compare(entry.key, 0, length, span.start, span.end) === 0
+    )
+      return entry.part;
+  const tools = toolsOf(json, span);
+  if (tools.length === 0) return NO_TOOLS;
+  const out = new Output(length + tools.length * 64 + 16);
+  out.text(',"tools":[');
+  let cacheControl = false;
+  tools.forEach((tool, index) => {
+    if (tool.cacheControl) cacheControl = true;
+    out.text(`${index > 0 ? "," : ""}{"type":"function","function":{"name":`);
+    out.copy(raw, tool.name);
+    out.text(',"parameters":');
+    out.copy(raw, tool.parameters);
+    if (tool.description !== undefined) {
+      out.text(',"description":');
+      out.copy(raw, tool.description);
+    }
+    out.text("}}");
+  });
+  out.text("]");
+  const part = { bytes: Buffer.from(out.done()), cacheControl };
+  if (length <= TOOLS_CACHE_MAX_BYTES) {
+    if (toolsCache.length === TOOLS_CACHE_ENTRIES) toolsCache.shift();
+    toolsCache.push({ key: Buffer.from(raw.subarray(span.start, span.end)), part });
+  }
+  return part;
 }
 
 interface RawTool {
@@ -392,19 +425,20 @@ interface RawTool {
  * schema) or refuse gives up, and a schema is copied only when its bytes are the value
  * JSON.parse → JSON.stringify would send.
  */
-function toolsOf(raw: Buffer, span: Span | undefined): RawTool[] {
+function toolsOf(json: RawJson, span: Span | undefined): RawTool[] {
+  const raw = json.raw;
   if (span === undefined) return [];
-  const items = itemsAt(raw, span.start) ?? notRaw();
+  const items = json.itemsAt(span.start) ?? notRaw();
   return items.map((item) => {
-    const members = membersAt(raw, item.start) ?? notRaw();
+    const members = json.membersAt(item.start) ?? notRaw();
     const type = members.get("type");
-    if (type !== undefined && valueOf(raw, type) !== "custom") notRaw();
+    if (type !== undefined && json.valueOf(type) !== "custom") notRaw();
     const name = stringSpan(raw, members.get("name")) ?? notRaw();
     const description = members.get("description");
     if (description !== undefined && raw[description.start] !== 0x22) notRaw();
     const parameters = members.get("input_schema") ?? notRaw();
     if (kindAt(raw, parameters.start) !== "object") notRaw();
-    checkCopyable(raw, parameters);
+    json.checkCopyable(parameters);
     return { name, description, parameters, cacheControl: members.has("cache_control") };
   });
 }
@@ -424,8 +458,15 @@ class Output {
   }
 
   copy(raw: Buffer, span: Span): void {
-    this.reserve(span.end - span.start);
-    this.length += raw.copy(this.buffer, this.length, span.start, span.end);
+    const bytes = span.end - span.start;
+    this.reserve(bytes);
+    const buffer = this.buffer;
+    // Buffer#copy costs more per call than a short loop: ids and names are short.
+    if (bytes < 64)
+      for (let at = 0; at < bytes; at += 1)
+        buffer[this.length + at] = raw[span.start + at] as number;
+    else buffer.set(raw.subarray(span.start, span.end), this.length);
+    this.length += bytes;
   }
 
   done(): Buffer {

@@ -1,5 +1,5 @@
 import type { JsonObject } from "@hedge/wire";
-import type { MemberSpan } from "./json-scan.js";
+import type { JsonTape, MemberSpan } from "./json-scan.js";
 
 /** The JSON kind of a value, told by its first byte. */
 export type JsonKind = "object" | "array" | "string" | "number" | "boolean" | "null";
@@ -29,6 +29,8 @@ export class RequestBody {
     /** Where each top-level member's value lies; undefined when the body comes parsed. */
     members: ReadonlyMap<string, MemberSpan> | undefined,
     parsed?: JsonObject,
+    /** Where each nested string, array and object ends, when the scan wrote a tape. */
+    readonly tape?: JsonTape,
   ) {
     this.members = members ?? new Map();
     this.scanned = members !== undefined;
