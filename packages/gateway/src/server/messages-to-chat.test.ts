@@ -205,6 +205,17 @@ describe("messagesToChat (Messages in, Chat out, from the inbound bytes)", () =>
     expect(expectSameAsParsePath(raw)).toBe(true);
   });
 
+  it("never reuses one request's tools for another whose tools differ by a byte", () => {
+    const withTool = (name: string, maximum: number): Buffer =>
+      json({
+        ...roundTripBody,
+        tools: [{ name, input_schema: { type: "object", maximum } }],
+      });
+    // Same length, one byte apart; each sent twice, interleaved.
+    for (const raw of [withTool("tool_a", 1), withTool("tool_b", 1), withTool("tool_a", 2)])
+      for (let round = 0; round < 2; round += 1) expect(expectSameAsParsePath(raw)).toBe(true);
+  });
+
   it("matches the parse path on generated requests (property test)", () => {
     const random = seeded(0x5eed);
     let fast = 0;
