@@ -242,7 +242,10 @@ async function handle(
     // Messages bodies are scanned even then: the Messages → Chat translation copies their bytes.
     const translated =
       wire !== "messages" && !options.engine.providers.some((provider) => provider.wire === wire);
-    const body = await readRequestBody(req, state.body, translated, wire === "messages");
+    // A tape (where each value ends) only where a Messages body may be written out as Chat.
+    const withTape =
+      wire === "messages" && options.engine.providers.some((provider) => provider.wire === "chat");
+    const body = await readRequestBody(req, state.body, translated, withTape);
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);
