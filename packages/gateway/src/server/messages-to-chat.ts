@@ -373,20 +373,29 @@ const NO_TOOLS: ToolsPart = { bytes: Buffer.alloc(0), cacheControl: false };
  * costs one byte comparison. The part is a function of those bytes alone.
  */
 const toolsCache: { key: Buffer; part: ToolsPart }[] = [];
-const TOOLS_CACHE_ENTRIES = 16;
-/** Larger arrays are not kept (and copied) whole. */
-const TOOLS_CACHE_MAX_BYTES = 256 * 1024;
+/** A gateway serves many sessions, each with its own tools (MCP servers differ). */
+const TOOLS_CACHE_ENTRIES = 64;
+/** What the kept arrays and parts may hold in all; the least recently used go first. */
+const TOOLS_CACHE_BUDGET_BYTES = 8 * 1024 * 1024;
+/** Larger arrays are not kept. */
+const TOOLS_CACHE_MAX_BYTES = 512 * 1024;
+let toolsCacheBytes = 0;
 
 function toolsPart(json: RawJson, span: Span | undefined): ToolsPart {
   if (span === undefined) return NO_TOOLS;
   const raw = json.raw;
   const length = span.end - span.start;
-  for (const entry of toolsCache)
+  for (let index = toolsCache.length - 1; index >= 0; index -= 1) {
+    const entry = toolsCache[index] as (typeof toolsCache)[number];
     if (
       entry.key.length === length &&
       raw.compare(entry.key, 0, length, span.start, span.end) === 0
-    )
+    ) {
+      // Most recently used last.
+      if (index < toolsCache.length - 1) toolsCache.push(...toolsCache.splice(index, 1));
       return entry.part;
+    }
+  }
   const tools = toolsOf(json, span);
   if (tools.length === 0) return NO_TOOLS;
   const out = new Output(length + tools.length * 64 + 16);
@@ -407,8 +416,13 @@ function toolsPart(json: RawJson, span: Span | undefined): ToolsPart {
   out.text("]");
   const part = { bytes: Buffer.from(out.done()), cacheControl };
   if (length <= TOOLS_CACHE_MAX_BYTES) {
-    if (toolsCache.length === TOOLS_CACHE_ENTRIES) toolsCache.shift();
-    toolsCache.push({ key: Buffer.from(raw.subarray(span.start, span.end)), part });
+    const entry = { key: Buffer.from(raw.subarray(span.start, span.end)), part };
+    toolsCache.push(entry);
+    toolsCacheBytes += entry.key.length + part.bytes.length;
+    while (toolsCache.length > TOOLS_CACHE_ENTRIES || toolsCacheBytes > TOOLS_CACHE_BUDGET_BYTES) {
+      const evicted = toolsCache.shift() as (typeof toolsCache)[number];
+      toolsCacheBytes -= evicted.key.length + evicted.part.bytes.length;
+    }
   }
   return part;
 }
