@@ -468,7 +468,24 @@ class Output {
 
   text(text: string): void {
     this.reserve(text.length * 3);
-    this.length += this.buffer.write(text, this.length);
+    const buffer = this.buffer;
+    const length = text.length;
+    // Most pieces are short ASCII syntax (`,"role":"tool","content":`): stored char by char,
+    // cheaper than a call into the encoder; anything else is encoded as UTF-8.
+    if (length < 64) {
+      let at = 0;
+      while (at < length) {
+        const code = text.charCodeAt(at);
+        if (code >= 0x80) break;
+        buffer[this.length + at] = code;
+        at += 1;
+      }
+      if (at === length) {
+        this.length += length;
+        return;
+      }
+    }
+    this.length += buffer.write(text, this.length);
   }
 
   copy(raw: Buffer, span: Span): void {
