@@ -381,6 +381,28 @@ const TOOLS_CACHE_BUDGET_BYTES = 8 * 1024 * 1024;
 const TOOLS_CACHE_MAX_BYTES = 512 * 1024;
 let toolsCacheBytes = 0;
 
+/**
+ * Fingerprints of tools arrays seen once: an array is kept only on its second sighting, so
+ * arrays that never come back (one-off requests) do not churn the kept ones out, nor the memory.
+ * A fingerprint that collides only admits an array early: a reuse still compares every byte.
+ */
+const sightings = new Set<string>();
+const SIGHTINGS_MAX = 4096;
+
+function seenBefore(raw: Buffer, span: Span): boolean {
+  const length = span.end - span.start;
+  let hash = 0x811c9dc5;
+  // FNV-1a over three short samples (start, middle, end): cheap, and enough to tell arrays apart.
+  for (const from of [span.start, span.start + (length >>> 1) - 32, span.end - 64])
+    for (let at = Math.max(from, span.start); at < Math.min(from + 64, span.end); at += 1)
+      hash = Math.imul(hash ^ (raw[at] as number), 0x01000193);
+  const fingerprint = `${length}:${hash >>> 0}`;
+  if (sightings.has(fingerprint)) return true;
+  if (sightings.size >= SIGHTINGS_MAX) sightings.clear();
+  sightings.add(fingerprint);
+  return false;
+}
+
 function toolsPart(json: RawJson, span: Span | undefined): ToolsPart {
   if (span === undefined) return NO_TOOLS;
   const raw = json.raw;
@@ -415,7 +437,7 @@ function toolsPart(json: RawJson, span: Span | undefined): ToolsPart {
   });
   out.text("]");
   const part = { bytes: Buffer.from(out.done()), cacheControl };
-  if (length <= TOOLS_CACHE_MAX_BYTES) {
+  if (length <= TOOLS_CACHE_MAX_BYTES && seenBefore(raw, span)) {
     const entry = { key: Buffer.from(raw.subarray(span.start, span.end)), part };
     toolsCache.push(entry);
     toolsCacheBytes += entry.key.length + part.bytes.length;
