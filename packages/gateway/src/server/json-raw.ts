@@ -24,6 +24,11 @@ export function notRaw(): never {
   throw new NotRaw("not raw-copyable");
 }
 
+/** `span` when it holds a JSON string, else null (absent or another kind). */
+export function stringSpan(raw: Buffer, span: Span | undefined): Span | null {
+  return span !== undefined && raw[span.start] === 0x22 ? span : null;
+}
+
 /** The JSON kind of the value starting at `at`, from its first byte. */
 export function kindAt(
   raw: Uint8Array,

@@ -1,7 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import { withJsonBytes } from "./json-scan.js";
-import { kindAt, NotRaw, notRaw, RawJson, type Span } from "./json-raw.js";
+import { kindAt, NotRaw, notRaw, RawJson, stringSpan, type Span } from "./json-raw.js";
 import type { JsonTape, MemberSpan } from "./json-scan.js";
+import { ByteOutput } from "./byte-output.js";
+import { toolsPart } from "./chat-tools-part.js";
 
 /**
  * Anthropic Messages in, Chat Completions out, written in one pass from the inbound bytes: tool
@@ -55,7 +57,7 @@ type Piece = Span | null;
 interface Context {
   json: RawJson;
   raw: Buffer;
-  out: Output;
+  out: ByteOutput;
   sawCacheControl: boolean;
 }
 
@@ -89,7 +91,7 @@ function translate(
   optional(json, top.get("metadata"), isMetadata);
   const tools = toolsPart(json, top.get("tools"));
 
-  const out = new Output(raw.length + (raw.length >>> 2) + 4096);
+  const out = new ByteOutput(raw.length + (raw.length >>> 2) + 4096);
   const context: Context = { json, raw, out, sawCacheControl: false };
   out.text(`{"model":${JSON.stringify(upstreamModel)},"messages":[`);
   let first = true;
@@ -189,10 +191,6 @@ function blockOf(json: RawJson, item: Span): Block | undefined {
 function textPiece(context: Context, block: Block): Piece {
   noteCacheControl(context, block);
   return stringSpan(context.raw, block.members.get("text"));
-}
-
-function stringSpan(raw: Buffer, span: Span | undefined): Span | null {
-  return span !== undefined && raw[span.start] === 0x22 ? span : null;
 }
 
 function noteCacheControl(context: Context, block: Block): void {
@@ -356,184 +354,5 @@ function writeJoined(context: Context, pieces: Piece[], separator: string): void
   else {
     const texts = pieces.map((piece) => (piece === null ? "" : context.json.stringOf(piece)));
     context.out.text(JSON.stringify(texts.join(separator)));
-  }
-}
-
-/** The `,"tools":[…]` part of the outbound body (empty without tools), and whether any tool had `cache_control`. */
-interface ToolsPart {
-  bytes: Buffer;
-  cacheControl: boolean;
-}
-
-const NO_TOOLS: ToolsPart = { bytes: Buffer.alloc(0), cacheControl: false };
-
-/**
- * Agents send the same tools on every request of a session (Claude Code's are most of its
- * body): the part written for a tools array is kept for its exact bytes, so an identical array
- * costs one byte comparison. The part is a function of those bytes alone.
- */
-const toolsCache: { key: Buffer; part: ToolsPart }[] = [];
-/**
- * Kept arrays (sessions with different MCP servers send different tools). Few on purpose: more
- * kept ~85 KB parts churning through the old generation cost more GC than they save when
- * arrays rotate (measured with 70 rotating arrays: 64 kept was slower than 16).
- */
-const TOOLS_CACHE_ENTRIES = 16;
-/** What the kept arrays and parts may hold in all; the least recently used go first. */
-const TOOLS_CACHE_BUDGET_BYTES = 4 * 1024 * 1024;
-/** Larger arrays are not kept. */
-const TOOLS_CACHE_MAX_BYTES = 512 * 1024;
-let toolsCacheBytes = 0;
-
-/**
- * Fingerprints of tools arrays seen once: an array is kept only on its second sighting, so
- * arrays that never come back (one-off requests) do not churn the kept ones out, nor the memory.
- * A fingerprint that collides only admits an array early: a reuse still compares every byte.
- */
-const sightings = new Set<string>();
-const SIGHTINGS_MAX = 4096;
-
-function seenBefore(raw: Buffer, span: Span): boolean {
-  const length = span.end - span.start;
-  let hash = 0x811c9dc5;
-  // FNV-1a over three short samples (start, middle, end): cheap, and enough to tell arrays apart.
-  for (const from of [span.start, span.start + (length >>> 1) - 32, span.end - 64])
-    for (let at = Math.max(from, span.start); at < Math.min(from + 64, span.end); at += 1)
-      hash = Math.imul(hash ^ (raw[at] as number), 0x01000193);
-  const fingerprint = `${length}:${hash >>> 0}`;
-  if (sightings.has(fingerprint)) return true;
-  if (sightings.size >= SIGHTINGS_MAX) sightings.clear();
-  sightings.add(fingerprint);
-  return false;
-}
-
-function toolsPart(json: RawJson, span: Span | undefined): ToolsPart {
-  if (span === undefined) return NO_TOOLS;
-  const raw = json.raw;
-  const length = span.end - span.start;
-  for (let index = toolsCache.length - 1; index >= 0; index -= 1) {
-    const entry = toolsCache[index] as (typeof toolsCache)[number];
-    if (
-      entry.key.length === length &&
-      raw.compare(entry.key, 0, length, span.start, span.end) === 0
-    ) {
-      // Most recently used last.
-      if (index < toolsCache.length - 1) toolsCache.push(...toolsCache.splice(index, 1));
-      return entry.part;
-    }
-  }
-  const tools = toolsOf(json, span);
-  if (tools.length === 0) return NO_TOOLS;
-  const out = new Output(length + tools.length * 64 + 16);
-  out.text(',"tools":[');
-  let cacheControl = false;
-  tools.forEach((tool, index) => {
-    if (tool.cacheControl) cacheControl = true;
-    out.text(`${index > 0 ? "," : ""}{"type":"function","function":{"name":`);
-    out.copy(raw, tool.name);
-    out.text(',"parameters":');
-    out.copy(raw, tool.parameters);
-    if (tool.description !== undefined) {
-      out.text(',"description":');
-      out.copy(raw, tool.description);
-    }
-    out.text("}}");
-  });
-  out.text("]");
-  const part = { bytes: Buffer.from(out.done()), cacheControl };
-  if (length <= TOOLS_CACHE_MAX_BYTES && seenBefore(raw, span)) {
-    const entry = { key: Buffer.from(raw.subarray(span.start, span.end)), part };
-    toolsCache.push(entry);
-    toolsCacheBytes += entry.key.length + part.bytes.length;
-    while (toolsCache.length > TOOLS_CACHE_ENTRIES || toolsCacheBytes > TOOLS_CACHE_BUDGET_BYTES) {
-      const evicted = toolsCache.shift() as (typeof toolsCache)[number];
-      toolsCacheBytes -= evicted.key.length + evicted.part.bytes.length;
-    }
-  }
-  return part;
-}
-
-interface RawTool {
-  name: Span;
-  description: Span | undefined;
-  parameters: Span;
-  cacheControl: boolean;
-}
-
-/**
- * Tools, checked as the decoder's schema checks them: a tool the decoder would drop (hosted, no
- * schema) or refuse gives up, and a schema is copied only when its bytes are the value
- * JSON.parse → JSON.stringify would send.
- */
-function toolsOf(json: RawJson, span: Span | undefined): RawTool[] {
-  const raw = json.raw;
-  if (span === undefined) return [];
-  const items = json.itemsAt(span.start) ?? notRaw();
-  return items.map((item) => {
-    const members = json.membersAt(item.start) ?? notRaw();
-    const type = members.get("type");
-    if (type !== undefined && json.valueOf(type) !== "custom") notRaw();
-    const name = stringSpan(raw, members.get("name")) ?? notRaw();
-    const description = members.get("description");
-    if (description !== undefined && raw[description.start] !== 0x22) notRaw();
-    const parameters = members.get("input_schema") ?? notRaw();
-    if (kindAt(raw, parameters.start) !== "object") notRaw();
-    json.checkCopyable(parameters);
-    return { name, description, parameters, cacheControl: members.has("cache_control") };
-  });
-}
-
-/** The outbound body, written into one buffer sized for the inbound one. */
-class Output {
-  private buffer: Buffer;
-  private length = 0;
-
-  constructor(size: number) {
-    this.buffer = Buffer.allocUnsafe(size);
-  }
-
-  text(text: string): void {
-    this.reserve(text.length * 3);
-    const buffer = this.buffer;
-    const length = text.length;
-    // Most pieces are short ASCII syntax (`,"role":"tool","content":`): stored char by char,
-    // cheaper than a call into the encoder; anything else is encoded as UTF-8.
-    if (length < 64) {
-      let at = 0;
-      while (at < length) {
-        const code = text.charCodeAt(at);
-        if (code >= 0x80) break;
-        buffer[this.length + at] = code;
-        at += 1;
-      }
-      if (at === length) {
-        this.length += length;
-        return;
-      }
-    }
-    this.length += buffer.write(text, this.length);
-  }
-
-  copy(raw: Buffer, span: Span): void {
-    const bytes = span.end - span.start;
-    this.reserve(bytes);
-    const buffer = this.buffer;
-    // Buffer#copy costs more per call than a short loop: ids and names are short.
-    if (bytes < 64)
-      for (let at = 0; at < bytes; at += 1)
-        buffer[this.length + at] = raw[span.start + at] as number;
-    else buffer.set(raw.subarray(span.start, span.end), this.length);
-    this.length += bytes;
-  }
-
-  done(): Buffer {
-    return this.buffer.subarray(0, this.length);
-  }
-
-  private reserve(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
   }
 }
