@@ -15,6 +15,7 @@ import { isRateLimitHeader } from "../routing/header-values.js";
 import { streamThrough, waitForDrain } from "./sse-pass-through.js";
 import { estimateBodyTokens } from "../usage/estimate.js";
 import type { RequestBody } from "./request-body.js";
+import { messagesToChat } from "./messages-to-chat.js";
 
 export interface InboundRequest {
   wire: WireFormat;
@@ -51,6 +52,7 @@ export async function forward(
     throw new GatewayError("invalid_request", "the request has no model", { status: 400 });
   const requestId = exchange.record.requestId;
   let canonical: CanonicalRequest | undefined;
+  let droppedNoted = false;
   // Built field by field (no spreads): this runs for every request.
   const call: ModelCall = {
     model,
@@ -63,9 +65,27 @@ export async function forward(
     bodyFor: (attempt) => {
       // Pass-through: the bytes as received, only the model's value replaced.
       if (attempt.provider.wire === inbound.wire) return body.withModel(attempt.upstreamModel);
+      // Messages in, Chat out: written from the inbound bytes when the fast path maps it all.
+      const members = body.spans;
+      const tape = body.tape;
+      if (
+        canonical === undefined &&
+        members !== undefined &&
+        tape !== undefined &&
+        inbound.wire === "messages" &&
+        attempt.provider.wire === "chat"
+      ) {
+        const fast = messagesToChat(body.raw, { members, tape }, attempt.upstreamModel);
+        if (fast !== undefined) {
+          if (fast.dropped.length > 0 && !droppedNoted)
+            inbound.onDropped?.(fast.dropped, attempt.provider.wire);
+          droppedNoted = true;
+          return fast.body;
+        }
+      }
       if (canonical === undefined) {
         canonical = inboundCodec.decodeRequest(body.object);
-        if (canonical.dropped.length > 0)
+        if (canonical.dropped.length > 0 && !droppedNoted)
           inbound.onDropped?.(canonical.dropped, attempt.provider.wire);
       }
       return JSON.stringify(

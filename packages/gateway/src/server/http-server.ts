@@ -238,9 +238,14 @@ async function handle(
     if (!res.writableFinished) cancellation.abort();
   });
   try {
-    // Translated whatever the route, when no provider speaks the client's wire.
-    const translated = !options.engine.providers.some((provider) => provider.wire === wire);
-    const body = await readRequestBody(req, state.body, translated);
+    // A Messages body a Chat provider may receive is scanned with a tape (where each value ends):
+    // the Messages → Chat translation writes its body from the bytes (see messages-to-chat.ts).
+    const withTape =
+      wire === "messages" && options.engine.providers.some((provider) => provider.wire === "chat");
+    // Else translated whatever the route, when no provider speaks the client's wire: parsed.
+    const translated =
+      !withTape && !options.engine.providers.some((provider) => provider.wire === wire);
+    const body = await readRequestBody(req, state.body, translated, withTape);
     const malformed = shapeError(wire, body);
     if (malformed) throw malformed;
     const caller = callerOf(options.accounts ?? {}, key, req);

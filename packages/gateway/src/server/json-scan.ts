@@ -48,20 +48,45 @@ const isDigit = (byte: number | undefined): boolean =>
 let wordView: Uint32Array | undefined;
 let wordsOf: Uint8Array | undefined;
 
-/** Scans `raw` (see the module comment). Never throws; allocates only the top-level map. */
-export function scanJson(raw: Uint8Array): JsonScan {
-  const length = raw.length;
+/**
+ * Scans `raw` (see the module comment). Never throws; allocates only the top-level map (and,
+ * given a tape, notes where each string, array and object value ends on it).
+ */
+export function scanJson(raw: Uint8Array, into?: JsonTape): JsonScan {
+  tape = into;
+  try {
+    return withJsonBytes(raw, () => scanObject(raw, raw.length));
+  } finally {
+    tape = undefined;
+  }
+}
+
+/**
+ * Runs `read` with the scanner set up for `raw` (its 32-bit word view): the `valueEnd` and
+ * `stringEnd` calls `read` makes on `raw` skip string runs four bytes at a time.
+ */
+export function withJsonBytes<T>(raw: Uint8Array, read: () => T): T {
   wordsOf = raw;
   wordView =
     (raw.byteOffset & 3) === 0
-      ? new Uint32Array(raw.buffer, raw.byteOffset, length >>> 2)
+      ? new Uint32Array(raw.buffer, raw.byteOffset, raw.length >>> 2)
       : undefined;
   try {
-    return scanObject(raw, length);
+    return read();
   } finally {
     wordsOf = undefined;
     wordView = undefined;
   }
+}
+
+/** The offset after the JSON value starting at `at` (no leading space), or -1 when invalid. */
+export function valueEnd(raw: Uint8Array, at: number): number {
+  return scanValue(raw, at);
+}
+
+/** The offset after the JSON string starting at `at` (a `"`), or -1 when invalid. */
+export function stringEnd(raw: Uint8Array, at: number): number {
+  return scanString(raw, at);
 }
 
 function scanObject(raw: Uint8Array, length: number): JsonScan {
@@ -101,12 +126,13 @@ function scanObject(raw: Uint8Array, length: number): JsonScan {
 const INVALID: JsonScan = { kind: "invalid" };
 
 /** A key as JSON.parse would give it: decoded only when it holds an escape. */
-function keyOf(raw: Uint8Array, start: number, end: number): string {
+export function keyOf(raw: Uint8Array, start: number, end: number): string {
   const text = Buffer.from(raw.buffer, raw.byteOffset + start, end - start).toString("utf8");
   return text.includes("\\") ? (JSON.parse(text) as string) : text.slice(1, -1);
 }
 
-function skipSpace(raw: Uint8Array, at: number): number {
+/** The first offset from `at` that is not JSON whitespace. */
+export function skipSpace(raw: Uint8Array, at: number): number {
   while (isSpace(raw[at])) at += 1;
   return at;
 }
@@ -205,16 +231,24 @@ const NULL = Buffer.from("null");
  */
 function scanValue(raw: Uint8Array, at: number): number {
   let stack: Uint8Array | undefined;
+  // With a tape: each open container's entry on it, to note its end when it closes.
+  let opened: Int32Array | undefined;
   let depth = 0;
   for (;;) {
     // A value starts at `at`.
     const byte = raw[at];
-    if (byte === QUOTE) at = scanString(raw, at);
-    else if (byte === 0x7b || byte === 0x5b) {
+    if (byte === QUOTE) {
+      const start = at;
+      at = scanString(raw, at);
+      if (tape !== undefined && at >= 0) tape.add(start, at);
+    } else if (byte === 0x7b || byte === 0x5b) {
       const object = byte === 0x7b;
+      const start = at;
       at = skipSpace(raw, at + 1);
-      if (raw[at] === (object ? 0x7d : 0x5d)) at += 1;
-      else {
+      if (raw[at] === (object ? 0x7d : 0x5d)) {
+        at += 1;
+        tape?.add(start, at);
+      } else {
         stack ??= new Uint8Array(64);
         if (depth === stack.length) {
           const grown = new Uint8Array(stack.length * 2);
@@ -222,6 +256,15 @@ function scanValue(raw: Uint8Array, at: number): number {
           stack = grown;
         }
         stack[depth] = object ? 1 : 0;
+        if (tape !== undefined) {
+          opened ??= new Int32Array(stack.length);
+          if (opened.length < stack.length) {
+            const grown = new Int32Array(stack.length);
+            grown.set(opened);
+            opened = grown;
+          }
+          opened[depth] = tape.add(start, -1);
+        }
         depth += 1;
         if (object) {
           at = memberValue(raw, at);
@@ -250,9 +293,57 @@ function scanValue(raw: Uint8Array, at: number): number {
       if (raw[at] !== (object ? 0x7d : 0x5d)) return -1;
       at += 1;
       depth -= 1;
+      if (opened !== undefined) tape?.close(opened[depth] as number, at);
     }
   }
 }
+
+/**
+ * Where each string and each array or object value of a body ends, in the order they start (keys
+ * are not on it): with it, finding the end of a value is a lookup, not another scan, so a reader
+ * can step over the members and items it does not read (see json-raw.ts).
+ */
+export class JsonTape {
+  private starts = new Int32Array(1024);
+  private ends = new Int32Array(1024);
+  private count = 0;
+
+  /** Notes a value at `start` (its end, or -1 until `close`); returns its entry. */
+  add(start: number, end: number): number {
+    if (this.count === this.starts.length) {
+      const starts = new Int32Array(this.count * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const ends = new Int32Array(this.count * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    return this.count++;
+  }
+
+  close(entry: number, end: number): void {
+    this.ends[entry] = end;
+  }
+
+  /** The end of the string, array or object value starting at `start`, or -1 when not on it. */
+  endAt(start: number): number {
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = this.starts[middle] as number;
+      if (at === start) return this.ends[middle] as number;
+      if (at < start) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
+  }
+}
+
+/** The tape `scanJson` writes, while it runs with one. */
+let tape: JsonTape | undefined;
 
 /** Past `"key" :` of an object member starting at `at`: where its value starts, or -1. */
 function memberValue(raw: Uint8Array, at: number): number {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { GatewayError } from "@hedge/model-spec";
 import { isJsonObject } from "@hedge/wire";
 import type { Deadlines } from "./deadlines.js";
-import { scanJson } from "./json-scan.js";
+import { JsonTape, scanJson } from "./json-scan.js";
 import { RequestBody } from "./request-body.js";
 
 /** How much of a request body is read, and for how long. */
@@ -38,12 +38,14 @@ export async function readJsonBody(
 /**
  * A model request's body: checked as JSON in one pass over its bytes, refused as `readJsonBody`
  * refuses it, but not built (see `RequestBody`): routing reads a few top-level members only.
- * With `translated` (no provider speaks the body's wire) it is parsed at once instead.
+ * With `translated` (no provider speaks the body's wire) it is parsed at once instead; with
+ * `withTape` the scan also notes where each nested value ends (for a translation from the bytes).
  */
 export async function readRequestBody(
   req: IncomingMessage,
   limits: BodyLimits,
   translated: boolean,
+  withTape = false,
 ): Promise<RequestBody> {
   if (translated) {
     const { body, raw } = await readJsonBody(req, limits);
@@ -55,10 +57,11 @@ export async function readRequestBody(
     throw tooLarge(limits.bytes);
   }
   const raw = await readBody(req, limits);
-  const scan = scanJson(raw);
+  const tape = withTape ? new JsonTape() : undefined;
+  const scan = scanJson(raw, tape);
   if (scan.kind === "invalid") throw notJson();
   if (scan.kind === "not_object") throw notObject();
-  return new RequestBody(raw, scan.members);
+  return new RequestBody(raw, scan.members, undefined, tape);
 }
 
 function notJson(): GatewayError {

@@ -1,5 +1,5 @@
 import type { JsonObject } from "@hedge/wire";
-import type { MemberSpan } from "./json-scan.js";
+import type { JsonTape, MemberSpan } from "./json-scan.js";
 
 /** The JSON kind of a value, told by its first byte. */
 export type JsonKind = "object" | "array" | "string" | "number" | "boolean" | "null";
@@ -21,6 +21,7 @@ const ROUTING_KEYS = ["model", "stream", "max_tokens", "max_output_tokens", "mes
 export class RequestBody {
   private parsed: JsonObject | undefined;
   private readonly members: ReadonlyMap<string, MemberSpan>;
+  private readonly scanned: boolean;
 
   constructor(
     /** The bytes as received (valid JSON, an object). */
@@ -28,9 +29,17 @@ export class RequestBody {
     /** Where each top-level member's value lies; undefined when the body comes parsed. */
     members: ReadonlyMap<string, MemberSpan> | undefined,
     parsed?: JsonObject,
+    /** Where each nested string, array and object ends, when the scan wrote a tape. */
+    readonly tape?: JsonTape,
   ) {
     this.members = members ?? new Map();
+    this.scanned = members !== undefined;
     this.parsed = parsed;
+  }
+
+  /** Where each top-level member lies in `raw`; undefined when the body came parsed, not scanned. */
+  get spans(): ReadonlyMap<string, MemberSpan> | undefined {
+    return this.scanned ? this.members : undefined;
   }
 
   /** A top-level member's kind, from its first byte, without reading it; undefined when absent. */
