@@ -15,6 +15,8 @@
 // The in-process trace attributes latency; it does not include the terminal's own drawing.
 // CPU ms come from the trace (process.cpuUsage at the first frame): a loaded machine stretches
 // wall times, much less CPU time. BENCH_SHORT=1: a few runs of each, to check the bench works.
+// BENCH_NODE_OPTIONS is passed to hedge as NODE_OPTIONS, e.g. "--max-old-space-size=80" to tell
+// memory the session holds from garbage V8 has not yet collected (RSS flat with a capped heap).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -97,6 +99,9 @@ function open(args: string[] = []): { terminal: TmuxTerminal; trace: string; out
       HOME: home.path,
       HEDGE_HOME: home.path,
       HEDGE_TUI_TRACE: trace,
+      ...(process.env["BENCH_NODE_OPTIONS"]
+        ? { NODE_OPTIONS: process.env["BENCH_NODE_OPTIONS"] }
+        : {}),
     },
   });
   return { terminal, trace, output };
