@@ -8,7 +8,7 @@
 // BENCH_SCENARIOS=steady,kills,redis picks scenarios (default: all three).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -62,10 +62,25 @@ function setup(): Setup {
 }
 
 function startDaemon(home: string): ChildProcess {
-  return spawn(process.execPath, [bin, "daemon", "run"], {
+  // BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the daemon (node
+  // refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env["BENCH_DAEMON_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, bin, "daemon", "run"], {
     env: { PATH: process.env["PATH"], HOME: home, HEDGE_HOME: home },
     stdio: "ignore",
   });
+}
+
+/** The process's user+system CPU time in ms, from /proc/PID/stat (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function rssKiB(pid: number | undefined): number | undefined {
@@ -185,12 +200,19 @@ async function steady(): Promise<Outcome> {
     if (value !== undefined) rss.push(value);
   }
   const endAt = Date.now();
+  const cpu = cpuMs(child.pid);
   await sleep(1500); // the last slots finish
   console.error("steady: stopping the daemon");
   await stopDaemon(child);
   const outcome = evaluate(state, endAt, rss, endAt - started, (runs, slot) =>
     runs.some((run) => run.scheduledFor === slot),
   );
+  const succeeded = outcome.statuses["succeeded"] ?? 0;
+  if (cpu !== undefined && succeeded > 0) {
+    console.log(
+      `steady: daemon CPU ${cpu} ms over ${succeeded} runs = ${(cpu / succeeded).toFixed(1)} ms/run (load ${loadavg()[0]!.toFixed(2)})`,
+    );
+  }
   if (!process.env["BENCH_KEEP"]) rmSync(state.home, { recursive: true, force: true });
   return outcome;
 }

@@ -21,6 +21,7 @@ import { pruneWorktrees } from "./run/worktree.js";
 import { BullDispatch } from "./tick/bull-dispatch.js";
 import { reapOrphans, settleStaleQueue } from "./tick/reaper.js";
 import { Scheduler } from "./tick/scheduler.js";
+import { Wakeup } from "./tick/wakeup.js";
 import { TriggerSet } from "./triggers/trigger-set.js";
 import { startWebhookServer, type WebhookServer } from "./triggers/webhook.js";
 
@@ -86,10 +87,10 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
   /** Runs claimed but not yet started (a shared ledger's claim and start are two steps). */
   const claiming = new Set<string>();
 
-  let wake: (() => void) | null = null;
+  const wakeup = new Wakeup();
   let running = true;
   let loopsChanged = true;
-  const nudge = (): void => wake?.();
+  const nudge = (): void => wakeup.nudge();
   const executor = new RunExecutor({
     ledger,
     home,
@@ -268,17 +269,8 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonHandle>
       }
       const spent = Date.now() - started;
       await sleepMs(Math.max(MIN_PASS_MS - spent, 0));
-      const delay = Math.max(0, nextTickAt - Date.now());
-      if (delay > 0 && running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
+      // Nudges that came during this pass or the pause end the wait at once (never lost).
+      if (running) await wakeup.sleep(Math.max(0, nextTickAt - Date.now()));
     }
   })();
   const heartbeat = setInterval(() => {

@@ -48,7 +48,12 @@ CREATE TABLE IF NOT EXISTS runs (
   UNIQUE (loop_id, scheduled_for)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS runs_trigger_ref ON runs(loop_id, trigger_ref) WHERE trigger_ref IS NOT NULL;
-CREATE INDEX IF NOT EXISTS runs_live ON runs(status, lease_until_ms) WHERE status IN ('queued','running');
+-- One index per live status, each WHERE matching the queries' term exactly (SQLite uses a
+-- partial index only then): every dispatch pass reads the queue and the running rows, which
+-- must not scan a runs table that grows by every run ever recorded.
+DROP INDEX IF EXISTS runs_live;
+CREATE INDEX IF NOT EXISTS runs_queued ON runs(scheduled_for, id) WHERE status = 'queued';
+CREATE INDEX IF NOT EXISTS runs_running ON runs(daemon_id) WHERE status = 'running';
 CREATE TABLE IF NOT EXISTS daemons (
   id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, boot_id TEXT, version TEXT NOT NULL,
   started_at_ms INTEGER NOT NULL, heartbeat_at_ms INTEGER NOT NULL, stopped_at_ms INTEGER

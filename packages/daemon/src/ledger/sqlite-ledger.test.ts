@@ -159,4 +159,24 @@ describe("the SQLite ledger", () => {
     });
     expect(added.id).toBeTruthy();
   });
+
+  it("reading the queue and the running runs (every dispatch pass) does not scan every run ever recorded", () => {
+    const db = new Database(join(dir, "loops.db"), { readonly: true });
+    const plan = (sql: string): string =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+        .map((row) => row.detail)
+        .join("; ");
+    try {
+      for (const sql of [
+        "SELECT * FROM runs WHERE status = 'queued' ORDER BY scheduled_for, id",
+        "SELECT * FROM runs WHERE status = 'running'",
+        "UPDATE runs SET heartbeat_at_ms = 1 WHERE daemon_id = 'd' AND status = 'running'",
+      ]) {
+        expect(plan(sql), sql).toMatch(/USING INDEX runs_(queued|running)/);
+        expect(plan(sql), sql).not.toMatch(/TEMP B-TREE/);
+      }
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -78,6 +78,20 @@ export class SqliteLedger {
     this.db.close();
   }
 
+  /** Compiled statements by SQL text: the daemon runs the same few dozen for every run. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // `finalize` builds its SQL from the fields it sets: a handful of shapes, but bounded anyway.
+      if (this.statements.size >= 256) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   // ---- loops ------------------------------------------------------------------------------
 
   /** Adds a loop; its cursor starts at `now`, so nothing before its creation is ever owed. */
@@ -93,11 +107,9 @@ export class SqliteLedger {
     const record = loopToRecord(loop);
     const columns = Object.keys(record);
     try {
-      this.db
-        .prepare(
-          `INSERT INTO loops (${columns.join(",")}) VALUES (${columns.map((c) => `@${c}`).join(",")})`,
-        )
-        .run(record);
+      this.stmt(
+        `INSERT INTO loops (${columns.join(",")}) VALUES (${columns.map((c) => `@${c}`).join(",")})`,
+      ).run(record);
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
         throw new UsageError(`a loop named "${spec.name}" already exists`, {
@@ -111,11 +123,11 @@ export class SqliteLedger {
 
   /** A loop by name or id (removed loops included), or undefined. */
   findLoop(nameOrId: string): Loop | undefined {
-    const row = this.db
-      .prepare("SELECT * FROM loops WHERE (name = ? OR id = ?) AND state != 'removed'")
-      .get(nameOrId, nameOrId) as LoopRecord | undefined;
+    const row = this.stmt(
+      "SELECT * FROM loops WHERE (name = ? OR id = ?) AND state != 'removed'",
+    ).get(nameOrId, nameOrId) as LoopRecord | undefined;
     if (row) return loopFromRecord(row);
-    const removed = this.db.prepare("SELECT * FROM loops WHERE id = ?").get(nameOrId) as
+    const removed = this.stmt("SELECT * FROM loops WHERE id = ?").get(nameOrId) as
       LoopRecord | undefined;
     return removed ? loopFromRecord(removed) : undefined;
   }
@@ -133,20 +145,18 @@ export class SqliteLedger {
   }
 
   listLoops(options: { includeRemoved?: boolean } = {}): Loop[] {
-    const rows = this.db
-      .prepare(
-        options.includeRemoved
-          ? "SELECT * FROM loops ORDER BY name"
-          : "SELECT * FROM loops WHERE state != 'removed' ORDER BY name",
-      )
-      .all() as LoopRecord[];
+    const rows = this.stmt(
+      options.includeRemoved
+        ? "SELECT * FROM loops ORDER BY name"
+        : "SELECT * FROM loops WHERE state != 'removed' ORDER BY name",
+    ).all() as LoopRecord[];
     return rows.map(loopFromRecord);
   }
 
   activeLoops(): Loop[] {
-    return (
-      this.db.prepare("SELECT * FROM loops WHERE state = 'active'").all() as LoopRecord[]
-    ).map(loopFromRecord);
+    return (this.stmt("SELECT * FROM loops WHERE state = 'active'").all() as LoopRecord[]).map(
+      loopFromRecord,
+    );
   }
 
   /**
@@ -155,11 +165,9 @@ export class SqliteLedger {
    */
   setState(id: string, state: LoopState, now: number): void {
     const renamed = state === "removed" ? ", name = name || '#' || id" : "";
-    this.db
-      .prepare(
-        `UPDATE loops SET state = ?, updated_at_ms = ?${state === "active" ? ", cursor_ms = ?" : ""}${renamed} WHERE id = ?`,
-      )
-      .run(...(state === "active" ? [state, now, now, id] : [state, now, id]));
+    this.stmt(
+      `UPDATE loops SET state = ?, updated_at_ms = ?${state === "active" ? ", cursor_ms = ?" : ""}${renamed} WHERE id = ?`,
+    ).run(...(state === "active" ? [state, now, now, id] : [state, now, id]));
   }
 
   // ---- slots and runs -----------------------------------------------------------------------
@@ -176,12 +184,12 @@ export class SqliteLedger {
     rows: SlotRow[],
     now: number,
   ): boolean {
-    const insert = this.db.prepare(
+    const insert = this.stmt(
       `INSERT OR IGNORE INTO runs (id, loop_id, scheduled_for, trigger, status, reason,
          collapsed_until_ms, collapsed_count, queued_at_ms, ended_at_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const move = this.db.prepare(
+    const move = this.stmt(
       "UPDATE loops SET cursor_ms = ? WHERE id = ? AND cursor_ms = ? AND state = 'active'",
     );
     return this.db.transaction(() => {
@@ -214,16 +222,17 @@ export class SqliteLedger {
     triggerRef: string | null,
     now: number,
   ): Run | undefined {
-    const insert = this.db.prepare(
+    const insert = this.stmt(
       `INSERT OR IGNORE INTO runs (id, loop_id, scheduled_for, trigger, trigger_ref, status, queued_at_ms)
        VALUES (?, ?, ?, ?, ?, 'queued', ?)`,
     );
     // Two events in one millisecond get neighbouring instants, never the same key.
     for (let at = now; at < now + 1000; at += 1) {
       if (triggerRef !== null) {
-        const seen = this.db
-          .prepare("SELECT 1 FROM runs WHERE loop_id = ? AND trigger_ref = ?")
-          .get(loopId, triggerRef);
+        const seen = this.stmt("SELECT 1 FROM runs WHERE loop_id = ? AND trigger_ref = ?").get(
+          loopId,
+          triggerRef,
+        );
         if (seen) return undefined;
       }
       const id = newRunId(now);
@@ -234,7 +243,7 @@ export class SqliteLedger {
   }
 
   getRun(id: string): Run | undefined {
-    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRecord | undefined;
+    const row = this.stmt("SELECT * FROM runs WHERE id = ?").get(id) as RunRecord | undefined;
     return row ? runFromRecord(row) : undefined;
   }
 
@@ -252,71 +261,65 @@ export class SqliteLedger {
     }
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY scheduled_for DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...values, options.limit ?? 50) as RunRecord[];
+    const rows = this.stmt(sql).all(...values, options.limit ?? 50) as RunRecord[];
     return rows.map(runFromRecord);
   }
 
   /** Queued runs, oldest slot first. */
   queuedRuns(): Run[] {
     return (
-      this.db
-        .prepare("SELECT * FROM runs WHERE status = 'queued' ORDER BY scheduled_for, id")
-        .all() as RunRecord[]
+      this.stmt(
+        "SELECT * FROM runs WHERE status = 'queued' ORDER BY scheduled_for, id",
+      ).all() as RunRecord[]
     ).map(runFromRecord);
   }
 
   runningRuns(): Run[] {
-    return (
-      this.db.prepare("SELECT * FROM runs WHERE status = 'running'").all() as RunRecord[]
-    ).map(runFromRecord);
+    return (this.stmt("SELECT * FROM runs WHERE status = 'running'").all() as RunRecord[]).map(
+      runFromRecord,
+    );
   }
 
   /** Marks a queued run skipped (overlap, removed loop, stale); false if it was not queued. */
   skipQueued(id: string, reason: string, now: number): boolean {
     return (
-      this.db
-        .prepare(
-          "UPDATE runs SET status = 'skipped', reason = ?, ended_at_ms = ? WHERE id = ? AND status = 'queued'",
-        )
-        .run(reason, now, id).changes === 1
+      this.stmt(
+        "UPDATE runs SET status = 'skipped', reason = ?, ended_at_ms = ? WHERE id = ? AND status = 'queued'",
+      ).run(reason, now, id).changes === 1
     );
   }
 
   /** Claims a queued run for `daemonId`; only one claimant can win. */
   claim(id: string, daemonId: string, host: string, leaseUntilMs: number, now: number): boolean {
     return (
-      this.db
-        .prepare(
-          `UPDATE runs SET status = 'running', daemon_id = ?, host = ?, lease_until_ms = ?,
+      this.stmt(
+        `UPDATE runs SET status = 'running', daemon_id = ?, host = ?, lease_until_ms = ?,
              heartbeat_at_ms = ?, started_at_ms = ? WHERE id = ? AND status = 'queued'`,
-        )
-        .run(daemonId, host, leaseUntilMs, now, now, id).changes === 1
+      ).run(daemonId, host, leaseUntilMs, now, now, id).changes === 1
     );
   }
 
   /** Records the started process (so a later daemon can kill its group). */
   recordProcess(id: string, daemonId: string, proc: RunProcess): void {
-    this.db
-      .prepare(
-        `UPDATE runs SET pid = ?, pgid = ?, proc_start_ticks = ?, boot_id = ?, host = ?, log_path = ?,
+    this.stmt(
+      `UPDATE runs SET pid = ?, pgid = ?, proc_start_ticks = ?, boot_id = ?, host = ?, log_path = ?,
            worktree_path = ?, started_at_ms = ? WHERE id = ? AND daemon_id = ? AND status = 'running'`,
-      )
-      .run(
-        proc.pid,
-        proc.pgid,
-        proc.procStartTicks,
-        proc.bootId,
-        proc.host,
-        proc.logPath,
-        proc.worktreePath,
-        proc.startedAtMs,
-        id,
-        daemonId,
-      );
+    ).run(
+      proc.pid,
+      proc.pgid,
+      proc.procStartTicks,
+      proc.bootId,
+      proc.host,
+      proc.logPath,
+      proc.worktreePath,
+      proc.startedAtMs,
+      id,
+      daemonId,
+    );
   }
 
   setLogPath(id: string, logPath: string): void {
-    this.db.prepare("UPDATE runs SET log_path = ? WHERE id = ?").run(logPath, id);
+    this.stmt("UPDATE runs SET log_path = ? WHERE id = ?").run(logPath, id);
   }
 
   /**
@@ -351,38 +354,34 @@ export class SqliteLedger {
     const owner = daemonId === null ? "" : " AND daemon_id = @daemonId";
     const sql = `UPDATE runs SET ${set.map(([key]) => `${key} = @${key}`).join(", ")},
       lease_until_ms = NULL WHERE id = @id AND status = 'running'${owner}`;
-    return this.db.prepare(sql).run({ ...Object.fromEntries(set), id, daemonId }).changes === 1;
+    return this.stmt(sql).run({ ...Object.fromEntries(set), id, daemonId }).changes === 1;
   }
 
   /** Extends the leases of this daemon's running runs and its own heartbeat. */
   heartbeat(daemonId: string, now: number, leaseMs: number): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          "UPDATE runs SET heartbeat_at_ms = ?, lease_until_ms = ? WHERE daemon_id = ? AND status = 'running'",
-        )
-        .run(now, now + leaseMs, daemonId);
-      this.db.prepare("UPDATE daemons SET heartbeat_at_ms = ? WHERE id = ?").run(now, daemonId);
+      this.stmt(
+        "UPDATE runs SET heartbeat_at_ms = ?, lease_until_ms = ? WHERE daemon_id = ? AND status = 'running'",
+      ).run(now, now + leaseMs, daemonId);
+      this.stmt("UPDATE daemons SET heartbeat_at_ms = ? WHERE id = ?").run(now, daemonId);
     })();
   }
 
   // ---- daemons ------------------------------------------------------------------------------
 
   registerDaemon(row: DaemonRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO daemons (id, host, pid, boot_id, version, started_at_ms, heartbeat_at_ms, stopped_at_ms)
+    this.stmt(
+      `INSERT INTO daemons (id, host, pid, boot_id, version, started_at_ms, heartbeat_at_ms, stopped_at_ms)
          VALUES (@id, @host, @pid, @bootId, @version, @startedAtMs, @heartbeatAtMs, NULL)`,
-      )
-      .run({ ...row });
+    ).run({ ...row });
   }
 
   stopDaemon(id: string, now: number): void {
-    this.db.prepare("UPDATE daemons SET stopped_at_ms = ? WHERE id = ?").run(now, id);
+    this.stmt("UPDATE daemons SET stopped_at_ms = ? WHERE id = ?").run(now, id);
   }
 
   getDaemon(id: string): DaemonRow | undefined {
-    const row = this.db.prepare("SELECT * FROM daemons WHERE id = ?").get(id) as
+    const row = this.stmt("SELECT * FROM daemons WHERE id = ?").get(id) as
       Record<string, string | number | null> | undefined;
     if (!row) return undefined;
     return {
