@@ -96,22 +96,31 @@ function countWindow(
   };
 }
 
+const UNIFIED_PREFIX = "anthropic-ratelimit-unified-";
+const UTILIZATION_SUFFIX = "-utilization";
+
 /** `anthropic-ratelimit-unified-{5h,7d,...}-utilization`, and `status: rejected` as a window. */
 function unifiedWindows(lookup: ReadonlyMap<string, string>): UsageWindow[] {
   const prefix = "anthropic-ratelimit-unified";
   const windows: UsageWindow[] = [];
   for (const [name, value] of lookup) {
-    if (!name.endsWith("-utilization")) continue;
-    const match = /^anthropic-ratelimit-unified-(.+)-utilization$/.exec(name);
-    if (!match?.[1]) continue;
+    // `anthropic-ratelimit-unified-NAME-utilization`, read by position rather than a regex: it
+    // runs for every header of every response.
+    if (
+      name.length <= UNIFIED_PREFIX.length + UTILIZATION_SUFFIX.length ||
+      !name.endsWith(UTILIZATION_SUFFIX) ||
+      !name.startsWith(UNIFIED_PREFIX)
+    )
+      continue;
+    const window = name.slice(UNIFIED_PREFIX.length, name.length - UTILIZATION_SUFFIX.length);
     let used = nonNegativeNumber(value);
     if (used === undefined) continue;
     // Fractions (0..1) as sent today; a percentage from an older or newer sender still reads.
     if (used > 1) used /= 100;
-    const status = lookup.get(`${prefix}-${match[1]}-status`)?.trim();
-    const reset = epochSeconds(lookup.get(`${prefix}-${match[1]}-reset`));
+    const status = lookup.get(`${prefix}-${window}-status`)?.trim();
+    const reset = epochSeconds(lookup.get(`${prefix}-${window}-reset`));
     windows.push({
-      name: match[1],
+      name: window,
       unit: "usage",
       usedFraction: status === "rejected" ? 1 : Math.min(1, used),
       ...(reset === undefined ? {} : { resetAt: reset }),
