@@ -15,6 +15,36 @@ export const REQUEST_FAMILY = "";
 /** Windows read from one response, grouped by the family they hold for. */
 export type ParsedUsage = Map<string, UsageWindow[]>;
 
+/** The header names of one count window, built once: looked up for every response. */
+interface CountNames {
+  kind: string;
+  unit: "requests" | "tokens";
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+const unitOf = (kind: string): CountNames["unit"] => (kind === "requests" ? "requests" : "tokens");
+const OPENAI_NAMES: readonly CountNames[] = ["requests", "tokens"].map((kind) => ({
+  kind,
+  unit: unitOf(kind),
+  limit: `x-ratelimit-limit-${kind}`,
+  remaining: `x-ratelimit-remaining-${kind}`,
+  reset: `x-ratelimit-reset-${kind}`,
+}));
+const ANTHROPIC_NAMES: readonly CountNames[] = [
+  "requests",
+  "tokens",
+  "input-tokens",
+  "output-tokens",
+].map((kind) => ({
+  kind,
+  unit: unitOf(kind),
+  limit: `anthropic-ratelimit-${kind}-limit`,
+  remaining: `anthropic-ratelimit-${kind}-remaining`,
+  reset: `anthropic-ratelimit-${kind}-reset`,
+}));
+
 /**
  * Every rate-limit window the headers of one response describe:
  * - OpenAI `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (resets as `6m0s`, `12ms`) and
@@ -40,13 +70,13 @@ export function parseUsageHeaders(headers: ResponseHeaders, now: number): Parsed
     list.push(window);
     parsed.set(family, list);
   };
-  for (const kind of ["requests", "tokens"] as const) {
+  for (const names of OPENAI_NAMES) {
     add(
       REQUEST_FAMILY,
-      countWindow(kind, kind === "requests" ? "requests" : "tokens", {
-        limit: lookup.get(`x-ratelimit-limit-${kind}`),
-        remaining: lookup.get(`x-ratelimit-remaining-${kind}`),
-        reset: durationReset(lookup.get(`x-ratelimit-reset-${kind}`), now),
+      countWindow(names.kind, names.unit, {
+        limit: lookup.get(names.limit),
+        remaining: lookup.get(names.remaining),
+        reset: durationReset(lookup.get(names.reset), now),
       }),
     );
   }
@@ -60,14 +90,13 @@ export function parseUsageHeaders(headers: ResponseHeaders, now: number): Parsed
       }),
     );
   }
-  for (const kind of ["requests", "tokens", "input-tokens", "output-tokens"] as const) {
-    const prefix = `anthropic-ratelimit-${kind}`;
+  for (const names of ANTHROPIC_NAMES) {
     add(
       REQUEST_FAMILY,
-      countWindow(kind, kind === "requests" ? "requests" : "tokens", {
-        limit: lookup.get(`${prefix}-limit`),
-        remaining: lookup.get(`${prefix}-remaining`),
-        reset: rfc3339Time(lookup.get(`${prefix}-reset`)),
+      countWindow(names.kind, names.unit, {
+        limit: lookup.get(names.limit),
+        remaining: lookup.get(names.remaining),
+        reset: rfc3339Time(lookup.get(names.reset)),
       }),
     );
   }
