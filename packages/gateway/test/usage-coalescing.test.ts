@@ -86,6 +86,32 @@ describe("usage snapshots are coalesced before they reach the Store", () => {
     expect(await refused(other)).toBe(true);
   });
 
+  it("Anthropic's full header set is coalesced far from the threshold, and a unified crossing written at once", async () => {
+    const { serving, other } = await twoProcesses();
+    const reset = String(Math.ceil(Date.now() / 1000) + 3600);
+    const anthropic = (remaining: number, utilization: string) => ({
+      "anthropic-ratelimit-requests-limit": "1000",
+      "anthropic-ratelimit-requests-remaining": String(remaining),
+      "anthropic-ratelimit-requests-reset": new Date(Date.now() + 60_000).toISOString(),
+      "anthropic-ratelimit-unified-status": "allowed",
+      "anthropic-ratelimit-unified-5h-utilization": utilization,
+      "anthropic-ratelimit-unified-5h-reset": reset,
+      "anthropic-ratelimit-unified-representative-claim": "five_hour",
+      "anthropic-ratelimit-unified-overage-status": "rejected",
+    });
+    // Remaining counts and utilization change on every response, far from the threshold:
+    // nothing reaches the Store (the bench's upstream does just this).
+    for (let remaining = 900; remaining > 880; remaining -= 1)
+      expect(
+        serving.observe(P1, anthropic(remaining, String((900 - remaining) / 1000))),
+      ).toBeUndefined();
+    expect(await serving.store.get(snapshotKey("lab:profile:p1", "*"))).toBeUndefined();
+    expect(await refused(other)).toBe(false);
+    // The subscription's 5h window jumps to 95% used: the other process sees it at once.
+    await serving.observe(P1, anthropic(880, "0.95"));
+    expect(await refused(other)).toBe(true);
+  });
+
   it("requests reserved near the threshold are counted in the Store at once", async () => {
     const { serving, other } = await twoProcesses();
     await serving.observe(P1, headers(150));

@@ -68,11 +68,21 @@ export function finiteDate(value: string): number | undefined {
   return Number.isFinite(time) ? time : undefined;
 }
 
-/** An RFC 3339 date-time (surrounding whitespace allowed) in epoch ms, or undefined. */
+/** The last RFC 3339 text parsed and its time: see `rfc3339Time`. */
+let lastRfc3339: { text: string; time: number | undefined } = { text: "", time: undefined };
+
+/**
+ * An RFC 3339 date-time (surrounding whitespace allowed) in epoch ms, or undefined. Anthropic
+ * sends the same reset time in four headers of every response and it changes about once a
+ * minute, so the last text's result is reused instead of a regex test and `Date.parse` each.
+ */
 export function rfc3339Time(value: string | undefined): number | undefined {
-  const trimmed = value?.trim();
-  if (trimmed === undefined || !RFC3339.test(trimmed)) return undefined;
-  return finiteDate(trimmed);
+  if (value === undefined) return undefined;
+  if (value === lastRfc3339.text) return lastRfc3339.time;
+  const trimmed = value.trim();
+  const time = RFC3339.test(trimmed) ? finiteDate(trimmed) : undefined;
+  lastRfc3339 = { text: value, time };
+  return time;
 }
 
 /**

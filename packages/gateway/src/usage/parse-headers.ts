@@ -15,6 +15,36 @@ export const REQUEST_FAMILY = "";
 /** Windows read from one response, grouped by the family they hold for. */
 export type ParsedUsage = Map<string, UsageWindow[]>;
 
+/** The header names of one count window, built once: looked up for every response. */
+interface CountNames {
+  kind: string;
+  unit: "requests" | "tokens";
+  limit: string;
+  remaining: string;
+  reset: string;
+}
+
+const unitOf = (kind: string): CountNames["unit"] => (kind === "requests" ? "requests" : "tokens");
+const OPENAI_NAMES: readonly CountNames[] = ["requests", "tokens"].map((kind) => ({
+  kind,
+  unit: unitOf(kind),
+  limit: `x-ratelimit-limit-${kind}`,
+  remaining: `x-ratelimit-remaining-${kind}`,
+  reset: `x-ratelimit-reset-${kind}`,
+}));
+const ANTHROPIC_NAMES: readonly CountNames[] = [
+  "requests",
+  "tokens",
+  "input-tokens",
+  "output-tokens",
+].map((kind) => ({
+  kind,
+  unit: unitOf(kind),
+  limit: `anthropic-ratelimit-${kind}-limit`,
+  remaining: `anthropic-ratelimit-${kind}-remaining`,
+  reset: `anthropic-ratelimit-${kind}-reset`,
+}));
+
 /**
  * Every rate-limit window the headers of one response describe:
  * - OpenAI `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` (resets as `6m0s`, `12ms`) and
@@ -40,13 +70,13 @@ export function parseUsageHeaders(headers: ResponseHeaders, now: number): Parsed
     list.push(window);
     parsed.set(family, list);
   };
-  for (const kind of ["requests", "tokens"] as const) {
+  for (const names of OPENAI_NAMES) {
     add(
       REQUEST_FAMILY,
-      countWindow(kind, kind === "requests" ? "requests" : "tokens", {
-        limit: lookup.get(`x-ratelimit-limit-${kind}`),
-        remaining: lookup.get(`x-ratelimit-remaining-${kind}`),
-        reset: durationReset(lookup.get(`x-ratelimit-reset-${kind}`), now),
+      countWindow(names.kind, names.unit, {
+        limit: lookup.get(names.limit),
+        remaining: lookup.get(names.remaining),
+        reset: durationReset(lookup.get(names.reset), now),
       }),
     );
   }
@@ -60,14 +90,13 @@ export function parseUsageHeaders(headers: ResponseHeaders, now: number): Parsed
       }),
     );
   }
-  for (const kind of ["requests", "tokens", "input-tokens", "output-tokens"] as const) {
-    const prefix = `anthropic-ratelimit-${kind}`;
+  for (const names of ANTHROPIC_NAMES) {
     add(
       REQUEST_FAMILY,
-      countWindow(kind, kind === "requests" ? "requests" : "tokens", {
-        limit: lookup.get(`${prefix}-limit`),
-        remaining: lookup.get(`${prefix}-remaining`),
-        reset: rfc3339Time(lookup.get(`${prefix}-reset`)),
+      countWindow(names.kind, names.unit, {
+        limit: lookup.get(names.limit),
+        remaining: lookup.get(names.remaining),
+        reset: rfc3339Time(lookup.get(names.reset)),
       }),
     );
   }
@@ -96,22 +125,31 @@ function countWindow(
   };
 }
 
+const UNIFIED_PREFIX = "anthropic-ratelimit-unified-";
+const UTILIZATION_SUFFIX = "-utilization";
+
 /** `anthropic-ratelimit-unified-{5h,7d,...}-utilization`, and `status: rejected` as a window. */
 function unifiedWindows(lookup: ReadonlyMap<string, string>): UsageWindow[] {
   const prefix = "anthropic-ratelimit-unified";
   const windows: UsageWindow[] = [];
   for (const [name, value] of lookup) {
-    if (!name.endsWith("-utilization")) continue;
-    const match = /^anthropic-ratelimit-unified-(.+)-utilization$/.exec(name);
-    if (!match?.[1]) continue;
+    // `anthropic-ratelimit-unified-NAME-utilization`, read by position rather than a regex: it
+    // runs for every header of every response.
+    if (
+      name.length <= UNIFIED_PREFIX.length + UTILIZATION_SUFFIX.length ||
+      !name.endsWith(UTILIZATION_SUFFIX) ||
+      !name.startsWith(UNIFIED_PREFIX)
+    )
+      continue;
+    const window = name.slice(UNIFIED_PREFIX.length, name.length - UTILIZATION_SUFFIX.length);
     let used = nonNegativeNumber(value);
     if (used === undefined) continue;
     // Fractions (0..1) as sent today; a percentage from an older or newer sender still reads.
     if (used > 1) used /= 100;
-    const status = lookup.get(`${prefix}-${match[1]}-status`)?.trim();
-    const reset = epochSeconds(lookup.get(`${prefix}-${match[1]}-reset`));
+    const status = lookup.get(`${prefix}-${window}-status`)?.trim();
+    const reset = epochSeconds(lookup.get(`${prefix}-${window}-reset`));
     windows.push({
-      name: match[1],
+      name: window,
       unit: "usage",
       usedFraction: status === "rejected" ? 1 : Math.min(1, used),
       ...(reset === undefined ? {} : { resetAt: reset }),

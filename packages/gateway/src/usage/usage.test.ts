@@ -70,6 +70,38 @@ describe("parseUsageHeaders", () => {
     expect(windows.find((window) => window.name === "unified")?.usedFraction).toBe(0.91);
   });
 
+  it("reads each response's own Anthropic reset, whatever the one before it said", () => {
+    const resetOf = (reset: string): number | undefined =>
+      parseUsageHeaders(
+        {
+          "anthropic-ratelimit-tokens-limit": "1000",
+          "anthropic-ratelimit-tokens-remaining": "900",
+          "anthropic-ratelimit-tokens-reset": reset,
+        },
+        NOW,
+      ).get("")?.[0]?.resetAt;
+    expect(resetOf("2026-12-08T03:00:00Z")).toBe(Date.parse("2026-12-08T03:00:00Z"));
+    expect(resetOf("2026-12-08T03:00:00Z")).toBe(Date.parse("2026-12-08T03:00:00Z"));
+    expect(resetOf(" 2026-12-08T03:01:00Z ")).toBe(Date.parse("2026-12-08T03:01:00Z"));
+    expect(resetOf("1")).toBeUndefined();
+    expect(resetOf("1")).toBeUndefined();
+    expect(resetOf("2026-12-08T03:02:00+01:00")).toBe(Date.parse("2026-12-08T02:02:00Z"));
+  });
+
+  it("reads only well-formed unified utilization names", () => {
+    const parsed = parseUsageHeaders(
+      {
+        "anthropic-ratelimit-unified-utilization": "0.5",
+        "anthropic-ratelimit-unified--utilization": "0.5",
+        "anthropic-ratelimit-unified-7d_opus-utilization": "0.3",
+        "anthropic-ratelimit-unified-7d_opus-status": "rejected",
+        "x-ratelimit-unified-5h-utilization": "0.9",
+      },
+      NOW,
+    );
+    expect(parsed.get("*")).toEqual([{ name: "7d_opus", unit: "usage", usedFraction: 1 }]);
+  });
+
   it("reads Codex default and per-family windows", () => {
     const parsed = parseUsageHeaders(
       {
