@@ -45,7 +45,7 @@ export {
 } from "./secret-store.js";
 export { selectSecretStore, type SelectStoreOptions } from "./store-select.js";
 export { loadProfilePools, type PoolMember, type LoadPoolsOptions } from "./pools.js";
-export { maskSecret, maskUrlCredentials } from "./mask.js";
+export { maskSecret, maskUrlCredentials, redactUrlPassword } from "./mask.js";
 export {
   CLI_LOGIN_VENDORS,
   GATEWAY_PROVIDER,

@@ -56,3 +56,18 @@ function maskUrl(url: string): string {
   }
   return `${url.slice(0, authorityStart)}${host}${tail}`;
 }
+
+/**
+ * One URL (a Redis store, say) fit for messages: only its password is replaced,
+ * `redis://:secret@h:1` -> `redis://:***@h:1`, so the user name and host still show.
+ */
+export function redactUrlPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString().replace(/\/$/, "");
+  } catch {
+    // Not a URL we can parse: drop anything between "//" and "@", where credentials would be.
+    return url.replace(/\/\/[^@/]*@/, "//***@");
+  }
+}

@@ -96,6 +96,18 @@ describe("hedge config", () => {
     );
   });
 
+  it("shows a bad value back without the password of a URL in it", async () => {
+    const home = dir();
+    const run = await runHedge(["-c", "daemon.store=redis://:hunter2@cache host", "loop", "list"], {
+      env: { HEDGE_HOME: home },
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr.split("\n")[0]).toBe(
+      'hedge: -c: daemon.store: write it as "redis://[:password@]host:port[/db]", got "redis://***@cache host"',
+    );
+    expect(run.stderr).not.toContain("hunter2");
+  });
+
   it("names an unknown key and suggests the nearest one", async () => {
     const home = dir();
     writeFileSync(join(home, "config.toml"), '[policy]\nallow_class = ["local"]\n');

@@ -1,5 +1,5 @@
 import { closest, distance } from "fastest-levenshtein";
-import { formatKeyPath } from "@hedge/auth";
+import { formatKeyPath, maskUrlCredentials } from "@hedge/auth";
 import type { z } from "zod";
 
 type Issue = z.core.$ZodIssue;
@@ -42,8 +42,9 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
+// A bad value is shown back, but never a URL's password (a `redis://:secret@…` store, a base_url).
 function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = maskUrlCredentials(JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -1,16 +1,9 @@
 import type { Redis, RedisOptions } from "ioredis";
+import { redactUrlPassword as redactUrl } from "@hedge/auth";
 import { HedgeError } from "@hedge/model-spec";
 
-/** A Redis URL fit for messages: the password, if any, is replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
-}
+/** A Redis URL fit for messages: the password, if any, is replaced by `***` (shared masker). */
+export { redactUrl };
 
 /** True for the store values that name Redis. */
 export function isRedisUrl(store: string): boolean {

@@ -117,17 +117,8 @@ export function notANumberError(key: string): HedgeError {
   );
 }
 
-/** Redis URLs may carry a password: never show it. `redis://:secret@h:1` -> `redis://:***@h:1`. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    // Not a URL we can parse: drop anything between "//" and "@", where credentials would be.
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
-}
+/** Redis URLs may carry a password: never show it (one masker for the gateway and the daemon). */
+export { redactUrlPassword as redactUrl } from "@hedge/auth";
 
 /** `appendAudit` takes one entry or a batch; every backend works on a batch. */
 export function auditBatch(entries: AuditEntry | readonly AuditEntry[]): readonly AuditEntry[] {
